@@ -1,0 +1,19 @@
+"""The JSON API at /api/v1/: every app's router, one error shape, OpenAPI at /api/v1/openapi.json."""
+
+from ninja import NinjaAPI
+
+from precinct.accounts.api import router as accounts_router
+from precinct.audit.api import router as audit_router
+from precinct.core.api_support import install_error_handlers
+from precinct.organisation.api import router as organisation_router
+
+api = NinjaAPI(
+    title="Precinct API",
+    version="1",
+    description="Public services, reporting and the back office of a provincial police force.",
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/", accounts_router)
+api.add_router("/", organisation_router)
+api.add_router("/", audit_router)

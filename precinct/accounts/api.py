@@ -1,0 +1,81 @@
+import datetime
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from ninja import Router, Schema
+
+from precinct.accounts import services
+from precinct.accounts.models import User
+from precinct.core.api_support import signed_in
+
+router = Router(tags=["accounts"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class ErrorOut(Schema):
+    error: dict
+
+
+class CitizenIn(Schema):
+    personal_id: str
+    full_name: str
+    date_of_birth: datetime.date
+    sex: str
+    phone: str
+    email: str = ""
+    password: str
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    kind: str
+    full_name: str
+    personal_id: str | None
+    date_of_birth: datetime.date | None
+    sex: str
+    phone: str
+    email: str
+    roles: list[dict]
+
+    @staticmethod
+    def resolve_roles(obj: User) -> list[dict]:
+        return [
+            {"role": r.role, "unit": r.unit.code, "unit_name": r.unit.display_name}
+            for r in obj.roles.select_related("unit").order_by("unit__path", "role")
+        ]
+
+
+@router.post("/auth/token", response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, auth=None)
+def auth_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
+    """Exchange a username (a citizen's personal identification number) and password for a bearer token."""
+    user = services.sign_in_check(request=request, username=payload.username, password=payload.password)
+    token = services.api_token_issue(user=user)
+    return TokenOut(access_token=token, expires_in=settings.API_TOKEN_TTL_SECONDS)
+
+
+@router.post("/citizens", response={201: UserOut, 422: ErrorOut}, auth=None)
+def citizen_register(request: HttpRequest, payload: CitizenIn) -> tuple[int, User]:
+    """Register a citizen. Invalid input answers 422 with the messages for each field."""
+    user = services.citizen_register(
+        data=services.CitizenInput(**payload.dict()), language=(get_language() or "vi")[:2]
+    )
+    return 201, user
+
+
+@router.get("/me", response=UserOut, auth=signed_in)
+def me(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+

@@ -1,0 +1,188 @@
+"""Writes for accounts: citizen registration, sign-in with a guessing limit, API tokens."""
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from precinct.accounts.models import ApiToken, SexChoices, User, UserKind
+from precinct.accounts.personal_id import personal_id_errors
+from precinct.audit.services import audit_record, snapshot
+from precinct.core import ratelimit
+from precinct.core.errors import DomainError, PermissionDenied, RateLimited, ValidationFailed
+
+CITIZEN_FIELDS = ("username", "kind", "full_name", "personal_id", "date_of_birth", "sex", "phone", "email")
+PHONE_LENGTHS = (10, 11)  # mobiles have 10 digits, some landlines 11
+
+
+@dataclass(frozen=True)
+class CitizenInput:
+    personal_id: str
+    full_name: str
+    date_of_birth: datetime.date | None
+    sex: str
+    phone: str
+    email: str
+    password: str
+
+
+def _normalise_phone(phone: str) -> str:
+    digits = phone.replace(" ", "").replace(".", "").replace("-", "")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    return digits
+
+
+def _citizen_errors(data: CitizenInput) -> dict[str, list[Any]]:
+    errors: dict[str, list[Any]] = {}
+    today = timezone.localdate()
+    if not data.full_name.strip():
+        errors["full_name"] = [_("This field is required.")]
+    if data.date_of_birth is None:
+        errors["date_of_birth"] = [_("This field is required.")]
+    elif data.date_of_birth > today:
+        errors["date_of_birth"] = [_("The date of birth cannot be in the future.")]
+    if data.sex not in SexChoices.values:
+        errors["sex"] = [_("Choose male or female.")]
+    pid_errors = personal_id_errors(
+        data.personal_id.strip(),
+        date_of_birth=data.date_of_birth if "date_of_birth" not in errors else None,
+        sex=data.sex if "sex" not in errors else None,
+    )
+    if pid_errors:
+        errors["personal_id"] = pid_errors
+    elif User.objects.filter(personal_id=data.personal_id.strip()).exists():
+        errors["personal_id"] = [_("An account with this personal identification number already exists.")]
+    phone = _normalise_phone(data.phone)
+    if not (phone.isdigit() and phone.startswith("0") and len(phone) in PHONE_LENGTHS):
+        errors["phone"] = [_("Enter a Vietnamese phone number, e.g. 0912345678.")]
+    if data.email:
+        try:
+            validate_email(data.email)
+        except ValidationError:
+            errors["email"] = [_("Enter a valid email address.")]
+    try:
+        validate_password(
+            data.password,
+            user=User(username=data.personal_id, full_name=data.full_name, email=data.email),
+        )
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    return errors
+
+
+@transaction.atomic
+def citizen_register(*, data: CitizenInput, language: str = "vi") -> User:
+    """Create a citizen's account; the personal identification number is the username."""
+    errors = _citizen_errors(data)
+    if errors:
+        raise ValidationFailed(errors)
+    user = User.objects.create_user(
+        username=data.personal_id.strip(),
+        password=data.password,
+        kind=UserKind.CITIZEN,
+        full_name=data.full_name.strip(),
+        personal_id=data.personal_id.strip(),
+        date_of_birth=data.date_of_birth,
+        sex=data.sex,
+        phone=_normalise_phone(data.phone),
+        email=data.email.strip().lower(),
+        language=language if language in dict(settings.LANGUAGES) else "vi",
+    )
+    audit_record(actor=user, action="accounts.citizen_register", target=user, after=snapshot(user, CITIZEN_FIELDS))
+    return user
+
+
+@transaction.atomic
+def officer_account_create(
+    *, actor: Any, username: str, full_name: str, password: str, phone: str = "", email: str = "",
+    is_staff: bool = False, is_superuser: bool = False,
+) -> User:
+    """An account for an officer (roles are granted separately, by organisation.role_grant)."""
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("Only a system administrator can create officers' accounts."))
+    errors: dict[str, list[Any]] = {}
+    if not username.strip():
+        errors["username"] = [_("This field is required.")]
+    elif User.objects.filter(username=username.strip()).exists():
+        errors["username"] = [_("This username is taken.")]
+    if not full_name.strip():
+        errors["full_name"] = [_("This field is required.")]
+    try:
+        validate_password(password, user=User(username=username, full_name=full_name))
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed(errors)
+    user = User.objects.create_user(
+        username=username.strip(), password=password, kind=UserKind.OFFICER, full_name=full_name.strip(),
+        phone=phone, email=email, is_staff=is_staff, is_superuser=is_superuser,
+    )
+    audit_record(actor=actor, action="accounts.officer_account_create", target=user,
+                 after=snapshot(user, (*CITIZEN_FIELDS[:3], "phone", "email", "is_staff", "is_superuser")))
+    return user
+
+
+def client_address(request: HttpRequest | None) -> str:
+    return (request.META.get("REMOTE_ADDR", "") if request is not None else "") or "unknown"
+
+
+def sign_in_check(*, request: HttpRequest | None, username: str, password: str) -> User:
+    """Authenticate with a limit on guessing, per username and per client address.
+
+    Failures are counted in the shared cache; at the limit, even a correct password is refused
+    until the window passes, so an attacker learns nothing from further tries.
+    """
+    limit = settings.LOGIN_MAX_FAILURES
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    name_key = username.strip().lower()
+    address = client_address(request)
+    if ratelimit.is_blocked("login-user", name_key, limit=limit) or ratelimit.is_blocked(
+        "login-addr", address, limit=limit * 4
+    ):
+        raise RateLimited(window, _("Too many failed sign-in attempts. Try again in a few minutes."))
+    user = authenticate(request, username=username.strip(), password=password)
+    if user is None:
+        ratelimit.hit("login-user", name_key, window_seconds=window)
+        ratelimit.hit("login-addr", address, window_seconds=window)
+        raise DomainError("invalid_credentials", _("Wrong username or password."), status=401)
+    ratelimit.clear("login-user", name_key)
+    return user  # type: ignore[return-value]
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    record = ApiToken.objects.create(
+        user=user,
+        key_hash=_token_digest(token),
+        expires_at=timezone.now() + datetime.timedelta(seconds=settings.API_TOKEN_TTL_SECONDS),
+    )
+    audit_record(actor=user, action="accounts.api_token_issue", target=record,
+                 after={"expires_at": record.expires_at})
+    return token
+
+
+def api_token_user(token: str) -> User | None:
+    """The active user a bearer token belongs to, or None if unknown or expired."""
+    record = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_token_digest(token), expires_at__gt=timezone.now(), user__is_active=True)
+        .first()
+    )
+    return record.user if record else None

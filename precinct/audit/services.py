@@ -1,0 +1,77 @@
+"""audit_record(): the one way to write an audit row, inside the caller's transaction."""
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+from django.utils import timezone
+
+from precinct.audit.models import GENESIS_HASH, AuditEvent
+from precinct.core.request_context import current_request_id
+
+# Any constant: every audit append in the cluster takes this lock so the chain stays linear.
+_CHAIN_LOCK_KEY = 7_031_962_001
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields of `obj` as JSON-ready values, for an audit row's before/after."""
+    data: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if isinstance(field, models.ForeignKey):
+            data[name] = getattr(obj, field.attname)
+        else:
+            data[name] = getattr(obj, name)
+    return _jsonable(data)
+
+
+def _jsonable(value: Any) -> Any:
+    # Store exactly what is hashed: dates, decimals and UUIDs become strings once, here.
+    return None if value is None else json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    # SQLite runs write transactions one at a time (BEGIN IMMEDIATE), which serialises appends.
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    target_label: str = "",
+    unit: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event. Must run inside the transaction of the write it records."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record() must be called inside the transaction of the write")
+    _lock_chain()
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor=user,
+        actor_label=(user.get_username() if user else "system"),
+        unit=unit,
+        unit_path=getattr(unit, "path", "") or "",
+        action=action,
+        target_type=target._meta.label if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=(target_label or (str(target) if target is not None else ""))[:300],
+        before=_jsonable(before),
+        after=_jsonable(after),
+        request_id=current_request_id() or "",
+        prev_hash=last or GENESIS_HASH,
+    )
+    event.hash = event.compute_hash()
+    event.save()
+    return event
+
+

@@ -1,0 +1,114 @@
+"""What every API router shares: bearer/session authentication and one JSON shape for errors.
+
+Every error answer is `{"error": {"code", "message", "fields"}}`; `fields` maps an input field
+to its messages (empty when the error is not about a field). Messages follow the request's
+language (Accept-Language), Vietnamese by default.
+"""
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from precinct.core.errors import DomainError, RateLimited
+
+logger = logging.getLogger(__name__)
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from precinct.accounts.services import api_token_user
+
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user  # selectors and services read the actor from request.user
+        return user
+
+
+class Session(SessionAuth):
+    """The browser's session, for HTMX and the interactive docs (unsafe methods need CSRF)."""
+
+
+# Endpoints that need a signed-in user accept either a bearer token or the browser session.
+signed_in = [BearerToken(), Session(csrf=True)]
+
+
+def error_body(code: str, message: Any, fields: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": str(message),
+            "fields": {name: [str(m) for m in msgs] for name, msgs in (fields or {}).items()},
+        }
+    }
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "This field is required.",
+    "string_too_short": "This field is required.",
+    "date_from_datetime_parsing": "Enter a valid date (YYYY-MM-DD).",
+    "date_parsing": "Enter a valid date (YYYY-MM-DD).",
+    "date_from_datetime_inexact": "Enter a valid date (YYYY-MM-DD).",
+    "datetime_parsing": "Enter a valid date and time (ISO 8601).",
+    "datetime_from_date_parsing": "Enter a valid date and time (ISO 8601).",
+    "int_parsing": "Enter a whole number.",
+    "int_type": "Enter a whole number.",
+    "string_type": "Enter text.",
+    "json_invalid": "The request body is not valid JSON.",
+}
+
+
+def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
+    # ninja reports ("body", "payload", "field") or ("query", "field"); keep the input's own name.
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie", "form", "payload")]
+    return ".".join(parts) or "__all__"
+
+
+def _translated_pydantic_message(error: dict[str, Any]) -> str:
+    message = _PYDANTIC_MESSAGES.get(error.get("type", ""))
+    # gettext() on a variable: the catalogue holds each message above, marked in messages.py.
+    return _(message) if message else _("This value is not valid.")
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        response = api.create_response(request, error_body(exc.code, exc.message, exc.fields), status=exc.status)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        fields: dict[str, list[Any]] = {}
+        for error in exc.errors:
+            fields.setdefault(_field_name(error.get("loc", ())), []).append(_translated_pydantic_message(error))
+        return api.create_response(
+            request, error_body("validation_error", _("Some fields are not valid."), fields), status=422
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api.create_response(
+            request, error_body("unauthenticated", _("Sign in first: send a valid bearer token.")), status=401
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return api.create_response(request, error_body("http_error", exc.message), status=exc.status_code)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("Unhandled API error (request %s)", getattr(request, "request_id", "-"))
+        message = f"{type(exc).__name__}: {exc}" if settings.DEBUG else _("Something went wrong on our side.")
+        return api.create_response(request, error_body("server_error", message), status=500)

@@ -1,0 +1,12 @@
+"""Messages used through variables elsewhere, marked here so `makemessages` collects them."""
+
+from django.utils.translation import gettext_noop
+
+MARKED = [
+    gettext_noop("This field is required."),
+    gettext_noop("Enter a valid date (YYYY-MM-DD)."),
+    gettext_noop("Enter a valid date and time (ISO 8601)."),
+    gettext_noop("Enter a whole number."),
+    gettext_noop("Enter text."),
+    gettext_noop("The request body is not valid JSON."),
+]

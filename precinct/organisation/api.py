@@ -1,0 +1,83 @@
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from precinct.core.api_support import signed_in
+from precinct.core.errors import PermissionDenied
+from precinct.organisation import selectors
+from precinct.organisation.models import Officer, Unit
+from precinct.organisation.permissions import can_view_officers
+
+router = Router(tags=["organisation"])
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    kind: str
+    parent: str | None
+    path: str
+    division_code: str
+    address: str
+    phone: str
+
+    @staticmethod
+    def resolve_parent(obj: Unit) -> str | None:
+        return obj.parent.code if obj.parent_id and obj.parent else None
+
+
+class UnitFilter(Schema):
+    parent: str | None = None
+    kind: str | None = None
+    q: str = ""
+
+
+class OfficerOut(Schema):
+    id: int
+    full_name: str
+    rank: str
+    rank_label: str
+    position: str
+    unit: str
+    unit_name: str
+    phone: str
+
+    @staticmethod
+    def resolve_rank_label(obj: Officer) -> str:
+        return str(obj.get_rank_display())
+
+    @staticmethod
+    def resolve_unit(obj: Officer) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_unit_name(obj: Officer) -> str:
+        return obj.unit.display_name
+
+
+@router.get("/units", response=list[UnitOut], auth=None)
+def unit_list(request: HttpRequest, filters: Query[UnitFilter]) -> list[Unit]:
+    """The organisation chart (public). Filter by parent unit code and by kind."""
+    parent = selectors.unit_get(actor=request.user, code=filters.parent) if filters.parent else None
+    return list(selectors.unit_list(actor=request.user, parent=parent, kind=filters.kind, q=filters.q))
+
+
+@router.get("/units/{code}", response=UnitOut, auth=None)
+def unit_detail(request: HttpRequest, code: str) -> Unit:
+    return selectors.unit_get(actor=request.user, code=code)
+
+
+@router.get("/officers", response=list[OfficerOut], auth=signed_in)
+def officer_list(request: HttpRequest, unit: str | None = None) -> list[Officer]:
+    """Officers in the caller's reach (their roles' units and everything under them)."""
+    if not can_view_officers(request.user):
+        raise PermissionDenied()
+    scope_unit = selectors.unit_get(actor=request.user, code=unit) if unit else None
+    return list(selectors.officer_list(actor=request.user, unit=scope_unit))
+
+
+@router.get("/officers/{officer_id}", response=OfficerOut, auth=signed_in)
+def officer_detail(request: HttpRequest, officer_id: int) -> Officer:
+    if not can_view_officers(request.user):
+        raise PermissionDenied()
+    return selectors.officer_get(actor=request.user, officer_id=officer_id)

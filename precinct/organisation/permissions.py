@@ -1,0 +1,33 @@
+"""can_<verb>_<entity>(actor, obj) -> bool: the single answer the UI and the API both use."""
+
+from typing import Any
+
+from precinct.organisation.models import Officer, Role, Unit
+from precinct.organisation.scoping import has_any_role, reaches
+
+STAFF_ROLES = (Role.ADMINISTRATOR, Role.LEADER, Role.OFFICER, Role.DUTY_OFFICER)
+
+
+def can_view_officers(actor: Any) -> bool:
+    return has_any_role(actor, STAFF_ROLES)
+
+
+def can_view_officer(actor: Any, officer: Officer) -> bool:
+    return reaches(actor, officer.unit, STAFF_ROLES)
+
+
+def can_manage_unit(actor: Any, unit: Unit | None) -> bool:
+    """Create, edit or move units and officers at or under `unit` (None: a new root)."""
+    return reaches(actor, unit, (Role.ADMINISTRATOR,))
+
+
+def can_manage_officer(actor: Any, officer: Officer) -> bool:
+    return reaches(actor, officer.unit, (Role.ADMINISTRATOR,))
+
+
+def can_grant_role(actor: Any, unit: Unit) -> bool:
+    return reaches(actor, unit, (Role.ADMINISTRATOR,))
+
+
+def can_view_audit(actor: Any) -> bool:
+    return has_any_role(actor, (Role.ADMINISTRATOR,))

@@ -1,0 +1,80 @@
+"""Which units a user's roles reach. Every scoped read in Precinct goes through here.
+
+A role over a unit reaches that unit and everything under it (a prefix of the unit's path).
+Superusers reach everything; citizens and anonymous users reach no unit.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from precinct.organisation.models import Role, RoleAssignment, Unit
+
+ALL_ROLES: tuple[str, ...] = tuple(Role.values)
+
+
+def _cache(user: Any) -> dict[tuple[str, ...], list[str]]:
+    # Memoised on the user object: one query per request per set of roles.
+    cache = getattr(user, "_precinct_scope_cache", None)
+    if cache is None:
+        cache = {}
+        user._precinct_scope_cache = cache
+    return cache
+
+
+def scope_paths(user: Any, roles: Iterable[str] = ALL_ROLES) -> list[str]:
+    """The unit paths whose subtrees the user's roles reach (nested ones removed)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    key = tuple(sorted(roles))
+    memo = _cache(user)
+    if key not in memo:
+        paths = sorted(
+            set(
+                RoleAssignment.objects.filter(user=user, role__in=key, unit__is_active=True)
+                .values_list("unit__path", flat=True)
+            )
+        )
+        outermost: list[str] = []
+        for path in paths:
+            if not any(path.startswith(kept) for kept in outermost):
+                outermost.append(path)
+        memo[key] = outermost
+    return memo[key]
+
+
+def reaches_everything(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+def scope_q(user: Any, path_field: str, roles: Iterable[str] = ALL_ROLES) -> Q:
+    """A filter keeping rows whose unit path (`path_field`) lies in the user's reach."""
+    if reaches_everything(user):
+        return Q()
+    condition = Q(pk__in=[])
+    for path in scope_paths(user, roles):
+        condition |= Q(**{f"{path_field}__startswith": path})
+    return condition
+
+
+def restrict[M: Any](queryset: QuerySet[M], user: Any, path_field: str, roles: Iterable[str] = ALL_ROLES) -> QuerySet[M]:
+    return queryset.filter(scope_q(user, path_field, roles))
+
+
+def reaches(user: Any, unit: Unit | None, roles: Iterable[str] = ALL_ROLES) -> bool:
+    if unit is None:
+        return reaches_everything(user)
+    if reaches_everything(user):
+        return True
+    return any(unit.path.startswith(path) for path in scope_paths(user, roles))
+
+
+def has_any_role(user: Any, roles: Iterable[str] = ALL_ROLES) -> bool:
+    return reaches_everything(user) or bool(scope_paths(user, roles))
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the memo after roles change within the same request."""
+    if hasattr(user, "_precinct_scope_cache"):
+        del user._precinct_scope_cache
