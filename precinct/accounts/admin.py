@@ -9,8 +9,17 @@ from django.http import HttpRequest
 from precinct.accounts.models import User
 from precinct.audit.services import audit_record, snapshot
 
-USER_AUDIT_FIELDS = ("username", "kind", "full_name", "personal_id", "phone", "email", "is_active", "is_staff",
-                     "is_superuser")
+USER_AUDIT_FIELDS = (
+    "username",
+    "kind",
+    "full_name",
+    "personal_id",
+    "phone",
+    "email",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
 
 
 @admin.register(User)
@@ -26,8 +35,9 @@ class UserAdmin(DjangoUserAdmin):
         ("Person", {"fields": ("full_name", "personal_id", "date_of_birth", "sex", "phone", "email", "language")}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "kind", "full_name", "password1",
-                                                             "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "kind", "full_name", "password1", "password2")}),
+    )
     filter_horizontal = ()
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -44,13 +54,19 @@ class UserAdmin(DjangoUserAdmin):
         with transaction.atomic():
             before = snapshot(User.objects.get(pk=obj.pk), USER_AUDIT_FIELDS) if change else None
             super().save_model(request, obj, form, change)
-            audit_record(actor=request.user, action=f"admin.user_{'update' if change else 'create'}",
-                         target=obj, before=before, after=snapshot(obj, USER_AUDIT_FIELDS))
+            audit_record(
+                actor=request.user,
+                action=f"admin.user_{'update' if change else 'create'}",
+                target=obj,
+                before=before,
+                after=snapshot(obj, USER_AUDIT_FIELDS),
+            )
 
     def delete_model(self, request: HttpRequest, obj: User) -> None:
         with transaction.atomic():
-            audit_record(actor=request.user, action="admin.user_delete", target=obj,
-                         before=snapshot(obj, USER_AUDIT_FIELDS))
+            audit_record(
+                actor=request.user, action="admin.user_delete", target=obj, before=snapshot(obj, USER_AUDIT_FIELDS)
+            )
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from precinct.accounts import services
 from precinct.accounts.models import User
@@ -19,7 +20,7 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 (a scheme name, not a secret)
     expires_in: int
 
 
@@ -66,16 +67,14 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
 
 
 @router.post("/citizens", response={201: UserOut, 422: ErrorOut}, auth=None)
-def citizen_register(request: HttpRequest, payload: CitizenIn) -> tuple[int, User]:
+def citizen_register(request: HttpRequest, payload: CitizenIn) -> Status[User]:
     """Register a citizen. Invalid input answers 422 with the messages for each field."""
     user = services.citizen_register(
         data=services.CitizenInput(**payload.dict()), language=(get_language() or "vi")[:2]
     )
-    return 201, user
+    return Status(201, user)
 
 
 @router.get("/me", response=UserOut, auth=signed_in)
 def me(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-

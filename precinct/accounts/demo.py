@@ -9,10 +9,24 @@ from precinct.core.demo import DemoAccount
 
 DEMO_PASSWORD = "Precinct@2026"  # noqa: S105
 CITIZENS = [
-    CitizenInput(personal_id="022090012345", full_name="Nguyễn Văn Minh", date_of_birth=datetime.date(1990, 5, 17),
-                 sex="male", phone="0912345678", email="minh@example.vn", password=DEMO_PASSWORD),
-    CitizenInput(personal_id="022195004321", full_name="Trần Thị Hoa", date_of_birth=datetime.date(1995, 11, 2),
-                 sex="female", phone="0987654321", email="hoa@example.vn", password=DEMO_PASSWORD),
+    CitizenInput(
+        personal_id="022090012345",
+        full_name="Nguyễn Văn Minh",
+        date_of_birth=datetime.date(1990, 5, 17),
+        sex="male",
+        phone="0912345678",
+        email="minh@example.vn",
+        password=DEMO_PASSWORD,
+    ),
+    CitizenInput(
+        personal_id="022195004321",
+        full_name="Trần Thị Hoa",
+        date_of_birth=datetime.date(1995, 11, 2),
+        sex="female",
+        phone="0987654321",
+        email="hoa@example.vn",
+        password=DEMO_PASSWORD,
+    ),
 ]
 
 

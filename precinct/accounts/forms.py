@@ -6,7 +6,8 @@ from precinct.accounts.models import SexChoices
 
 class SignInForm(forms.Form):
     username = forms.CharField(
-        label=_("Username or personal identification number"), max_length=64,
+        label=_("Username or personal identification number"),
+        max_length=64,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
@@ -18,23 +19,31 @@ class CitizenRegistrationForm(forms.Form):
     """Shape and required-ness only; the rules live in accounts.services.citizen_register."""
 
     personal_id = forms.CharField(
-        label=_("Personal identification number"), max_length=12, min_length=1,
+        label=_("Personal identification number"),
+        max_length=12,
+        min_length=1,
         help_text=_("12 digits, as on your chip-based citizen identity card."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    full_name = forms.CharField(label=_("Full name"), max_length=150,
-                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     date_of_birth = forms.DateField(
-        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("Date of birth"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *SexChoices.choices])
-    phone = forms.CharField(label=_("Phone"), max_length=20,
-                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-    email = forms.EmailField(label=_("Email (optional)"), required=False,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(
+        label=_("Phone"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
+    )
+    email = forms.EmailField(
+        label=_("Email (optional)"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 8 characters, not only digits, not a common password."),
     )
     password_again = forms.CharField(

@@ -44,9 +44,7 @@ def personal_id_errors(
             errors.append(_("The year of birth is outside the range the number can encode."))
         else:
             if int(value[3]) != sex_century_digit(sex=sex, birth_year=year):
-                errors.append(
-                    _("The fourth digit does not agree with the sex and the century of birth.")
-                )
+                errors.append(_("The fourth digit does not agree with the sex and the century of birth."))
             if value[4:6] != f"{year % 100:02d}":
                 errors.append(_("The fifth and sixth digits do not agree with the year of birth."))
     return errors

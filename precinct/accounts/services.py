@@ -106,8 +106,15 @@ def citizen_register(*, data: CitizenInput, language: str = "vi") -> User:
 
 @transaction.atomic
 def officer_account_create(
-    *, actor: Any, username: str, full_name: str, password: str, phone: str = "", email: str = "",
-    is_staff: bool = False, is_superuser: bool = False,
+    *,
+    actor: Any,
+    username: str,
+    full_name: str,
+    password: str,
+    phone: str = "",
+    email: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
 ) -> User:
     """An account for an officer (roles are granted separately, by organisation.role_grant)."""
     if actor is not None and not getattr(actor, "is_superuser", False):
@@ -126,11 +133,21 @@ def officer_account_create(
     if errors:
         raise ValidationFailed(errors)
     user = User.objects.create_user(
-        username=username.strip(), password=password, kind=UserKind.OFFICER, full_name=full_name.strip(),
-        phone=phone, email=email, is_staff=is_staff, is_superuser=is_superuser,
+        username=username.strip(),
+        password=password,
+        kind=UserKind.OFFICER,
+        full_name=full_name.strip(),
+        phone=phone,
+        email=email,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
     )
-    audit_record(actor=actor, action="accounts.officer_account_create", target=user,
-                 after=snapshot(user, (*CITIZEN_FIELDS[:3], "phone", "email", "is_staff", "is_superuser")))
+    audit_record(
+        actor=actor,
+        action="accounts.officer_account_create",
+        target=user,
+        after=snapshot(user, (*CITIZEN_FIELDS[:3], "phone", "email", "is_staff", "is_superuser")),
+    )
     return user
 
 
@@ -173,8 +190,7 @@ def api_token_issue(*, user: User) -> str:
         key_hash=_token_digest(token),
         expires_at=timezone.now() + datetime.timedelta(seconds=settings.API_TOKEN_TTL_SECONDS),
     )
-    audit_record(actor=user, action="accounts.api_token_issue", target=record,
-                 after={"expires_at": record.expires_at})
+    audit_record(actor=user, action="accounts.api_token_issue", target=record, after={"expires_at": record.expires_at})
     return token
 
 

@@ -49,9 +49,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "password_again"}
         try:
-            user = services.citizen_register(
-                data=services.CitizenInput(**data), language=(get_language() or "vi")[:2]
-            )
+            user = services.citizen_register(data=services.CitizenInput(**data), language=(get_language() or "vi")[:2])
         except ValidationFailed as exc:
             for field, field_messages in exc.fields.items():
                 for message in field_messages:

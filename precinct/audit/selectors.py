@@ -7,7 +7,9 @@ from precinct.organisation.models import Role
 from precinct.organisation.scoping import restrict
 
 
-def audit_event_list(*, actor: Any, action: str = "", target_type: str = "", target_id: str = "") -> QuerySet[AuditEvent]:
+def audit_event_list(
+    *, actor: Any, action: str = "", target_type: str = "", target_id: str = ""
+) -> QuerySet[AuditEvent]:
     """Audit events of units in the administrator's reach (events without a unit: superusers only)."""
     events = restrict(AuditEvent.objects.all(), actor, "unit_path", (Role.ADMINISTRATOR,))
     if action:

@@ -73,5 +73,3 @@ def audit_record(
     event.hash = event.compute_hash()
     event.save()
     return event
-
-

@@ -62,14 +62,20 @@ class ScopedAuditedAdmin(admin.ModelAdmin):
             audit_record(
                 actor=request.user,
                 action=f"admin.{obj._meta.model_name}_{'update' if change else 'create'}",
-                target=obj, unit=self._unit_of(obj), before=before, after=snapshot(obj, self.audit_fields),
+                target=obj,
+                unit=self._unit_of(obj),
+                before=before,
+                after=snapshot(obj, self.audit_fields),
             )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
             audit_record(
-                actor=request.user, action=f"admin.{obj._meta.model_name}_delete", target=obj,
-                unit=self._unit_of(obj), before=snapshot(obj, self.audit_fields),
+                actor=request.user,
+                action=f"admin.{obj._meta.model_name}_delete",
+                target=obj,
+                unit=self._unit_of(obj),
+                before=snapshot(obj, self.audit_fields),
             )
             super().delete_model(request, obj)
 

@@ -27,8 +27,11 @@ class UnitForm(forms.ModelForm):
         data = super().clean() or {}
         try:
             services._check_unit_input(
-                code=data.get("code") or "", name=data.get("name") or "", kind=data.get("kind") or "",
-                parent=data.get("parent"), instance=self.instance if self.instance.pk else None,
+                code=data.get("code") or "",
+                name=data.get("name") or "",
+                kind=data.get("kind") or "",
+                parent=data.get("parent"),
+                instance=self.instance if self.instance.pk else None,
             )
         except ValidationFailed as exc:
             _raise_as_form_errors(self, exc)

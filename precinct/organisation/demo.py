@@ -19,8 +19,30 @@ DEMO_PASSWORD = "Precinct@2026"  # noqa: S105  (printed for the demo; change it 
 PREFERRED_COMMUNES = ("Phường Hà An", "Phường Hạ Long", "Đặc khu Vân Đồn")
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Quang", "Ngọc", "Xuân", "Hải"]
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hương", "Khánh", "Lan", "Long", "Mai", "Nam",
-         "Phong", "Phương", "Quân", "Sơn", "Thảo", "Trung", "Tú", "Tuấn", "Việt", "Yến"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hà",
+    "Hải",
+    "Hương",
+    "Khánh",
+    "Lan",
+    "Long",
+    "Mai",
+    "Nam",
+    "Phong",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Thảo",
+    "Trung",
+    "Tú",
+    "Tuấn",
+    "Việt",
+    "Yến",
+]
 FIELD_RANKS = [Rank.SECOND_LIEUTENANT, Rank.FIRST_LIEUTENANT, Rank.SENIOR_LIEUTENANT, Rank.CAPTAIN, Rank.MAJOR]
 
 
@@ -45,16 +67,28 @@ def _slug(unit: Unit) -> str:
     return "".join(c for c in plain if c.isascii() and c.isalnum()).lower()
 
 
-def _account(*, username: str, full_name: str, unit: Unit, role: str, rank: str, position: str,
-             superuser: bool = False) -> DemoAccount:
+def _account(
+    *, username: str, full_name: str, unit: Unit, role: str, rank: str, position: str, superuser: bool = False
+) -> DemoAccount:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = officer_account_create(
-            actor=None, username=username, full_name=full_name, password=DEMO_PASSWORD,
-            is_staff=role == Role.ADMINISTRATOR, is_superuser=superuser,
+            actor=None,
+            username=username,
+            full_name=full_name,
+            password=DEMO_PASSWORD,
+            is_staff=role == Role.ADMINISTRATOR,
+            is_superuser=superuser,
         )
-        officer_save(actor=None, full_name=full_name, rank=rank, position=position, unit=unit, user=user,
-                     phone=f"09{random.Random(username).randrange(10**7, 10**8)}")
+        officer_save(
+            actor=None,
+            full_name=full_name,
+            rank=rank,
+            position=position,
+            unit=unit,
+            user=user,
+            phone=f"09{random.Random(username).randrange(10**7, 10**8)}",
+        )
     role_grant(actor=None, user=user, unit=unit, role=role)
     return DemoAccount(username, DEMO_PASSWORD, f"{Role(role).label} — {unit.name}")
 
@@ -69,9 +103,12 @@ def _fill_units_with_officers(root: Unit) -> None:
         for i in range(count):
             name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
             officer_save(
-                actor=None, full_name=name, rank=rng.choice(FIELD_RANKS),
+                actor=None,
+                full_name=name,
+                rank=rng.choice(FIELD_RANKS),
                 position="Trưởng Công an" if i == 0 and unit.kind in COMMUNE_LEVEL_KINDS else "Cán bộ",
-                unit=unit, phone=f"09{rng.randrange(10**7, 10**8)}",
+                unit=unit,
+                phone=f"09{rng.randrange(10**7, 10**8)}",
             )
 
 
@@ -83,24 +120,63 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
     stdout.write(f"Units: {root.name} and {Unit.objects.filter(parent=root).count()} units under it.")
 
     accounts = [
-        _account(username="admin", full_name="Quản trị hệ thống", unit=root, role=Role.ADMINISTRATOR,
-                 rank=Rank.MAJOR, position="Quản trị hệ thống", superuser=True),
-        _account(username="lanhdao.tinh", full_name="Nguyễn Thành Trung", unit=root, role=Role.LEADER,
-                 rank=Rank.COLONEL, position="Phó Giám đốc"),
+        _account(
+            username="admin",
+            full_name="Quản trị hệ thống",
+            unit=root,
+            role=Role.ADMINISTRATOR,
+            rank=Rank.MAJOR,
+            position="Quản trị hệ thống",
+            superuser=True,
+        ),
+        _account(
+            username="lanhdao.tinh",
+            full_name="Nguyễn Thành Trung",
+            unit=root,
+            role=Role.LEADER,
+            rank=Rank.COLONEL,
+            position="Phó Giám đốc",
+        ),
     ]
     pc06 = Unit.objects.filter(code=f"{root.code}-PC06").first()
     if pc06:
-        accounts.append(_account(username="canbo.pc06", full_name="Bùi Thị Phương", unit=pc06, role=Role.OFFICER,
-                                 rank=Rank.CAPTAIN, position="Cán bộ tiếp nhận hồ sơ"))
+        accounts.append(
+            _account(
+                username="canbo.pc06",
+                full_name="Bùi Thị Phương",
+                unit=pc06,
+                role=Role.OFFICER,
+                rank=Rank.CAPTAIN,
+                position="Cán bộ tiếp nhận hồ sơ",
+            )
+        )
     for n, unit in enumerate(_demo_communes(root)):
         slug = _slug(unit)
         accounts += [
-            _account(username=f"lanhdao.{slug}", full_name=f"Phạm Quang {GIVEN[n]}", unit=unit, role=Role.LEADER,
-                     rank=Rank.LIEUTENANT_COLONEL, position="Trưởng Công an"),
-            _account(username=f"canbo.{slug}", full_name=f"Lê Minh {GIVEN[n + 5]}", unit=unit, role=Role.OFFICER,
-                     rank=Rank.SENIOR_LIEUTENANT, position="Cán bộ"),
-            _account(username=f"truc.{slug}", full_name=f"Đỗ Văn {GIVEN[n + 10]}", unit=unit,
-                     role=Role.DUTY_OFFICER, rank=Rank.FIRST_LIEUTENANT, position="Cán bộ trực ban"),
+            _account(
+                username=f"lanhdao.{slug}",
+                full_name=f"Phạm Quang {GIVEN[n]}",
+                unit=unit,
+                role=Role.LEADER,
+                rank=Rank.LIEUTENANT_COLONEL,
+                position="Trưởng Công an",
+            ),
+            _account(
+                username=f"canbo.{slug}",
+                full_name=f"Lê Minh {GIVEN[n + 5]}",
+                unit=unit,
+                role=Role.OFFICER,
+                rank=Rank.SENIOR_LIEUTENANT,
+                position="Cán bộ",
+            ),
+            _account(
+                username=f"truc.{slug}",
+                full_name=f"Đỗ Văn {GIVEN[n + 10]}",
+                unit=unit,
+                role=Role.DUTY_OFFICER,
+                rank=Rank.FIRST_LIEUTENANT,
+                position="Cán bộ trực ban",
+            ),
         ]
     _fill_units_with_officers(root)
     return accounts

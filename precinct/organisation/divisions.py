@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from functools import cache
 
-from vietnam_provinces import Province, Ward
+from vietnam_provinces import Province, ProvinceCode, Ward
 
 from precinct.organisation.models import UnitKind
 
@@ -30,7 +30,7 @@ def _short(name: str) -> str:
 @cache
 def province(code: int) -> Division:
     try:
-        p = Province.from_code(code)
+        p = Province.from_code(ProvinceCode(code))
     except (ValueError, KeyError) as exc:
         raise LookupError(f"No province with code {code}") from exc
     return Division(code=f"{int(p.code):02d}", name=p.name, short_name=_short(p.name), kind=UnitKind.PROVINCE)

@@ -28,12 +28,19 @@ class Unit(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
     division_code = models.CharField(
-        _("administrative division code"), max_length=8, blank=True, db_index=True,
+        _("administrative division code"),
+        max_length=8,
+        blank=True,
+        db_index=True,
         help_text=_("Official code of the province, ward, commune or special zone the unit serves."),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -48,6 +55,11 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Moving a unit goes through organisation.services.unit_save(), which also rewrites descendants.
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)
+
     @property
     def display_name(self) -> str:
         if (get_language() or "vi").startswith("en") and self.name_en:
@@ -61,11 +73,6 @@ class Unit(models.Model):
     def compute_path(self) -> str:
         prefix = self.parent.path if self.parent_id and self.parent else ""
         return f"{prefix}{self.code}/"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Moving a unit to another parent goes through unit_move(), which rewrites descendants.
-        self.path = self.compute_path()
-        super().save(*args, **kwargs)
 
 
 class Rank(models.TextChoices):
@@ -97,8 +104,12 @@ class Officer(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="officers")
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="officer",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="officer",
     )
     is_active = models.BooleanField(_("in service"), default=True)
 

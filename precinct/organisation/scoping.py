@@ -32,8 +32,9 @@ def scope_paths(user: Any, roles: Iterable[str] = ALL_ROLES) -> list[str]:
     if key not in memo:
         paths = sorted(
             set(
-                RoleAssignment.objects.filter(user=user, role__in=key, unit__is_active=True)
-                .values_list("unit__path", flat=True)
+                RoleAssignment.objects.filter(user=user, role__in=key, unit__is_active=True).values_list(
+                    "unit__path", flat=True
+                )
             )
         )
         outermost: list[str] = []
@@ -58,7 +59,9 @@ def scope_q(user: Any, path_field: str, roles: Iterable[str] = ALL_ROLES) -> Q:
     return condition
 
 
-def restrict[M: Any](queryset: QuerySet[M], user: Any, path_field: str, roles: Iterable[str] = ALL_ROLES) -> QuerySet[M]:
+def restrict[M: Any](
+    queryset: QuerySet[M], user: Any, path_field: str, roles: Iterable[str] = ALL_ROLES
+) -> QuerySet[M]:
     return queryset.filter(scope_q(user, path_field, roles))
 
 

@@ -60,34 +60,40 @@ def province_units_load(*, actor: Any, province_code: int) -> LoadResult:
     vi, en = divisions.police_name(province)
     root, was_created, changed = _upsert_unit(
         code=province.code,
-        defaults={"name": vi, "name_en": en, "kind": UnitKind.PROVINCE, "parent": None,
-                  "division_code": province.code},
+        defaults={"name": vi, "name_en": en, "kind": UnitKind.PROVINCE, "parent": None, "division_code": province.code},
     )
     created += was_created
     updated += changed and not was_created
 
     for dept in json.loads(DEPARTMENTS_FILE.read_text(encoding="utf-8")):
-        _, was_created, changed = _upsert_unit(
+        _unit, was_created, changed = _upsert_unit(
             code=f"{province.code}-{dept['code']}",
-            defaults={"name": dept["name"], "name_en": dept["name_en"], "kind": UnitKind.DEPARTMENT,
-                      "parent": root, "division_code": ""},
+            defaults={
+                "name": dept["name"],
+                "name_en": dept["name_en"],
+                "kind": UnitKind.DEPARTMENT,
+                "parent": root,
+                "division_code": "",
+            },
         )
         created += was_created
         updated += changed and not was_created
 
     for division in divisions.communes_of(province_code):
         vi, en = divisions.police_name(division)
-        _, was_created, changed = _upsert_unit(
+        _unit, was_created, changed = _upsert_unit(
             code=division.code,
-            defaults={"name": vi, "name_en": en, "kind": division.kind, "parent": root,
-                      "division_code": division.code},
+            defaults={"name": vi, "name_en": en, "kind": division.kind, "parent": root, "division_code": division.code},
         )
         created += was_created
         updated += changed and not was_created
 
     if created or updated:
         audit_record(
-            actor=actor, action="organisation.province_units_load", target=root, unit=root,
+            actor=actor,
+            action="organisation.province_units_load",
+            target=root,
+            unit=root,
             after={"province_code": province.code, "created": created, "updated": updated},
         )
     return LoadResult(root=root, created=created, updated=updated)
@@ -97,7 +103,7 @@ def _check_unit_input(*, code: str, name: str, kind: str, parent: Unit | None, i
     errors: dict[str, list[Any]] = {}
     if not code.strip():
         errors["code"] = [_("This field is required.")]
-    elif Unit.objects.filter(code=code).exclude(pk=getattr(instance, "pk", None)).exists():
+    elif Unit.objects.filter(code=code).exclude(pk__in=[instance.pk] if instance else []).exists():
         errors["code"] = [_("Another unit already has this code.")]
     if not name.strip():
         errors["name"] = [_("This field is required.")]
@@ -128,8 +134,13 @@ def unit_save(*, actor: Any, unit: Unit | None = None, **values: Any) -> Unit:
         raise PermissionDenied()
     current = {f: getattr(unit, f) for f in ("code", "name", "kind")} if unit else {}
     merged = {**current, **{k: v for k, v in values.items() if k in ("code", "name", "kind")}}
-    _check_unit_input(code=merged.get("code", ""), name=merged.get("name", ""), kind=merged.get("kind", ""),
-                      parent=parent, instance=unit)
+    _check_unit_input(
+        code=merged.get("code", ""),
+        name=merged.get("name", ""),
+        kind=merged.get("kind", ""),
+        parent=parent,
+        instance=unit,
+    )
 
     before = snapshot(unit, UNIT_FIELDS) if unit else None
     old_path = unit.path if unit else None
@@ -143,8 +154,12 @@ def unit_save(*, actor: Any, unit: Unit | None = None, **values: Any) -> Unit:
         for descendant in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("path"):
             descendant.save()  # parents come first in path order, so each recomputes from a fresh parent
     audit_record(
-        actor=actor, action="organisation.unit_create" if before is None else "organisation.unit_update",
-        target=unit, unit=unit, before=before, after=snapshot(unit, UNIT_FIELDS),
+        actor=actor,
+        action="organisation.unit_create" if before is None else "organisation.unit_update",
+        target=unit,
+        unit=unit,
+        before=before,
+        after=snapshot(unit, UNIT_FIELDS),
     )
     return unit
 
@@ -180,8 +195,12 @@ def officer_save(*, actor: Any, officer: Officer | None = None, **values: Any) -
             setattr(officer, field, value)
     officer.save()
     audit_record(
-        actor=actor, action="organisation.officer_create" if before is None else "organisation.officer_update",
-        target=officer, unit=officer.unit, before=before, after=snapshot(officer, OFFICER_FIELDS),
+        actor=actor,
+        action="organisation.officer_create" if before is None else "organisation.officer_update",
+        target=officer,
+        unit=officer.unit,
+        before=before,
+        after=snapshot(officer, OFFICER_FIELDS),
     )
     return officer
 
@@ -197,7 +216,10 @@ def role_grant(*, actor: Any, user: Any, unit: Unit, role: str) -> RoleAssignmen
     assignment, created = RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         audit_record(
-            actor=actor, action="organisation.role_grant", target=assignment, unit=unit,
+            actor=actor,
+            action="organisation.role_grant",
+            target=assignment,
+            unit=unit,
             after={"user": user.pk, "unit": unit.code, "role": role},
         )
     forget_scope(user)
@@ -209,7 +231,6 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
     if actor is not None and not can_grant_role(actor, assignment.unit):
         raise PermissionDenied()
     before = {"user": assignment.user_id, "unit": assignment.unit.code, "role": assignment.role}
-    audit_record(actor=actor, action="organisation.role_revoke", target=assignment, unit=assignment.unit,
-                 before=before)
+    audit_record(actor=actor, action="organisation.role_revoke", target=assignment, unit=assignment.unit, before=before)
     assignment.delete()
     forget_scope(assignment.user)

@@ -15,7 +15,8 @@ def units(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     unit_rows = selectors.unit_list(actor=request.user, kind=kind if kind in UnitKind.values else None, q=q)
     return render(
-        request, "organisation/units.html",
+        request,
+        "organisation/units.html",
         {"units": unit_rows, "kinds": UnitKind.choices, "kind": kind, "q": q, "filtered": bool(kind or q)},
     )
 

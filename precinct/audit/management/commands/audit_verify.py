@@ -15,6 +15,5 @@ class Command(BaseCommand):
             return
         brk = result.first_break
         raise CommandError(
-            f"Audit chain broken at row {brk.row_id}: {brk.reason}. "
-            f"{result.rows_checked} rows before it verified."
+            f"Audit chain broken at row {brk.row_id}: {brk.reason}. {result.rows_checked} rows before it verified."
         )

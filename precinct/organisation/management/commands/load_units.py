@@ -18,6 +18,4 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         total = result.root.__class__.objects.filter(path__startswith=result.root.path).count()
-        self.stdout.write(
-            f"{result.root.name}: {total} units ({result.created} created, {result.updated} updated)."
-        )
+        self.stdout.write(f"{result.root.name}: {total} units ({result.created} created, {result.updated} updated).")

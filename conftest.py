@@ -1,0 +1,17 @@
+import pytest
+
+# Rate-limit counters live in the default cache, which is a database table in development and tests:
+# each test's transaction rolls its counters back, so tests start with none.
+from precinct.core.testing import World, build_world
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 is deliberately slow; tests use a fast hasher unless marked `real_hashers`."""
+    if request.node.get_closest_marker("real_hashers") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,59 @@
+import pytest
+
+from precinct.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "personal_id": "022090012345",
+    "full_name": "Nguyễn Văn Minh",
+    "date_of_birth": "1990-05-17",
+    "sex": "male",
+    "phone": "0912345678",
+    "email": "",
+    "password": "Tram-Hai-Muoi-2",
+    "password_again": "Tram-Hai-Muoi-2",
+}
+
+
+def test_register_page_creates_the_account_and_signs_in(client):
+    response = client.post("/accounts/register/", FORM)
+    assert response.status_code == 302
+    assert User.objects.filter(username="022090012345", kind="citizen").exists()
+    assert "022090012345" in client.get("/").content.decode()
+
+
+def test_register_page_shows_field_errors_and_creates_nothing(client):
+    response = client.post("/accounts/register/", {**FORM, "sex": "female"}, headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    assert "does not agree with the sex" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_register_page_rejects_mismatched_passwords(client):
+    response = client.post("/accounts/register/", {**FORM, "password_again": "other"})
+    assert response.status_code == 422 and not User.objects.exists()
+
+
+def test_sign_in_and_out(client, world):
+    response = client.post("/accounts/login/", {"username": "officer_a", "password": "Correct-Horse-42"})
+    assert response.status_code == 302
+    assert client.get("/org/officers/").status_code == 200
+    client.post("/accounts/logout/")
+    assert client.get("/org/officers/").status_code == 302
+
+
+def test_sign_in_page_locks_after_repeated_failures(client, world, settings):
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        assert client.post("/accounts/login/", {"username": "officer_a", "password": "x"}).status_code == 401
+    locked = client.post(
+        "/accounts/login/", {"username": "officer_a", "password": "Correct-Horse-42"}, headers={"Accept-Language": "en"}
+    )
+    assert locked.status_code == 429 and "Too many failed" in locked.content.decode()
+
+
+def test_sign_in_does_not_redirect_off_site(client, world):
+    response = client.post(
+        "/accounts/login/?next=https://evil.example/", {"username": "officer_a", "password": "Correct-Horse-42"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"

@@ -1,0 +1,115 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+
+from precinct.audit.models import GENESIS_HASH, AuditEvent
+from precinct.audit.services import audit_record
+from precinct.audit.verify import audit_chain_verify
+
+pytestmark = pytest.mark.django_db
+
+
+def record(n: int, **kwargs) -> list[AuditEvent]:
+    with transaction.atomic():
+        return [
+            audit_record(actor=None, action=f"test.{i}", target_label=f"row {i}", after={"i": i}, **kwargs)
+            for i in range(n)
+        ]
+
+
+def test_rows_chain_from_genesis():
+    rows = record(3)
+    assert rows[0].prev_hash == GENESIS_HASH
+    assert rows[1].prev_hash == rows[0].hash and rows[2].prev_hash == rows[1].hash
+    result = audit_chain_verify()
+    assert result.ok and result.rows_checked == 3
+
+
+def test_request_id_and_unit_are_recorded(world, client):
+    client.force_login(world.users["superuser"])
+    response = client.post("/i18n/setlang/", {"language": "en"}, headers={"X-Request-ID": "req-1234567890"})
+    assert response["X-Request-ID"] == "req-1234567890"
+    # A write through the API carries the request id of the request that caused it.
+    client.post(
+        "/api/v1/citizens",
+        {
+            "personal_id": "022090012346",
+            "full_name": "A B",
+            "date_of_birth": "1990-01-01",
+            "sex": "male",
+            "phone": "0912345678",
+            "password": "Tram-Hai-Muoi-2",
+        },
+        content_type="application/json",
+        headers={"X-Request-ID": "req-abcdefghij"},
+    )
+    event = AuditEvent.objects.get(action="accounts.citizen_register")
+    assert event.request_id == "req-abcdefghij"
+
+
+def test_editing_a_row_in_the_database_is_named_by_audit_verify():
+    rows = record(5)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditEvent._meta.db_table} SET target_label = %s WHERE id = %s", ["forged", rows[2].pk]
+        )
+    with pytest.raises(CommandError, match=f"row {rows[2].pk}: altered"):
+        call_command("audit_verify")
+
+
+def test_an_edited_and_rehashed_row_is_caught_by_its_successor():
+    rows = record(4)
+    forged = AuditEvent.objects.get(pk=rows[1].pk)
+    forged.target_label = "forged"
+    new_hash = forged.compute_hash()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditEvent._meta.db_table} SET target_label = %s, hash = %s WHERE id = %s",
+            ["forged", new_hash, rows[1].pk],
+        )
+    result = audit_chain_verify()
+    assert result.first_break is not None and result.first_break.row_id == rows[2].pk
+    assert f"row {rows[1].pk} was altered" in result.first_break.reason
+
+
+def test_a_removed_row_is_reported_at_the_next_one():
+    rows = record(4)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [rows[1].pk])
+    result = audit_chain_verify()
+    assert result.first_break is not None and result.first_break.row_id == rows[2].pk
+
+
+def test_an_intact_chain_passes_the_command(capsys):
+    record(2)
+    call_command("audit_verify")
+    assert "2 rows verified" in capsys.readouterr().out
+
+
+def test_rows_cannot_be_changed_or_deleted_through_the_orm():
+    (row,) = record(1)
+    with pytest.raises(TypeError):
+        row.save()
+    with pytest.raises(TypeError):
+        row.delete()
+    with pytest.raises(TypeError):
+        AuditEvent.objects.filter(pk=row.pk).update(action="x")
+    with pytest.raises(TypeError):
+        AuditEvent.objects.all().delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_record_refuses_to_run_outside_a_transaction():
+    with pytest.raises(RuntimeError):
+        audit_record(actor=None, action="test.outside")
+
+
+def test_a_failed_write_leaves_no_audit_row(world):
+    from precinct.core.errors import ValidationFailed
+    from precinct.organisation.services import officer_save
+
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationFailed):
+        officer_save(actor=world.users["admin_p"], full_name="", rank="captain", unit=world.ward_a)
+    assert AuditEvent.objects.count() == before

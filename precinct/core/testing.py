@@ -1,0 +1,155 @@
+"""Test helpers later apps reuse: a small force with known people, and the permission matrix.
+
+The world: a province with one department and two wards (A and B), and one person per role:
+
+    anonymous, citizen, officer_a, duty_a, leader_a (ward A), officer_b (ward B),
+    officer_dept (the department), leader_p, admin_p (the province), superuser
+
+Each unit has an officer record named after it ("Officer of A", ...), so a page or an API answer
+can be searched for what it must and must not show.
+
+`assert_matrix()` runs one request as every actor and checks the status and what the answer
+shows and hides. It insists on an expectation for *every* actor, so no role is forgotten when
+an endpoint or a role is added.
+"""
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client
+
+from precinct.accounts.models import User, UserKind
+from precinct.accounts.services import api_token_issue
+from precinct.organisation.models import Officer, Rank, Role, RoleAssignment, Unit, UnitKind
+
+ACTORS = (
+    "anonymous",
+    "citizen",
+    "officer_a",
+    "duty_a",
+    "leader_a",
+    "officer_b",
+    "officer_dept",
+    "leader_p",
+    "admin_p",
+    "superuser",
+)
+PASSWORD = "Correct-Horse-42"  # noqa: S105
+
+
+@dataclass
+class World:
+    province: Unit
+    department: Unit
+    ward_a: Unit
+    ward_b: Unit
+    users: dict[str, User | None]
+    officers: dict[str, Officer]  # "province", "department", "a", "b"
+    _tokens: dict[str, str] = field(default_factory=dict)
+
+    def user(self, actor: str) -> User | None:
+        return self.users[actor]
+
+    def client(self, actor: str) -> Client:
+        """A browser-like client signed in (by session) as the actor."""
+        client = Client()
+        user = self.users[actor]
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    def api_client(self, actor: str) -> Client:
+        """A program-like client that sends the actor's bearer token."""
+        user = self.users[actor]
+        if user is None:
+            return Client()
+        if actor not in self._tokens:
+            with transaction.atomic():
+                self._tokens[actor] = api_token_issue(user=user)
+        return Client(headers={"Authorization": f"Bearer {self._tokens[actor]}"})
+
+
+def _unit(code: str, name: str, kind: str, parent: Unit | None) -> Unit:
+    return Unit.objects.create(code=code, name=name, name_en=name, kind=kind, parent=parent, division_code=code)
+
+
+def _officer_user(username: str, unit: Unit, role: str | None, **extra: Any) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, kind=UserKind.OFFICER, full_name=f"User {username}", **extra
+    )
+    if role:
+        RoleAssignment.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+def build_world() -> World:
+    province = _unit("22", "Công an tỉnh Thử nghiệm", UnitKind.PROVINCE, None)
+    department = _unit("22-PC06", "Phòng PC06 Thử nghiệm", UnitKind.DEPARTMENT, province)
+    ward_a = _unit("07168", "Công an phường A", UnitKind.WARD, province)
+    ward_b = _unit("06688", "Công an phường B", UnitKind.WARD, province)
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "citizen": User.objects.create_user(
+            username="022090012345",
+            password=PASSWORD,
+            kind=UserKind.CITIZEN,
+            full_name="Citizen Person",
+            personal_id="022090012345",
+            date_of_birth=datetime.date(1990, 1, 1),
+            sex="male",
+            phone="0912345678",
+        ),
+        "officer_a": _officer_user("officer_a", ward_a, Role.OFFICER),
+        "duty_a": _officer_user("duty_a", ward_a, Role.DUTY_OFFICER),
+        "leader_a": _officer_user("leader_a", ward_a, Role.LEADER),
+        "officer_b": _officer_user("officer_b", ward_b, Role.OFFICER),
+        "officer_dept": _officer_user("officer_dept", department, Role.OFFICER),
+        "leader_p": _officer_user("leader_p", province, Role.LEADER),
+        "admin_p": _officer_user("admin_p", province, Role.ADMINISTRATOR, is_staff=True),
+        "superuser": _officer_user("superuser", province, None, is_staff=True, is_superuser=True),
+    }
+    officers = {
+        key: Officer.objects.create(full_name=f"Officer of {label}", rank=Rank.CAPTAIN, unit=unit, phone="0900000000")
+        for key, label, unit in (
+            ("province", "Province", province),
+            ("department", "Department", department),
+            ("a", "A", ward_a),
+            ("b", "B", ward_b),
+        )
+    }
+    return World(province, department, ward_a, ward_b, users, officers)
+
+
+@dataclass(frozen=True)
+class Expect:
+    status: int
+    shows: tuple[str, ...] = ()
+    hides: tuple[str, ...] = ()
+
+
+def assert_matrix(
+    world: World,
+    request: Callable[[Client], HttpResponse],
+    expected: Mapping[str, int | Expect],
+    *,
+    api: bool = False,
+) -> None:
+    """Run `request` once per actor; every actor must have an expectation."""
+    missing = set(ACTORS) - set(expected)
+    assert not missing, f"permission matrix has no expectation for: {sorted(missing)}"
+    failures = []
+    for actor in ACTORS:
+        want = expected[actor]
+        want = want if isinstance(want, Expect) else Expect(want)
+        client = world.api_client(actor) if api else world.client(actor)
+        response = request(client)
+        body = response.content.decode(errors="replace")
+        if response.status_code != want.status:
+            failures.append(f"{actor}: status {response.status_code}, expected {want.status}")
+        failures += [f"{actor}: does not show {s!r}" for s in want.shows if s not in body]
+        failures += [f"{actor}: shows {s!r}, which it must hide" for s in want.hides if s in body]
+    assert not failures, "permission matrix failures:\n  " + "\n  ".join(failures)
