@@ -1,5 +1,7 @@
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from precinct.core.api_support import signed_in
 from precinct.core.errors import PermissionDenied
@@ -56,10 +58,12 @@ class OfficerOut(Schema):
 
 
 @router.get("/units", response=list[UnitOut], auth=None)
-def unit_list(request: HttpRequest, filters: Query[UnitFilter]) -> list[Unit]:
-    """The organisation chart (public). Filter by parent unit code and by kind."""
+@paginate(LimitOffsetPagination)
+def unit_list(request: HttpRequest, filters: Query[UnitFilter]) -> QuerySet[Unit]:
+    """The organisation chart (public). Filter by parent unit code, kind, or a name/code search.
+    A page at a time (`limit` up to 500, `offset`); the answer is `{"items": [...], "count": N}`."""
     parent = selectors.unit_get(actor=request.user, code=filters.parent) if filters.parent else None
-    return list(selectors.unit_list(actor=request.user, parent=parent, kind=filters.kind, q=filters.q))
+    return selectors.unit_list(actor=request.user, parent=parent, kind=filters.kind, q=filters.q)
 
 
 @router.get("/units/{code}", response=UnitOut, auth=None)
@@ -68,12 +72,14 @@ def unit_detail(request: HttpRequest, code: str) -> Unit:
 
 
 @router.get("/officers", response=list[OfficerOut], auth=signed_in)
-def officer_list(request: HttpRequest, unit: str | None = None) -> list[Officer]:
-    """Officers in the caller's reach (their roles' units and everything under them)."""
+@paginate(LimitOffsetPagination)
+def officer_list(request: HttpRequest, unit: str | None = None) -> QuerySet[Officer]:
+    """Officers in the caller's reach (their roles' units and everything under them), a page at a time
+    (`limit` up to 500, `offset`); the answer is `{"items": [...], "count": N}`."""
     if not can_view_officers(request.user):
         raise PermissionDenied()
     scope_unit = selectors.unit_get(actor=request.user, code=unit) if unit else None
-    return list(selectors.officer_list(actor=request.user, unit=scope_unit))
+    return selectors.officer_list(actor=request.user, unit=scope_unit)
 
 
 @router.get("/officers/{officer_id}", response=OfficerOut, auth=signed_in)
