@@ -46,3 +46,30 @@ class DomainErrorMiddleware:
         if not isinstance(exception, DomainError):
             return None
         return render(request, "core/error.html", {"error": exception}, status=exception.status)
+
+
+class LanguageMiddleware:
+    """Vietnamese first. Pages use the language the visitor picked (the language cookie), else
+    Vietnamese, whatever the browser's Accept-Language says. The API follows Accept-Language, so a
+    program gets messages in the language it asks for."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        is_api = request.path.startswith("/api/")
+        if is_api:
+            language = translation.get_language_from_request(request)
+        else:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+            language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch_vary_headers(response, ("Accept-Language", "Cookie") if is_api else ("Cookie",))
+        return response

@@ -39,3 +39,10 @@ def test_units_page_filters(client, world):
     assert world.ward_a.name in page and world.department.name not in page
     assert client.get("/org/units/?q=%3Cscript%3E").status_code == 200
     assert client.get("/org/units/nope/").status_code == 404
+
+
+def test_pages_stay_vietnamese_for_an_english_browser_until_english_is_picked(client):
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+    assert '<html lang="vi">' in client.get("/", headers=english_browser).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/", headers=english_browser).content.decode()
