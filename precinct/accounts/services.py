@@ -171,10 +171,16 @@ def sign_in_check(*, request: HttpRequest | None, username: str, password: str) 
         raise RateLimited(window, _("Too many failed sign-in attempts. Try again in a few minutes."))
     user = authenticate(request, username=username.strip(), password=password)
     if user is None:
-        ratelimit.hit("login-user", name_key, window_seconds=window)
+        failures = ratelimit.hit("login-user", name_key, window_seconds=window)
         ratelimit.hit("login-addr", address, window_seconds=window)
+        if failures == limit:  # record the lock-out once, not every guess
+            with transaction.atomic():
+                audit_record(actor=None, action="accounts.sign_in_locked", target_label=name_key[:64],
+                             after={"failures": failures, "window_seconds": window})
         raise DomainError("invalid_credentials", _("Wrong username or password."), status=401)
     ratelimit.clear("login-user", name_key)
+    with transaction.atomic():
+        audit_record(actor=user, action="accounts.sign_in", target=user)
     return user  # type: ignore[return-value]
 
 

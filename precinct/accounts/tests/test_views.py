@@ -38,6 +38,9 @@ def test_register_page_rejects_mismatched_passwords(client):
 def test_sign_in_and_out(client, world):
     response = client.post("/accounts/login/", {"username": "officer_a", "password": "Correct-Horse-42"})
     assert response.status_code == 302
+    from precinct.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="accounts.sign_in", actor=world.users["officer_a"]).count() == 1
     assert client.get("/org/officers/").status_code == 200
     client.post("/accounts/logout/")
     assert client.get("/org/officers/").status_code == 302
@@ -50,6 +53,10 @@ def test_sign_in_page_locks_after_repeated_failures(client, world, settings):
         "/accounts/login/", {"username": "officer_a", "password": "Correct-Horse-42"}, headers={"Accept-Language": "en"}
     )
     assert locked.status_code == 429 and "Too many failed" in locked.content.decode()
+    from precinct.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="accounts.sign_in_locked", target_label="officer_a").count() == 1
+    assert not AuditEvent.objects.filter(action="accounts.sign_in").exists()
 
 
 def test_sign_in_does_not_redirect_off_site(client, world):
