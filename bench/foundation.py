@@ -29,26 +29,28 @@ OFFICERS_PER_UNIT = 40
 
 def percentile(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:
     if connection.vendor == "sqlite":
         Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
-    else:
-        call_command("flush", interactive=False, verbosity=0) if _has_tables() else None
+    elif _has_tables():
+        call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
-    from precinct.accounts.services import api_token_issue
     from precinct.accounts.models import User
+    from precinct.accounts.services import api_token_issue
     from precinct.audit.services import audit_record
     from precinct.organisation.models import Officer, Rank, Unit
 
     # A force of realistic size: OFFICERS_PER_UNIT officers in every unit.
     units = list(Unit.objects.all())
     Officer.objects.bulk_create(
-        Officer(full_name=f"Cán bộ {u.code}-{i}", rank=Rank.CAPTAIN, unit=u) for u in units for i in range(OFFICERS_PER_UNIT)
+        Officer(full_name=f"Cán bộ {u.code}-{i}", rank=Rank.CAPTAIN, unit=u)
+        for u in units
+        for i in range(OFFICERS_PER_UNIT)
     )
     print(f"database: {connection.vendor}; units: {len(units)}; officers: {Officer.objects.count()}")
 

@@ -175,8 +175,12 @@ def sign_in_check(*, request: HttpRequest | None, username: str, password: str) 
         ratelimit.hit("login-addr", address, window_seconds=window)
         if failures == limit:  # record the lock-out once, not every guess
             with transaction.atomic():
-                audit_record(actor=None, action="accounts.sign_in_locked", target_label=name_key[:64],
-                             after={"failures": failures, "window_seconds": window})
+                audit_record(
+                    actor=None,
+                    action="accounts.sign_in_locked",
+                    target_label=name_key[:64],
+                    after={"failures": failures, "window_seconds": window},
+                )
         raise DomainError("invalid_credentials", _("Wrong username or password."), status=401)
     ratelimit.clear("login-user", name_key)
     with transaction.atomic():

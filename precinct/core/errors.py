@@ -1,6 +1,7 @@
 """One error type for domain failures; the API and the UI turn it into a 4xx answer or a form error."""
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class DomainError(Exception):
@@ -34,8 +35,6 @@ class ValidationFailed(DomainError):
     status = 422
 
     def __init__(self, fields: dict[str, list[str | Promise]], message: str | Promise = "") -> None:
-        from django.utils.translation import gettext_lazy as _
-
         super().__init__("validation_error", message or _("Some fields are not valid."), fields=fields)
 
 
@@ -43,8 +42,6 @@ class PermissionDenied(DomainError):
     status = 403
 
     def __init__(self, message: str | Promise = "") -> None:
-        from django.utils.translation import gettext_lazy as _
-
         super().__init__("forbidden", message or _("You are not allowed to do this."))
 
 
@@ -52,8 +49,6 @@ class NotFound(DomainError):
     status = 404
 
     def __init__(self, message: str | Promise = "") -> None:
-        from django.utils.translation import gettext_lazy as _
-
         super().__init__("not_found", message or _("Not found."))
 
 
@@ -61,7 +56,5 @@ class RateLimited(DomainError):
     status = 429
 
     def __init__(self, retry_after: int, message: str | Promise = "") -> None:
-        from django.utils.translation import gettext_lazy as _
-
         super().__init__("rate_limited", message or _("Too many attempts. Try again later."))
         self.retry_after = retry_after

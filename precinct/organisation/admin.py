@@ -26,7 +26,7 @@ class UnitForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         try:
-            services._check_unit_input(
+            services.unit_input_check(
                 code=data.get("code") or "",
                 name=data.get("name") or "",
                 kind=data.get("kind") or "",

@@ -99,7 +99,7 @@ def province_units_load(*, actor: Any, province_code: int) -> LoadResult:
     return LoadResult(root=root, created=created, updated=updated)
 
 
-def _check_unit_input(*, code: str, name: str, kind: str, parent: Unit | None, instance: Unit | None) -> None:
+def unit_input_check(*, code: str, name: str, kind: str, parent: Unit | None, instance: Unit | None) -> None:
     errors: dict[str, list[Any]] = {}
     if not code.strip():
         errors["code"] = [_("This field is required.")]
@@ -134,7 +134,7 @@ def unit_save(*, actor: Any, unit: Unit | None = None, **values: Any) -> Unit:
         raise PermissionDenied()
     current = {f: getattr(unit, f) for f in ("code", "name", "kind")} if unit else {}
     merged = {**current, **{k: v for k, v in values.items() if k in ("code", "name", "kind")}}
-    _check_unit_input(
+    unit_input_check(
         code=merged.get("code", ""),
         name=merged.get("name", ""),
         kind=merged.get("kind", ""),
@@ -164,7 +164,7 @@ def unit_save(*, actor: Any, unit: Unit | None = None, **values: Any) -> Unit:
     return unit
 
 
-def _check_officer_input(values: dict[str, Any]) -> None:
+def officer_input_check(values: dict[str, Any]) -> None:
     errors: dict[str, list[Any]] = {}
     if "full_name" in values and not str(values["full_name"]).strip():
         errors["full_name"] = [_("This field is required.")]
@@ -179,7 +179,7 @@ def _check_officer_input(values: dict[str, Any]) -> None:
 @transaction.atomic
 def officer_save(*, actor: Any, officer: Officer | None = None, **values: Any) -> Officer:
     """Create an officer, or change one (a transfer is a change of unit; both units must be in reach)."""
-    _check_officer_input(values)
+    officer_input_check(values)
     target_unit = values.get("unit", officer.unit if officer else None)
     if target_unit is None:
         raise ValidationFailed({"unit": [_("Choose a unit.")]})

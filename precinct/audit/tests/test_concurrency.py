@@ -20,7 +20,7 @@ def test_parallel_writers_keep_one_linear_chain():
             for i in range(15):
                 with transaction.atomic():
                     audit_record(actor=None, action="test.parallel", target_label=f"{n}-{i}")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
