@@ -24,10 +24,16 @@ def test_register_page_creates_the_account_and_signs_in(client):
 
 
 def test_register_page_shows_field_errors_and_creates_nothing(client):
-    response = client.post("/accounts/register/", {**FORM, "sex": "female"}, headers={"Accept-Language": "en"})
+    client.cookies["django_language"] = "en"
+    response = client.post("/accounts/register/", {**FORM, "sex": "female"})
     assert response.status_code == 422
     assert "does not agree with the sex" in response.content.decode()
     assert not User.objects.exists()
+
+
+def test_register_page_speaks_vietnamese_by_default(client):
+    response = client.post("/accounts/register/", {**FORM, "sex": "female"})
+    assert "Chữ số thứ tư không khớp với giới tính" in response.content.decode()
 
 
 def test_register_page_rejects_mismatched_passwords(client):
@@ -49,9 +55,8 @@ def test_sign_in_and_out(client, world):
 def test_sign_in_page_locks_after_repeated_failures(client, world, settings):
     for _ in range(settings.LOGIN_MAX_FAILURES):
         assert client.post("/accounts/login/", {"username": "officer_a", "password": "x"}).status_code == 401
-    locked = client.post(
-        "/accounts/login/", {"username": "officer_a", "password": "Correct-Horse-42"}, headers={"Accept-Language": "en"}
-    )
+    client.cookies["django_language"] = "en"
+    locked = client.post("/accounts/login/", {"username": "officer_a", "password": "Correct-Horse-42"})
     assert locked.status_code == 429 and "Too many failed" in locked.content.decode()
     from precinct.audit.models import AuditEvent
 
