@@ -2,8 +2,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db.models import ForeignKey
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from precinct.core.admin_support import ScopedAuditedAdmin
 from precinct.core.errors import ValidationFailed
@@ -94,3 +96,8 @@ class RoleAssignmentAdmin(ScopedChoicesMixin, ScopedAuditedAdmin):
     list_filter = ("role",)
     search_fields = ("user__username", "user__full_name", "unit__name", "unit__code")
     autocomplete_fields = ("user",)
+
+
+admin.site.site_header = _("Precinct administration")
+admin.site.site_title = _("Precinct administration")
+admin.site.unregister(Group)  # roles are RoleAssignments scoped to units, not Django groups
