@@ -157,6 +157,8 @@ LOGOUT_REDIRECT_URL = "core:home"
 # further attempts until the window ends.
 LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(env("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# How many reverse proxies stand in front of the app (each appends to X-Forwarded-For); 0 = none.
+TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
 API_TOKEN_TTL_SECONDS = int(env("API_TOKEN_TTL_SECONDS", str(8 * 3600)))
 
 # Vietnamese first, English one click away.

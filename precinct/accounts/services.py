@@ -146,13 +146,22 @@ def officer_account_create(
         actor=actor,
         action="accounts.officer_account_create",
         target=user,
-        after=snapshot(user, (*CITIZEN_FIELDS[:3], "phone", "email", "is_staff", "is_superuser")),
+        after=snapshot(user, ("username", "kind", "full_name", "phone", "email", "is_staff", "is_superuser")),
     )
     return user
 
 
 def client_address(request: HttpRequest | None) -> str:
-    return (request.META.get("REMOTE_ADDR", "") if request is not None else "") or "unknown"
+    """The client's address, for rate limits only (never stored). Behind TRUSTED_PROXIES reverse
+    proxies, it is the entry those proxies appended to X-Forwarded-For, not the proxy's own address."""
+    if request is None:
+        return "unknown"
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def sign_in_check(*, request: HttpRequest | None, username: str, password: str) -> User:

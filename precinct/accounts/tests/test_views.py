@@ -69,3 +69,12 @@ def test_sign_in_does_not_redirect_off_site(client, world):
         "/accounts/login/?next=https://evil.example/", {"username": "officer_a", "password": "Correct-Horse-42"}
     )
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_client_address_behind_a_trusted_proxy(rf, settings):
+    from precinct.accounts.services import client_address
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_address(request) == "10.0.0.1"  # no proxy configured: the header is not trusted
+    settings.TRUSTED_PROXIES = 1
+    assert client_address(request) == "203.0.113.7"  # what our proxy saw, not what the client claimed
