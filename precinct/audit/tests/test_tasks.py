@@ -6,7 +6,9 @@ from django.tasks import TaskResultStatus
 from precinct.audit.services import audit_record
 from precinct.audit.tasks import audit_chain_verify_task
 
-pytestmark = pytest.mark.django_db
+# The worker closes and reopens database connections as it would in production, so the test
+# cannot live inside one wrapping transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_queued_verification_is_run_by_the_database_worker():
