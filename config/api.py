@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from precinct.accounts.api import router as accounts_router
 from precinct.audit.api import router as audit_router
+from precinct.core.api import router as core_router
 from precinct.core.api_support import install_error_handlers
 from precinct.organisation.api import router as organisation_router
 
@@ -17,3 +18,4 @@ install_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", organisation_router)
 api.add_router("/", audit_router)
+api.add_router("/", core_router)

@@ -61,6 +61,10 @@ _PYDANTIC_MESSAGES = {
     "int_type": "Enter a whole number.",
     "string_type": "Enter text.",
     "json_invalid": "The request body is not valid JSON.",
+    "greater_than_equal": "This value is out of range.",
+    "less_than_equal": "This value is out of range.",
+    "greater_than": "This value is out of range.",
+    "less_than": "This value is out of range.",
 }
 
 

@@ -9,4 +9,5 @@ MARKED = [
     gettext_noop("Enter a whole number."),
     gettext_noop("Enter text."),
     gettext_noop("The request body is not valid JSON."),
+    gettext_noop("This value is out of range."),
 ]
