@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "precinct.audit",
     "precinct.organisation",
     "precinct.accounts",
+    "precinct.eservices",
 ]
 
 MIDDLEWARE = [

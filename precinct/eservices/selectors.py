@@ -1,0 +1,78 @@
+"""Reads of the one-stop shop, already narrowed to what the actor may see."""
+
+import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from precinct.core.errors import NotFound
+from precinct.eservices.models import CLOSED_STATUSES, Dossier, Procedure, ServiceField, fold
+from precinct.organisation.permissions import STAFF_ROLES
+from precinct.organisation.scoping import restrict
+
+
+def procedure_list(*, q: str = "", field: str = "", level: str = "") -> QuerySet[Procedure]:
+    """The public catalogue: offered procedures, searchable without accents ('cu tru' finds 'cư trú')."""
+    procedures = Procedure.objects.filter(is_active=True, current__isnull=False).select_related("current__field")
+    for word in fold(q).split():
+        procedures = procedures.filter(current__search_text__contains=word)
+    if field:
+        procedures = procedures.filter(current__field__code=field)
+    if level:
+        procedures = procedures.filter(current__level=level)
+    return procedures.order_by("current__field__position", "code")
+
+
+def procedure_get(*, code: str) -> Procedure:
+    procedure = procedure_list().filter(code=code).first()
+    if procedure is None:
+        raise NotFound()
+    return procedure
+
+
+def field_list() -> QuerySet[ServiceField]:
+    return ServiceField.objects.all()
+
+
+def dossier_list(
+    *,
+    actor: Any,
+    status: str = "",
+    procedure: str = "",
+    field: str = "",
+    due_within: int | None = None,
+    overdue: bool = False,
+    q: str = "",
+) -> QuerySet[Dossier]:
+    """Officers: dossiers of units in their reach. Citizens: their own. Anyone else: none."""
+    dossiers = Dossier.objects.select_related("version__procedure", "version__field", "unit", "applicant")
+    if getattr(actor, "is_authenticated", False) and actor.is_citizen:
+        dossiers = dossiers.filter(applicant=actor)
+    else:
+        dossiers = restrict(dossiers, actor, "unit_path", STAFF_ROLES)
+    if status:
+        dossiers = dossiers.filter(status=status)
+    if procedure:
+        dossiers = dossiers.filter(version__procedure__code=procedure)
+    if field:
+        dossiers = dossiers.filter(version__field__code=field)
+    today = timezone.localdate()
+    if overdue:
+        dossiers = dossiers.exclude(status__in=CLOSED_STATUSES).filter(
+            due_date__lt=today, paused_days_left__isnull=True
+        )
+    if due_within is not None:
+        dossiers = dossiers.exclude(status__in=CLOSED_STATUSES).filter(
+            due_date__gte=today, due_date__lte=today + datetime.timedelta(days=due_within)
+        )
+    if q:
+        dossiers = dossiers.filter(Q(code__icontains=q.strip()) | Q(applicant__full_name__icontains=q.strip()))
+    return dossiers
+
+
+def dossier_get(*, actor: Any, code: str) -> Dossier:
+    dossier = dossier_list(actor=actor).filter(code=code).first()
+    if dossier is None:
+        raise NotFound()  # outside the actor's reach looks exactly like absent
+    return dossier

@@ -1,0 +1,341 @@
+"""Writes for the one-stop shop. Each is one transaction with its history event and audit row."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from precinct.audit.services import audit_record
+from precinct.core.calendar import LOCAL_TZ, calendar
+from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from precinct.eservices.forms_schema import form_errors, schema_errors
+from precinct.eservices.models import (
+    Dossier,
+    DossierAttachment,
+    DossierCodeSequence,
+    DossierEvent,
+    Level,
+    Procedure,
+    ProcedureVersion,
+    ServiceField,
+    Workflow,
+)
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Role, Unit
+from precinct.organisation.scoping import reaches, reaches_everything
+
+MAX_FILES = 10
+MAX_FILE_BYTES = 10 * 1024 * 1024
+# Accepted attachment types, recognised by their first bytes (the client's claim is not trusted).
+MAGIC = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+VERSION_FIELDS = (
+    "name",
+    "name_en",
+    "field",
+    "level",
+    "receiving_department",
+    "deadline_days",
+    "fee_vnd",
+    "cutoff",
+    "required_documents",
+    "form_schema",
+    "workflow",
+    "is_sample",
+)
+
+
+# --- catalogue ------------------------------------------------------------------------------------
+
+
+def _can_edit_catalogue(actor: Any) -> bool:
+    return (
+        actor is None
+        or reaches_everything(actor)
+        or any(reaches(actor, unit, (Role.ADMINISTRATOR,)) for unit in Unit.objects.filter(parent__isnull=True))
+    )
+
+
+@transaction.atomic
+def procedure_save(*, actor: Any, code: str, **values: Any) -> ProcedureVersion:
+    """Create a procedure or publish a new version of it. Dossiers stay on the version they used."""
+    if not _can_edit_catalogue(actor):
+        raise PermissionDenied()
+    errors: dict[str, list[Any]] = {}
+    if not code.strip():
+        errors["code"] = [_("This field is required.")]
+    procedure = Procedure.objects.select_for_update().filter(code=code).first()
+    current = procedure.current if procedure else None
+    merged = {f: getattr(current, f) for f in VERSION_FIELDS} if current else {}
+    merged.update(values)
+    if not str(merged.get("name", "")).strip():
+        errors["name"] = [_("This field is required.")]
+    if merged.get("level") not in Level.values:
+        errors["level"] = [_("Choose one of the listed values.")]
+    if not isinstance(merged.get("field"), ServiceField):
+        errors["field"] = [_("Choose one of the listed values.")]
+    if not isinstance(merged.get("deadline_days"), int) or not 0 <= merged["deadline_days"] <= 365:
+        errors["deadline_days"] = [_("This value is out of range.")]
+    if not isinstance(merged.get("fee_vnd", 0), int) or merged.get("fee_vnd", 0) < 0:
+        errors["fee_vnd"] = [_("This value is out of range.")]
+    if problems := schema_errors(merged.get("form_schema") or {}):
+        errors["form_schema"] = problems
+    if errors:
+        raise ValidationFailed(errors)
+    merged.setdefault("workflow", Workflow.objects.get(key="default"))
+    if procedure is None:
+        procedure = Procedure.objects.create(code=code.strip())
+    number = (current.number + 1) if current else 1
+    version = ProcedureVersion(procedure=procedure, number=number, created_by=actor, **merged)
+    version.refresh_search_text()
+    version.save()
+    procedure.current = version
+    procedure.save(update_fields=["current"])
+    audit_record(
+        actor=actor,
+        action="eservices.procedure_save",
+        target=version,
+        after={
+            "code": procedure.code,
+            "version": number,
+            "deadline_days": version.deadline_days,
+            "fee_vnd": version.fee_vnd,
+        },
+    )
+    return version
+
+
+# --- dossiers -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    document: str
+    file: UploadedFile
+
+
+def _sniff(upload: UploadedFile) -> str | None:
+    head = upload.read(16)
+    upload.seek(0)
+    return next((kind for magic, kind in MAGIC.items() if head.startswith(magic)), None)
+
+
+def _check_uploads(uploads: list[Upload]) -> dict[str, list[Any]]:
+    messages: list[Any] = []
+    if len(uploads) > MAX_FILES:
+        messages.append(_("At most 10 files can be attached."))
+    for upload in uploads:
+        if upload.file.size is None or upload.file.size > MAX_FILE_BYTES:
+            messages.append(_("Each file must be at most 10 MB."))
+        elif _sniff(upload.file) is None:
+            messages.append(_("Only PDF, PNG and JPEG files are accepted."))
+    return {"files": messages} if messages else {}
+
+
+def receiving_unit(version: ProcedureVersion, unit_code: str | None) -> Unit:
+    """Where a dossier goes: the chosen commune-level police, or the province's receiving department."""
+    province = f"{settings.PRECINCT_PROVINCE_CODE:02d}"
+    if version.level == Level.COMMUNE:
+        unit = Unit.objects.filter(code=unit_code or "", kind__in=COMMUNE_LEVEL_KINDS, is_active=True).first()
+        if unit is None:
+            raise ValidationFailed({"unit": [_("Choose the ward, commune or special zone police.")]})
+        return unit
+    department = Unit.objects.filter(code=f"{province}-{version.receiving_department}", is_active=True).first()
+    return department or Unit.objects.get(code=province, parent__isnull=True)
+
+
+def _next_code(unit: Unit, day: datetime.date) -> str:
+    """Agency code + receipt date + the day's sequence, unique under concurrency: the sequence row is
+    incremented in place (the row lock is held until commit), created on the day's first dossier."""
+    for _attempt in range(3):
+        updated = DossierCodeSequence.objects.filter(agency_code=unit.code, day=day).update(last=F("last") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    DossierCodeSequence.objects.create(agency_code=unit.code, day=day, last=1)
+            except IntegrityError:
+                continue  # another submission created it first: increment it instead
+        last = DossierCodeSequence.objects.get(agency_code=unit.code, day=day).last
+        return f"{unit.code}-{day:%y%m%d}-{last:04d}"
+    raise DomainError("busy", _("The service is busy. Please try again."), status=503)
+
+
+def _attach(dossier: Dossier, uploads: list[Upload]) -> None:
+    for upload in uploads:
+        DossierAttachment.objects.create(
+            dossier=dossier,
+            document=upload.document[:200],
+            file=upload.file,
+            original_name=(upload.file.name or "file")[:255],
+            content_type=_sniff(upload.file) or "",
+            size=upload.file.size or 0,
+        )
+
+
+def _event(dossier: Dossier, *, actor: Any, action: str, from_status: str, note: str = "", **data: Any) -> None:
+    DossierEvent.objects.create(
+        dossier=dossier,
+        at=timezone.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        note=note,
+        data=data,
+    )
+
+
+@transaction.atomic
+def dossier_submit(
+    *,
+    actor: Any,
+    procedure: Procedure,
+    form_data: dict[str, Any],
+    unit_code: str | None = None,
+    uploads: list[Upload] | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """A citizen submits a dossier online; it gets its code and due date at once."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_citizen:
+        raise PermissionDenied(_("Only citizens can submit dossiers online."))
+    version = procedure.current
+    if version is None or not procedure.is_active:
+        raise NotFound()
+    uploads = uploads or []
+    errors = form_errors(version.form_schema or {"type": "object"}, form_data) | _check_uploads(uploads)
+    missing_docs = [
+        d["name"]
+        for d in version.required_documents
+        if d.get("required") and d["name"] not in {u.document for u in uploads}
+    ]
+    if missing_docs:
+        errors.setdefault("files", []).append(_("Attach every required document."))
+    try:
+        unit = receiving_unit(version, unit_code)
+    except ValidationFailed as exc:
+        errors |= exc.fields
+    if errors:
+        raise ValidationFailed(errors)
+
+    submitted_at = now or timezone.now()
+    received_on, due = calendar().due_date(submitted_at, version.deadline_days, cutoff=version.cutoff)
+    dossier = Dossier.objects.create(
+        code=_next_code(unit, submitted_at.astimezone(LOCAL_TZ).date()),
+        version=version,
+        applicant=actor,
+        unit=unit,
+        unit_path=unit.path,
+        form_data=form_data,
+        submitted_at=submitted_at,
+        received_on=received_on,
+        due_date=due,
+    )
+    _attach(dossier, uploads)
+    _event(dossier, actor=actor, action="submit", from_status="")
+    audit_record(
+        actor=actor,
+        action="eservices.dossier_submit",
+        target=dossier,
+        unit=unit,
+        after={
+            "code": dossier.code,
+            "procedure": procedure.code,
+            "version": version.number,
+            "due_date": due,
+            "files": len(uploads),
+        },
+    )
+    return dossier
+
+
+def allowed_actions(actor: Any, dossier: Dossier) -> list[str]:
+    """The actions this actor may take on this dossier now (for buttons and for checks)."""
+    actions = dossier.version.workflow.definition["actions"]
+    return [name for name, spec in actions.items() if dossier.status in spec["from"] and _may(actor, dossier, spec)]
+
+
+def _may(actor: Any, dossier: Dossier, spec: dict[str, Any]) -> bool:
+    if spec["by"] == "applicant":
+        return getattr(actor, "pk", None) == dossier.applicant_id
+    return reaches(actor, dossier.unit, spec.get("roles", []))
+
+
+@transaction.atomic
+def dossier_transition(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    action: str,
+    note: str = "",
+    target_unit: Unit | None = None,
+    new_due_date: datetime.date | None = None,
+    uploads: list[Upload] | None = None,
+) -> Dossier:
+    """Take one workflow action. Refused (changing nothing) unless the workflow allows it from the
+    dossier's current state to someone with the actor's role over the dossier's unit."""
+    dossier = Dossier.objects.select_for_update().select_related("version__workflow", "unit").get(pk=dossier.pk)
+    spec = dossier.version.workflow.definition["actions"].get(action)
+    if spec is None:
+        raise DomainError("unknown_action", _("This action does not exist."), status=400)
+    if not _may(actor, dossier, spec):
+        raise PermissionDenied(_("You may not take this action on this dossier."))
+    if dossier.status not in spec["from"]:
+        raise DomainError(
+            "transition_not_allowed",
+            _("This action is not possible while the dossier is “%(status)s”.")
+            % {"status": dossier.get_status_display()},
+            status=409,
+        )
+    note = note.strip()
+    if spec.get("note") and not note:
+        raise ValidationFailed({"note": [_("Give a reason or a note for this action.")]})
+    uploads = uploads or []
+    if upload_errors := _check_uploads(uploads):
+        raise ValidationFailed(upload_errors)
+
+    before = {"status": dossier.status, "unit": dossier.unit.code, "due_date": dossier.due_date}
+    previous = dossier.status
+    cal = calendar()
+    today = timezone.localdate()
+    effect = spec.get("effect")
+    data: dict[str, Any] = {}
+    if effect == "pause":
+        dossier.paused_days_left = max(cal.working_days_between(today, dossier.due_date), 0)
+        data["days_left"] = dossier.paused_days_left
+    elif effect == "resume":
+        restart = cal.received_on(timezone.now(), cutoff=dossier.version.cutoff)
+        dossier.due_date = cal.add_working_days(restart, dossier.paused_days_left or 0)
+        dossier.paused_days_left = None
+        data["due_date"] = dossier.due_date.isoformat()
+    elif effect == "transfer":
+        if target_unit is None or target_unit.pk == dossier.unit_id or not target_unit.is_active:
+            raise ValidationFailed({"target_unit": [_("Choose another unit to transfer the dossier to.")]})
+        dossier.unit, dossier.unit_path = target_unit, target_unit.path
+        data["to_unit"] = target_unit.code
+    elif effect == "extend":
+        if new_due_date is None or new_due_date <= dossier.due_date or not cal.is_working_day(new_due_date):
+            raise ValidationFailed({"new_due_date": [_("Choose a working day after the current due date.")]})
+        dossier.due_date = new_due_date
+        data["due_date"] = new_due_date.isoformat()
+    elif effect == "close":
+        dossier.completed_at = timezone.now()
+        if note:
+            dossier.decision_note = note  # the reason for a refusal or a return, shown to the citizen
+    if spec.get("to"):
+        dossier.status = spec["to"]
+    dossier.save()
+    _attach(dossier, uploads)
+    _event(dossier, actor=actor, action=action, from_status=previous, note=note, **data)
+    audit_record(
+        actor=actor,
+        action=f"eservices.dossier_{action}",
+        target=dossier,
+        unit=dossier.unit,
+        before=before,
+        after={"status": dossier.status, "unit": dossier.unit.code, "due_date": dossier.due_date, "note": note},
+    )
+    return dossier
