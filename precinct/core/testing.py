@@ -147,7 +147,8 @@ def assert_matrix(
         want = want if isinstance(want, Expect) else Expect(want)
         client = world.api_client(actor) if api else world.client(actor)
         response = request(client)
-        body = response.content.decode(errors="replace")
+        raw = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+        body = raw.decode(errors="replace")
         if response.status_code != want.status:
             failures.append(f"{actor}: status {response.status_code}, expected {want.status}")
         failures += [f"{actor}: does not show {s!r}" for s in want.shows if s not in body]

@@ -1,0 +1,343 @@
+import datetime
+import json
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from precinct.core.api_support import signed_in
+from precinct.core.calendar import calendar
+from precinct.core.errors import NotFound, ValidationFailed
+from precinct.eservices import public, selectors, services
+from precinct.eservices.models import Dossier, Procedure, ServiceField
+from precinct.organisation.models import Unit
+
+router = Router(tags=["online public services"])
+
+
+class FieldOut(Schema):
+    code: str
+    name: str
+    name_en: str
+
+
+class ProcedureOut(Schema):
+    code: str
+    version: int
+    name: str
+    name_en: str
+    field: str
+    level: str
+    receiving_department: str
+    deadline_days: int
+    fee_vnd: int
+    is_sample: bool
+
+    @staticmethod
+    def resolve_version(obj: Procedure) -> int:
+        return obj.current.number if obj.current else 0
+
+    @staticmethod
+    def resolve_name(obj: Procedure) -> str:
+        return obj.current.name if obj.current else ""
+
+    @staticmethod
+    def resolve_name_en(obj: Procedure) -> str:
+        return obj.current.name_en if obj.current else ""
+
+    @staticmethod
+    def resolve_field(obj: Procedure) -> str:
+        return obj.current.field.code if obj.current else ""
+
+    @staticmethod
+    def resolve_level(obj: Procedure) -> str:
+        return obj.current.level if obj.current else ""
+
+    @staticmethod
+    def resolve_receiving_department(obj: Procedure) -> str:
+        return obj.current.receiving_department if obj.current else ""
+
+    @staticmethod
+    def resolve_deadline_days(obj: Procedure) -> int:
+        return obj.current.deadline_days if obj.current else 0
+
+    @staticmethod
+    def resolve_fee_vnd(obj: Procedure) -> int:
+        return obj.current.fee_vnd if obj.current else 0
+
+    @staticmethod
+    def resolve_is_sample(obj: Procedure) -> bool:
+        return bool(obj.current and obj.current.is_sample)
+
+
+class ProcedureDetailOut(ProcedureOut):
+    required_documents: list[dict]
+    form_schema: dict
+    cutoff: str
+    if_submitted_now: dict
+
+    @staticmethod
+    def resolve_required_documents(obj: Procedure) -> list[dict]:
+        return obj.current.required_documents if obj.current else []
+
+    @staticmethod
+    def resolve_form_schema(obj: Procedure) -> dict:
+        return obj.current.form_schema if obj.current else {}
+
+    @staticmethod
+    def resolve_cutoff(obj: Procedure) -> str:
+        return obj.current.cutoff.strftime("%H:%M") if obj.current else ""
+
+    @staticmethod
+    def resolve_if_submitted_now(obj: Procedure) -> dict:
+        from django.utils import timezone
+
+        assert obj.current is not None
+        received_on, due = calendar().due_date(timezone.now(), obj.current.deadline_days, cutoff=obj.current.cutoff)
+        return {"received_on": received_on.isoformat(), "due_date": due.isoformat()}
+
+
+class ProcedureFilter(Schema):
+    q: str = ""
+    field: str = ""
+    level: str = ""
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+    data: dict
+
+
+class AttachmentOut(Schema):
+    id: int
+    document: str
+    original_name: str
+    content_type: str
+    size: int
+
+
+class DossierOut(Schema):
+    code: str
+    procedure: str
+    procedure_version: int
+    procedure_name: str
+    status: str
+    status_label: str
+    unit: str
+    unit_name: str
+    applicant_name: str
+    submitted_at: datetime.datetime
+    received_on: datetime.date
+    due_date: datetime.date
+    clock_paused: bool
+    completed_at: datetime.datetime | None
+    decision_note: str
+
+    @staticmethod
+    def resolve_procedure(obj: Dossier) -> str:
+        return obj.version.procedure.code
+
+    @staticmethod
+    def resolve_procedure_version(obj: Dossier) -> int:
+        return obj.version.number
+
+    @staticmethod
+    def resolve_procedure_name(obj: Dossier) -> str:
+        return obj.version.display_name
+
+    @staticmethod
+    def resolve_status_label(obj: Dossier) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_unit(obj: Dossier) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_unit_name(obj: Dossier) -> str:
+        return obj.unit.display_name
+
+    @staticmethod
+    def resolve_applicant_name(obj: Dossier) -> str:
+        return obj.applicant.full_name
+
+    @staticmethod
+    def resolve_clock_paused(obj: Dossier) -> bool:
+        return obj.paused_days_left is not None
+
+
+class DossierDetailOut(DossierOut):
+    form_data: dict
+    events: list[EventOut]
+    attachments: list[AttachmentOut]
+    allowed_actions: list[str]
+
+    @staticmethod
+    def resolve_events(obj: Dossier) -> list:
+        return list(obj.events.all())
+
+    @staticmethod
+    def resolve_attachments(obj: Dossier) -> list:
+        return list(obj.attachments.all())
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Dossier, context: dict[str, Any]) -> list[str]:
+        return services.allowed_actions(context["request"].user, obj)
+
+
+class DossierFilter(Schema):
+    status: str = ""
+    procedure: str = ""
+    field: str = ""
+    due_within_days: int | None = None
+    overdue: bool = False
+    q: str = ""
+
+
+class SubmitIn(Schema):
+    procedure: str
+    unit: str = ""
+    form: str = "{}"
+    documents: list[str] = []
+
+
+class ActionIn(Schema):
+    note: str = ""
+    target_unit: str = ""
+    new_due_date: datetime.date | None = None
+
+
+class ErrorOut(Schema):
+    error: dict
+
+
+class PublicStatusOut(Schema):
+    code: str
+    status: str
+    status_label: str
+    due_date: datetime.date
+
+    @staticmethod
+    def resolve_status_label(obj: Dossier) -> str:
+        return str(obj.get_status_display())
+
+
+@router.get("/fields", response=list[FieldOut], auth=None)
+def field_list(request: HttpRequest) -> QuerySet[ServiceField]:
+    return selectors.field_list()
+
+
+@router.get("/procedures", response=list[ProcedureOut], auth=None)
+@paginate(LimitOffsetPagination)
+def procedure_list(request: HttpRequest, filters: Query[ProcedureFilter]) -> QuerySet[Procedure]:
+    """The catalogue. `q` searches code and names without regard to accents ('cu tru' finds 'cư trú')."""
+    return selectors.procedure_list(q=filters.q, field=filters.field, level=filters.level)
+
+
+@router.get("/procedures/{code}", response=ProcedureDetailOut, auth=None)
+def procedure_detail(request: HttpRequest, code: str) -> Procedure:
+    """A procedure's current version, with its form (JSON Schema) and the due date if submitted now."""
+    return selectors.procedure_get(code=code)
+
+
+def _uploads(documents: list[str], files: list[UploadedFile] | None) -> list[services.Upload]:
+    files = files or []
+    names = documents + [""] * (len(files) - len(documents))
+    return [services.Upload(document=name, file=f) for name, f in zip(names, files, strict=False)]
+
+
+@router.post("/dossiers", response={201: DossierDetailOut, 422: ErrorOut}, auth=signed_in)
+def dossier_submit(
+    request: HttpRequest,
+    payload: Form[SubmitIn],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # ninja reads optional files this way
+) -> Status[Dossier]:
+    """Submit a dossier (multipart form): `procedure`, `unit` (for commune-level procedures), `form` (the
+    form's answers as a JSON object), and `files`, each named by the matching `documents` entry."""
+    try:
+        form_data = json.loads(payload.form or "{}")
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed({"form": [_("The form must be a JSON object.")]}) from exc
+    if not isinstance(form_data, dict):
+        raise ValidationFailed({"form": [_("The form must be a JSON object.")]})
+    procedure = selectors.procedure_get(code=payload.procedure)
+    dossier = services.dossier_submit(
+        actor=request.user,
+        procedure=procedure,
+        form_data=form_data,
+        unit_code=payload.unit or None,
+        uploads=_uploads(payload.documents, files),
+    )
+    return Status(201, dossier)
+
+
+@router.get("/dossiers", response=list[DossierOut], auth=signed_in)
+@paginate(LimitOffsetPagination)
+def dossier_list(request: HttpRequest, filters: Query[DossierFilter]) -> QuerySet[Dossier]:
+    """Officers: dossiers of the units in their reach. Citizens: their own."""
+    return selectors.dossier_list(
+        actor=request.user,
+        status=filters.status,
+        procedure=filters.procedure,
+        field=filters.field,
+        due_within=filters.due_within_days,
+        overdue=filters.overdue,
+        q=filters.q,
+    )
+
+
+@router.get("/dossiers/{code}", response=DossierDetailOut, auth=signed_in)
+def dossier_detail(request: HttpRequest, code: str) -> Dossier:
+    return selectors.dossier_get(actor=request.user, code=code)
+
+
+@router.post(
+    "/dossiers/{code}/actions/{action}", response={200: DossierDetailOut, 409: ErrorOut, 422: ErrorOut}, auth=signed_in
+)
+def dossier_action(request: HttpRequest, code: str, action: str, payload: ActionIn) -> Dossier:
+    """Take a workflow action (see `allowed_actions` on the dossier). Refused with 409 when the dossier's
+    state does not allow it, 403 when the caller may not take it."""
+    dossier = selectors.dossier_get(actor=request.user, code=code)
+    target = None
+    if payload.target_unit:
+        target = Unit.objects.filter(code=payload.target_unit, is_active=True).first()
+        if target is None:
+            raise ValidationFailed({"target_unit": [_("There is no such unit.")]})
+    return services.dossier_transition(
+        actor=request.user,
+        dossier=dossier,
+        action=action,
+        note=payload.note,
+        target_unit=target,
+        new_due_date=payload.new_due_date,
+    )
+
+
+@router.get("/dossiers/{code}/attachments/{attachment_id}", auth=signed_in)
+def dossier_attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
+    dossier = selectors.dossier_get(actor=request.user, code=code)
+    attachment = dossier.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@router.get("/public/dossiers/{code}", response={200: PublicStatusOut, 404: ErrorOut, 429: ErrorOut}, auth=None)
+def public_lookup(request: HttpRequest, code: str, personal_id: str) -> Dossier:
+    """Anyone may follow a dossier with its code and the applicant's personal identification number
+    together: status and due date only. Wrong pairs answer 404 and are rate-limited."""
+    return public.dossier_public_lookup(request=request, code=code, personal_id=personal_id)

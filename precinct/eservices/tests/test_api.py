@@ -1,0 +1,139 @@
+import json
+
+import pytest
+
+from precinct.core.testing import Expect, assert_matrix
+from precinct.eservices.models import Dossier, DossierStatus, Procedure
+from precinct.eservices.services import Upload, dossier_submit
+from precinct.eservices.tests.conftest import PDF, pdf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dossier_a(world, catalogue):
+    return dossier_submit(
+        actor=world.users["citizen"],
+        procedure=Procedure.objects.get(code="CT-01"),
+        form_data={"dia_chi": "Hà An", "ly_do": "Về ở với gia đình"},
+        unit_code=world.ward_a.code,
+        uploads=[Upload("Tờ khai thay đổi thông tin cư trú (CT01)", pdf("to-khai-A.pdf"))],
+    )
+
+
+@pytest.fixture
+def dossier_b(world, catalogue):
+    return dossier_submit(
+        actor=world.users["citizen"],
+        procedure=Procedure.objects.get(code="CT-06"),
+        form_data={"muc_dich": "Xin việc"},
+        unit_code=world.ward_b.code,
+    )
+
+
+def test_catalogue_search_and_detail_are_public(client, catalogue):
+    found = client.get("/api/v1/procedures", {"q": "cu tru"}).json()
+    assert found["count"] >= 7 and all(p["field"] == "cu_tru" for p in found["items"])
+    detail = client.get("/api/v1/procedures/CT-02").json()
+    assert detail["form_schema"]["required"] == ["dia_chi", "tu_ngay", "den_ngay"]
+    assert set(detail["if_submitted_now"]) == {"received_on", "due_date"}
+    assert client.get("/api/v1/procedures/NOPE").status_code == 404
+
+
+def test_citizen_submits_with_an_attachment_through_the_api(world, catalogue):
+    client = world.api_client("citizen")
+    response = client.post(
+        "/api/v1/dossiers",
+        {
+            "procedure": "CT-01",
+            "unit": world.ward_a.code,
+            "form": json.dumps({"dia_chi": "Tổ 3, khu 5", "ly_do": "Chuyển về ở cùng bố mẹ"}),
+            "documents": ["Tờ khai thay đổi thông tin cư trú (CT01)"],
+            "files": [pdf()],
+        },
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["code"].startswith(f"{world.ward_a.code}-") and body["status"] == "submitted"
+    assert body["attachments"][0]["original_name"] == "giay-to.pdf"
+    assert body["allowed_actions"] == ["withdraw"]
+
+
+def test_bad_submissions_answer_422_and_create_nothing(world, catalogue):
+    client = world.api_client("citizen")
+    for data in (
+        {"procedure": "CT-01", "unit": world.ward_a.code, "form": "{not json"},
+        {"procedure": "CT-01", "unit": world.ward_a.code, "form": "{}"},
+        {"procedure": "CT-06", "unit": "99999", "form": json.dumps({"muc_dich": "x"})},
+    ):
+        response = client.post("/api/v1/dossiers", data)
+        assert response.status_code == 422, response.content
+        assert response.json()["error"]["fields"]
+    assert not Dossier.objects.exists()
+
+
+def test_dossier_list_matrix(world, dossier_a, dossier_b):
+    a, b = dossier_a.code, dossier_b.code
+    expected = {
+        "anonymous": 401,
+        "citizen": Expect(200, shows=(a, b)),
+        "officer_a": Expect(200, shows=(a,), hides=(b,)),
+        "duty_a": Expect(200, shows=(a,), hides=(b,)),
+        "leader_a": Expect(200, shows=(a,), hides=(b,)),
+        "officer_b": Expect(200, shows=(b,), hides=(a,)),
+        "officer_dept": Expect(200, hides=(a, b)),
+        "leader_p": Expect(200, shows=(a, b)),
+        "admin_p": Expect(200, shows=(a, b)),
+        "superuser": Expect(200, shows=(a, b)),
+    }
+    assert_matrix(world, lambda c: c.get("/api/v1/dossiers"), expected, api=True)
+    # Counts and search obey the same reach.
+    assert world.api_client("officer_b").get("/api/v1/dossiers", {"q": a}).json()["count"] == 0
+
+
+def test_dossier_detail_and_file_matrix(world, dossier_a):
+    url = f"/api/v1/dossiers/{dossier_a.code}"
+    file_url = f"{url}/attachments/{dossier_a.attachments.get().pk}"
+    sees = ("anonymous", "citizen", "officer_a", "duty_a", "leader_a", "leader_p", "admin_p", "superuser")
+    expected = {actor: Expect(200, shows=(dossier_a.code,)) for actor in sees} | {
+        "anonymous": 401,
+        "officer_b": Expect(404, hides=(dossier_a.code,)),
+        "officer_dept": Expect(404, hides=(dossier_a.code,)),
+    }
+    assert_matrix(world, lambda c: c.get(url), expected, api=True)
+    files = {actor: 200 for actor in sees} | {"anonymous": 401, "officer_b": 404, "officer_dept": 404}
+    assert_matrix(world, lambda c: c.get(file_url), files, api=True)
+    download = world.api_client("officer_a").get(file_url)
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_actions_through_the_api(world, dossier_a):
+    url = f"/api/v1/dossiers/{dossier_a.code}/actions"
+    officer = world.api_client("officer_a")
+    assert world.api_client("officer_b").post(f"{url}/receive", {}, content_type="application/json").status_code == 404
+    assert officer.post(f"{url}/receive", {}, content_type="application/json").json()["status"] == "received"
+    refused = officer.post(f"{url}/approve", {}, content_type="application/json", headers={"Accept-Language": "en"})
+    assert refused.status_code == 409
+    assert "not possible while the dossier is “Received”" in refused.json()["error"]["message"]
+    assert officer.post(f"{url}/refuse", {}, content_type="application/json").status_code == 422
+    assert officer.post(f"{url}/fly", {}, content_type="application/json").status_code == 400
+    dossier_a.refresh_from_db()
+    assert dossier_a.status == DossierStatus.RECEIVED
+
+
+def test_public_lookup_needs_code_and_personal_id_together(client, world, dossier_a):
+    url = f"/api/v1/public/dossiers/{dossier_a.code}"
+    ok = client.get(url, {"personal_id": "022090012345"})
+    assert ok.status_code == 200
+    assert set(ok.json()) == {"code", "status", "status_label", "due_date"}  # nothing personal
+    wrong_person = client.get(url, {"personal_id": "022090099999"})
+    no_such_code = client.get("/api/v1/public/dossiers/07168-261123-9999", {"personal_id": "022090012345"})
+    assert wrong_person.status_code == no_such_code.status_code == 404
+    assert wrong_person.json() == no_such_code.json()
+
+
+def test_public_lookup_is_rate_limited(client, world, dossier_a):
+    url = f"/api/v1/public/dossiers/{dossier_a.code}"
+    for _ in range(10):
+        assert client.get(url, {"personal_id": "022090099999"}).status_code == 404
+    assert client.get(url, {"personal_id": "022090012345"}).status_code == 429
