@@ -13,6 +13,7 @@ from precinct.audit.services import audit_record
 from precinct.core.errors import PermissionDenied, ValidationFailed
 from precinct.eservices.models import Procedure, ProcedureVersion, ServiceField, Workflow
 from precinct.eservices.services import _can_edit_catalogue, procedure_save
+from precinct.eservices.workflow import default_workflow
 
 FORMAT = "precinct-catalogue/1"
 COMPARED = (
@@ -65,6 +66,7 @@ def catalogue_import(*, actor: Any, data: dict[str, Any]) -> ImportResult:
             defaults={"name": item["name"], "name_en": item.get("name_en", ""), "position": item.get("position", 0)},
         )
     fields = {f.code: f for f in ServiceField.objects.all()}
+    default_workflow()
     workflows = {w.key: w for w in Workflow.objects.all()}
     new_versions = unchanged = 0
     for item in data.get("procedures", []):

@@ -24,8 +24,8 @@ from precinct.eservices.models import (
     Procedure,
     ProcedureVersion,
     ServiceField,
-    Workflow,
 )
+from precinct.eservices.workflow import default_workflow
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Role, Unit
 from precinct.organisation.scoping import reaches, reaches_everything
 
@@ -86,7 +86,7 @@ def procedure_save(*, actor: Any, code: str, **values: Any) -> ProcedureVersion:
         errors["form_schema"] = problems
     if errors:
         raise ValidationFailed(errors)
-    merged.setdefault("workflow", Workflow.objects.get(key="default"))
+    merged.setdefault("workflow", default_workflow())
     if procedure is None:
         procedure = Procedure.objects.create(code=code.strip())
     number = (current.number + 1) if current else 1

@@ -97,3 +97,13 @@ def definition_errors(definition: dict[str, Any]) -> list[str]:
         if spec.get("effect") is not None and spec["effect"] not in EFFECTS:
             errors.append(f"{name}: unknown effect {spec['effect']!r}")
     return errors
+
+
+def default_workflow() -> Any:
+    """The default workflow row, created from DEFAULT_DEFINITION the first time it is needed."""
+    from precinct.eservices.models import Workflow
+
+    workflow, _created = Workflow.objects.get_or_create(
+        key="default", defaults={"name": "Quy trình mặc định", "definition": DEFAULT_DEFINITION}
+    )
+    return workflow

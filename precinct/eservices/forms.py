@@ -1,0 +1,68 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from precinct.eservices.forms_schema import django_form_fields, to_json
+from precinct.eservices.models import Level, ProcedureVersion
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
+
+
+class DossierSubmitForm(forms.Form):
+    """The procedure's own fields (from its JSON Schema), where to submit, and one file per document."""
+
+    def __init__(self, *args: Any, version: ProcedureVersion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = version
+        if version.level == Level.COMMUNE:
+            units = Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS, is_active=True).order_by("name")
+            self.fields["unit"] = forms.ChoiceField(
+                label=_("Ward, commune or special zone police"),
+                choices=[("", "—"), *[(u.code, u.display_name) for u in units]],
+            )
+        self.fields.update(django_form_fields(version.form_schema or {}))
+        for index, doc in enumerate(version.required_documents):
+            self.fields[f"doc.{index}"] = forms.FileField(
+                label=doc["name_en"] if self._english() and doc.get("name_en") else doc["name"],
+                required=False,
+                help_text=_("PDF, PNG or JPEG, at most 10 MB")
+                + (" · " + str(_("required")) if doc.get("required") else ""),
+                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+            )
+
+    @staticmethod
+    def _english() -> bool:
+        from django.utils.translation import get_language
+
+        return (get_language() or "vi").startswith("en")
+
+    def form_data(self) -> dict[str, Any]:
+        """The answers as the schema expects them: empty optional fields left out."""
+        data = {}
+        for name, value in self.cleaned_data.items():
+            if name.startswith("form.") and value not in (None, ""):
+                data[name.removeprefix("form.")] = to_json(value)
+        return data
+
+    def uploads(self) -> list[tuple[str, Any]]:
+        return [
+            (doc["name"], self.cleaned_data.get(f"doc.{index}"))
+            for index, doc in enumerate(self.version.required_documents)
+            if self.cleaned_data.get(f"doc.{index}")
+        ]
+
+
+class ActionForm(forms.Form):
+    note = forms.CharField(label=_("Reason / note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    target_unit = forms.CharField(required=False)
+    new_due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(required=False)
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(label=_("Dossier code"), max_length=64)
+    personal_id = forms.CharField(
+        label=_("Applicant's personal identification number"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from precinct.eservices import views
+
+app_name = "eservices"
+urlpatterns = [
+    path("services/", views.catalogue, name="catalogue"),
+    path("services/<str:code>/", views.procedure_detail, name="procedure"),
+    path("services/<str:code>/submit/", views.dossier_submit, name="submit"),
+    path("dossiers/", views.dossier_list, name="dossiers"),
+    path("dossiers/receive/", views.dossier_bulk_receive, name="bulk_receive"),
+    path("dossiers/<str:code>/", views.dossier_detail, name="dossier"),
+    path("dossiers/<str:code>/actions/<slug:action>/", views.dossier_action, name="action"),
+    path("dossiers/<str:code>/files/<int:attachment_id>/", views.dossier_attachment, name="attachment"),
+    path("lookup/", views.lookup, name="lookup"),
+]

@@ -1,0 +1,224 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from precinct.core.calendar import calendar
+from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from precinct.eservices import public, selectors, services
+from precinct.eservices.forms import ActionForm, DossierSubmitForm, LookupForm
+from precinct.eservices.models import DossierStatus, ServiceField
+from precinct.organisation.models import Unit
+from precinct.organisation.permissions import STAFF_ROLES
+from precinct.organisation.scoping import has_any_role
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    field = request.GET.get("field", "")
+    procedures = selectors.procedure_list(q=q, field=field)
+    return render(
+        request,
+        "eservices/catalogue.html",
+        {
+            "procedures": procedures,
+            "fields": ServiceField.objects.all(),
+            "q": q,
+            "field": field,
+        },
+    )
+
+
+def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = selectors.procedure_get(code=code)
+    version = procedure.current
+    assert version is not None
+    received_on, due = calendar().due_date(timezone.now(), version.deadline_days, cutoff=version.cutoff)
+    return render(
+        request,
+        "eservices/procedure.html",
+        {
+            "procedure": procedure,
+            "version": version,
+            "received_on": received_on,
+            "due_date": due,
+        },
+    )
+
+
+@login_required
+def dossier_submit(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = selectors.procedure_get(code=code)
+    version = procedure.current
+    assert version is not None
+    if not request.user.is_citizen:  # type: ignore[union-attr]
+        raise PermissionDenied(_("Only citizens can submit dossiers online."))
+    form = DossierSubmitForm(request.POST or None, request.FILES or None, version=version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.dossier_submit(
+                actor=request.user,
+                procedure=procedure,
+                form_data=form.form_data(),
+                unit_code=form.cleaned_data.get("unit"),
+                uploads=[services.Upload(name, f) for name, f in form.uploads()],
+            )
+        except ValidationFailed as exc:
+            for field, field_messages in exc.fields.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, str(message))
+        else:
+            messages.success(
+                request, _("Your dossier has been submitted. Its code is %(code)s.") % {"code": dossier.code}
+            )
+            return redirect("eservices:dossier", code=dossier.code)
+    return render(
+        request,
+        "eservices/submit.html",
+        {"procedure": procedure, "version": version, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.is_citizen or has_any_role(user, STAFF_ROLES)):  # type: ignore[union-attr]
+        raise PermissionDenied()
+    filters = {
+        "status": request.GET.get("status", ""),
+        "procedure": request.GET.get("procedure", "").strip(),
+        "field": request.GET.get("field", ""),
+        "q": request.GET.get("q", "").strip()[:64],
+    }
+    due = request.GET.get("due", "")
+    dossiers = selectors.dossier_list(
+        actor=user, **filters, overdue=due == "overdue", due_within=2 if due == "soon" else None
+    )
+    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "eservices/dossiers.html",
+        {
+            "page": page,
+            "filters": filters,
+            "due": due,
+            "statuses": DossierStatus.choices,
+            "fields": ServiceField.objects.all(),
+            "is_officer": not user.is_citizen,  # type: ignore[union-attr]
+            "today": timezone.localdate(),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def dossier_bulk_receive(request: HttpRequest) -> HttpResponse:
+    received, refused = 0, 0
+    for code in request.POST.getlist("codes")[:100]:
+        try:
+            dossier = selectors.dossier_get(actor=request.user, code=code)
+            services.dossier_transition(actor=request.user, dossier=dossier, action="receive")
+            received += 1
+        except DomainError:
+            refused += 1
+    messages.success(request, _("%(n)d dossiers received.") % {"n": received})
+    if refused:
+        messages.error(request, _("%(n)d dossiers could not be received.") % {"n": refused})
+    return redirect("eservices:dossiers")
+
+
+@login_required
+def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = selectors.dossier_get(actor=request.user, code=code)
+    allowed = services.allowed_actions(request.user, dossier)
+    specs = dossier.version.workflow.definition["actions"]
+    actions = [{"name": a, "note": bool(specs[a].get("note")), "effect": specs[a].get("effect") or ""} for a in allowed]
+    labels = dossier.version.form_schema.get("properties", {})
+    answers = [
+        (spec.get("title", name), dossier.form_data.get(name))
+        for name, spec in labels.items()
+        if name in dossier.form_data
+    ]
+    units = (
+        Unit.objects.filter(is_active=True).exclude(pk=dossier.unit_id).order_by("path")
+        if "transfer" in allowed
+        else []
+    )
+    return render(
+        request,
+        "eservices/dossier.html",
+        {
+            "dossier": dossier,
+            "actions": actions,
+            "answers": answers,
+            "units": units,
+            "events": dossier.events.select_related("actor"),
+            "attachments": dossier.attachments.all(),
+            "is_applicant": dossier.applicant_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_POST
+def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    dossier = selectors.dossier_get(actor=request.user, code=code)
+    form = ActionForm(request.POST, request.FILES)
+    form.is_valid()
+    data = form.cleaned_data
+    target = Unit.objects.filter(code=data.get("target_unit") or "", is_active=True).first()
+    uploads = [services.Upload(_("Supplement"), data["file"])] if data.get("file") else []
+    try:
+        services.dossier_transition(
+            actor=request.user,
+            dossier=dossier,
+            action=action,
+            note=data.get("note") or "",
+            target_unit=target,
+            new_due_date=data.get("new_due_date"),
+            uploads=uploads,
+        )
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(str(m) for msgs in exc.fields.values() for m in msgs))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Done."))
+        if action == "transfer":
+            return redirect("eservices:dossiers")
+    return redirect("eservices:dossier", code=dossier.code)
+
+
+@login_required
+def dossier_attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
+    dossier = selectors.dossier_get(actor=request.user, code=code)
+    attachment = dossier.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    form = LookupForm(request.POST or None)
+    result, error, status = None, "", 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = public.dossier_public_lookup(
+                request=request, code=form.cleaned_data["code"], personal_id=form.cleaned_data["personal_id"]
+            )
+        except DomainError as exc:
+            error, status = str(exc.message), exc.status
+    return render(request, "eservices/lookup.html", {"form": form, "result": result, "error": error}, status=status)
