@@ -196,8 +196,8 @@ class DossierEvent(models.Model):
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24)
+    from_status = models.CharField(max_length=24, blank=True, choices=DossierStatus.choices)
+    to_status = models.CharField(max_length=24, choices=DossierStatus.choices)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
