@@ -11,6 +11,7 @@ urlpatterns = [
     path("dossiers/receive/", views.dossier_bulk_receive, name="bulk_receive"),
     path("dossiers/<str:code>/", views.dossier_detail, name="dossier"),
     path("dossiers/<str:code>/actions/<slug:action>/", views.dossier_action, name="action"),
+    path("dossiers/<str:code>/receipt.pdf", views.dossier_receipt, name="receipt"),
     path("dossiers/<str:code>/files/<int:attachment_id>/", views.dossier_attachment, name="attachment"),
     path("lookup/", views.lookup, name="lookup"),
 ]

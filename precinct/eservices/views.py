@@ -12,6 +12,7 @@ from precinct.core.errors import DomainError, NotFound, PermissionDenied, Valida
 from precinct.eservices import public, selectors, services
 from precinct.eservices.forms import ActionForm, DossierSubmitForm, LookupForm
 from precinct.eservices.models import DossierStatus, ServiceField
+from precinct.eservices.receipt import receipt_pdf
 from precinct.organisation.models import Unit
 from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import has_any_role
@@ -211,8 +212,16 @@ def dossier_attachment(request: HttpRequest, code: str, attachment_id: int) -> F
     )
 
 
+@login_required
+def dossier_receipt(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = selectors.dossier_get(actor=request.user, code=code)
+    response = HttpResponse(receipt_pdf(dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bien-nhan-{dossier.code}.pdf"'
+    return response
+
+
 def lookup(request: HttpRequest) -> HttpResponse:
-    form = LookupForm(request.POST or None)
+    form = LookupForm(request.POST or None, initial={"code": request.GET.get("code", "")[:64]})
     result, error, status = None, "", 200
     if request.method == "POST" and form.is_valid():
         try:
