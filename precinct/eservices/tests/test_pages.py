@@ -1,0 +1,83 @@
+"""Every eservices page, as every actor."""
+
+import pytest
+
+from precinct.core.testing import Expect, assert_matrix
+from precinct.eservices.models import Procedure
+from precinct.eservices.services import dossier_submit
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = (
+    "anonymous",
+    "citizen",
+    "officer_a",
+    "duty_a",
+    "leader_a",
+    "officer_b",
+    "officer_dept",
+    "leader_p",
+    "admin_p",
+    "superuser",
+)
+OFFICERS_OF_B = ("officer_b", "officer_dept")
+
+
+@pytest.fixture
+def dossier(world, catalogue):
+    return dossier_submit(
+        actor=world.users["citizen"],
+        procedure=Procedure.objects.get(code="CT-06"),
+        form_data={"muc_dich": "Xin việc"},
+        unit_code=world.ward_a.code,
+    )
+
+
+def test_public_pages(world, catalogue):
+    for url, text in (("/services/?q=ho+chieu", "XNC-01"), ("/services/CT-02/", "CT-02"), ("/lookup/", "<form")):
+        assert_matrix(world, lambda c, url=url: c.get(url), dict.fromkeys(EVERYONE, Expect(200, shows=(text,))))
+
+
+def test_submit_page_is_for_citizens(world, catalogue):
+    expected = dict.fromkeys(EVERYONE, 403) | {"anonymous": 302, "citizen": Expect(200, shows=("form.muc_dich",))}
+    assert_matrix(world, lambda c: c.get("/services/CT-06/submit/"), expected)
+
+
+def test_dossier_pages(world, dossier):
+    code = dossier.code
+    in_reach = ("citizen", "officer_a", "duty_a", "leader_a", "leader_p", "admin_p", "superuser")
+    detail = {a: Expect(200, shows=(code,)) for a in in_reach} | {a: 404 for a in OFFICERS_OF_B} | {"anonymous": 302}
+    assert_matrix(world, lambda c: c.get(f"/dossiers/{code}/"), detail)
+    listing = (
+        {a: Expect(200, shows=(code,)) for a in in_reach}
+        | {a: Expect(200, hides=(code,)) for a in OFFICERS_OF_B}
+        | {"anonymous": 302}
+    )
+    assert_matrix(world, lambda c: c.get("/dossiers/"), listing)
+
+
+def test_page_actions_follow_the_workflow(world, dossier):
+    url = f"/dossiers/{dossier.code}/actions/receive/"
+    assert world.client("officer_b").post(url).status_code == 404
+    world.client("officer_a").post(url)
+    dossier.refresh_from_db()
+    assert dossier.status == "received"
+    # A refused action explains itself and changes nothing.
+    client = world.client("officer_a")
+    page = client.post(f"/dossiers/{dossier.code}/actions/approve/", follow=True).content.decode()
+    assert "Không thể thực hiện thao tác này" in page
+    dossier.refresh_from_db()
+    assert dossier.status == "received"
+
+
+def test_bulk_receive_only_receives_what_is_in_reach(world, catalogue, dossier):
+    other = dossier_submit(
+        actor=world.users["citizen"],
+        procedure=Procedure.objects.get(code="CT-06"),
+        form_data={"muc_dich": "Khác"},
+        unit_code=world.ward_b.code,
+    )
+    world.client("officer_a").post("/dossiers/receive/", {"codes": [dossier.code, other.code]})
+    dossier.refresh_from_db()
+    other.refresh_from_db()
+    assert (dossier.status, other.status) == ("received", "submitted")
