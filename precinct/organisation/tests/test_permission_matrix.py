@@ -157,7 +157,16 @@ def test_page_home_per_role(world):
 
 
 @pytest.mark.parametrize(
-    "model", ["organisation/officer", "organisation/unit", "organisation/roleassignment", "audit/auditevent"]
+    "model",
+    [
+        "organisation/officer",
+        "organisation/unit",
+        "organisation/roleassignment",
+        "audit/auditevent",
+        "core/extradayoff",
+        "eservices/dossier",
+        "eservices/procedureversion",
+    ],
 )
 def test_admin_changelists(world, model):
     expected = {
