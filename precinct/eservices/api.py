@@ -277,7 +277,7 @@ def dossier_submit(
         unit_code=payload.unit or None,
         uploads=_uploads(payload.documents, files),
     )
-    return Status(201, dossier)
+    return Status(201, selectors.dossier_get(actor=request.user, code=dossier.code))
 
 
 @router.get("/dossiers", response=list[DossierOut], auth=signed_in)

@@ -72,7 +72,13 @@ def dossier_list(
 
 
 def dossier_get(*, actor: Any, code: str) -> Dossier:
-    dossier = dossier_list(actor=actor).filter(code=code).first()
+    dossier = (
+        dossier_list(actor=actor)
+        .select_related("version__workflow")
+        .prefetch_related("events", "attachments")
+        .filter(code=code)
+        .first()
+    )
     if dossier is None:
         raise NotFound()  # outside the actor's reach looks exactly like absent
     return dossier

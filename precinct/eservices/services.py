@@ -6,8 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -151,16 +150,23 @@ def receiving_unit(version: ProcedureVersion, unit_code: str | None) -> Unit:
 def _next_code(unit: Unit, day: datetime.date) -> str:
     """Agency code + receipt date + the day's sequence, unique under concurrency: the sequence row is
     incremented in place (the row lock is held until commit), created on the day's first dossier."""
+    table = DossierCodeSequence._meta.db_table
     for _attempt in range(3):
-        updated = DossierCodeSequence.objects.filter(agency_code=unit.code, day=day).update(last=F("last") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    DossierCodeSequence.objects.create(agency_code=unit.code, day=day, last=1)
-            except IntegrityError:
-                continue  # another submission created it first: increment it instead
-        last = DossierCodeSequence.objects.get(agency_code=unit.code, day=day).last
-        return f"{unit.code}-{day:%y%m%d}-{last:04d}"
+        with connection.cursor() as cursor:
+            # One round trip on PostgreSQL and SQLite alike (both support RETURNING).
+            cursor.execute(
+                f"UPDATE {table} SET last = last + 1 WHERE agency_code = %s AND day = %s RETURNING last",  # noqa: S608
+                [unit.code, day],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return f"{unit.code}-{day:%y%m%d}-{row[0]:04d}"
+        try:
+            with transaction.atomic():
+                DossierCodeSequence.objects.create(agency_code=unit.code, day=day, last=1)
+        except IntegrityError:
+            continue  # another submission created it first: increment it instead
+        return f"{unit.code}-{day:%y%m%d}-0001"
     raise DomainError("busy", _("The service is busy. Please try again."), status=503)
 
 
@@ -205,6 +211,7 @@ def dossier_submit(
     version = procedure.current
     if version is None or not procedure.is_active:
         raise NotFound()
+    version.procedure = procedure  # already loaded: spare the query when the dossier is shown
     uploads = uploads or []
     errors = form_errors(version.form_schema or {"type": "object"}, form_data) | _check_uploads(uploads)
     missing_docs = [

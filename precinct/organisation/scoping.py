@@ -27,6 +27,8 @@ def scope_paths(user: Any, roles: Iterable[str] = ALL_ROLES) -> list[str]:
     """The unit paths whose subtrees the user's roles reach (nested ones removed)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
+    if getattr(user, "is_citizen", False):
+        return []  # roles are only ever granted to officers' accounts (role_grant refuses citizens)
     key = tuple(sorted(roles))
     memo = _cache(user)
     if key not in memo:

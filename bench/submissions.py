@@ -1,0 +1,239 @@
+"""Dossier submissions through the real HTTP stack: gunicorn, PostgreSQL, bearer-authenticated citizens,
+schema validation, dossier code, due date, history and audit all included.
+
+Prints: throughput with 32 concurrent clients (closed loop), latency at a steady offered rate (open loop,
+measured from each request's scheduled time, so queueing counts), and the floor PostgreSQL alone reaches
+committing the same three rows per transaction with pgbench and 32 clients.
+
+Needs the local PostgreSQL (BENCH_PG, default postgres://postgres@127.0.0.1:5432) and pgbench on PATH.
+Usage: .venv/bin/python bench/submissions.py [--seconds 15] [--rate 150] [--workers 4]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB = "precinct_bench"
+PORT = 8765
+CLIENTS = 32
+
+
+def pct(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+def recreate_database() -> str:
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB}")
+    return f"{PG}/{DB}"
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+PREPARE = """
+import json
+from django.db import transaction
+from precinct.accounts.models import User
+from precinct.accounts.services import api_token_issue
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
+tokens = []
+with transaction.atomic():
+    for i in range(%d):
+        pid = "022090%%06d" %% (100000 + i)
+        user = User.objects.create_user(username=pid, password=None, kind="citizen", full_name="Bench %%d" %% i,
+                                        personal_id=pid)
+        tokens.append(api_token_issue(user=user))
+units = list(Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS).values_list("code", flat=True))
+print(json.dumps({"tokens": tokens, "units": units}))
+"""
+
+
+def body(unit: str, i: int) -> bytes:
+    form = json.dumps({"muc_dich": f"Xác nhận cư trú để xin việc #{i}"}, ensure_ascii=False)
+    return urllib.parse.urlencode({"procedure": "CT-06", "unit": unit, "form": form}).encode()
+
+
+class Client:
+    def __init__(self, token: str) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/x-www-form-urlencoded"}
+
+    def submit(self, payload: bytes) -> int:
+        try:
+            self.conn.request("POST", "/api/v1/dossiers", body=payload, headers=self.headers)
+            response = self.conn.getresponse()
+            response.read()
+            return response.status
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            return 0
+
+
+def closed_loop(tokens: list[str], units: list[str], seconds: float) -> tuple[int, int, list[float]]:
+    latencies: list[float] = []
+    counts = {"ok": 0, "bad": 0}
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def run(n: int) -> None:
+        client = Client(tokens[n % len(tokens)])
+        i = 0
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            status = client.submit(body(units[(n + i) % len(units)], i))
+            with lock:
+                latencies.append((time.perf_counter() - t0) * 1000)
+                counts["ok" if status == 201 else "bad"] += 1
+            i += 1
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return counts["ok"], counts["bad"], latencies
+
+
+def open_loop(tokens: list[str], units: list[str], rate: float, seconds: float) -> tuple[int, int, list[float]]:
+    """Requests are due at fixed times; latency counts from the due time (no coordinated omission)."""
+    total = int(rate * seconds)
+    start = time.perf_counter() + 0.2
+    next_index = iter(range(total))
+    lock = threading.Lock()
+    latencies: list[float] = []
+    counts = {"ok": 0, "bad": 0}
+
+    def run(n: int) -> None:
+        client = Client(tokens[n % len(tokens)])
+        while True:
+            with lock:
+                i = next(next_index, None)
+            if i is None:
+                return
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            status = client.submit(body(units[i % len(units)], i))
+            with lock:
+                latencies.append((time.perf_counter() - due) * 1000)
+                counts["ok" if status == 201 else "bad"] += 1
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(64)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return counts["ok"], counts["bad"], latencies
+
+
+PGBENCH_SETUP = """
+DROP TABLE IF EXISTS floor_dossier, floor_event, floor_audit;
+CREATE TABLE floor_dossier (id bigserial primary key, code varchar(64) unique, unit_path varchar(255), status varchar(24),
+  form_data jsonb, submitted_at timestamptz, received_on date, due_date date);
+CREATE TABLE floor_event (id bigserial primary key, dossier_id bigint, at timestamptz, action varchar(40), to_status varchar(24),
+  data jsonb);
+CREATE TABLE floor_audit (id bigserial primary key, occurred_at timestamptz, action varchar(100), target_id varchar(100),
+  after jsonb, prev_hash varchar(64), hash varchar(64) unique);
+"""
+PGBENCH_SCRIPT = """
+BEGIN;
+INSERT INTO floor_dossier (code, unit_path, status, form_data, submitted_at, received_on, due_date)
+  VALUES (md5(random()::text), '22/07168/', 'submitted', '{"muc_dich": "x"}', now(), current_date, current_date + 3);
+INSERT INTO floor_event (dossier_id, at, action, to_status, data) VALUES (currval('floor_dossier_id_seq'), now(), 'submit', 'submitted', '{}');
+INSERT INTO floor_audit (occurred_at, action, target_id, after, prev_hash, hash)
+  VALUES (now(), 'eservices.dossier_submit', currval('floor_dossier_id_seq')::text, '{}', md5(random()::text), md5(random()::text) || md5(random()::text));
+END;
+"""
+
+
+def pgbench_floor(url: str, seconds: int) -> float:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(PGBENCH_SETUP)
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(PGBENCH_SCRIPT)
+    out = subprocess.run(  # noqa: S603
+        ["pgbench", "-n", "-c", str(CLIENTS), "-j", "2", "-T", str(seconds), "-f", script.name, url],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    tps = [line for line in out.splitlines() if line.startswith("tps")]
+    return float(tps[0].split("=")[1].split()[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--rate", type=float, default=150)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+
+    url = recreate_database()
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "LOG_LEVEL": "WARNING", "DB_CONN_MAX_AGE": "600"}
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo")
+    prepared = json.loads(manage(env, "shell", "-c", PREPARE % CLIENTS).strip().splitlines()[-1])
+    tokens, units = prepared["tokens"], prepared["units"]
+
+    server = subprocess.Popen(  # noqa: S603
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "-w",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        time.sleep(3)
+        closed_loop(tokens, units, 3)  # warm up: connections, caches, the calendar
+        ok, bad, lat = closed_loop(tokens, units, args.seconds)
+        print(f"server: gunicorn, {args.workers} workers x {args.threads} threads; database: PostgreSQL ({DB})")
+        print(
+            f"closed loop, {CLIENTS} clients, {args.seconds:.0f} s: {ok / args.seconds:,.0f} dossiers/s "
+            f"({bad} errors); latency p50 {statistics.median(lat):.0f} ms, p99 {pct(lat, 99):.0f} ms"
+        )
+        ok, bad, lat = open_loop(tokens, units, args.rate, args.seconds)
+        print(
+            f"open loop at {args.rate:.0f}/s, {args.seconds:.0f} s: {ok} ok, {bad} errors; latency from schedule "
+            f"p50 {statistics.median(lat):.0f} ms, p99 {pct(lat, 99):.0f} ms"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    floor = pgbench_floor(url, int(args.seconds))
+    print(f"pgbench floor, {CLIENTS} clients, same 3 rows per transaction: {floor:,.0f} transactions/s")
+
+
+if __name__ == "__main__":
+    main()
