@@ -25,7 +25,7 @@ def procedure_list(*, q: str = "", field: str = "", level: str = "") -> QuerySet
 
 
 def procedure_get(*, code: str) -> Procedure:
-    procedure = procedure_list().filter(code=code).first()
+    procedure = next(iter(procedure_list().filter(code=code).order_by()[:1]), None)
     if procedure is None:
         raise NotFound()
     return procedure
@@ -72,13 +72,14 @@ def dossier_list(
 
 
 def dossier_get(*, actor: Any, code: str) -> Dossier:
-    dossier = (
+    found = (
         dossier_list(actor=actor)
         .select_related("version__workflow")
         .prefetch_related("events", "attachments")
         .filter(code=code)
-        .first()
+        .order_by()[:1]  # the code is unique: no sort (first() would add one), so the code's index serves
     )
+    dossier = next(iter(found), None)
     if dossier is None:
         raise NotFound()  # outside the actor's reach looks exactly like absent
     return dossier
