@@ -2,7 +2,7 @@ import datetime
 import json
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, Schema
@@ -277,7 +277,8 @@ def dossier_submit(
         unit_code=payload.unit or None,
         uploads=_uploads(payload.documents, files),
     )
-    return Status(201, selectors.dossier_get(actor=request.user, code=dossier.code))
+    prefetch_related_objects([dossier], "events", "attachments")  # the answer lists them; no re-read
+    return Status(201, dossier)
 
 
 @router.get("/dossiers", response=list[DossierOut], auth=signed_in)

@@ -14,7 +14,9 @@ from precinct.organisation.scoping import restrict
 
 def procedure_list(*, q: str = "", field: str = "", level: str = "") -> QuerySet[Procedure]:
     """The public catalogue: offered procedures, searchable without accents ('cu tru' finds 'cư trú')."""
-    procedures = Procedure.objects.filter(is_active=True, current__isnull=False).select_related("current__field")
+    procedures = Procedure.objects.filter(is_active=True, current__isnull=False).select_related(
+        "current__field", "current__workflow"
+    )
     for word in fold(q).split():
         procedures = procedures.filter(current__search_text__contains=word)
     if field:
