@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from precinct.audit.services import audit_record
 from precinct.core.errors import PermissionDenied, ValidationFailed
 from precinct.eservices.models import Procedure, ProcedureVersion, ServiceField, Workflow
-from precinct.eservices.services import _can_edit_catalogue, procedure_save
+from precinct.eservices.permissions import can_edit_catalogue
+from precinct.eservices.services import procedure_save
 from precinct.eservices.workflow import default_workflow
 
 FORMAT = "precinct-catalogue/1"
@@ -56,7 +57,7 @@ def _version_values(item: dict[str, Any], fields: dict[str, ServiceField], workf
 
 @transaction.atomic
 def catalogue_import(*, actor: Any, data: dict[str, Any]) -> ImportResult:
-    if not _can_edit_catalogue(actor):
+    if not can_edit_catalogue(actor):
         raise PermissionDenied()
     if data.get("format") != FORMAT:
         raise ValidationFailed({"format": [_("This is not a Precinct catalogue file.")]})

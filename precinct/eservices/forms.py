@@ -66,3 +66,26 @@ class LookupForm(forms.Form):
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
+
+
+class ProcedureEditForm(forms.Form):
+    """An operator's edit of a procedure; saving publishes a new version."""
+
+    name = forms.CharField(label=_("Name (Vietnamese)"), max_length=300)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=300, required=False)
+    deadline_days = forms.IntegerField(label=_("Deadline (working days)"), min_value=0, max_value=365)
+    fee_vnd = forms.IntegerField(label=_("Fee (VND)"), min_value=0)
+    cutoff = forms.TimeField(label=_("Daily cut-off time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    is_sample = forms.BooleanField(label=_("Sample data, to be verified"), required=False)
+    required_documents = forms.JSONField(
+        label=_("Required documents (JSON)"), required=False, widget=forms.Textarea(attrs={"rows": 5, "class": "mono"})
+    )
+    form_schema = forms.JSONField(
+        label=_("Form (JSON Schema)"), widget=forms.Textarea(attrs={"rows": 12, "class": "mono"})
+    )
+
+    def clean_required_documents(self) -> list:
+        value = self.cleaned_data.get("required_documents") or []
+        if not isinstance(value, list) or not all(isinstance(d, dict) and d.get("name") for d in value):
+            raise forms.ValidationError(_('A list of {"name": …, "name_en": …, "required": true|false}.'))
+        return value

@@ -24,9 +24,10 @@ from precinct.eservices.models import (
     ProcedureVersion,
     ServiceField,
 )
+from precinct.eservices.permissions import can_edit_catalogue
 from precinct.eservices.workflow import default_workflow
-from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Role, Unit
-from precinct.organisation.scoping import reaches, reaches_everything
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
+from precinct.organisation.scoping import reaches
 
 MAX_FILES = 10
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -51,18 +52,10 @@ VERSION_FIELDS = (
 # --- catalogue ------------------------------------------------------------------------------------
 
 
-def _can_edit_catalogue(actor: Any) -> bool:
-    return (
-        actor is None
-        or reaches_everything(actor)
-        or any(reaches(actor, unit, (Role.ADMINISTRATOR,)) for unit in Unit.objects.filter(parent__isnull=True))
-    )
-
-
 @transaction.atomic
 def procedure_save(*, actor: Any, code: str, **values: Any) -> ProcedureVersion:
     """Create a procedure or publish a new version of it. Dossiers stay on the version they used."""
-    if not _can_edit_catalogue(actor):
+    if not can_edit_catalogue(actor):
         raise PermissionDenied()
     errors: dict[str, list[Any]] = {}
     if not code.strip():

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 from precinct.core.calendar import calendar
 from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from precinct.eservices import public, selectors, services
-from precinct.eservices.forms import ActionForm, DossierSubmitForm, LookupForm
+from precinct.eservices.forms import ActionForm, DossierSubmitForm, LookupForm, ProcedureEditForm
 from precinct.eservices.models import DossierStatus, ServiceField
+from precinct.eservices.permissions import can_edit_catalogue
 from precinct.eservices.receipt import receipt_pdf
 from precinct.organisation.models import Unit
 from precinct.organisation.permissions import STAFF_ROLES
@@ -48,6 +49,34 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "received_on": received_on,
             "due_date": due,
         },
+    )
+
+
+@login_required
+def procedure_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Operators change a procedure; each save publishes a new version (dossiers keep theirs)."""
+    if not can_edit_catalogue(request.user):
+        raise PermissionDenied()
+    procedure = selectors.procedure_get(code=code)
+    version = procedure.current
+    assert version is not None
+    initial = {f: getattr(version, f) for f in ProcedureEditForm.base_fields}
+    form = ProcedureEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.procedure_save(actor=request.user, code=procedure.code, **form.cleaned_data)
+        except ValidationFailed as exc:
+            for field, field_messages in exc.fields.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, str(message))
+        else:
+            messages.success(request, _("Version %(n)d published.") % {"n": new.number})
+            return redirect("eservices:procedure", code=procedure.code)
+    return render(
+        request,
+        "eservices/procedure_edit.html",
+        {"procedure": procedure, "version": version, "form": form},
+        status=422 if form.errors else 200,
     )
 
 

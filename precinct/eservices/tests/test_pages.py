@@ -81,3 +81,26 @@ def test_bulk_receive_only_receives_what_is_in_reach(world, catalogue, dossier):
     dossier.refresh_from_db()
     other.refresh_from_db()
     assert (dossier.status, other.status) == ("received", "submitted")
+
+
+def test_procedure_edit_page_publishes_a_new_version_for_administrators_only(world, catalogue):
+    url = "/services/CT-06/edit/"
+    expected = dict.fromkeys(EVERYONE, 403) | {"anonymous": 302, "admin_p": 200, "superuser": 200}
+    assert_matrix(world, lambda c: c.get(url), expected)
+    page = world.client("admin_p").get(url).content.decode()
+    assert "Xác nhận thông tin về cư trú" in page
+    version = Procedure.objects.get(code="CT-06").current
+    data = {
+        "name": version.name,
+        "name_en": version.name_en,
+        "deadline_days": 2,
+        "fee_vnd": 0,
+        "cutoff": "16:30",
+        "required_documents": "[]",
+        "form_schema": '{"type": "object", "properties": {}}',
+    }
+    bad = world.client("admin_p").post(url, {**data, "form_schema": '{"type": 12}'})
+    assert bad.status_code == 422 and Procedure.objects.get(code="CT-06").current == version
+    assert world.client("admin_p").post(url, data).status_code == 302
+    current = Procedure.objects.get(code="CT-06").current
+    assert (current.number, current.deadline_days, current.cutoff.strftime("%H:%M")) == (2, 2, "16:30")
