@@ -2,7 +2,7 @@ import datetime
 import json
 from typing import Any
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, Schema
@@ -255,14 +255,15 @@ def _uploads(documents: list[str], files: list[UploadedFile] | None) -> list[ser
     return [services.Upload(document=name, file=f) for name, f in zip(names, files, strict=False)]
 
 
-@router.post("/dossiers", response={201: DossierDetailOut, 422: ErrorOut}, auth=signed_in)
+@router.post("/dossiers", response={201: DossierOut, 422: ErrorOut}, auth=signed_in)
 def dossier_submit(
     request: HttpRequest,
     payload: Form[SubmitIn],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # ninja reads optional files this way
 ) -> Status[Dossier]:
     """Submit a dossier (multipart form): `procedure`, `unit` (for commune-level procedures), `form` (the
-    form's answers as a JSON object), and `files`, each named by the matching `documents` entry."""
+    form's answers as a JSON object), and `files`, each named by the matching `documents` entry. Answers 201
+    with the dossier's code, status and dates."""
     try:
         form_data = json.loads(payload.form or "{}")
     except json.JSONDecodeError as exc:
@@ -277,7 +278,7 @@ def dossier_submit(
         unit_code=payload.unit or None,
         uploads=_uploads(payload.documents, files),
     )
-    prefetch_related_objects([dossier], "events", "attachments")  # the answer lists them; no re-read
+    # A lean answer from the objects in hand; `GET /dossiers/{code}` gives history, files and actions.
     return Status(201, dossier)
 
 

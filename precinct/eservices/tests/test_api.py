@@ -55,8 +55,10 @@ def test_citizen_submits_with_an_attachment_through_the_api(world, catalogue):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["code"].startswith(f"{world.ward_a.code}-") and body["status"] == "submitted"
-    assert body["attachments"][0]["original_name"] == "giay-to.pdf"
-    assert body["allowed_actions"] == ["withdraw"]
+    assert body["due_date"] and body["unit"] == world.ward_a.code
+    detail = client.get(f"/api/v1/dossiers/{body['code']}").json()
+    assert detail["attachments"][0]["original_name"] == "giay-to.pdf"
+    assert detail["allowed_actions"] == ["withdraw"]
 
 
 def test_bad_submissions_answer_422_and_create_nothing(world, catalogue):
