@@ -15,3 +15,9 @@ def _fast_password_hashing(request, settings):
     """Argon2 is deliberately slow; tests use a fast hasher unless marked `real_hashers`."""
     if request.node.get_closest_marker("real_hashers") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory(settings, tmp_path_factory):
+    """Uploaded files from tests never land in the developer's var/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
