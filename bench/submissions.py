@@ -13,6 +13,7 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -148,6 +149,59 @@ def open_loop(tokens: list[str], units: list[str], rate: float, seconds: float) 
     return counts["ok"], counts["bad"], latencies
 
 
+WRK_SCRIPT = """
+local tokens = {%s}
+local units = {%s}
+local counter = 0
+local thread_id = 0
+local threads = {}
+function setup(thread)
+  thread:set("id", thread_id)
+  thread_id = thread_id + 1
+end
+function init(args)
+  counter = id * 100000
+end
+function request()
+  counter = counter + 1
+  local token = tokens[(counter %% #tokens) + 1]
+  local unit = units[(counter %% #units) + 1]
+  local body = "procedure=CT-06&unit=" .. unit .. "&form=%%7B%%22muc_dich%%22%%3A%%22x" .. counter .. "%%22%%7D"
+  return wrk.format("POST", "/api/v1/dossiers", {
+    ["Authorization"] = "Bearer " .. token,
+    ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+end
+"""
+
+
+def wrk_closed_loop(tokens: list[str], units: list[str], seconds: float) -> str | None:
+    """The same closed loop with wrk (C, 2 threads), which leaves the app more of the 2 cores."""
+    if shutil.which("wrk") is None:
+        return None
+    lua = WRK_SCRIPT % (", ".join(f'"{t}"' for t in tokens), ", ".join(f'"{u}"' for u in units))
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua)
+    out = subprocess.run(  # noqa: S603
+        [
+            "wrk",
+            "-t2",
+            f"-c{CLIENTS}",
+            f"-d{int(seconds)}s",
+            "--latency",
+            "-s",
+            script.name,
+            f"http://127.0.0.1:{PORT}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = next(line.split(":")[1].strip() for line in out.splitlines() if line.startswith("Requests/sec"))
+    p99 = next(line.split()[1] for line in out.splitlines() if line.strip().startswith("99%"))
+    errors = next((line.strip() for line in out.splitlines() if "Non-2xx" in line or "errors" in line), "0 errors")
+    return f"{float(rate):,.0f} dossiers/s, p99 {p99} ({errors})"
+
+
 PGBENCH_SETUP = """
 DROP TABLE IF EXISTS floor_dossier, floor_event, floor_audit;
 CREATE TABLE floor_dossier (id bigserial primary key, code varchar(64) unique, unit_path varchar(255), status varchar(24),
@@ -174,7 +228,7 @@ def pgbench_floor(url: str, seconds: int) -> float:
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
         script.write(PGBENCH_SCRIPT)
     out = subprocess.run(  # noqa: S603
-        ["pgbench", "-n", "-c", str(CLIENTS), "-j", "2", "-T", str(seconds), "-f", script.name, url],  # noqa: S607
+        ["pgbench", "-n", "-c", str(CLIENTS), "-j", "2", "-T", str(seconds), "-f", script.name, url],
         capture_output=True,
         text=True,
         check=True,
@@ -223,6 +277,9 @@ def main() -> None:
             f"closed loop, {CLIENTS} clients, {args.seconds:.0f} s: {ok / args.seconds:,.0f} dossiers/s "
             f"({bad} errors); latency p50 {statistics.median(lat):.0f} ms, p99 {pct(lat, 99):.0f} ms"
         )
+        wrk_result = wrk_closed_loop(tokens, units, args.seconds)
+        if wrk_result:
+            print(f"closed loop with wrk, {CLIENTS} connections, {args.seconds:.0f} s: {wrk_result}")
         ok, bad, lat = open_loop(tokens, units, args.rate, args.seconds)
         print(
             f"open loop at {args.rate:.0f}/s, {args.seconds:.0f} s: {ok} ok, {bad} errors; latency from schedule "
