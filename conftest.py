@@ -21,3 +21,13 @@ def _fast_password_hashing(request, settings):
 def _media_in_a_temporary_directory(settings, tmp_path_factory):
     """Uploaded files from tests never land in the developer's var/media."""
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
+@pytest.fixture(autouse=True)
+def _no_memo_between_tests():
+    """Per-process memos must not carry rows from one test's database into the next."""
+    from precinct.eservices.cache import forget_procedures
+
+    forget_procedures()
+    yield
+    forget_procedures()

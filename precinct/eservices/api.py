@@ -14,6 +14,7 @@ from precinct.core.api_support import signed_in
 from precinct.core.calendar import calendar
 from precinct.core.errors import NotFound, ValidationFailed
 from precinct.eservices import public, selectors, services
+from precinct.eservices.cache import procedure_for_submission
 from precinct.eservices.models import Dossier, Procedure, ServiceField
 from precinct.organisation.models import Unit
 
@@ -270,7 +271,7 @@ def dossier_submit(
         raise ValidationFailed({"form": [_("The form must be a JSON object.")]}) from exc
     if not isinstance(form_data, dict):
         raise ValidationFailed({"form": [_("The form must be a JSON object.")]})
-    procedure = selectors.procedure_get(code=payload.procedure)
+    procedure = procedure_for_submission(payload.procedure)
     dossier = services.dossier_submit(
         actor=request.user,
         procedure=procedure,

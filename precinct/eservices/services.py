@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from precinct.audit.services import audit_record
 from precinct.core.calendar import LOCAL_TZ, calendar
 from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from precinct.eservices.cache import forget_procedures
 from precinct.eservices.forms_schema import form_errors, schema_errors
 from precinct.eservices.models import (
     Dossier,
@@ -87,6 +88,7 @@ def procedure_save(*, actor: Any, code: str, **values: Any) -> ProcedureVersion:
     version.save()
     procedure.current = version
     procedure.save(update_fields=["current"])
+    transaction.on_commit(forget_procedures)  # this process submits on the new version at once
     audit_record(
         actor=actor,
         action="eservices.procedure_save",

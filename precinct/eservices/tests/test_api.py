@@ -139,3 +139,16 @@ def test_public_lookup_is_rate_limited(client, world, dossier_a):
     for _ in range(10):
         assert client.get(url, {"personal_id": "022090099999"}).status_code == 404
     assert client.get(url, {"personal_id": "022090012345"}).status_code == 429
+
+
+def test_a_published_version_is_used_at_once_by_the_publishing_process(
+    world, catalogue, django_capture_on_commit_callbacks
+):
+    from precinct.eservices.services import procedure_save
+
+    client = world.api_client("citizen")
+    data = {"procedure": "CT-06", "unit": world.ward_a.code, "form": json.dumps({"muc_dich": "Xin việc"})}
+    assert client.post("/api/v1/dossiers", data).json()["procedure_version"] == 1  # now memoised
+    with django_capture_on_commit_callbacks(execute=True):
+        procedure_save(actor=world.users["superuser"], code="CT-06", deadline_days=2)
+    assert client.post("/api/v1/dossiers", data).json()["procedure_version"] == 2
