@@ -26,8 +26,8 @@ def _media_in_a_temporary_directory(settings, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _no_memo_between_tests():
     """Per-process memos must not carry rows from one test's database into the next."""
-    from precinct.eservices.cache import forget_procedures
+    from precinct.core.memo import forget_all
 
-    forget_procedures()
+    forget_all()
     yield
-    forget_procedures()
+    forget_all()

@@ -29,6 +29,7 @@ from precinct.eservices.permissions import can_edit_catalogue
 from precinct.eservices.workflow import default_workflow
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
 from precinct.organisation.scoping import reaches
+from precinct.organisation.selectors import active_unit
 
 MAX_FILES = 10
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -134,12 +135,13 @@ def receiving_unit(version: ProcedureVersion, unit_code: str | None) -> Unit:
     """Where a dossier goes: the chosen commune-level police, or the province's receiving department."""
     province = f"{settings.PRECINCT_PROVINCE_CODE:02d}"
     if version.level == Level.COMMUNE:
-        unit = Unit.objects.filter(code=unit_code or "", kind__in=COMMUNE_LEVEL_KINDS, is_active=True).first()
-        if unit is None:
+        unit = active_unit(unit_code or "")
+        if unit is None or unit.kind not in COMMUNE_LEVEL_KINDS:
             raise ValidationFailed({"unit": [_("Choose the ward, commune or special zone police.")]})
         return unit
-    department = Unit.objects.filter(code=f"{province}-{version.receiving_department}", is_active=True).first()
-    return department or Unit.objects.get(code=province, parent__isnull=True)
+    return active_unit(f"{province}-{version.receiving_department}") or Unit.objects.get(
+        code=province, parent__isnull=True
+    )
 
 
 def _next_code(unit: Unit, day: datetime.date) -> str:

@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from precinct.core.errors import NotFound
+from precinct.core.memo import Memo
 from precinct.organisation.models import Officer, Unit
 from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import restrict
@@ -27,6 +28,20 @@ def unit_get(*, actor: Any, code: str) -> Unit:
     if unit is None:
         raise NotFound()
     return unit
+
+
+_active_units = Memo(ttl=60.0)
+
+
+def active_unit(code: str) -> Unit | None:
+    """An active unit by code, memoised per process for a minute (units change rarely; unit_save makes
+    its own process forget at once)."""
+    unit: Unit | None = _active_units.get(code, lambda: Unit.objects.filter(code=code, is_active=True).first())
+    return unit
+
+
+def forget_units() -> None:
+    _active_units.forget()
 
 
 def officer_list(*, actor: Any, unit: Unit | None = None) -> QuerySet[Officer]:

@@ -17,6 +17,7 @@ from precinct.organisation import divisions
 from precinct.organisation.models import Officer, Rank, Role, RoleAssignment, Unit, UnitKind
 from precinct.organisation.permissions import can_grant_role, can_manage_officer, can_manage_unit
 from precinct.organisation.scoping import forget_scope
+from precinct.organisation.selectors import forget_units
 
 DEPARTMENTS_FILE = Path(__file__).parent / "data" / "departments.json"
 UNIT_FIELDS = ("code", "name", "name_en", "kind", "parent", "division_code", "address", "phone", "is_active")
@@ -89,6 +90,7 @@ def province_units_load(*, actor: Any, province_code: int) -> LoadResult:
         updated += changed and not was_created
 
     if created or updated:
+        transaction.on_commit(forget_units)
         audit_record(
             actor=actor,
             action="organisation.province_units_load",
@@ -150,6 +152,7 @@ def unit_save(*, actor: Any, unit: Unit | None = None, **values: Any) -> Unit:
         for field, value in values.items():
             setattr(unit, field, value)
     unit.save()
+    transaction.on_commit(forget_units)
     if old_path and old_path != unit.path:
         for descendant in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("path"):
             descendant.save()  # parents come first in path order, so each recomputes from a fresh parent

@@ -152,3 +152,17 @@ def test_a_published_version_is_used_at_once_by_the_publishing_process(
     with django_capture_on_commit_callbacks(execute=True):
         procedure_save(actor=world.users["superuser"], code="CT-06", deadline_days=2)
     assert client.post("/api/v1/dossiers", data).json()["procedure_version"] == 2
+
+
+def test_a_retired_unit_stops_receiving_at_once_in_the_retiring_process(
+    world, catalogue, django_capture_on_commit_callbacks
+):
+    from precinct.organisation.services import unit_save
+
+    client = world.api_client("citizen")
+    data = {"procedure": "CT-06", "unit": world.ward_b.code, "form": json.dumps({"muc_dich": "Xin việc"})}
+    assert client.post("/api/v1/dossiers", data).status_code == 201  # the unit is now memoised
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_save(actor=world.users["superuser"], unit=world.ward_b, is_active=False)
+    refused = client.post("/api/v1/dossiers", data)
+    assert refused.status_code == 422 and "unit" in refused.json()["error"]["fields"]
