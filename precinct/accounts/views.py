@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from precinct.accounts import services
 from precinct.accounts.forms import CitizenRegistrationForm, SignInForm
 from precinct.core.errors import DomainError, ValidationFailed
+from precinct.core.forms import add_validation_errors
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -51,9 +52,7 @@ def register(request: HttpRequest) -> HttpResponse:
         try:
             user = services.citizen_register(data=services.CitizenInput(**data), language=(get_language() or "vi")[:2])
         except ValidationFailed as exc:
-            for field, field_messages in exc.fields.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, str(message))
+            add_validation_errors(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account has been created."))

@@ -12,9 +12,10 @@ from ninja.responses import Status
 
 from precinct.core.api_support import signed_in
 from precinct.core.calendar import calendar
-from precinct.core.errors import NotFound, ValidationFailed
+from precinct.core.errors import ValidationFailed
 from precinct.eservices import public, selectors, services
 from precinct.eservices.cache import procedure_for_submission
+from precinct.eservices.files import attachment_response
 from precinct.eservices.models import Dossier, Procedure, ServiceField
 from precinct.organisation.models import Unit
 
@@ -327,15 +328,8 @@ def dossier_action(request: HttpRequest, code: str, action: str, payload: Action
 
 @router.get("/dossiers/{code}/attachments/{attachment_id}", auth=signed_in)
 def dossier_attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
-    dossier = selectors.dossier_get(actor=request.user, code=code)
-    attachment = dossier.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound()
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return attachment_response(
+        selectors.dossier_attachment_get(actor=request.user, code=code, attachment_id=attachment_id)
     )
 
 

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from precinct.core.errors import NotFound
-from precinct.eservices.models import CLOSED_STATUSES, Dossier, Procedure, ServiceField, fold
+from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierAttachment, Procedure, ServiceField, fold
 from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import restrict
 
@@ -71,6 +71,15 @@ def dossier_list(
     if q:
         dossiers = dossiers.filter(Q(code__icontains=q.strip()) | Q(applicant__full_name__icontains=q.strip()))
     return dossiers
+
+
+def dossier_attachment_get(*, actor: Any, code: str, attachment_id: int) -> DossierAttachment:
+    """A file of a dossier in the actor's reach (one query; outside the reach looks absent)."""
+    in_reach = dossier_list(actor=actor).filter(code=code).values("pk")
+    attachment = DossierAttachment.objects.filter(pk=attachment_id, dossier__in=in_reach).first()
+    if attachment is None:
+        raise NotFound()
+    return attachment
 
 
 def dossier_get(*, actor: Any, code: str) -> Dossier:

@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from precinct.core.calendar import calendar
-from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
+from precinct.core.forms import add_validation_errors
 from precinct.eservices import public, selectors, services
+from precinct.eservices.files import attachment_response
 from precinct.eservices.forms import ActionForm, DossierSubmitForm, LookupForm, ProcedureEditForm
 from precinct.eservices.models import DossierStatus, ServiceField
 from precinct.eservices.permissions import can_edit_catalogue
@@ -66,9 +68,7 @@ def procedure_edit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             new = services.procedure_save(actor=request.user, code=procedure.code, **form.cleaned_data)
         except ValidationFailed as exc:
-            for field, field_messages in exc.fields.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, str(message))
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Version %(n)d published.") % {"n": new.number})
             return redirect("eservices:procedure", code=procedure.code)
@@ -98,9 +98,7 @@ def dossier_submit(request: HttpRequest, code: str) -> HttpResponse:
                 uploads=[services.Upload(name, f) for name, f in form.uploads()],
             )
         except ValidationFailed as exc:
-            for field, field_messages in exc.fields.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, str(message))
+            add_validation_errors(form, exc)
         else:
             messages.success(
                 request, _("Your dossier has been submitted. Its code is %(code)s.") % {"code": dossier.code}
@@ -229,15 +227,8 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
 
 @login_required
 def dossier_attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
-    dossier = selectors.dossier_get(actor=request.user, code=code)
-    attachment = dossier.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound()
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return attachment_response(
+        selectors.dossier_attachment_get(actor=request.user, code=code, attachment_id=attachment_id)
     )
 
 

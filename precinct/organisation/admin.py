@@ -9,15 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from precinct.core.admin_support import ScopedAuditedAdmin
 from precinct.core.errors import ValidationFailed
+from precinct.core.forms import add_validation_errors
 from precinct.organisation import services
 from precinct.organisation.models import Officer, Role, RoleAssignment, Unit
 from precinct.organisation.scoping import restrict
-
-
-def _raise_as_form_errors(form: forms.ModelForm, exc: ValidationFailed) -> None:
-    for field, messages in exc.fields.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, str(message))
 
 
 class UnitForm(forms.ModelForm):
@@ -36,7 +31,7 @@ class UnitForm(forms.ModelForm):
                 instance=self.instance if self.instance.pk else None,
             )
         except ValidationFailed as exc:
-            _raise_as_form_errors(self, exc)
+            add_validation_errors(self, exc)
         return data
 
 
