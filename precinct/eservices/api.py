@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
@@ -29,71 +29,30 @@ class FieldOut(Schema):
 
 
 class ProcedureOut(Schema):
+    """A procedure as its current version describes it (the catalogue only lists published ones)."""
+
     code: str
-    version: int
-    name: str
-    name_en: str
-    field: str
-    level: str
-    receiving_department: str
-    deadline_days: int
-    fee_vnd: int
-    is_sample: bool
-
-    @staticmethod
-    def resolve_version(obj: Procedure) -> int:
-        return obj.current.number if obj.current else 0
-
-    @staticmethod
-    def resolve_name(obj: Procedure) -> str:
-        return obj.current.name if obj.current else ""
-
-    @staticmethod
-    def resolve_name_en(obj: Procedure) -> str:
-        return obj.current.name_en if obj.current else ""
-
-    @staticmethod
-    def resolve_field(obj: Procedure) -> str:
-        return obj.current.field.code if obj.current else ""
-
-    @staticmethod
-    def resolve_level(obj: Procedure) -> str:
-        return obj.current.level if obj.current else ""
-
-    @staticmethod
-    def resolve_receiving_department(obj: Procedure) -> str:
-        return obj.current.receiving_department if obj.current else ""
-
-    @staticmethod
-    def resolve_deadline_days(obj: Procedure) -> int:
-        return obj.current.deadline_days if obj.current else 0
-
-    @staticmethod
-    def resolve_fee_vnd(obj: Procedure) -> int:
-        return obj.current.fee_vnd if obj.current else 0
-
-    @staticmethod
-    def resolve_is_sample(obj: Procedure) -> bool:
-        return bool(obj.current and obj.current.is_sample)
+    version: int = Field(alias="current.number")
+    name: str = Field(alias="current.name")
+    name_en: str = Field(alias="current.name_en")
+    field: str = Field(alias="current.field.code")
+    level: str = Field(alias="current.level")
+    receiving_department: str = Field(alias="current.receiving_department")
+    deadline_days: int = Field(alias="current.deadline_days")
+    fee_vnd: int = Field(alias="current.fee_vnd")
+    is_sample: bool = Field(alias="current.is_sample")
 
 
 class ProcedureDetailOut(ProcedureOut):
-    required_documents: list[dict]
-    form_schema: dict
+    required_documents: list[dict] = Field(alias="current.required_documents")
+    form_schema: dict = Field(alias="current.form_schema")
     cutoff: str
     if_submitted_now: dict
 
     @staticmethod
-    def resolve_required_documents(obj: Procedure) -> list[dict]:
-        return obj.current.required_documents if obj.current else []
-
-    @staticmethod
-    def resolve_form_schema(obj: Procedure) -> dict:
-        return obj.current.form_schema if obj.current else {}
-
-    @staticmethod
     def resolve_cutoff(obj: Procedure) -> str:
-        return obj.current.cutoff.strftime("%H:%M") if obj.current else ""
+        assert obj.current is not None
+        return obj.current.cutoff.strftime("%H:%M")
 
     @staticmethod
     def resolve_if_submitted_now(obj: Procedure) -> dict:
@@ -129,14 +88,14 @@ class AttachmentOut(Schema):
 
 class DossierOut(Schema):
     code: str
-    procedure: str
-    procedure_version: int
-    procedure_name: str
+    procedure: str = Field(alias="version.procedure.code")
+    procedure_version: int = Field(alias="version.number")
+    procedure_name: str = Field(alias="version.display_name")
     status: str
     status_label: str
-    unit: str
-    unit_name: str
-    applicant_name: str
+    unit: str = Field(alias="unit.code")
+    unit_name: str = Field(alias="unit.display_name")
+    applicant_name: str = Field(alias="applicant.full_name")
     submitted_at: datetime.datetime
     received_on: datetime.date
     due_date: datetime.date
@@ -145,32 +104,8 @@ class DossierOut(Schema):
     decision_note: str
 
     @staticmethod
-    def resolve_procedure(obj: Dossier) -> str:
-        return obj.version.procedure.code
-
-    @staticmethod
-    def resolve_procedure_version(obj: Dossier) -> int:
-        return obj.version.number
-
-    @staticmethod
-    def resolve_procedure_name(obj: Dossier) -> str:
-        return obj.version.display_name
-
-    @staticmethod
     def resolve_status_label(obj: Dossier) -> str:
         return str(obj.get_status_display())
-
-    @staticmethod
-    def resolve_unit(obj: Dossier) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj: Dossier) -> str:
-        return obj.unit.display_name
-
-    @staticmethod
-    def resolve_applicant_name(obj: Dossier) -> str:
-        return obj.applicant.full_name
 
     @staticmethod
     def resolve_clock_paused(obj: Dossier) -> bool:

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from precinct.core.api_support import signed_in
@@ -40,21 +40,13 @@ class OfficerOut(Schema):
     rank: str
     rank_label: str
     position: str
-    unit: str
-    unit_name: str
+    unit: str = Field(alias="unit.code")
+    unit_name: str = Field(alias="unit.display_name")
     phone: str
 
     @staticmethod
     def resolve_rank_label(obj: Officer) -> str:
         return str(obj.get_rank_display())
-
-    @staticmethod
-    def resolve_unit(obj: Officer) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj: Officer) -> str:
-        return obj.unit.display_name
 
 
 @router.get("/units", response=list[UnitOut], auth=None)
