@@ -5,9 +5,8 @@ from typing import Any
 
 from precinct.accounts.models import User
 from precinct.accounts.services import CitizenInput, citizen_register
-from precinct.core.demo import DemoAccount
+from precinct.core.demo import DEMO_PASSWORD, DemoAccount
 
-DEMO_PASSWORD = "Precinct@2026"  # noqa: S105
 CITIZENS = [
     CitizenInput(
         personal_id="022090012345",

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+# Printed by seed_demo for every demo account; change it in any real use.
+DEMO_PASSWORD = "Precinct@2026"  # noqa: S105
+
 
 @dataclass(frozen=True)
 class DemoAccount:

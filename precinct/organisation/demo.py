@@ -10,11 +10,10 @@ from django.db import transaction
 
 from precinct.accounts.models import User
 from precinct.accounts.services import officer_account_create
-from precinct.core.demo import DemoAccount
+from precinct.core.demo import DEMO_PASSWORD, DemoAccount
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, Rank, Role, Unit, UnitKind
 from precinct.organisation.services import officer_save, province_units_load, role_grant
 
-DEMO_PASSWORD = "Precinct@2026"  # noqa: S105  (printed for the demo; change it in any real use)
 # Units the seeds talk about, when the province is Quảng Ninh; otherwise the first three.
 PREFERRED_COMMUNES = ("Phường Hà An", "Phường Hạ Long", "Đặc khu Vân Đồn")
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]

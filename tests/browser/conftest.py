@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from precinct.core.demo import DEMO_PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 # Playwright runs an event loop in the test thread; the live server's database work is synchronous.
@@ -72,3 +74,32 @@ def shot():
         return path
 
     return take
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data, as `make run` loads it (the live server needs committed rows)."""
+    from django.core.management import call_command
+
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_demo", stdout=quiet)
+
+
+def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit].btn--primary")
+    page.wait_for_url(page.base_url + "/")
+
+
+def fill_registration(page, personal_id: str) -> None:
+    """Fill the registration form for Phạm Thị Lan, a woman born in 1990, and send it."""
+    page.fill("#id_personal_id", personal_id)
+    page.fill("#id_full_name", "Phạm Thị Lan")
+    page.fill("#id_date_of_birth", "1990-04-02")
+    page.select_option("#id_sex", "female")
+    page.fill("#id_phone", "0911222333")
+    page.fill("#id_password", "Ha-Long-Bay-2026")
+    page.fill("#id_password_again", "Ha-Long-Bay-2026")
+    page.click("button[type=submit].btn--primary")

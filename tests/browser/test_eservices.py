@@ -4,37 +4,18 @@ receives and approves; the citizen sees the new status; anyone can look it up wi
 import re
 
 import pytest
-from django.core.management import call_command
+
+from tests.browser.conftest import fill_registration, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def sign_in(page, username: str, password: str) -> None:
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit].btn--primary")
-    page.wait_for_url(page.base_url + "/")
-
-
 def test_submit_receive_approve_follow(page, browser, live_server, demo, shot, tmp_path):
     # A citizen registers.
     page.goto(page.base_url + "/accounts/register/")
-    page.fill("#id_personal_id", "022190012399")
-    page.fill("#id_full_name", "Phạm Thị Lan")
-    page.fill("#id_date_of_birth", "1990-04-02")
-    page.select_option("#id_sex", "female")
-    page.fill("#id_phone", "0911222333")
-    page.fill("#id_password", "Ha-Long-Bay-2026")
-    page.fill("#id_password_again", "Ha-Long-Bay-2026")
-    page.click("button[type=submit].btn--primary")
+    fill_registration(page, "022190012399")
     page.wait_for_url(page.base_url + "/")
 
     # Finds the procedure without typing accents, and submits with an attachment.
@@ -61,7 +42,7 @@ def test_submit_receive_approve_follow(page, browser, live_server, demo, shot, t
     officer = browser.new_context(viewport={"width": 1280, "height": 860})
     op = officer.new_page()
     op.base_url = live_server.url
-    sign_in(op, "canbo.haan", "Precinct@2026")
+    sign_in(op, "canbo.haan")
     op.goto(op.base_url + "/dossiers/?status=submitted")
     op.check(f"input[value='{code}']")
     shot(op, "inbox-vi")
@@ -101,7 +82,7 @@ def test_officer_of_another_ward_cannot_open_it(page, browser, live_server, demo
         form_data={"muc_dich": "Xin việc"},
         unit_code=User.objects.get(username="canbo.haan").officer.unit.code,
     )
-    sign_in(page, "canbo.halong", "Precinct@2026")
+    sign_in(page, "canbo.halong")
     response = page.goto(page.base_url + f"/dossiers/{dossier.code}/")
     assert response.status == 404
     page.goto(page.base_url + "/dossiers/")

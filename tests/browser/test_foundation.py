@@ -1,16 +1,11 @@
 """A newcomer's first minutes: the landing page in Vietnamese and English, registering, signing in."""
 
 import pytest
-from django.core.management import call_command
 
 from precinct.accounts.models import User
+from tests.browser.conftest import fill_registration, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_landing_page_in_vietnamese_then_english(page, demo, shot):
@@ -37,33 +32,19 @@ def test_landing_page_on_a_phone(browser, live_server, demo, shot):
 
 def test_citizen_registers_with_a_wrong_number_then_a_right_one(page, demo, shot):
     page.goto(page.base_url + "/accounts/register/")
-    page.fill("#id_personal_id", "022090012399")
-    page.fill("#id_full_name", "Phạm Thị Lan")
-    page.fill("#id_date_of_birth", "1990-04-02")
-    page.select_option("#id_sex", "female")
-    page.fill("#id_phone", "0911222333")
-    page.fill("#id_password", "Ha-Long-Bay-2026")
-    page.fill("#id_password_again", "Ha-Long-Bay-2026")
-    page.click("button[type=submit].btn--primary")
+    fill_registration(page, "022090012399")
     assert page.locator("#id_personal_id-errors").is_visible()
     shot(page, "register-error-vi")
     assert not User.objects.filter(username="022090012399").exists()
 
-    page.fill("#id_personal_id", "022190012399")  # 1 = woman born in the 1900s
-    page.fill("#id_password", "Ha-Long-Bay-2026")
-    page.fill("#id_password_again", "Ha-Long-Bay-2026")
-    page.click("button[type=submit].btn--primary")
+    fill_registration(page, "022190012399")  # 1 = woman born in the 1900s
     page.wait_for_url(page.base_url + "/")
     assert "022190012399" in page.content()
     shot(page, "citizen-home-vi")
 
 
 def test_officer_signs_in_and_sees_only_their_ward(page, demo, shot):
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("#id_username", "canbo.haan")
-    page.fill("#id_password", "Precinct@2026")
-    page.click("button[type=submit].btn--primary")
-    page.wait_for_url(page.base_url + "/")
+    sign_in(page, "canbo.haan")
     shot(page, "officer-home-vi")
     page.goto(page.base_url + "/org/officers/")
     units = set(page.locator("table tbody tr td:nth-child(4)").all_inner_texts())
@@ -72,10 +53,6 @@ def test_officer_signs_in_and_sees_only_their_ward(page, demo, shot):
 
 
 def test_leader_landing(page, demo, shot):
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("#id_username", "lanhdao.tinh")
-    page.fill("#id_password", "Precinct@2026")
-    page.click("button[type=submit].btn--primary")
-    page.wait_for_url(page.base_url + "/")
+    sign_in(page, "lanhdao.tinh")
     assert page.locator(".tile__figure").first.inner_text() == "63"
     shot(page, "leader-home-vi")

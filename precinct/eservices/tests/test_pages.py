@@ -2,44 +2,22 @@
 
 import pytest
 
-from precinct.core.testing import Expect, assert_matrix
+from precinct.core.testing import ACTORS, Expect, assert_matrix
 from precinct.eservices.models import Procedure
 from precinct.eservices.services import dossier_submit
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = (
-    "anonymous",
-    "citizen",
-    "officer_a",
-    "duty_a",
-    "leader_a",
-    "officer_b",
-    "officer_dept",
-    "leader_p",
-    "admin_p",
-    "superuser",
-)
 OFFICERS_OF_B = ("officer_b", "officer_dept")
-
-
-@pytest.fixture
-def dossier(world, catalogue):
-    return dossier_submit(
-        actor=world.users["citizen"],
-        procedure=Procedure.objects.get(code="CT-06"),
-        form_data={"muc_dich": "Xin việc"},
-        unit_code=world.ward_a.code,
-    )
 
 
 def test_public_pages(world, catalogue):
     for url, text in (("/services/?q=ho+chieu", "XNC-01"), ("/services/CT-02/", "CT-02"), ("/lookup/", "<form")):
-        assert_matrix(world, lambda c, url=url: c.get(url), dict.fromkeys(EVERYONE, Expect(200, shows=(text,))))
+        assert_matrix(world, lambda c, url=url: c.get(url), dict.fromkeys(ACTORS, Expect(200, shows=(text,))))
 
 
 def test_submit_page_is_for_citizens(world, catalogue):
-    expected = dict.fromkeys(EVERYONE, 403) | {"anonymous": 302, "citizen": Expect(200, shows=("form.muc_dich",))}
+    expected = dict.fromkeys(ACTORS, 403) | {"anonymous": 302, "citizen": Expect(200, shows=("form.muc_dich",))}
     assert_matrix(world, lambda c: c.get("/services/CT-06/submit/"), expected)
 
 
@@ -85,7 +63,7 @@ def test_bulk_receive_only_receives_what_is_in_reach(world, catalogue, dossier):
 
 def test_procedure_edit_page_publishes_a_new_version_for_administrators_only(world, catalogue):
     url = "/services/CT-06/edit/"
-    expected = dict.fromkeys(EVERYONE, 403) | {"anonymous": 302, "admin_p": 200, "superuser": 200}
+    expected = dict.fromkeys(ACTORS, 403) | {"anonymous": 302, "admin_p": 200, "superuser": 200}
     assert_matrix(world, lambda c: c.get(url), expected)
     page = world.client("admin_p").get(url).content.decode()
     assert "Xác nhận thông tin về cư trú" in page

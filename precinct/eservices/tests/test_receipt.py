@@ -3,21 +3,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from precinct.eservices.models import Procedure
 from precinct.eservices.receipt import lookup_url, receipt_pdf
-from precinct.eservices.services import dossier_submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def dossier(world, catalogue):
-    return dossier_submit(
-        actor=world.users["citizen"],
-        procedure=Procedure.objects.get(code="CT-06"),
-        form_data={"muc_dich": "Xin việc"},
-        unit_code=world.ward_a.code,
-    )
 
 
 def test_receipt_is_a_pdf_with_the_code_and_a_look_up_link(dossier, tmp_path):

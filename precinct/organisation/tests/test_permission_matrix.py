@@ -2,7 +2,7 @@
 
 import pytest
 
-from precinct.core.testing import Expect, assert_matrix
+from precinct.core.testing import ACTORS, Expect, assert_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -69,21 +69,7 @@ def test_api_units_are_public(world):
     assert_matrix(
         world,
         lambda c: c.get("/api/v1/units"),
-        dict.fromkeys(
-            (
-                "anonymous",
-                "citizen",
-                "officer_a",
-                "duty_a",
-                "leader_a",
-                "officer_b",
-                "officer_dept",
-                "leader_p",
-                "admin_p",
-                "superuser",
-            ),
-            everyone,
-        ),
+        dict.fromkeys(ACTORS, everyone),
         api=True,
     )
 
