@@ -54,7 +54,8 @@ def form_errors(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, list[
     return errors
 
 
-def _label(spec: dict[str, Any], name: str) -> str:
+def field_label(spec: dict[str, Any], name: str) -> str:
+    """A form field's label in the current language (title / title_en)."""
     english = (get_language() or "vi").startswith("en")
     return str(spec.get("title_en") if english and spec.get("title_en") else spec.get("title", name))
 
@@ -64,7 +65,11 @@ def django_form_fields(schema: dict[str, Any]) -> dict[str, forms.Field]:
     required = set(schema.get("required", []))
     fields: dict[str, forms.Field] = {}
     for name, spec in schema.get("properties", {}).items():
-        common = {"label": _label(spec, name), "required": name in required, "help_text": spec.get("description", "")}
+        common = {
+            "label": field_label(spec, name),
+            "required": name in required,
+            "help_text": spec.get("description", ""),
+        }
         kind = spec.get("type")
         field: forms.Field
         if "enum" in spec:

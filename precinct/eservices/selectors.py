@@ -3,11 +3,19 @@
 import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from precinct.core.errors import NotFound
-from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierAttachment, Procedure, ServiceField, fold
+from precinct.eservices.models import (
+    CLOSED_STATUSES,
+    Dossier,
+    DossierAttachment,
+    DossierEvent,
+    Procedure,
+    ServiceField,
+    fold,
+)
 from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import restrict
 
@@ -86,7 +94,7 @@ def dossier_get(*, actor: Any, code: str) -> Dossier:
     found = (
         dossier_list(actor=actor)
         .select_related("version__workflow")
-        .prefetch_related("events", "attachments")
+        .prefetch_related(Prefetch("events", DossierEvent.objects.select_related("actor")), "attachments")
         .filter(code=code)
         .order_by()[:1]  # the code is unique: no sort (first() would add one), so the code's index serves
     )

@@ -13,6 +13,7 @@ from precinct.core.forms import add_validation_errors
 from precinct.eservices import public, selectors, services
 from precinct.eservices.files import attachment_response
 from precinct.eservices.forms import ActionForm, DossierSubmitForm, LookupForm, ProcedureEditForm
+from precinct.eservices.forms_schema import field_label
 from precinct.eservices.models import DossierStatus, ServiceField
 from precinct.eservices.permissions import can_edit_catalogue
 from precinct.eservices.receipt import receipt_pdf
@@ -171,7 +172,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     actions = [{"name": a, "note": bool(specs[a].get("note")), "effect": specs[a].get("effect") or ""} for a in allowed]
     labels = dossier.version.form_schema.get("properties", {})
     answers = [
-        (spec.get("title", name), dossier.form_data.get(name))
+        (field_label(spec, name), dossier.form_data.get(name))
         for name, spec in labels.items()
         if name in dossier.form_data
     ]
@@ -188,7 +189,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "actions": actions,
             "answers": answers,
             "units": units,
-            "events": dossier.events.select_related("actor"),
+            "events": dossier.events.all(),
             "attachments": dossier.attachments.all(),
             "is_applicant": dossier.applicant_id == request.user.pk,
         },
