@@ -27,9 +27,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --silent
 	@touch $@
 
-# Translations are compiled from the committed .po files.
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+# Translations are compiled from the committed .po files: the project's and each app's own.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po precinct/*/locale/*/LC_MESSAGES/django.po))
+%/LC_MESSAGES/django.mo: %/LC_MESSAGES/django.po
 	@command -v msgfmt >/dev/null || { echo "msgfmt (GNU gettext) is needed to compile translations (Debian: apt-get install gettext)"; exit 1; }
 	msgfmt --check -o $@ $<
 

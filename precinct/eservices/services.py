@@ -26,6 +26,7 @@ from precinct.eservices.models import (
     ServiceField,
 )
 from precinct.eservices.permissions import can_edit_catalogue
+from precinct.eservices.signals import dossier_changed, dossier_transition_checking
 from precinct.eservices.workflow import default_workflow
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
 from precinct.organisation.scoping import reaches
@@ -179,8 +180,8 @@ def _attach(dossier: Dossier, uploads: list[Upload]) -> None:
         )
 
 
-def _event(dossier: Dossier, *, actor: Any, action: str, from_status: str, note: str = "", **data: Any) -> None:
-    DossierEvent.objects.create(
+def _event(dossier: Dossier, *, actor: Any, action: str, from_status: str, note: str = "", **data: Any) -> DossierEvent:
+    return DossierEvent.objects.create(
         dossier=dossier,
         at=timezone.now(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -239,7 +240,7 @@ def dossier_submit(
         due_date=due,
     )
     _attach(dossier, uploads)
-    _event(dossier, actor=actor, action="submit", from_status="")
+    event = _event(dossier, actor=actor, action="submit", from_status="")
     audit_record(
         actor=actor,
         action="eservices.dossier_submit",
@@ -253,6 +254,7 @@ def dossier_submit(
             "files": len(uploads),
         },
     )
+    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
     return dossier
 
 
@@ -300,6 +302,7 @@ def dossier_transition(
     uploads = uploads or []
     if upload_errors := _check_uploads(uploads):
         raise ValidationFailed(upload_errors)
+    dossier_transition_checking.send(sender=Dossier, dossier=dossier, action=action, actor=actor, spec=spec)
 
     before = {"status": dossier.status, "unit": dossier.unit.code, "due_date": dossier.due_date}
     previous = dossier.status
@@ -333,7 +336,7 @@ def dossier_transition(
         dossier.status = spec["to"]
     dossier.save()
     _attach(dossier, uploads)
-    _event(dossier, actor=actor, action=action, from_status=previous, note=note, **data)
+    event = _event(dossier, actor=actor, action=action, from_status=previous, note=note, **data)
     audit_record(
         actor=actor,
         action=f"eservices.dossier_{action}",
@@ -342,4 +345,5 @@ def dossier_transition(
         before=before,
         after={"status": dossier.status, "unit": dossier.unit.code, "due_date": dossier.due_date, "note": note},
     )
+    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
     return dossier
