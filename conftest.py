@@ -21,6 +21,7 @@ def _fast_password_hashing(request, settings):
 def _media_in_a_temporary_directory(settings, tmp_path_factory):
     """Uploaded files from tests never land in the developer's var/media."""
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+    settings.PRECINCT_SIGNING_DIR = tmp_path_factory.getbasetemp() / "signing"  # test keys, not var/signing
 
 
 @pytest.fixture(autouse=True)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "precinct.organisation",
     "precinct.accounts",
     "precinct.eservices",
+    "precinct.results",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,13 @@ PRECINCT_PUBLIC_URL = env("PRECINCT_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # The province this installation serves (its code in the national list of administrative units).
 PRECINCT_PROVINCE_CODE = int(env("PRECINCT_PROVINCE_CODE", "22"))
+
+# Signed results (precinct.results, docs/adr/0011): unit keys live in files under this directory, never in
+# the database; their passphrase comes from the environment (PRECINCT_SIGNING_PASSPHRASE, or
+# PRECINCT_SIGNING_PASSPHRASE_<UNIT CODE> for one unit). Trust roots: these PEM files, else <dir>/trust/*.pem.
+PRECINCT_SIGNING_DIR = Path(env("PRECINCT_SIGNING_DIR", str(BASE_DIR / "var" / "signing")))
+PRECINCT_SIGNING_PASSPHRASE = env("PRECINCT_SIGNING_PASSPHRASE", "" if PRODUCTION else "precinct-demo-signing")
+PRECINCT_SIGNING_TRUST_ROOTS = env_list("PRECINCT_SIGNING_TRUST_ROOTS")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,84 @@
+"""The result document as a PDF (always in Vietnamese, the language of the administration), with a QR
+code to its public verification page. Signing happens afterwards (precinct.results.signing)."""
+
+import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from precinct.core.calendar import LOCAL_TZ
+from precinct.core.pdf import Document
+from precinct.eservices.forms_schema import field_label
+from precinct.eservices.models import Dossier
+
+
+def verify_url(code: str) -> str:
+    return f"{settings.PRECINCT_PUBLIC_URL.rstrip('/')}{reverse('results:verify_code', args=[code])}"
+
+
+def _masked(personal_id: str) -> str:
+    return f"{personal_id[:3]}******{personal_id[-3:]}" if len(personal_id) == 12 else personal_id
+
+
+def result_pdf(dossier: Dossier, *, issued_at: datetime.datetime | None = None) -> bytes:
+    issued_at = timezone.localtime(issued_at or timezone.now(), LOCAL_TZ)
+    with translation.override("vi"):
+        doc = Document()
+        doc.set_title(_("Result of dossier %(code)s") % {"code": dossier.code})
+        doc.set_subject(dossier.code)  # verification finds the dossier by it when no code is given
+        doc.set_author(dossier.unit.name)
+        doc.set_creator("Precinct")
+        doc.set_creation_date(issued_at)
+        top = doc.get_y()
+        doc.set_font("body", "B", 10)
+        root = dossier.unit.parent.name if dossier.unit.parent_id and dossier.unit.parent else ""
+        if root:
+            doc.cell(90, 5, root.upper(), new_x="LMARGIN", new_y="NEXT", align="C")
+        doc.cell(90, 5, dossier.unit.name.upper(), new_x="LMARGIN", new_y="NEXT", align="C")
+        doc.set_xy(doc.l_margin + 90, top)
+        doc.cell(0, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", new_x="LMARGIN", new_y="NEXT", align="C")
+        doc.set_x(doc.l_margin + 90)
+        doc.cell(0, 5, "Độc lập - Tự do - Hạnh phúc", new_x="LMARGIN", new_y="NEXT", align="C")
+        doc.set_font("body", "", 10)
+        doc.set_x(doc.l_margin + 90)
+        doc.cell(0, 6, issued_at.strftime("Ngày %d tháng %m năm %Y"), new_x="LMARGIN", new_y="NEXT", align="C")
+        doc.ln(8)
+        doc.set_font("body", "B", 15)
+        doc.cell(0, 8, _("RESULT OF THE ADMINISTRATIVE PROCEDURE"), new_x="LMARGIN", new_y="NEXT", align="C")
+        doc.set_font("body", "", 11)
+        doc.multi_cell(0, 6, dossier.version.name, new_x="LMARGIN", new_y="NEXT", align="C")
+        doc.ln(4)
+        doc.row(_("Dossier code"), dossier.code)
+        doc.row(_("Procedure"), f"{dossier.version.procedure.code} — {dossier.version.name}")
+        doc.row(_("Applicant"), dossier.applicant.full_name)
+        if dossier.applicant.personal_id:
+            doc.row(_("Personal identification number"), _masked(dossier.applicant.personal_id))
+        doc.row(_("Received on"), dossier.received_on.strftime("%d/%m/%Y"))
+        doc.row(_("Decision"), _("Approved"))
+        doc.row(_("Issued at"), issued_at.strftime("%d/%m/%Y %H:%M"))
+        doc.row(_("Issuing unit"), dossier.unit.name)
+        properties = (dossier.version.form_schema or {}).get("properties", {})
+        answers = [(field_label(spec, name), dossier.form_data.get(name)) for name, spec in properties.items()]
+        answers = [(label, value) for label, value in answers if value not in (None, "")]
+        if answers:
+            doc.ln(3)
+            doc.heading(_("Content"), size=12)
+            for label, value in answers:
+                doc.row(str(label), str(value))
+        doc.ln(6)
+        y = max(doc.get_y(), 190.0)
+        doc.qr(verify_url(dossier.code), x=doc.l_margin, y=y, size=34)
+        doc.set_xy(doc.l_margin + 40, y)
+        doc.set_font("body", "", 9)
+        doc.multi_cell(
+            0,
+            5,
+            _(
+                "This document is signed digitally by %(unit)s. Scan the QR code or open %(url)s and upload "
+                "this file to check that it is authentic and unchanged."
+            )
+            % {"unit": dossier.unit.name, "url": verify_url(dossier.code)},
+        )
+        return doc.bytes()
