@@ -120,7 +120,8 @@ def result_pdf(request: HttpRequest, code: str) -> FileResponse:
 
 
 @router.post(
-    "/dossiers/{code}/result/revoke", response={200: ResultOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    "/dossiers/{code}/result/revoke",
+    response={200: ResultOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     auth=signed_in,
 )
 def result_revoke(request: HttpRequest, code: str, payload: RevokeIn) -> ResultOut:

@@ -341,7 +341,7 @@ def _load_roots() -> list[asn1_x509.Certificate]:
 
 
 def trust_roots() -> list[asn1_x509.Certificate]:
-    return _roots.get(str(signing_dir()), _load_roots)
+    return _roots.get((str(signing_dir()), tuple(settings.PRECINCT_SIGNING_TRUST_ROOTS)), _load_roots)
 
 
 def validation_context(extra: list[asn1_x509.Certificate] | None = None) -> ValidationContext:

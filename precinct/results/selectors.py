@@ -2,7 +2,7 @@
 result, and verifying an uploaded copy against what was issued."""
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from precinct.core.errors import NotFound
 from precinct.eservices.selectors import dossier_list
 from precinct.results.models import ResultDocument, SigningKey
-from precinct.results.verify import Inspection, inspect_pdf
+
+if TYPE_CHECKING:
+    from precinct.results.verify import Inspection
 
 
 def result_get(*, actor: Any, code: str) -> ResultDocument:
@@ -60,7 +62,7 @@ VERDICTS: dict[str, Promise] = {
 @dataclass
 class Verdict:
     status: str
-    inspection: Inspection
+    inspection: "Inspection"
     document: ResultDocument | None = None
     notes: list[Any] = field(default_factory=list)
 
@@ -87,7 +89,7 @@ class Verdict:
         return all(s.fingerprint == self.document.signing_key.fingerprint for s in self.inspection.signatures)
 
 
-def _record(inspection: Inspection, code: str) -> ResultDocument | None:
+def _record(inspection: "Inspection", code: str) -> ResultDocument | None:
     documents = ResultDocument.objects.select_related("dossier__version", "unit", "signing_key", "revoked_by")
     exact = documents.filter(sha256=inspection.sha256).first()
     if exact is not None:
@@ -103,6 +105,8 @@ def _record(inspection: Inspection, code: str) -> ResultDocument | None:
 def result_verify(*, data: bytes, code: str = "") -> Verdict:
     """Check an uploaded PDF: its signatures on their own, then against the result on record (found by
     the file's hash, else the code given, else the code written in the document)."""
+    from precinct.results.verify import inspect_pdf  # pyHanko loads on the first verification
+
     inspection = inspect_pdf(data)
     document = _record(inspection, code) if inspection.readable else None
     verdict = Verdict(status="valid", inspection=inspection, document=document)
@@ -115,8 +119,9 @@ def result_verify(*, data: bytes, code: str = "") -> Verdict:
         verdict.status = "tampered"
     elif len(signatures) > 1 or not signatures[0].whole_file:
         verdict.status = "resigned"
-        verdict.notes.append(_("Something was added to the file after the first signature (%(n)d signatures).")
-                             % {"n": len(signatures)})
+        verdict.notes.append(
+            _("Something was added to the file after the first signature (%(n)d signatures).") % {"n": len(signatures)}
+        )
     elif not signatures[0].trusted:
         verdict.status = "untrusted"
     elif document is None:

@@ -15,9 +15,10 @@ from precinct.results.public import MAX_BYTES, verify_upload
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     """Anyone checks a signed result: scan the QR code (the code is in the address) and upload the file."""
     code = code.strip().upper()[:64]
-    form = VerifyForm(request.POST or None, request.FILES or None, initial={"code": code})
+    posted = request.method == "POST"
+    form = VerifyForm(request.POST, request.FILES) if posted else VerifyForm(initial={"code": code})
     verdict, status, error = None, 200, ""
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             data = upload.read(MAX_BYTES + 1)  # one byte more than allowed, so "too large" is seen

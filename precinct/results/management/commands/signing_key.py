@@ -42,17 +42,23 @@ class Command(BaseCommand):
                 self.stdout.write(f"{key.unit.code}: {key.subject} {key.fingerprint} until {key.not_after:%Y-%m-%d}")
             elif verb == "import":
                 key = services.signing_key_register(
-                    actor=None, unit=self._unit(options["unit"]), key_file=options["key_file"],
+                    actor=None,
+                    unit=self._unit(options["unit"]),
+                    key_file=options["key_file"],
                     cert_file=options["cert_file"],
                 )
                 self.stdout.write(f"{key.unit.code}: {key.subject} {key.fingerprint} until {key.not_after:%Y-%m-%d}")
             else:
                 for key in selectors.signing_key_list():
                     state = "active " if key.is_active else "retired"
-                    self.stdout.write(f"{key.unit.code:<12} {state} {key.not_after:%Y-%m-%d} {key.subject}  {key.key_file}")
+                    self.stdout.write(
+                        f"{key.unit.code:<12} {state} {key.not_after:%Y-%m-%d} {key.subject}  {key.key_file}"
+                    )
         except (DomainError, keys.KeyMaterialError) as exc:
             detail = getattr(exc, "fields", None) or {}
-            raise CommandError(" ".join([str(getattr(exc, "message", exc))] + [str(m) for v in detail.values() for m in v])) from exc
+            raise CommandError(
+                " ".join([str(getattr(exc, "message", exc))] + [str(m) for v in detail.values() for m in v])
+            ) from exc
 
     def _unit(self, code: str) -> Unit:
         unit = Unit.objects.filter(code=code).first()
