@@ -14,6 +14,7 @@ Layout of PRECINCT_SIGNING_DIR (outside the database; back it up separately and 
 import datetime
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,12 +75,20 @@ def subject_text(cert: x509.Certificate) -> str:
     return ", ".join(parts) or cert.subject.rfc4514_string()
 
 
+def _fit(text: str) -> str:
+    """X.509 limits names to 64 bytes (Vietnamese letters take 2-3): cut at a word boundary."""
+    text = unicodedata.normalize("NFC", text.strip())
+    while len(text.encode()) > 64:
+        text = text.rsplit(" ", 1)[0] if " " in text else text.encode()[:64].decode(errors="ignore")
+    return text or "-"
+
+
 def _name(common_name: str, organisation: str) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation)),
+            x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name)),
         ]
     )
 

@@ -127,3 +127,45 @@ def test_only_administrators_of_the_unit_manage_keys(world):
     key = services.signing_key_issue(actor=world.users["admin_p"], unit=world.ward_a)
     assert key.is_active and key.unit == world.ward_a
     assert AuditEvent.objects.filter(action="results.signing_key_register", actor=world.users["admin_p"]).exists()
+
+
+def test_demo_signing_is_idempotent(world):
+    import io
+
+    from precinct.results import demo
+
+    out = io.StringIO()
+    demo.seed(stdout=out)
+    first = set(SigningKey.objects.values_list("unit__code", flat=True))
+    # The province and its department always; wards whose officers have accounts (both here).
+    assert first == {world.province.code, world.department.code, world.ward_a.code, world.ward_b.code}
+    demo.seed(stdout=out)
+    assert SigningKey.objects.count() == 4
+    SigningKey.objects.all().delete()
+    demo.seed(stdout=out)  # a new database finds the files again
+    assert set(SigningKey.objects.values_list("unit__code", flat=True)) == first
+    assert "0 unit keys created, 4 reused" in out.getvalue()
+
+
+def test_the_signing_key_command(world):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    unit_key(world.ward_a)  # the session's test CA exists from here on
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("signing_key", "ca", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("signing_key", "issue", world.ward_b.code, "--format", "pem", stdout=out)
+    key = SigningKey.objects.get(unit=world.ward_b, is_active=True)
+    assert key.key_file.endswith(".key.pem") and key.cert_file.endswith(".cert.pem")
+    assert key.fingerprint in out.getvalue()
+    call_command("signing_key", "issue", world.ward_b.code, stdout=out)  # rotate
+    assert SigningKey.objects.filter(unit=world.ward_b).count() == 2
+    call_command("signing_key", "import", world.ward_b.code, key.key_file, key.cert_file, stdout=out)  # back to it
+    assert SigningKey.objects.get(unit=world.ward_b, is_active=True) == key
+    listing = io.StringIO()
+    call_command("signing_key", "list", stdout=listing)
+    assert listing.getvalue().count("retired") == 1 and world.ward_a.code in listing.getvalue()
+    with pytest.raises(CommandError, match="No unit"):
+        call_command("signing_key", "issue", "NOPE", stdout=out)
