@@ -12,6 +12,7 @@ from precinct.core.calendar import LOCAL_TZ
 from precinct.core.pdf import Document
 from precinct.eservices.forms_schema import field_label
 from precinct.eservices.models import Dossier
+from precinct.results.fonts import covers, vietnamese_fonts
 
 
 def verify_url(code: str) -> str:
@@ -22,10 +23,29 @@ def _masked(personal_id: str) -> str:
     return f"{personal_id[:3]}******{personal_id[-3:]}" if len(personal_id) == 12 else personal_id
 
 
+class ResultPdf(Document):
+    def __init__(self, *, light: bool) -> None:
+        self.light = light
+        super().__init__()
+        if light:
+            # The cut-down fonts' glyph bounds are final (see results.fonts): fontTools need not unpack every
+            # glyph again to recompute them when fpdf2 writes its subset.
+            for font in self.fonts.values():
+                font.ttfont.recalcBBoxes = False  # type: ignore[union-attr]
+
+    def font_files(self) -> tuple[str, str]:
+        return vietnamese_fonts() if self.light else super().font_files()
+
+
 def result_pdf(dossier: Dossier, *, issued_at: datetime.datetime | None = None) -> bytes:
     issued_at = timezone.localtime(issued_at or timezone.now(), LOCAL_TZ)
+    properties = (dossier.version.form_schema or {}).get("properties", {})
     with translation.override("vi"):
-        doc = Document()
+        answers = [(field_label(spec, name), dossier.form_data.get(name)) for name, spec in properties.items()]
+        answers = [(label, str(value)) for label, value in answers if value not in (None, "")]
+        root = dossier.unit.parent.name if dossier.unit.parent_id and dossier.unit.parent else ""
+        texts = [dossier.unit.name, root, dossier.version.name, dossier.applicant.full_name, dossier.code]
+        doc = ResultPdf(light=covers(" ".join(texts + [f"{label} {value}" for label, value in answers])))
         doc.set_title(_("Result of dossier %(code)s") % {"code": dossier.code})
         doc.set_subject(dossier.code)  # verification finds the dossier by it when no code is given
         doc.set_author(dossier.unit.name)
@@ -33,7 +53,6 @@ def result_pdf(dossier: Dossier, *, issued_at: datetime.datetime | None = None) 
         doc.set_creation_date(issued_at)
         top = doc.get_y()
         doc.set_font("body", "B", 10)
-        root = dossier.unit.parent.name if dossier.unit.parent_id and dossier.unit.parent else ""
         if root:
             doc.cell(90, 5, root.upper(), new_x="LMARGIN", new_y="NEXT", align="C")
         doc.cell(90, 5, dossier.unit.name.upper(), new_x="LMARGIN", new_y="NEXT", align="C")
@@ -59,14 +78,11 @@ def result_pdf(dossier: Dossier, *, issued_at: datetime.datetime | None = None) 
         doc.row(_("Decision"), _("Approved"))
         doc.row(_("Issued at"), issued_at.strftime("%d/%m/%Y %H:%M"))
         doc.row(_("Issuing unit"), dossier.unit.name)
-        properties = (dossier.version.form_schema or {}).get("properties", {})
-        answers = [(field_label(spec, name), dossier.form_data.get(name)) for name, spec in properties.items()]
-        answers = [(label, value) for label, value in answers if value not in (None, "")]
         if answers:
             doc.ln(3)
             doc.heading(_("Content"), size=12)
             for label, value in answers:
-                doc.row(str(label), str(value))
+                doc.row(label, value)
         doc.ln(6)
         y = max(doc.get_y(), 190.0)
         doc.qr(verify_url(dossier.code), x=doc.l_margin, y=y, size=34)
