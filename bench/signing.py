@@ -100,14 +100,19 @@ def main() -> None:
 
     render = rate("render (fpdf2, Roboto subset, QR)", lambda: result_pdf(d))
     sign = rate("sign (PAdES B-B, RSA-2048, certification)", lambda: sign_pdf(pdf, signer, reason="b", location="l"))
-    both = rate("render + sign (what issuing a result costs)", lambda: sign_pdf(result_pdf(d), signer, reason="b", location="l"))
+    both = rate(
+        "render + sign (what issuing a result costs)", lambda: sign_pdf(result_pdf(d), signer, reason="b", location="l")
+    )
     verify = rate("verify (parse, digest, signature, chain to the trust root)", lambda: inspect_pdf(signed))
 
     plain = SimpleSigner(
         signing_cert=signer.signing_cert, signing_key=signer.signing_key, cert_registry=signer.cert_registry
     )
     meta = PdfSignatureMetadata(
-        field_name="R", subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256", certify=True,
+        field_name="R",
+        subfilter=SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        certify=True,
         docmdp_permissions=MDPPerm.NO_CHANGES,
     )
     rate(
@@ -116,7 +121,9 @@ def main() -> None:
         "  (key re-parsed per signature + a dry-run signature to size the container)",
     )
     print()
-    print(f"signing  >= 20/s per core: {'met' if sign >= 20 else 'NOT met'} ({sign:.0f}/s; render + sign {both:.0f}/s, render alone {render:.0f}/s)")
+    print(
+        f"signing  >= 20/s per core: {'met' if sign >= 20 else 'NOT met'} ({sign:.0f}/s; render + sign {both:.0f}/s, render alone {render:.0f}/s)"
+    )
     print(f"verifying >= 50/s per core: {'met' if verify >= 50 else 'NOT met'} ({verify:.0f}/s)")
 
 

@@ -12,12 +12,15 @@ Layout of PRECINCT_SIGNING_DIR (outside the database; back it up separately and 
 """
 
 import asyncio
+import concurrent.futures
 import datetime
 import hashlib
 import re
 import unicodedata
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -41,6 +44,18 @@ TRUST_DIR = "trust"
 LOCAL_CA_TRUST = Path(TRUST_DIR) / "local-ca.pem"
 _signers = Memo(ttl=300)
 _roots = Memo(ttl=60)
+
+
+def run_sync[T](coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run one of pyHanko's coroutines from synchronous code. pyHanko's own sync wrappers call asyncio.run(),
+    which fails in a thread that already runs an event loop (an async caller, Playwright in tests): there the
+    coroutine runs in a helper thread with its own loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class KeyMaterialError(Exception):
@@ -315,7 +330,7 @@ class UnitSigner(SimpleSigner):
         # Room for the signature container (hex-encoded), from one dry run now, with 1 KB of margin. Giving it
         # saves pyHanko a complete dry-run signature per document, and a tight container is faster to verify
         # (pyHanko reads the hex string a token at a time).
-        container = asyncio.run(self.async_sign(bytes(32), "sha256", dry_run=True, use_pades=True))
+        container = run_sync(self.async_sign(bytes(32), "sha256", dry_run=True, use_pades=True))
         self.bytes_reserved = 2 * (len(container.dump()) + 1024)
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
@@ -373,7 +388,7 @@ def chain_is_trusted(material: Material) -> bool:
         validation_context=validation_context(),
     )
     try:
-        asyncio.run(validator.async_validate_usage({"digital_signature"}))
+        run_sync(validator.async_validate_usage({"digital_signature"}))
     except (PathBuildingError, PathValidationError, ValueError):
         return False
     return True

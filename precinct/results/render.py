@@ -91,7 +91,8 @@ def result_pdf(dossier: Dossier, *, issued_at: datetime.datetime | None = None) 
         doc.multi_cell(
             0,
             5,
-            _(
+            align="L",
+            text=_(
                 "This document is signed digitally by %(unit)s. Scan the QR code or open %(url)s and upload "
                 "this file to check that it is authentic and unchanged."
             )

@@ -83,8 +83,17 @@ class Verdict:
         return None if self.document is None else self.document.sha256 == self.inspection.sha256
 
     @property
+    def signature_sound(self) -> bool:
+        """Every signature intact and cryptographically valid (only then do signer and trust mean anything)."""
+        return bool(self.inspection.signatures) and all(s.intact and s.valid for s in self.inspection.signatures)
+
+    @property
+    def trusted(self) -> bool | None:
+        return None if not self.signature_sound else all(s.trusted for s in self.inspection.signatures)
+
+    @property
     def signed_by_issuer(self) -> bool | None:
-        if self.document is None or self.first is None:
+        if self.document is None or not self.signature_sound:
             return None
         return all(s.fingerprint == self.document.signing_key.fingerprint for s in self.inspection.signatures)
 
@@ -115,7 +124,7 @@ def result_verify(*, data: bytes, code: str = "") -> Verdict:
         verdict.status = "unreadable"
     elif not signatures:
         verdict.status = "unsigned"
-    elif not all(s.intact and s.valid for s in signatures):
+    elif not verdict.signature_sound:
         verdict.status = "tampered"
     elif len(signatures) > 1 or not signatures[0].whole_file:
         verdict.status = "resigned"

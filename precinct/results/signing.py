@@ -6,7 +6,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 
-from precinct.results.keys import UnitSigner
+from precinct.results.keys import UnitSigner, run_sync
 
 FIELD = "PrecinctResult"
 
@@ -23,5 +23,5 @@ def sign_pdf(pdf: bytes, signer: UnitSigner, *, reason: str, location: str) -> b
         docmdp_permissions=MDPPerm.NO_CHANGES,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = PdfSigner(meta, signer=signer).sign_pdf(writer, bytes_reserved=signer.bytes_reserved)
+    out = run_sync(PdfSigner(meta, signer=signer).async_sign_pdf(writer, bytes_reserved=signer.bytes_reserved))
     return out.getvalue()

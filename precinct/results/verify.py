@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
-from precinct.results.keys import validation_context
+from precinct.results.keys import run_sync, validation_context
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def inspect_pdf(data: bytes) -> Inspection:
         return result
     for embedded in signatures:
         try:
-            status = validate_pdf_signature(embedded, validation_context(), skip_diff=True)
+            status = run_sync(async_validate_pdf_signature(embedded, validation_context(), skip_diff=True))
         except Exception as exc:
             logger.info("signature could not be validated: %s", exc)
             result.signatures.append(SignatureCheck(intact=False, valid=False, trusted=False, whole_file=False))
