@@ -89,3 +89,15 @@ class ProcedureEditForm(forms.Form):
         if not isinstance(value, list) or not all(isinstance(d, dict) and d.get("name") for d in value):
             raise forms.ValidationError(_('A list of {"name": …, "name_en": …, "required": true|false}.'))
         return value
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
