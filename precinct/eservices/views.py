@@ -257,9 +257,9 @@ def rating_summary(request: HttpRequest) -> HttpResponse:
     if not has_any_role(request.user, (Role.LEADER, Role.ADMINISTRATOR)):
         raise PermissionDenied()
     tables = [
-        (_("By unit"), selectors.rating_averages(actor=request.user, by="unit")),
-        (_("By procedure"), selectors.rating_averages(actor=request.user, by="procedure")),
-        (_("By officer"), selectors.rating_averages(actor=request.user, by="officer")),
+        (_("By unit"), _("Unit"), selectors.rating_averages(actor=request.user, by="unit")),
+        (_("By procedure"), _("Procedure"), selectors.rating_averages(actor=request.user, by="procedure")),
+        (_("By officer"), _("Officer"), selectors.rating_averages(actor=request.user, by="officer")),
     ]
     return render(request, "eservices/ratings.html", {"tables": tables})
 
