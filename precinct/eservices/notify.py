@@ -86,6 +86,7 @@ def tell_applicant(*, dossier: Dossier, event: DossierEvent, **_kwargs: Any) -> 
         key=f"dossier-event:{event.pk}",
         compose=lambda: _compose(dossier, event),
         attachment=attachment,
+        new_key=True,  # one message per history event
     )
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
+from django_tasks_db.backend import DatabaseBackend
 
 from precinct.notifications.attachments import render_attachment
 from precinct.notifications.models import Notification, NotificationChannel, NotificationStatus
@@ -27,19 +28,26 @@ class Message:
 
 
 def notify(
-    *, recipient: Any, key: str, compose: Callable[[], Message], attachment: dict[str, Any] | None = None
+    *,
+    recipient: Any,
+    key: str,
+    compose: Callable[[], Message],
+    attachment: dict[str, Any] | None = None,
+    new_key: bool = False,
 ) -> int:
     """Queue one message to the recipient on every channel they can be reached by, composed in their
     language. Idempotent: a (recipient, channel, key) already queued or sent is not queued again.
-    Returns how many messages were newly queued."""
+    Returns how many messages were newly queued. `new_key=True` (a key nobody can have used, such as
+    a new history event's) spares the look-up; the unique constraint still guards it."""
     channels = [(NotificationChannel.EMAIL, recipient.email), (NotificationChannel.SMS, recipient.phone)]
     channels = [(channel, address) for channel, address in channels if address]
     if not channels:
         return 0
-    known = set(Notification.objects.filter(recipient=recipient, key=key).values_list("channel", flat=True))
-    channels = [(channel, address) for channel, address in channels if channel not in known]
-    if not channels:
-        return 0
+    if not new_key:
+        known = set(Notification.objects.filter(recipient=recipient, key=key).values_list("channel", flat=True))
+        channels = [(channel, address) for channel, address in channels if channel not in known]
+        if not channels:
+            return 0
     language = recipient.language or settings.LANGUAGE_CODE
     with translation.override(language):
         message = compose()
@@ -58,18 +66,26 @@ def notify(
     ]
     # A concurrent sweep may have queued the same key a moment ago: the constraint keeps one.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    recipient_id = recipient.pk
-    transaction.on_commit(lambda: _enqueue(recipient_id, key[:160]))
+    _enqueue_delivery(recipient.pk, key[:160])
     return len(rows)
 
 
-def _enqueue(recipient_id: int, key: str) -> None:
+def _enqueue_delivery(recipient_id: int, key: str) -> None:
+    """With the database task backend the task row is written in this transaction, so it exists exactly
+    when the messages do (and costs no second commit); any other backend is handed the task on commit."""
     from precinct.notifications.tasks import notifications_deliver_task
 
-    try:
+    if isinstance(notifications_deliver_task.get_backend(), DatabaseBackend):
         notifications_deliver_task.enqueue(recipient_id, key)
-    except Exception:  # the queue being down must not fail the request; `send_notifications` catches up
-        logger.exception("Could not enqueue the delivery of %s to user %s", key, recipient_id)
+        return
+
+    def enqueue() -> None:
+        try:
+            notifications_deliver_task.enqueue(recipient_id, key)
+        except Exception:  # the queue being down must not fail the request; `send_notifications` catches up
+            logger.exception("Could not enqueue the delivery of %s to user %s", key, recipient_id)
+
+    transaction.on_commit(enqueue)
 
 
 def _send(notification: Notification) -> None:
