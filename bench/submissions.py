@@ -61,8 +61,9 @@ tokens = []
 with transaction.atomic():
     for i in range(%d):
         pid = "022090%%06d" %% (100000 + i)
+        # Reachable by email and SMS like real citizens: their messages are queued with each submission.
         user = User.objects.create_user(username=pid, password=None, kind="citizen", full_name="Bench %%d" %% i,
-                                        personal_id=pid)
+                                        personal_id=pid, phone="09%%08d" %% i, email="bench%%d@example.vn" %% i)
         tokens.append(api_token_issue(user=user))
 units = list(Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS).values_list("code", flat=True))
 print(json.dumps({"tokens": tokens, "units": units}))

@@ -243,6 +243,8 @@ def dossier_submit(
     )
     _attach(dossier, uploads)
     event = _event(dossier, actor=actor, action="submit", from_status="")
+    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
+    # The audit row comes last: its chain lock is then held only until the commit that follows.
     audit_record(
         actor=actor,
         action="eservices.dossier_submit",
@@ -256,7 +258,6 @@ def dossier_submit(
             "files": len(uploads),
         },
     )
-    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
     return dossier
 
 
@@ -344,6 +345,7 @@ def dossier_transition(
     dossier.save()
     _attach(dossier, uploads)
     event = _event(dossier, actor=actor, action=action, from_status=previous, note=note, **data)
+    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
     audit_record(
         actor=actor,
         action=f"eservices.dossier_{action}",
@@ -352,7 +354,6 @@ def dossier_transition(
         before=before,
         after={"status": dossier.status, "unit": dossier.unit.code, "due_date": dossier.due_date, "note": note},
     )
-    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
     return dossier
 
 
