@@ -94,7 +94,13 @@ class ProcedureEditForm(forms.Form):
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("Your rating"),
-        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        choices=[
+            (1, _("1 — Very dissatisfied")),
+            (2, _("2 — Dissatisfied")),
+            (3, _("3 — Acceptable")),
+            (4, _("4 — Satisfied")),
+            (5, _("5 — Very satisfied")),
+        ],
         coerce=int,
         widget=forms.RadioSelect,
     )
