@@ -167,6 +167,8 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(env("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 # How many reverse proxies stand in front of the app (each appends to X-Forwarded-For); 0 = none.
 TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
 API_TOKEN_TTL_SECONDS = int(env("API_TOKEN_TTL_SECONDS", str(8 * 3600)))
+# How long a process may reuse a token look-up (0 turns the memo off).
+API_TOKEN_MEMO_SECONDS = float(env("API_TOKEN_MEMO_SECONDS", "10"))
 
 # Vietnamese first, English one click away.
 LANGUAGE_CODE = "vi"
