@@ -10,6 +10,14 @@ def world(db) -> World:
     return build_world()
 
 
+@pytest.fixture
+def signing_keys(world):
+    """Signing keys for the world's wards and department: issuing a result (`issue_result`) signs it."""
+    from precinct.results.testing import world_signing_keys
+
+    return world_signing_keys(world)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
     """Argon2 is deliberately slow; tests use a fast hasher unless marked `real_hashers`."""

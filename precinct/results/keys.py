@@ -76,6 +76,8 @@ def passphrase_for(unit_code: str = "") -> bytes | None:
 
 
 def _encryption(passphrase: bytes | None) -> serialization.KeySerializationEncryption:
+    if passphrase is None and settings.PRODUCTION:
+        raise KeyMaterialError("set PRECINCT_SIGNING_PASSPHRASE: production never writes an unencrypted key")
     return serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
 
 

@@ -6,24 +6,11 @@ from precinct.eservices.catalogue import catalogue_import
 from precinct.eservices.demo import CATALOGUE
 from precinct.eservices.models import Procedure
 from precinct.eservices.services import dossier_submit, dossier_transition
-from precinct.results import keys, services
-
-
-def unit_key(unit, *, name: str = "test"):
-    """Register a key for the unit, reusing the file from an earlier test of the session (RSA keys are slow
-    to generate; the database is new for every test, the signing directory is not)."""
-    authority = keys.ca_load() or keys.ca_create(name="Test CA", organisation="Công an tỉnh Thử nghiệm")
-    key_file = f"units/{unit.code}/{name}.p12"
-    if not (keys.signing_dir() / key_file).exists():
-        keys.unit_key_write(
-            authority, unit_code=unit.code, common_name=unit.name, organisation="Công an tỉnh", filename=name
-        )
-    return services.signing_key_register(actor=None, unit=unit, key_file=key_file)
 
 
 @pytest.fixture
-def signing(world):
-    return {u: unit_key(getattr(world, u)) for u in ("ward_a", "ward_b", "department")}
+def signing(signing_keys):
+    return signing_keys
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from precinct.eservices.models import DossierStatus
 from precinct.eservices.services import dossier_transition
 from precinct.results import services
 from precinct.results.models import ResultDocument, SigningKey
-from precinct.results.tests.conftest import unit_key
+from precinct.results.testing import unit_key
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +169,15 @@ def test_the_signing_key_command(world):
     assert listing.getvalue().count("retired") == 1 and world.ward_a.code in listing.getvalue()
     with pytest.raises(CommandError, match="No unit"):
         call_command("signing_key", "issue", "NOPE", stdout=out)
+
+
+def test_production_never_writes_an_unencrypted_key(world, settings):
+    from precinct.results import keys
+
+    unit_key(world.ward_a)
+    authority = keys.ca_load()
+    assert authority is not None
+    settings.PRODUCTION, settings.PRECINCT_SIGNING_PASSPHRASE = True, ""
+    with pytest.raises(keys.KeyMaterialError, match="PRECINCT_SIGNING_PASSPHRASE"):
+        keys.unit_key_write(authority, unit_code="X", common_name="X", organisation="Y")
+    assert not (keys.signing_dir() / "units" / "X").exists() or not any((keys.signing_dir() / "units" / "X").iterdir())
