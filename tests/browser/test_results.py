@@ -80,6 +80,7 @@ def test_issue_download_verify_tamper_revoke(page, browser, live_server, demo, s
     lp.base_url = live_server.url
     sign_in(lp, "lanhdao.haan")
     lp.goto(lp.base_url + f"/dossiers/{code}/")
+    shot(lp, "result-dossier-leader-vi")
     lp.fill("#revoke-reason", "Cấp nhầm thông tin mục đích")
     lp.click("text=Thu hồi kết quả")
     assert "Kết quả đã được thu hồi." in lp.content()
@@ -88,4 +89,10 @@ def test_issue_download_verify_tamper_revoke(page, browser, live_server, demo, s
     assert _check(cp, signed) == "revoked"
     assert "Cấp nhầm thông tin mục đích" in cp.get_by_test_id("verdict").inner_text()
     shot(cp, "verify-revoked-vi")
+
+    # The same check in English.
+    cp.click("button.lang__btn[value='en']")
+    assert _check(cp, forged) == "tampered"
+    assert "Tampered: the file was changed after it was signed." in cp.get_by_test_id("verdict").inner_text()
+    shot(cp, "verify-tampered-en")
     checker.close()

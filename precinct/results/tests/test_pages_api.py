@@ -126,3 +126,23 @@ def test_issuing_without_a_key_explains_itself(world, approved):
     assert "chưa có khóa ký số dùng được" in page.content.decode()
     approved.refresh_from_db()
     assert approved.status == DossierStatus.APPROVED
+
+
+def test_verification_is_size_and_rate_limited(world, issued, monkeypatch):
+    from precinct.results import public
+
+    data = issued.result.file.read()
+    client = world.api_client("anonymous")
+    monkeypatch.setattr(public, "MAX_BYTES", 1000)
+    monkeypatch.setattr("precinct.results.api.MAX_BYTES", 1000)
+    too_big = client.post("/api/v1/verify", {"file": SimpleUploadedFile("kq.pdf", data)})
+    assert too_big.status_code == 422 and too_big.json()["error"]["fields"]["file"] == ["Tệp không được lớn hơn 10 MB."]
+    monkeypatch.setattr(public, "CHECKS_PER_WINDOW", 2)
+    small = SimpleUploadedFile("x.pdf", b"%PDF-1.4 not really")
+    assert client.post("/api/v1/verify", {"file": small}).json()["status"] == "unreadable"
+    small.seek(0)
+    assert client.post("/api/v1/verify", {"file": small}).status_code == 200
+    small.seek(0)
+    limited = client.post("/api/v1/verify", {"file": small})
+    assert limited.status_code == 429 and limited.json()["error"]["code"] == "rate_limited"
+    assert limited["Retry-After"] == "600"
