@@ -227,7 +227,7 @@ VNPAY_HASH_SECRET = env("VNPAY_HASH_SECRET")
 VNPAY_PAY_URL = env("VNPAY_PAY_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
 VNPAY_API_URL = env("VNPAY_API_URL", "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction")
 if PAYMENTS_PROVIDER == "vnpay":  # the "Pay" form's redirect leads to VNPay's page
-    SECURE_CSP["form-action"].append("/".join(VNPAY_PAY_URL.split("/")[:3]))
+    SECURE_CSP["form-action"] = [CSP.SELF, "/".join(VNPAY_PAY_URL.split("/")[:3])]
 
 # The province this installation serves (its code in the national list of administrative units).
 PRECINCT_PROVINCE_CODE = int(env("PRECINCT_PROVINCE_CODE", "22"))

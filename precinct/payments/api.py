@@ -89,7 +89,12 @@ def payment_start(request: HttpRequest, code: str, request_id: int) -> Status[di
     )
     return Status(
         201,
-        {"txn_ref": payment.txn_ref, "provider": payment.provider, "amount_vnd": payment.amount_vnd, "redirect_url": url},
+        {
+            "txn_ref": payment.txn_ref,
+            "provider": payment.provider,
+            "amount_vnd": payment.amount_vnd,
+            "redirect_url": url,
+        },
     )
 
 
@@ -110,6 +115,3 @@ def payment_receipt(request: HttpRequest, txn_ref: str) -> HttpResponse:
     response = HttpResponse(payment_receipt_pdf(payment), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bien-lai-{payment.txn_ref}.pdf"'
     return response
-
-
-

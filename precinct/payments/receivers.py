@@ -37,7 +37,10 @@ def on_transition_checking(sender: Any, *, dossier: Dossier, action: str, actor:
         total = sum(r.amount_vnd for r in blocking)
         raise DomainError(
             "fee_unpaid",
-            _("This action waits for the fee: %(amount)s is not paid yet (a payment counts once the provider confirms it).")
+            _(
+                "This action waits for the fee: %(amount)s is not paid yet "
+                "(a payment counts once the provider confirms it)."
+            )
             % {"amount": fees.vnd(total)},
             status=409,
         )

@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from precinct.payments.providers.base import Callback, InvalidCallback, Provider, ProviderError, ProviderState
 
-__all__ = ["Callback", "InvalidCallback", "Provider", "ProviderError", "ProviderState", "get_provider", "NAMES"]
+__all__ = ["NAMES", "Callback", "InvalidCallback", "Provider", "ProviderError", "ProviderState", "get_provider"]
 
 NAMES = ("sandbox", "vnpay")
 

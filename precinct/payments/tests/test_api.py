@@ -77,7 +77,8 @@ def test_dossier_action_refused_while_unpaid_through_the_api(world, fee_request)
     code = fee_request.dossier.code
     officer = world.api_client("officer_a")
     for action in ("receive", "start_review"):
-        assert officer.post(f"/api/v1/dossiers/{code}/actions/{action}", content_type="application/json").status_code == 200
+        moved = officer.post(f"/api/v1/dossiers/{code}/actions/{action}", content_type="application/json")
+        assert moved.status_code == 200
     response = officer.post(
         f"/api/v1/dossiers/{code}/actions/approve", content_type="application/json", headers={"Accept-Language": "vi"}
     )

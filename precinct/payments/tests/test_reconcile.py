@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _mac(fields, values) -> str:
-    return hmac.new(SECRET.encode(), "|".join(str(values.get(f, "")) for f in fields).encode(), hashlib.sha512).hexdigest()
+    data = "|".join(str(values.get(f, "")) for f in fields)
+    return hmac.new(SECRET.encode(), data.encode(), hashlib.sha512).hexdigest()
 
 
 class FakeVnpay:
@@ -37,7 +38,7 @@ class FakeVnpay:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.requests.append(body)
                 answer = fake.answer(body)

@@ -193,7 +193,7 @@ def test_refusals_are_audited_in_their_own_committed_transaction(world, catalogu
 def test_only_the_applicant_pays_and_only_what_is_owed(world, fee_request):
     with pytest.raises(PermissionDenied):
         payment_start(actor=world.users["officer_a"], request=fee_request, return_url=RETURN_URL)
-    payment, params = start(world, fee_request)
+    _payment, params = start(world, fee_request)
     payment_callback(provider="sandbox", params=sandbox_callback(params))
     with pytest.raises(DomainError) as refused:
         start(world, fee_request)
@@ -231,7 +231,7 @@ def test_a_fee_due_after_review_blocks_the_result(world, catalogue):
     with pytest.raises(DomainError) as refused:
         move(world, dossier, "issue_result")
     assert refused.value.code == "fee_unpaid" and "250.000 ₫" in str(refused.value.message)
-    payment, params = start(world, request)
+    _payment, params = start(world, request)
     assert params["vnp_Amount"] == "25000000"
     assert payment_callback(provider="sandbox", params=sandbox_callback(params)).accepted
     assert move(world, dossier, "issue_result").status == DossierStatus.RESULT_ISSUED
