@@ -3,12 +3,17 @@ reach the dossier's unit): a payment is as visible as its dossier, no more."""
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 
 from precinct.core.errors import NotFound
 from precinct.eservices.models import Dossier
 from precinct.eservices.selectors import dossier_list
 from precinct.payments.models import Payment, PaymentRequest, PaymentStatus, RequestStatus
+
+
+def one[M: Model](queryset: QuerySet[M]) -> M | None:
+    """The row a unique look-up finds, or None; without first()'s sort, so the unique index serves it."""
+    return next(iter(queryset.order_by()[:1]), None)
 
 
 def payment_request_list(*, actor: Any, dossier: Dossier | None = None) -> QuerySet[PaymentRequest]:
@@ -24,17 +29,17 @@ def payment_request_get(*, actor: Any, pk: int, code: str | None = None) -> Paym
     requests = payment_request_list(actor=actor).filter(pk=pk)
     if code is not None:
         requests = requests.filter(dossier__code=code)
-    request = requests.select_related("dossier__unit", "dossier__applicant").first()
+    request = one(requests.select_related("dossier__unit", "dossier__applicant"))
     if request is None:
         raise NotFound()
     return request
 
 
 def payment_get(*, actor: Any, txn_ref: str) -> Payment:
-    payment = (
-        Payment.objects.filter(txn_ref=txn_ref, request__dossier__in=dossier_list(actor=actor).values("pk"))
-        .select_related("request__dossier__unit", "request__dossier__version__procedure", "payer")
-        .first()
+    payment = one(
+        Payment.objects.filter(
+            txn_ref=txn_ref, request__dossier__in=dossier_list(actor=actor).values("pk")
+        ).select_related("request__dossier__unit", "request__dossier__version__procedure", "payer")
     )
     if payment is None:
         raise NotFound()

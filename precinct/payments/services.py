@@ -16,6 +16,7 @@ from precinct.eservices.models import Dossier
 from precinct.payments.models import Payment, PaymentRequest, PaymentStatus, RequestStatus
 from precinct.payments.permissions import can_pay
 from precinct.payments.providers import InvalidCallback, get_provider
+from precinct.payments.selectors import one
 
 
 @transaction.atomic
@@ -23,7 +24,7 @@ def payment_request_create(
     *, actor: Any, dossier: Dossier, purpose: str, amount_vnd: int, required_for: list[str]
 ) -> PaymentRequest:
     """Bill a fee on a dossier (once per purpose: taking the same action again bills nothing more)."""
-    existing = PaymentRequest.objects.filter(dossier=dossier, purpose=purpose).first()
+    existing = one(PaymentRequest.objects.filter(dossier=dossier, purpose=purpose))
     if existing is not None:
         return existing
     request = PaymentRequest.objects.create(
@@ -158,9 +159,9 @@ def payment_callback(*, provider: str, params: Mapping[str, str]) -> CallbackRes
         callback = get_provider(provider).verify_callback(params)
     except InvalidCallback as exc:
         return _refuse(INVALID_SIGNATURE, reason=str(exc), provider=provider, params=params)
-    payment = (
+    payment = one(
         Payment.objects.select_related("request__dossier__unit").filter(txn_ref=callback.txn_ref, provider=provider)
-    ).first()
+    )
     if payment is None:
         return _refuse(NOT_FOUND, reason="unknown_txn_ref", provider=provider, params=params)
     if callback.amount_vnd != payment.amount_vnd:

@@ -19,6 +19,7 @@ from precinct.payments.providers import InvalidCallback, get_provider
 from precinct.payments.providers.sandbox import SandboxProvider
 from precinct.payments.providers.vnpay import query_string, signature_valid
 from precinct.payments.receipt import payment_receipt_pdf
+from precinct.payments.selectors import one
 
 
 def return_url(request: HttpRequest) -> str:
@@ -49,7 +50,7 @@ def payment_return(request: HttpRequest) -> HttpResponse:
     """Where the provider sends the payer back. It only informs: the IPN, not this page, settles payments
     (a browser can replay or forge this URL; it is verified all the same, and never changes anything)."""
     params = request.GET.dict()
-    payment = Payment.objects.select_related("request__dossier").filter(txn_ref=params.get("vnp_TxnRef", "")).first()
+    payment = one(Payment.objects.select_related("request__dossier").filter(txn_ref=params.get("vnp_TxnRef", "")))
     if payment is None:
         raise Http404
     try:
@@ -97,7 +98,7 @@ def sandbox_pay(request: HttpRequest) -> HttpResponse:
     back = params.get("vnp_ReturnUrl", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return render(request, "payments/sandbox.html", {"invalid": True}, status=400)
-    done = SandboxTransaction.objects.filter(txn_ref=params.get("vnp_TxnRef", "")).first()
+    done = one(SandboxTransaction.objects.filter(txn_ref=params.get("vnp_TxnRef", "")))
     if request.method == "POST" and choice in ("pay", "cancel") and done is None:
         code = "00" if choice == "pay" else "24"
         callback = provider.callback_params(params, response_code=code)

@@ -61,8 +61,9 @@ class SandboxProvider(VnpayProvider):
 
     def query(self, payment: "Payment") -> ProviderState:
         from precinct.payments.models import SandboxTransaction
+        from precinct.payments.selectors import one
 
-        row = SandboxTransaction.objects.filter(txn_ref=payment.txn_ref).first()
+        row = one(SandboxTransaction.objects.filter(txn_ref=payment.txn_ref))
         if row is None:
             return ProviderState("not_found")
         status = "paid" if row.response_code == "00" else ("cancelled" if row.response_code == "24" else "failed")
