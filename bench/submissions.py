@@ -61,8 +61,9 @@ tokens = []
 with transaction.atomic():
     for i in range(%d):
         pid = "022090%%06d" %% (100000 + i)
+        # Reachable by email and SMS like real citizens: their messages are queued with each submission.
         user = User.objects.create_user(username=pid, password=None, kind="citizen", full_name="Bench %%d" %% i,
-                                        personal_id=pid)
+                                        personal_id=pid, phone="09%%08d" %% i, email="bench%%d@example.vn" %% i)
         tokens.append(api_token_issue(user=user))
 units = list(Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS).values_list("code", flat=True))
 print(json.dumps({"tokens": tokens, "units": units}))
@@ -71,7 +72,7 @@ print(json.dumps({"tokens": tokens, "units": units}))
 
 def body(unit: str, i: int) -> bytes:
     form = json.dumps({"muc_dich": f"Xác nhận cư trú để xin việc #{i}"}, ensure_ascii=False)
-    return urllib.parse.urlencode({"procedure": "CT-06", "unit": unit, "form": form}).encode()
+    return urllib.parse.urlencode({"procedure_code": "CT-06", "unit_code": unit, "data": form}).encode()
 
 
 class Client:
@@ -166,7 +167,7 @@ function request()
   counter = counter + 1
   local token = tokens[(counter %% #tokens) + 1]
   local unit = units[(counter %% #units) + 1]
-  local body = "procedure=CT-06&unit=" .. unit .. "&form=%%7B%%22muc_dich%%22%%3A%%22x" .. counter .. "%%22%%7D"
+  local body = "procedure_code=CT-06&unit_code=" .. unit .. "&data=%%7B%%22muc_dich%%22%%3A%%22x" .. counter .. "%%22%%7D"
   return wrk.format("POST", "/api/v1/dossiers", {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/x-www-form-urlencoded"}, body)

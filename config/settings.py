@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "precinct.audit",
     "precinct.organisation",
     "precinct.accounts",
+    "precinct.notifications",
     "precinct.eservices",
     "precinct.payments",
 ]
@@ -213,6 +214,9 @@ if PRODUCTION:
 # in a later issue) for real delivery.
 MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "precinct@localhost")
+
+# Text messages: a dotted path to an SmsProvider (notifications/sms.py); the console one prints them.
+PRECINCT_SMS_PROVIDER = env("PRECINCT_SMS_PROVIDER", "precinct.notifications.sms.ConsoleSmsProvider")
 
 # The address citizens reach this installation at (printed in receipts and QR codes).
 PRECINCT_PUBLIC_URL = env("PRECINCT_PUBLIC_URL", "http://127.0.0.1:8000")
