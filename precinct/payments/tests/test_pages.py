@@ -128,3 +128,30 @@ def test_only_the_applicant_can_press_pay(world, fee_request):
 def test_sandbox_is_off_when_disabled(world, client, settings):
     settings.PAYMENTS_SANDBOX_ENABLED = False
     assert client.get("/payments/sandbox/").status_code == 404
+
+
+def test_admin_lists_payments_read_only_within_reach(world, fee_request):
+    _page, params, _back = pay_in_sandbox(world.client("citizen"), fee_request)
+    ref = params["vnp_TxnRef"]
+    listed = Expect(200, shows=(ref,))
+    assert_matrix(
+        world,
+        lambda c: c.get("/admin/payments/payment/"),
+        {
+            "anonymous": 302,
+            "citizen": 302,
+            "officer_a": 302,
+            "duty_a": 302,
+            "leader_a": 302,
+            "officer_b": 302,
+            "officer_dept": 302,
+            "leader_p": 302,
+            "admin_p": listed,
+            "superuser": listed,
+        },
+    )
+    payment = Payment.objects.get(txn_ref=ref)
+    change = world.client("admin_p").post(f"/admin/payments/payment/{payment.pk}/change/", {"status": "failed"})
+    assert change.status_code == 403
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID
