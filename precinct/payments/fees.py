@@ -30,21 +30,6 @@ def action_fee(spec: dict[str, Any]) -> tuple[int, list[str]] | None:
     return amount, list(spec.get("fee_required_for") or DEFAULT_ACTION_FEE_REQUIRED_FOR)
 
 
-def definition_fee_errors(definition: dict[str, Any]) -> list[str]:
-    """Problems with the payment keys of a workflow definition (empty when fine)."""
-    errors = []
-    actions = definition.get("actions") or {}
-    blocked = definition.get("fee_required_for")
-    if blocked is not None and (not isinstance(blocked, list) or not set(blocked) <= set(actions)):
-        errors.append("fee_required_for must list actions of the workflow")
-    for name, spec in actions.items():
-        if "fee_vnd" in spec and action_fee(spec) is None:
-            errors.append(f"{name}: fee_vnd must be a positive whole number of VND")
-        if "fee_required_for" in spec and not set(spec["fee_required_for"] or []) <= set(actions):
-            errors.append(f"{name}: fee_required_for must list actions of the workflow")
-    return errors
-
-
 def purpose_label(purpose: str) -> str:
     if purpose == PROCEDURE_FEE:
         return _("Procedure fee")
