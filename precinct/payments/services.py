@@ -63,8 +63,8 @@ def payment_requests_cancel_unpaid(*, actor: Any, dossier: Dossier) -> int:
 
 
 def _new_txn_ref() -> str:
-    # Unique, alphanumeric, never reused (VNPay refuses a vnp_TxnRef it has seen).
-    return f"{timezone.now():%y%m%d%H%M%S}{secrets.token_hex(4).upper()}"
+    # Unique, alphanumeric, never reused (VNPay refuses a vnp_TxnRef it has seen); local time, like vnp_CreateDate.
+    return f"{timezone.localtime():%y%m%d%H%M%S}{secrets.token_hex(4).upper()}"
 
 
 @transaction.atomic
