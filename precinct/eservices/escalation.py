@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from precinct.audit.services import audit_record
 from precinct.core.calendar import calendar
 from precinct.eservices.models import Dossier, DossierEvent, DossierStatus
-from precinct.eservices.notify import dossier_url, tell_applicant
+from precinct.eservices.notify import dossier_url
 from precinct.notifications.models import Notification
-from precinct.notifications.services import Message, notify
+from precinct.notifications.services import Message, notification_compose, notify
 from precinct.organisation.models import Role, RoleAssignment
 
 # Open dossiers whose clock runs (a dossier waiting for the citizen's supplement is not late).
@@ -138,16 +138,13 @@ def _mark_overdue(today: datetime.date, report: SweepReport) -> None:
 
 def _send_apologies(today: datetime.date, report: SweepReport) -> None:
     """Extensions of the last 60 days whose letter has not been queued (the transition queues it; this
-    catches up when the citizen had no address then or the letter was lost)."""
+    catches up when the queue lost it or the citizen had no address then)."""
     extensions = DossierEvent.objects.filter(action="extend", at__date__gte=today - datetime.timedelta(days=60))
-    keys = {f"dossier-event:{pk}": pk for pk in extensions.values_list("pk", flat=True)}
+    keys = {f"dossier_event:{pk}": pk for pk in extensions.values_list("pk", flat=True)}
     queued = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
     for key, pk in keys.items():
-        if key in queued:
-            continue
-        event = DossierEvent.objects.select_related("dossier__version", "dossier__applicant").get(pk=pk)
-        with transaction.atomic():
-            report.apologies += tell_applicant(dossier=event.dossier, event=event)
+        if key not in queued and notification_compose(composer="dossier_event", ref=pk):
+            report.apologies += 1
 
 
 def escalation_sweep(*, today: datetime.date | None = None) -> SweepReport:

@@ -1,15 +1,16 @@
 """What the citizen is told when their dossier moves (email and SMS, in their language), and the PDFs
 those messages carry. Connected to `signals.dossier_changed` in `EservicesConfig.ready()`."""
 
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from precinct.eservices.models import Dossier, DossierEvent
+from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierEvent, DossierStatus
 from precinct.notifications.attachments import Attachment
-from precinct.notifications.services import Message, notify
+from precinct.notifications.services import Message, notify_later
 
 # The news each action brings the applicant, as (subject, first paragraph). None: nothing worth a message.
 NEWS: dict[str, Any] = {
@@ -61,33 +62,40 @@ def _compose(dossier: Dossier, event: DossierEvent) -> Message:
         "",
         _("Dossier code: %(code)s") % {"code": dossier.code},
         _("Procedure: %(name)s") % {"name": dossier.version.display_name},
-        _("Status: %(status)s") % {"status": dossier.get_status_display()},
+        _("Status: %(status)s") % {"status": event.get_to_status_display()},
     ]
-    if not dossier.is_closed and dossier.status != "supplement_requested":
-        lines.append(_("Due date: %(date)s") % {"date": dossier.due_date.strftime("%d/%m/%Y")})
+    due = event.data.get("due_date") or dossier.due_date.isoformat()
+    if event.to_status not in CLOSED_STATUSES and event.to_status != DossierStatus.SUPPLEMENT_REQUESTED:
+        lines.append(_("Due date: %(date)s") % {"date": datetime.date.fromisoformat(due).strftime("%d/%m/%Y")})
     if event.note:
         lines.append(_("Note from the officer: %(note)s") % {"note": event.note})
     lines += ["", _("Follow your dossier: %(url)s") % {"url": dossier_url(dossier)}]
-    sms = _("Dossier %(code)s: %(status)s.") % {"code": dossier.code, "status": dossier.get_status_display()}
+    sms = _("Dossier %(code)s: %(status)s.") % {"code": dossier.code, "status": event.get_to_status_display()}
     return Message(subject=subject, body="\n".join(lines), sms=sms)
 
 
-def tell_applicant(*, dossier: Dossier, event: DossierEvent, **_kwargs: Any) -> int:
-    """Queue the applicant's message about this event (none for events they need not hear about)."""
-    if event.action not in NEWS:
-        return 0
+def tell_applicant(*, dossier: Dossier, event: DossierEvent, **_kwargs: Any) -> None:
+    """Queue the applicant's message about this event; the worker composes and sends it."""
+    if event.action in NEWS:
+        notify_later(composer="dossier_event", ref=event.pk)
+
+
+def compose_for_event(event_id: int) -> tuple[Any, Any, dict[str, Any]] | None:
+    """The applicant, their message about this history event, and its attachment (a notifications composer)."""
+    event = (
+        DossierEvent.objects.select_related("dossier__version", "dossier__applicant", "dossier__unit")
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None or event.action not in NEWS:
+        return None
+    dossier = event.dossier
     attachment: dict[str, Any] = {}
     if event.action == "submit":
         attachment = {"kind": "dossier_receipt", "id": dossier.pk}
     elif event.action == "extend":
         attachment = {"kind": "dossier_apology", "id": event.pk}
-    return notify(
-        recipient=dossier.applicant,
-        key=f"dossier-event:{event.pk}",
-        compose=lambda: _compose(dossier, event),
-        attachment=attachment,
-        new_key=True,  # one message per history event
-    )
+    return dossier.applicant, lambda: _compose(dossier, event), attachment
 
 
 def receipt_attachment(dossier_id: int) -> Attachment | None:

@@ -34,6 +34,7 @@ def notify(
     compose: Callable[[], Message],
     attachment: dict[str, Any] | None = None,
     new_key: bool = False,
+    deliver: bool = True,
 ) -> int:
     """Queue one message to the recipient on every channel they can be reached by, composed in their
     language. Idempotent: a (recipient, channel, key) already queued or sent is not queued again.
@@ -66,26 +67,61 @@ def notify(
     ]
     # A concurrent sweep may have queued the same key a moment ago: the constraint keeps one.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    _enqueue_delivery(recipient.pk, key[:160])
+    if deliver:
+        _enqueue_delivery(recipient.pk, key[:160])
     return len(rows)
 
 
-def _enqueue_delivery(recipient_id: int, key: str) -> None:
-    """With the database task backend the task row is written in this transaction, so it exists exactly
-    when the messages do (and costs no second commit); any other backend is handed the task on commit."""
-    from precinct.notifications.tasks import notifications_deliver_task
+# Composers build a message from a reference (e.g. a history event's id) when the worker runs, so the
+# request only writes one task row. Apps register theirs in AppConfig.ready().
+Composer = Callable[[int], tuple[Any, Callable[[], Message], dict[str, Any]] | None]
+_composers: dict[str, Composer] = {}
 
-    if isinstance(notifications_deliver_task.get_backend(), DatabaseBackend):
-        notifications_deliver_task.enqueue(recipient_id, key)
+
+def register_composer(name: str, composer: Composer) -> None:
+    """`composer(ref)` returns (recipient, compose, attachment), or None when there is nothing to say."""
+    _composers[name] = composer
+
+
+def notify_later(*, composer: str, ref: int) -> None:
+    """Queue a message to be composed and sent by the worker (one task row in this transaction)."""
+    from precinct.notifications.tasks import notifications_compose_task
+
+    _enqueue(notifications_compose_task, composer, ref)
+
+
+def notification_compose(*, composer: str, ref: int) -> int:
+    """The worker's side of notify_later(): compose, queue once per key, deliver. Returns messages sent."""
+    with transaction.atomic():
+        made = _composers[composer](ref)
+        if made is None:
+            return 0
+        recipient, compose, attachment = made
+        key = f"{composer}:{ref}"
+        notify(recipient=recipient, key=key, compose=compose, attachment=attachment, deliver=False)
+    return notifications_deliver_queued(recipient_id=recipient.pk, key=key)
+
+
+def _enqueue(task: Any, *args: Any) -> None:
+    """With the database task backend the task row is written in this transaction, so it exists exactly
+    when the change does (and costs no second commit); any other backend is handed the task on commit."""
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
         return
 
     def enqueue() -> None:
         try:
-            notifications_deliver_task.enqueue(recipient_id, key)
+            task.enqueue(*args)
         except Exception:  # the queue being down must not fail the request; `send_notifications` catches up
-            logger.exception("Could not enqueue the delivery of %s to user %s", key, recipient_id)
+            logger.exception("Could not enqueue %s%s", task.name, args)
 
     transaction.on_commit(enqueue)
+
+
+def _enqueue_delivery(recipient_id: int, key: str) -> None:
+    from precinct.notifications.tasks import notifications_deliver_task
+
+    _enqueue(notifications_deliver_task, recipient_id, key)
 
 
 def _send(notification: Notification) -> None:

@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from precinct.notifications.services import notifications_deliver_queued
+from precinct.notifications.services import notification_compose, notifications_deliver_queued
 
 
 @task
@@ -14,3 +14,8 @@ def notifications_deliver_task(recipient_id: int, key: str) -> int:
 def notifications_catch_up_task() -> int:
     """Everything still queued (after a failure or while the queue was down)."""
     return notifications_deliver_queued()
+
+
+@task
+def notifications_compose_task(composer: str, ref: int) -> int:
+    return notification_compose(composer=composer, ref=ref)

@@ -8,12 +8,11 @@ from django.core import mail
 from precinct.audit.models import AuditEvent
 from precinct.core.calendar import calendar
 from precinct.core.errors import DomainError
-from precinct.core.testing import Expect, assert_matrix
+from precinct.core.testing import Expect, assert_matrix, run_queued_tasks
 from precinct.eservices.escalation import escalation_sweep
 from precinct.eservices.models import Dossier, DossierEvent, DossierRating
 from precinct.eservices.services import dossier_rate, dossier_transition
 from precinct.notifications.models import Notification
-from precinct.notifications.services import notifications_deliver_queued
 
 
 @pytest.fixture
@@ -38,7 +37,7 @@ def test_the_citizen_hears_of_each_move_in_their_language_with_the_receipt_attac
     world = reachable
     _move(world, dossier, "receive", "start_review")
     _move(world, dossier, "request_supplement", note="Thiếu ảnh chân dung")
-    notifications_deliver_queued()
+    run_queued_tasks()
     subjects = [m.subject for m in mail.outbox]
     assert subjects == [
         f"Hồ sơ {dossier.code} đã được nộp",
@@ -57,7 +56,7 @@ def test_english_speaking_citizens_get_english(reachable, dossier):
     citizen.language = "en"
     citizen.save()
     _move(reachable, dossier, "receive")
-    notifications_deliver_queued()
+    run_queued_tasks()
     assert mail.outbox[-1].subject == f"Dossier {dossier.code} has been received"
 
 
@@ -100,10 +99,10 @@ def test_the_sweep_warns_the_assignee_marks_overdue_tells_the_leader_and_is_idem
     again = escalation_sweep(today=today)  # twice: nothing new
     assert again.warned == 0 and again.marked_overdue == [] and again.leaders_told == 0
     assert Notification.objects.filter(key__startswith="overdue:").count() == 1
-    notifications_deliver_queued()
+    run_queued_tasks()
     sent = len(mail.outbox)
     escalation_sweep(today=today)
-    notifications_deliver_queued()
+    run_queued_tasks()
     assert len(mail.outbox) == sent
 
 
@@ -119,7 +118,7 @@ def test_an_extension_sends_the_apology_letter_once(reachable, dossier):
     dossier = _move(world, dossier, "receive")
     new_date = calendar().add_working_days(dossier.due_date, 3)
     _move(world, dossier, "extend", actor="leader_a", note="Cần xác minh thêm", new_due_date=new_date)
-    notifications_deliver_queued()
+    run_queued_tasks()
     letter = mail.outbox[-1]
     assert letter.subject == f"Hồ sơ {dossier.code}: gia hạn thời gian giải quyết"
     assert letter.attachments[0].filename == f"{dossier.code}-apology.pdf"
