@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -159,6 +160,8 @@ def payment_callback(*, provider: str, params: Mapping[str, str]) -> CallbackRes
         callback = get_provider(provider).verify_callback(params)
     except InvalidCallback as exc:
         return _refuse(INVALID_SIGNATURE, reason=str(exc), provider=provider, params=params)
+    except ImproperlyConfigured:  # no secret for this provider here: nothing it sends can be genuine
+        return _refuse(INVALID_SIGNATURE, reason="provider_not_configured", provider=provider, params=params)
     payment = one(
         Payment.objects.select_related("request__dossier__unit").filter(txn_ref=callback.txn_ref, provider=provider)
     )

@@ -117,3 +117,12 @@ def test_verify_callback_reports_what_is_wrong(vnpay):
         vnpay.verify_callback({"vnp_TxnRef": "1"})
     with pytest.raises(InvalidCallback, match="other_merchant"):
         vnpay.verify_callback(sign(SECRET, {"vnp_TxnRef": "1", "vnp_TmnCode": "OTHER123"}))
+
+
+def test_ipn_for_an_unconfigured_provider_is_refused_and_audited(world, client, settings):
+    from precinct.audit.models import AuditEvent
+
+    settings.VNPAY_TMN_CODE = settings.VNPAY_HASH_SECRET = ""
+    forged = sign("guess", {"vnp_TxnRef": "X1", "vnp_Amount": "100", "vnp_TmnCode": "DEMOV210"})
+    assert client.get("/api/v1/payments/ipn/vnpay", forged).json()["RspCode"] == "97"
+    assert AuditEvent.objects.get(action="payments.callback_refused").after["reason"] == "provider_not_configured"
