@@ -96,3 +96,49 @@ def test_issue_download_verify_tamper_revoke(page, browser, live_server, demo, s
     assert "Tampered: the file was changed after it was signed." in cp.get_by_test_id("verdict").inner_text()
     shot(cp, "verify-tampered-en")
     checker.close()
+
+
+def test_acceptance_fee_paid_then_issued_downloaded_and_verified(page, browser, live_server, demo, shot, tmp_path):
+    """Issue 4's acceptance: a fee-bearing dossier, paid in the sandbox, approved and issued; the signed PDF
+    verifies as valid, and with one byte changed as tampered."""
+    sign_in(page, "022090012345")
+    page.goto(page.base_url + "/services/CT-03/submit/")
+    page.select_option("#id_unit", label="Công an phường Hà An")
+    page.fill("[name='form.dia_chi']", "Tổ 5, khu 3, phường Hà An")
+    page.fill("[name='form.den_ngay']", "2027-06-30")
+    page.click("button[type=submit].btn--primary")
+    page.wait_for_url(re.compile(r".*/dossiers/07168-\d{6}-\d{4}/$"))
+    code = page.locator("h1.mono").inner_text()
+    page.get_by_test_id("pay").click()
+    page.wait_for_url(re.compile(r".*/payments/sandbox/\?.*"))
+    page.get_by_test_id("sandbox-pay").click()
+    page.wait_for_url(re.compile(rf".*/dossiers/{code}/$"))
+    assert page.get_by_test_id("fee-status").inner_text() == "Đã thanh toán"
+
+    officer = browser.new_context(viewport={"width": 1280, "height": 860})
+    op = officer.new_page()
+    op.base_url = live_server.url
+    sign_in(op, "canbo.haan")
+    op.goto(op.base_url + f"/dossiers/{code}/")
+    for action in ("receive", "start_review", "approve", "issue_result"):
+        op.click(f"button[value='{action}']")
+        op.wait_for_load_state()
+    assert op.get_by_test_id("status").inner_text() == "Đã trả kết quả"
+    officer.close()
+
+    page.goto(page.base_url + f"/dossiers/{code}/")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("result-download").click()
+    signed = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(signed)
+    shot(page, "result-paid-dossier-citizen-vi")
+
+    page.goto(page.base_url + f"/verify/{code}")
+    assert _check(page, signed) == "valid"
+    data = bytearray(signed.read_bytes())
+    data[len(data) // 3] ^= 0x04
+    forged = tmp_path / "sua-mot-byte.pdf"
+    forged.write_bytes(bytes(data))
+    page.goto(page.base_url + f"/verify/{code}")
+    assert _check(page, forged) == "tampered"
+    shot(page, "result-paid-verify-tampered-vi")
