@@ -6,6 +6,3 @@ class VerifyForm(forms.Form):
     file = forms.FileField(label=_("The signed PDF"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
     code = forms.CharField(label=_("Dossier code (optional)"), max_length=64, required=False)
 
-
-class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

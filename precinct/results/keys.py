@@ -15,6 +15,7 @@ import asyncio
 import concurrent.futures
 import datetime
 import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Coroutine
@@ -68,8 +69,6 @@ def signing_dir() -> Path:
 
 def passphrase_for(unit_code: str = "") -> bytes | None:
     """The passphrase of a unit's key: PRECINCT_SIGNING_PASSPHRASE_<CODE> if set, else the common one."""
-    import os
-
     specific = os.environ.get("PRECINCT_SIGNING_PASSPHRASE_" + re.sub(r"[^A-Z0-9]", "_", unit_code.upper()))
     value = specific if specific else settings.PRECINCT_SIGNING_PASSPHRASE
     return value.encode() if value else None
