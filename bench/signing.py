@@ -98,7 +98,7 @@ def main() -> None:
     assert check.signatures and all(s.intact and s.valid and s.trusted and s.whole_file for s in check.signatures)
     print(f"result PDF: {len(pdf):,} bytes rendered, {len(signed):,} bytes signed; {SECONDS:.0f} s per figure")
 
-    render = rate("render (fpdf2, Roboto subset, QR)", lambda: result_pdf(d))
+    render = rate("render (fpdf2, Roboto subset, vector QR)", lambda: result_pdf(d))
     sign = rate("sign (PAdES B-B, RSA-2048, certification)", lambda: sign_pdf(pdf, signer, reason="b", location="l"))
     both = rate(
         "render + sign (what issuing a result costs)", lambda: sign_pdf(result_pdf(d), signer, reason="b", location="l")

@@ -181,3 +181,16 @@ def test_production_never_writes_an_unencrypted_key(world, settings):
     with pytest.raises(keys.KeyMaterialError, match="PRECINCT_SIGNING_PASSPHRASE"):
         keys.unit_key_write(authority, unit_code="X", common_name="X", organisation="Y")
     assert not (keys.signing_dir() / "units" / "X").exists() or not any((keys.signing_dir() / "units" / "X").iterdir())
+
+
+def test_an_expired_key_refuses_issuing(world, signing, approved):
+    import datetime
+
+    from django.utils import timezone
+
+    SigningKey.objects.filter(unit=world.ward_a).update(not_after=timezone.now() - datetime.timedelta(days=1))
+    with pytest.raises(DomainError) as refused:
+        dossier_transition(actor=world.users["officer_a"], dossier=approved, action="issue_result")
+    assert refused.value.code == "signing_unavailable"
+    approved.refresh_from_db()
+    assert approved.status == DossierStatus.APPROVED

@@ -121,3 +121,10 @@ def test_a_valid_signature_with_no_result_on_record(world, signing, approved):
     _key, ward_a = signer_for(world.ward_a)
     verdict = result_verify(data=sign_pdf(result_pdf(approved), ward_a, reason="x", location="y"))
     assert verdict.status == "not_found"
+
+
+def test_a_result_signed_before_a_key_rotation_stays_valid(world, issued):
+    from precinct.results.testing import unit_key
+
+    unit_key(world.ward_a, name="next-year")
+    assert result_verify(data=_issued_bytes(issued)).status == "valid"
