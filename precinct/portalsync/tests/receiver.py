@@ -27,8 +27,11 @@ class Received:
 
 
 class Receiver:
-    def __init__(self, *, fault_rate: float = 0.0, slow_seconds: float = 1.0, seed: int = 7) -> None:
+    def __init__(
+        self, *, fault_rate: float = 0.0, slow_seconds: float = 1.0, seed: int = 7, delay: float = 0.0
+    ) -> None:
         self.fault_rate = fault_rate
+        self.delay = delay  # seconds every request takes (a portal is not instant)
         self.slow_seconds = slow_seconds
         self.random = random.Random(seed)
         self.forced: deque[str | int] = deque()  # next answers: a fault name or an HTTP status
@@ -92,6 +95,8 @@ class Receiver:
                 self.wfile.write(data)
 
             def do_POST(self) -> None:
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length)
                 key = self.headers.get("Idempotency-Key", "")
