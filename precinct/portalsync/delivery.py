@@ -16,12 +16,12 @@ dossier's later events) until an administrator retries or discards it.
 """
 
 import contextlib
+import datetime
 import fcntl
 import http.client
 import json
 import logging
 import random
-import socket
 import ssl
 import urllib.parse
 from collections.abc import Iterator
@@ -152,7 +152,7 @@ class PortalClient:
             self.close()
             if not reused:
                 return Outcome(ok=False, error=f"connection dropped: {exc.__class__.__name__}")
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             self.close()
             return Outcome(ok=False, error=f"no answer within {self.config.timeout:g} s")
         except (OSError, http.client.HTTPException) as exc:
@@ -162,7 +162,7 @@ class PortalClient:
         # makes a repeat harmless if the first copy did arrive).
         try:
             return self._post(body, headers)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             self.close()
             return Outcome(ok=False, error=f"no answer within {self.config.timeout:g} s")
         except (OSError, http.client.HTTPException) as exc:
@@ -223,7 +223,7 @@ def apply_outcome(event: OutboxEvent, outcome: Outcome, config: Config) -> str:
     delay = backoff_delay(event.attempts, base=config.backoff, cap=config.backoff_max)
     if outcome.retry_after is not None:
         delay = max(delay, min(outcome.retry_after, config.backoff_max))
-    event.next_attempt_at = now + timezone.timedelta(seconds=delay)
+    event.next_attempt_at = now + datetime.timedelta(seconds=delay)
     logger.warning(
         "Portal sync: event %s of %s failed (attempt %d, again in %.1f s): %s",
         event.key,
@@ -274,10 +274,10 @@ def single_worker() -> Iterator[None]:
         yield
         return
     name = str(connection.settings_dict["NAME"])
-    lock_path = Path(name + ".portal_sync.lock") if name and ":memory:" not in name and "mode=memory" not in name else None
-    if lock_path is None:
+    if not name or ":memory:" in name or "mode=memory" in name:
         yield
         return
+    lock_path = Path(name + ".portal_sync.lock")
     with open(lock_path, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -308,4 +308,3 @@ def sync_pass(*, config: Config | None = None, client: PortalClient | None = Non
         if own_client:
             client.close()
     return result
-

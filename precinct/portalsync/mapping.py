@@ -62,7 +62,7 @@ def override_errors(raw: str) -> list[str]:
     if not isinstance(value, dict):
         return ["must be a JSON object mapping a dossier status to a portal code"]
     errors = [f"unknown dossier status {k!r}" for k in value if k not in DossierStatus.values]
-    errors += [f"the code for {k!r} must be non-empty text" for k, v in value.items() if not isinstance(v, str) or not v]
+    errors += [f"the code for {k!r} must be non-empty text" for k, v in value.items() if not (isinstance(v, str) and v)]
     return errors
 
 

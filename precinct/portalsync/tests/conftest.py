@@ -14,7 +14,7 @@ def receiver():
 def sync_settings(settings, receiver):
     """Delivery on, pointed at the local receiver, with back-off short enough for a test."""
     settings.PORTAL_SYNC_URL = receiver.url
-    settings.PORTAL_SYNC_TOKEN = "test-token"  # noqa: S105
+    settings.PORTAL_SYNC_TOKEN = "test-token"
     settings.PORTAL_SYNC_TIMEOUT = 0.5
     settings.PORTAL_SYNC_MAX_ATTEMPTS = 4
     settings.PORTAL_SYNC_BACKOFF_SECONDS = 0.0

@@ -69,8 +69,10 @@ def test_a_server_error_is_retried_after_a_back_off(sync_settings, receiver, wor
     assert event.state == OutboxState.PENDING and event.attempts == 1 and event.last_http_status == 500
     assert "HTTP 500" in event.last_error
     # 60 s step with equal jitter: between 30 and 60 s from now.
-    assert before + datetime.timedelta(seconds=29) < event.next_attempt_at < timezone.now() + datetime.timedelta(
-        seconds=61
+    assert (
+        before + datetime.timedelta(seconds=29)
+        < event.next_attempt_at
+        < timezone.now() + datetime.timedelta(seconds=61)
     )
     assert sync_pass().sent == 0  # not due yet
     OutboxEvent.objects.update(next_attempt_at=timezone.now())
