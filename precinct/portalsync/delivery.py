@@ -268,25 +268,28 @@ class WorkerBusy(Exception):
 
 
 @contextlib.contextmanager
-def single_worker() -> Iterator[None]:
-    """On SQLite, an exclusive lock on a file beside the database (PostgreSQL needs none: SKIP LOCKED)."""
-    if connection.vendor == "postgresql":
-        yield
-        return
-    name = str(connection.settings_dict["NAME"])
-    if not name or ":memory:" in name or "mode=memory" in name:
-        yield
-        return
-    lock_path = Path(name + ".portal_sync.lock")
-    with open(lock_path, "a+") as handle:
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on `path` for as long as the block runs (released by the OS if the process dies)."""
+    with open(path, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise WorkerBusy(str(lock_path)) from exc
+            raise WorkerBusy(str(path)) from exc
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def single_worker() -> Iterator[None]:
+    """On SQLite, a lock on a file beside the database (PostgreSQL needs none: SKIP LOCKED)."""
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "postgresql" or not name or ":memory:" in name or "mode=memory" in name:
+        yield
+        return
+    with file_lock(Path(name + ".portal_sync.lock")):
+        yield
 
 
 def sync_pass(*, config: Config | None = None, client: PortalClient | None = None, max_batches: int = 0) -> PassResult:
