@@ -33,8 +33,7 @@ def test_a_queued_sync_is_run_by_the_database_worker(sync_settings, receiver, wo
 def test_one_worker_at_a_time_holds_the_lock_file(tmp_path):
     """SQLite's guard: a second worker on the same database is refused until the first one ends."""
     lock = tmp_path / "precinct.sqlite3.portal_sync.lock"
-    with file_lock(lock):
-        with pytest.raises(WorkerBusy), file_lock(lock):
-            pass
+    with file_lock(lock), pytest.raises(WorkerBusy), file_lock(lock):
+        pass
     with file_lock(lock):  # released
         pass
