@@ -145,29 +145,24 @@ class PortalClient:
         }
         if self.config.token:
             headers["Authorization"] = f"Bearer {self.config.token}"
-        reused = self.conn is not None
-        try:
-            return self._post(body, headers)
-        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
-            self.close()
-            if not reused:
+        for first_try in (True, False):
+            reused = self.conn is not None
+            try:
+                return self._post(body, headers)
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+                self.close()
+                if reused and first_try:
+                    # A kept-alive connection the server had closed meanwhile: once more on a fresh one
+                    # (the key makes a repeat harmless if the first copy did arrive).
+                    continue
                 return Outcome(ok=False, error=f"connection dropped: {exc.__class__.__name__}")
-        except TimeoutError:
-            self.close()
-            return Outcome(ok=False, error=f"no answer within {self.config.timeout:g} s")
-        except (OSError, http.client.HTTPException) as exc:
-            self.close()
-            return Outcome(ok=False, error=f"{exc.__class__.__name__}: {exc}"[:500])
-        # A kept-alive connection the server had closed meanwhile: once more on a fresh one (the key
-        # makes a repeat harmless if the first copy did arrive).
-        try:
-            return self._post(body, headers)
-        except TimeoutError:
-            self.close()
-            return Outcome(ok=False, error=f"no answer within {self.config.timeout:g} s")
-        except (OSError, http.client.HTTPException) as exc:
-            self.close()
-            return Outcome(ok=False, error=f"{exc.__class__.__name__}: {exc}"[:500])
+            except TimeoutError:
+                self.close()
+                return Outcome(ok=False, error=f"no answer within {self.config.timeout:g} s")
+            except (OSError, http.client.HTTPException) as exc:
+                self.close()
+                return Outcome(ok=False, error=f"{exc.__class__.__name__}: {exc}"[:500])
+        raise AssertionError("unreachable")
 
     def _post(self, body: bytes, headers: dict[str, str]) -> Outcome:
         if self.conn is None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
+from precinct.eservices.models import DossierStatus
 from precinct.portalsync import selectors, services
 from precinct.portalsync.mapping import PORTAL_STATUS_LABELS
 from precinct.portalsync.models import OutboxState
@@ -33,6 +34,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         code = str(event.payload.get("TrangThaiHoSo", ""))
         event.portal_status = code  # type: ignore[attr-defined]
         event.portal_status_label = PORTAL_STATUS_LABELS.get(code, "")  # type: ignore[attr-defined]
+        event.status_label = DossierStatus(event.status).label if event.status in DossierStatus.values else ""  # type: ignore[attr-defined]
     return render(
         request,
         "portalsync/events.html",
