@@ -140,7 +140,7 @@ def main() -> None:
     submissions(100, outbox=True)  # warm up: connections, memos, the calendar
     with_outbox: list[float] = []
     without: list[float] = []
-    block = 100
+    block = 10  # short alternating blocks: the machine's load drifts, and both sides see the same drift
     for _ in range(max(1, args.submissions // (2 * block))):
         without += submissions(block, outbox=False)
         with_outbox += submissions(block, outbox=True)
@@ -151,6 +151,18 @@ def main() -> None:
         f"(median {statistics.median(without):.2f}); difference {mean_with - mean_without:+.2f} ms"
     )
     print(f"the outbox receiver itself (one INSERT, timed around the call): {receiver_time(300):.3f} ms per submission")
+    counts = {}
+    for outbox in (False, True):
+        seen: list[str] = []
+
+        def count(execute, sql, params, many, context, seen=seen):
+            seen.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            submissions(1, outbox=outbox)
+        counts[outbox] = len(seen)
+    print(f"statements per submission: {counts[False]} without the outbox, {counts[True]} with it")
 
     make_events(args.events)
     receiver = subprocess.Popen(  # noqa: S603

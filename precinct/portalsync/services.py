@@ -30,27 +30,66 @@ def _procedure_code(version: ProcedureVersion) -> str:
     )
 
 
-def outbox_record(*, dossier: Dossier, event: DossierEvent) -> OutboxEvent:
+# The outbox INSERT is on every submission's path: its statement is built once per database vendor and the
+# values are prepared by the model's own fields (the ORM's save() spends more time compiling than inserting).
+_INSERT_FIELDS = (
+    "key",
+    "dossier",
+    "dossier_event_id",
+    "dossier_code",
+    "unit_path",
+    "action",
+    "status",
+    "payload",
+    "state",
+    "attempts",
+    "created_at",
+    "next_attempt_at",
+    "last_error",
+)
+_insert_sql: dict[str, str] = {}
+
+
+def _insert_statement() -> str:
+    sql = _insert_sql.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(OutboxEvent._meta.get_field(name).column) for name in _INSERT_FIELDS)
+        placeholders = ", ".join(["%s"] * len(_INSERT_FIELDS))
+        sql = f"INSERT INTO {quote(OutboxEvent._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        _insert_sql[connection.vendor] = sql
+    return sql
+
+
+def outbox_record(*, dossier: Dossier, event: DossierEvent) -> uuid.UUID:
     """One INSERT in the transaction of the dossier change it reports: the row commits or rolls back
-    with the change, so the portal hears of exactly the changes that happened."""
+    with the change, so the portal hears of exactly the changes that happened. Answers the event's key."""
     if not connection.in_atomic_block:
         raise RuntimeError("outbox_record() must be called inside the transaction of the dossier change")
     key = uuid.uuid4()
     now = timezone.now()
-    return OutboxEvent.objects.create(
-        key=key,
-        dossier=dossier,
-        dossier_event_id=event.pk,
-        dossier_code=dossier.code,
-        unit_path=dossier.unit_path,
-        action=event.action,
-        status=dossier.status,
-        payload=portal_payload(
+    values = {
+        "key": key,
+        "dossier": dossier.pk,
+        "dossier_event_id": event.pk,
+        "dossier_code": dossier.code,
+        "unit_path": dossier.unit_path,
+        "action": event.action,
+        "status": dossier.status,
+        "payload": portal_payload(
             dossier=dossier, event=event, procedure_code=_procedure_code(dossier.version), key=str(key)
         ),
-        created_at=now,
-        next_attempt_at=now,
-    )
+        "state": OutboxState.PENDING,
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": now,
+        "last_error": "",
+    }
+    fields = OutboxEvent._meta
+    params = [fields.get_field(name).get_db_prep_save(values[name], connection) for name in _INSERT_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_statement(), params)
+    return key
 
 
 def _locked(event: OutboxEvent) -> OutboxEvent:
