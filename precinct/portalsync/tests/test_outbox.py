@@ -3,12 +3,12 @@
 import json
 
 import pytest
-from django.core.checks import run_checks
 
 from precinct.core.errors import DomainError
 from precinct.eservices.models import Dossier, DossierEvent, DossierStatus, Procedure
 from precinct.eservices.services import dossier_submit, dossier_transition
 from precinct.eservices.signals import dossier_changed, dossier_transition_checking
+from precinct.portalsync.checks import portal_sync_settings
 from precinct.portalsync.mapping import DEFAULT_STATUS_CODES, override_errors, status_codes
 from precinct.portalsync.models import OutboxEvent, OutboxState
 
@@ -97,7 +97,8 @@ def test_a_failed_submission_writes_nothing(world, catalogue):
 def test_a_submission_through_the_api_writes_its_event(world, catalogue):
     response = world.api_client("citizen").post(
         "/api/v1/dossiers",
-        {"procedure": "CT-06", "unit": world.ward_a.code, "form": json.dumps({"muc_dich": "Xin việc"})},
+        {"procedure_code": "CT-06", "unit_code": world.ward_a.code, "data": {"muc_dich": "Xin việc"}},
+        content_type="application/json",
     )
     assert response.status_code == 201, response.content
     [event] = OutboxEvent.objects.all()
@@ -124,5 +125,5 @@ def test_a_wrong_status_mapping_stops_the_start(settings):
     assert override_errors('{"approved": 9}') == ["the code for 'approved' must be non-empty text"]
     settings.PORTAL_SYNC_STATUS_CODES = '{"paid": "6"}'
     settings.PORTAL_SYNC_URL = "ftp://portal"
-    ids = {e.id for e in run_checks()}
+    ids = {e.id for e in portal_sync_settings(None)}
     assert {"portalsync.E001", "portalsync.E002"} <= ids
