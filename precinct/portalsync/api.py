@@ -99,6 +99,17 @@ def event_detail(request: HttpRequest, event_id: int) -> OutboxEvent:
     return selectors.outbox_get(actor=request.user, pk=event_id)
 
 
+class RetriedOut(Schema):
+    retried: int
+
+
+@router.post("/portal-sync/retry-dead", response=RetriedOut, auth=signed_in)
+def event_retry_all(request: HttpRequest) -> dict:
+    """After an outage: send every dead letter in the caller's reach again (at most 500 per call)."""
+    _require_viewer(request)
+    return {"retried": services.outbox_retry_all(actor=request.user)}
+
+
 @router.post("/portal-sync/events/{event_id}/retry", response=OutboxEventOut, auth=signed_in)
 def event_retry(request: HttpRequest, event_id: int) -> OutboxEvent:
     """Send a dead letter again (its attempts start over). 409 unless the event is a dead letter."""

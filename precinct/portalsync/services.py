@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,8 @@ from precinct.core.memo import Memo
 from precinct.eservices.models import Dossier, DossierEvent, Procedure, ProcedureVersion
 from precinct.portalsync.mapping import portal_payload
 from precinct.portalsync.models import OutboxEvent, OutboxState
-from precinct.portalsync.permissions import can_manage_outbox_event
+from precinct.portalsync.permissions import can_manage_outbox_event, can_view_portal_sync
+from precinct.portalsync.selectors import outbox_list
 
 # Procedure codes by id, for transitions (a submission has its procedure in hand already).
 _procedure_codes = Memo(ttl=600)
@@ -50,11 +52,17 @@ _INSERT_FIELDS = (
 _insert_sql: dict[str, str] = {}
 
 
+def _field(name: str) -> Field:
+    field = OutboxEvent._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
 def _insert_statement() -> str:
     sql = _insert_sql.get(connection.vendor)
     if sql is None:
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(OutboxEvent._meta.get_field(name).column) for name in _INSERT_FIELDS)
+        columns = ", ".join(quote(str(_field(name).column)) for name in _INSERT_FIELDS)
         placeholders = ", ".join(["%s"] * len(_INSERT_FIELDS))
         sql = f"INSERT INTO {quote(OutboxEvent._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
         _insert_sql[connection.vendor] = sql
@@ -85,8 +93,7 @@ def outbox_record(*, dossier: Dossier, event: DossierEvent) -> uuid.UUID:
         "next_attempt_at": now,
         "last_error": "",
     }
-    fields = OutboxEvent._meta
-    params = [fields.get_field(name).get_db_prep_save(values[name], connection) for name in _INSERT_FIELDS]
+    params = [_field(name).get_db_prep_save(values[name], connection) for name in _INSERT_FIELDS]
     with connection.cursor() as cursor:
         cursor.execute(_insert_statement(), params)
     return key
@@ -118,6 +125,39 @@ def outbox_retry(*, actor: Any, event: OutboxEvent) -> OutboxEvent:
         after={"state": event.state, "key": str(event.key)},
     )
     return event
+
+
+RETRY_ALL_LIMIT = 500
+
+
+@transaction.atomic
+def outbox_retry_all(*, actor: Any) -> int:
+    """After an outage: send every dead letter in the actor's reach again (at most 500 per call, oldest
+    first; each is audited). Answers how many were queued."""
+    if not can_view_portal_sync(actor):
+        raise PermissionDenied()
+    ids = list(outbox_list(actor=actor, state=OutboxState.DEAD).order_by("id").values_list("id", flat=True))
+    events = (
+        OutboxEvent.objects.select_for_update()
+        .select_related("dossier__unit")
+        .filter(pk__in=ids[:RETRY_ALL_LIMIT], state=OutboxState.DEAD)
+        .order_by("id")
+    )
+    count = 0
+    for event in events:
+        before = {"state": event.state, "attempts": event.attempts, "last_error": event.last_error}
+        event.state, event.attempts, event.next_attempt_at = OutboxState.PENDING, 0, timezone.now()
+        event.save(update_fields=["state", "attempts", "next_attempt_at"])
+        audit_record(
+            actor=actor,
+            action="portalsync.outbox_retry",
+            target=event,
+            unit=event.dossier.unit,
+            before=before,
+            after={"state": event.state, "key": str(event.key), "bulk": True},
+        )
+        count += 1
+    return count
 
 
 @transaction.atomic

@@ -70,6 +70,15 @@ def event_retry(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def event_retry_all(request: HttpRequest) -> HttpResponse:
+    _require_viewer(request)
+    count = services.outbox_retry_all(actor=request.user)
+    messages.success(request, _("%(n)d failed events will be sent again.") % {"n": count})
+    return _back()
+
+
+@login_required
+@require_POST
 def event_discard(request: HttpRequest, event_id: int) -> HttpResponse:
     _require_viewer(request)
     event = selectors.outbox_get(actor=request.user, pk=event_id)

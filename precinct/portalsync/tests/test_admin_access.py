@@ -153,3 +153,20 @@ def test_states_and_status_listing(world, dead):
     status = client.get("/api/v1/portal-sync/status").json()
     assert status["pending"] == 0 and status["dead"] == 2 and status["enabled"] is False
     assert world.api_client("leader_p").get("/api/v1/portal-sync/status").status_code == 403
+
+
+def test_after_an_outage_all_dead_letters_in_reach_are_sent_again(world, dead, admin_a):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin_a)
+    response = client.post("/api/v1/portal-sync/retry-dead")
+    assert response.status_code == 200 and response.json() == {"retried": 1}  # ward A only
+    assert OutboxEvent.objects.get(pk=dead["a"].pk).state == OutboxState.PENDING
+    assert OutboxEvent.objects.get(pk=dead["b"].pk).state == OutboxState.DEAD
+    audit = AuditEvent.objects.get(action="portalsync.outbox_retry")
+    assert audit.after["bulk"] is True and audit.target_id == str(dead["a"].pk)
+    page = world.client("admin_p").post("/portal-sync/retry-dead/", follow=True).content.decode()
+    assert "1 sự kiện gửi lỗi sẽ được gửi lại." in page
+    assert not OutboxEvent.objects.filter(state=OutboxState.DEAD).exists()
+    assert world.api_client("leader_p").post("/api/v1/portal-sync/retry-dead").status_code == 403
