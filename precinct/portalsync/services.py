@@ -1,5 +1,6 @@
 """Writes of the portal sync: the outbox row of each dossier change, and administrators' retry/discard."""
 
+import functools
 import uuid
 from typing import Any
 
@@ -58,6 +59,11 @@ def _field(name: str) -> Field:
     return field
 
 
+@functools.cache
+def _insert_fields() -> list[tuple[str, Field]]:
+    return [(name, _field(name)) for name in _INSERT_FIELDS]
+
+
 def _insert_statement() -> str:
     sql = _insert_sql.get(connection.vendor)
     if sql is None:
@@ -93,7 +99,7 @@ def outbox_record(*, dossier: Dossier, event: DossierEvent) -> uuid.UUID:
         "next_attempt_at": now,
         "last_error": "",
     }
-    params = [_field(name).get_db_prep_save(values[name], connection) for name in _INSERT_FIELDS]
+    params = [field.get_db_prep_save(values[name], connection) for name, field in _insert_fields()]
     with connection.cursor() as cursor:
         cursor.execute(_insert_statement(), params)
     return key
