@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
-from ninja.responses import Status
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.responses import Status
 from pydantic import ValidationError
 
 from precinct.core.api_support import signed_in

@@ -49,3 +49,37 @@ def file_tip(client: Client | None = None, **fields) -> dict:
     response = client.post("/api/v1/tips", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 201, response.content
     return response.json()
+
+
+def jpeg_with_gps() -> bytes:
+    """A small JPEG carrying camera and GPS EXIF, like a phone photo."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (200, 50, 50))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneCamMaker"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (21.0, 1.0, 2.0), "E", (107.0, 3.0, 4.0)
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def multipart_tip(client: Client | None = None, files: list | None = None, **fields) -> dict:
+    """File a report as multipart/form-data with files."""
+    client = client or Client()
+    body = REPORT | fields | solved(client)
+    response = client.post("/api/v1/tips", data=body | {"files": files or []})
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def follow(receipt: str, client: Client | None = None):
+    client = client or Client()
+    return client.post(
+        "/api/v1/tips/followup",
+        data=json.dumps({"receipt": receipt} | solved(client)),
+        content_type="application/json",
+    )
