@@ -47,12 +47,13 @@ STRICT_CSP = {
 
 
 def confidential(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """No caching anywhere, the strict policy above, and no Referer sent from the page."""
+    """No caching anywhere, the strict policy above, and no Referer sent to any other site ("no-referrer"
+    would make browsers send `Origin: null` with the proof-of-filing form, which CSRF then refuses)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return never_cache(csp_override(STRICT_CSP)(wrapped))

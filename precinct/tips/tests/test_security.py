@@ -138,7 +138,7 @@ def test_reporting_pages_are_not_cached_and_have_a_strict_policy(world):
         policy = response["Content-Security-Policy"]
         assert "default-src 'none'" in policy and "script-src 'self'" in policy
         assert "unsafe-inline" not in policy and "nonce-" not in policy
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         html = response.content.decode()
         assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", html)), "no inline scripts"
         assert " style=" not in html and "<style" not in html
