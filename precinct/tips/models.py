@@ -231,3 +231,27 @@ class TipEvent(models.Model):
 
     def __str__(self) -> str:
         return self.action
+
+    def describe(self) -> str:
+        """The event as a sentence for the history on the report's page."""
+        data = self.data or {}
+        if self.action == "filed":
+            return str(_("Report received (sent to %(unit)s)") % {"unit": data.get("unit", "")})
+        if self.action == "reporter_message":
+            return str(_("The reporter added information (%(n)s file(s))") % {"n": data.get("files", 0)})
+        if self.action == "officer_message":
+            return str(_("An officer answered the reporter"))
+        if self.action == "note":
+            return str(_("Internal note added"))
+        if self.action == "status":
+            text = str(_("Status: %(status)s") % {"status": TipStatus(data["to"]).label})
+            return text + (f" — {Outcome(data['outcome']).label}" if data.get("outcome") else "")
+        if self.action == "priority":
+            return str(_("Priority: %(priority)s") % {"priority": Priority(data["to"]).label})
+        if self.action == "reassign":
+            return str(_("Sent from unit %(from)s to unit %(to)s") % {"from": data.get("from"), "to": data.get("to")})
+        if self.action == "retention":
+            return str(_("Retention extended until %(until)s") % {"until": data.get("until")})
+        if self.action == "expired":
+            return str(_("Retention ended: content destroyed"))
+        return self.action

@@ -795,7 +795,8 @@ def tip_duplicates(*, actor: Any, tip: Tip, content: Content, limit: int = 5) ->
         other_text = other_data.get("description", "")
         similarity = SequenceMatcher(None, text, other_text.lower()).ratio()
         reasons = []
-        if other.pk in same_place:
+        # The same place and time only counts with the same kind of violation or some likeness of words.
+        if other.pk in same_place and (other.category == tip.category or similarity >= 0.35):
             reasons.append(str(_("same ward, close in time")))
         if other.pk in same_marker:
             reasons.append(str(_("same phone number or plate mentioned")))
