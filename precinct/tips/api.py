@@ -285,7 +285,7 @@ class TipFilter(Schema):
 
 def _officer_detail(request: HttpRequest, tip: Tip) -> dict[str, Any]:
     content = services.tip_read(actor=request.user, tip=tip)
-    base = TipOut.from_orm(tip).dict()
+    base = TipOut.model_validate(tip).model_dump()
     return base | {
         "content": content.data,
         "messages": [{"kind": m.kind, "author": m.author, "at": m.at, "body": m.body} for m in content.messages],

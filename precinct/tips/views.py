@@ -64,6 +64,8 @@ def confidential(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 @confidential
 def report(request: HttpRequest) -> HttpResponse:
+    """The form. A POST here only happens without JavaScript: nothing is read or kept from it (the forms
+    say method="post" so that, even then, nothing typed ends up in a URL or a log)."""
     user = request.user
     return render(
         request,
@@ -72,13 +74,20 @@ def report(request: HttpRequest) -> HttpResponse:
             "categories": Category.choices,
             "wards": selectors.wards(),
             "can_identify": getattr(user, "is_authenticated", False) and getattr(user, "is_citizen", False),
+            "needs_script": request.method == "POST",
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
 @confidential
 def followup(request: HttpRequest) -> HttpResponse:
-    return render(request, "tips/followup.html")
+    return render(
+        request,
+        "tips/followup.html",
+        {"needs_script": request.method == "POST"},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @confidential

@@ -174,3 +174,24 @@ def test_unit_keys_live_outside_the_database_and_rotate(world, tmp_path):
     r = officer.get(f"/api/v1/tips/{old.pk}")
     assert r.status_code == 503 and r.json()["error"]["code"] == "key_unavailable"
     assert officer.get(f"/api/v1/tips/{new.pk}").status_code == 200
+
+
+def test_without_javascript_nothing_is_sent_or_echoed(world):
+    client = Client(enforce_csrf_checks=False)
+    response = client.post("/report/", SECRETS | {"category": "drugs"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "JavaScript" in html and SECRETS["description"] not in html and SECRETS["contact_email"] not in html
+    assert Tip.objects.count() == 0
+    assert client.post("/report/follow-up/", {"receipt": "1234567812345678"}).status_code == 400
+    for url in ("/report/", "/report/follow-up/"):
+        forms = re.findall(r"<form[^>]*>", Client().get(url).content.decode())
+        assert forms and all('method="post"' in f for f in forms), "a GET form would put input into the URL"
+
+
+def test_the_api_is_published(world):
+    spec = Client().get("/api/v1/openapi.json").json()
+    paths = spec["paths"]
+    for path in ("/api/v1/tips", "/api/v1/tips/challenge", "/api/v1/tips/followup", "/api/v1/tips/followup/messages"):
+        assert path in paths
+    assert set(paths["/api/v1/tips"]["post"]["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
