@@ -102,13 +102,20 @@ def _parse[S: Schema](schema: type[S], data: dict[str, Any]) -> S:
         raise NinjaValidationError(list(exc.errors())) from exc  # type: ignore[arg-type]
 
 
-def _reporter(request: HttpRequest) -> Any:
-    """A signed-in citizen (session or bearer token) may file an identified report; others are anonymous."""
+def _reporter(request: HttpRequest, identified: bool) -> Any:
+    """A signed-in citizen (session or bearer token) may file an identified report; others are anonymous.
+    With the browser session, an identified report also needs the CSRF token (the page sends it)."""
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         from precinct.accounts.services import api_token_user
 
         return api_token_user(header[7:].strip())
+    if identified and getattr(request.user, "is_authenticated", False):
+        from django.middleware.csrf import CsrfViewMiddleware
+
+        refused = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, lambda r: None, (), {})
+        if refused is not None:
+            raise PermissionDenied(_("Reload the page and send again (the form's security token is missing)."))
     return request.user
 
 
@@ -148,7 +155,7 @@ def tip_submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str,
     if occurred is not None and timezone.is_naive(occurred):
         occurred = occurred.replace(tzinfo=LOCAL_TZ)
     filed = services.tip_submit(
-        actor=_reporter(request),
+        actor=_reporter(request, payload.identified),
         report=services.Report(
             category=payload.category,
             description=payload.description,

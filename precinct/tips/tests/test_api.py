@@ -97,6 +97,15 @@ def test_identified_report_needs_a_signed_in_citizen(world):
     # The audit row of the filing does not name the citizen.
     row = AuditEvent.objects.get(action="tips.tip_submit", target_id=str(tip.pk))
     assert row.actor_id is None and "022090012345" not in json.dumps(row.content())
+    # With the session, an identified report needs the page's CSRF token.
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world.users["citizen"])
+    r = post_json(strict, "/api/v1/tips", REPORT | {"identified": True} | solved(strict))
+    assert r.status_code == 403
+    strict.get("/report/")
+    token = strict.cookies["csrftoken"].value
+    r = post_json(strict, "/api/v1/tips", REPORT | {"identified": True} | solved(strict), HTTP_X_CSRFTOKEN=token)
+    assert r.status_code == 201, r.content
 
 
 def test_jpeg_with_gps_gets_a_clean_copy_and_the_original_is_kept(world):
