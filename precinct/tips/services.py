@@ -6,6 +6,7 @@ reports are audited without the citizen either (the identity is inside the encry
 
 import datetime
 import hashlib
+import itertools
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from precinct.audit.services import audit_record
 from precinct.core.errors import DomainError, NotFound, PermissionDenied, RateLimited, ValidationFailed
+from precinct.eservices.models import fold
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
 from precinct.tips import abuse, crypto, files, markers
 from precinct.tips.models import (
@@ -762,8 +764,6 @@ class Possible:
 def tip_duplicates(*, actor: Any, tip: Tip, content: Content, limit: int = 5) -> list[Possible]:
     """Reports the actor may see that look like this one: same ward within three days, the same phone
     number or plate mentioned, or similar words. Opening the candidates is audited like any read."""
-    from difflib import SequenceMatcher
-
     from precinct.tips.selectors import tip_list
 
     if tip.is_purged:
@@ -785,7 +785,7 @@ def tip_duplicates(*, actor: Any, tip: Tip, content: Content, limit: int = 5) ->
         )
     recent_same_category = set(near.filter(category=tip.category).values_list("pk", flat=True)[:50])
     ids = same_marker | same_place | recent_same_category
-    text = content.data.get("description", "").lower()
+    text = content.data.get("description", "")
     found: list[Possible] = []
     for other in Tip.objects.filter(pk__in=ids).select_related("unit", "place"):
         try:
@@ -793,14 +793,14 @@ def tip_duplicates(*, actor: Any, tip: Tip, content: Content, limit: int = 5) ->
         except DomainError:
             continue
         other_text = other_data.get("description", "")
-        similarity = SequenceMatcher(None, text, other_text.lower()).ratio()
+        similarity = text_similarity(text, other_text)
         reasons = []
         # The same place and time only counts with the same kind of violation or some likeness of words.
-        if other.pk in same_place and (other.category == tip.category or similarity >= 0.35):
+        if other.pk in same_place and (other.category == tip.category or similarity >= 0.1):
             reasons.append(str(_("same ward, close in time")))
         if other.pk in same_marker:
             reasons.append(str(_("same phone number or plate mentioned")))
-        if similarity >= 0.5:
+        if similarity >= 0.2:
             reasons.append(str(_("similar text")))
         if reasons:
             found.append(Possible(other, reasons, similarity, other_text))
@@ -815,6 +815,18 @@ def tip_duplicates(*, actor: Any, tip: Tip, content: Content, limit: int = 5) ->
             after={"compared_with": [p.tip.reference for p in found]},
         )
     return found
+
+
+def _word_pairs(text: str) -> set[str]:
+    words = re.findall(r"\w+", fold(text))
+    return {f"{a} {b}" for a, b in itertools.pairwise(words)}
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Jaccard similarity of consecutive word pairs, accents and case ignored: 0 for unrelated reports,
+    about 0.2–0.4 for two accounts of the same thing (single common words such as "có", "người" do not count)."""
+    first, second = _word_pairs(a), _word_pairs(b)
+    return len(first & second) / len(first | second) if first and second else 0.0
 
 
 def models_q_time(start: datetime.datetime, end: datetime.datetime) -> Q:

@@ -283,3 +283,31 @@ def test_retention_policy_is_the_administrators(world):
     page = world.client("admin_p").post("/tips/figures/", {"retention_days": "400"})
     assert page.status_code == 302
     assert AuditEvent.objects.filter(action="tips.policy_set").count() == 2
+
+
+def test_unrelated_reports_in_the_same_ward_are_not_duplicates(world):
+    fraud = file_tip(
+        ward=world.ward_a.code,
+        vehicles="",
+        people="",
+        category="fraud",
+        description="Tôi nhận cuộc gọi giả danh công an yêu cầu chuyển tiền để xác minh tài khoản.",
+    )
+    file_tip(
+        ward=world.ward_a.code,
+        vehicles="",
+        people="",
+        category="loan_sharking",
+        description="Một nhóm cho vay nặng lãi dán quảng cáo vay tiền nhanh ở cột điện đầu chợ.",
+    )
+    same = file_tip(
+        ward=world.ward_a.code,
+        vehicles="",
+        people="",
+        category="other",
+        description="Có kẻ gọi điện giả danh công an yêu cầu chuyển tiền để xác minh tài khoản ngân hàng.",
+    )
+    tip = Tip.objects.get(reference=fraud["reference"])
+    found = world.api_client("officer_a").get(f"/api/v1/tips/{tip.pk}/duplicates").json()
+    assert [d["reference"] for d in found] == [same["reference"]]
+    assert any("tương tự" in r or "similar" in r for r in found[0]["reasons"])
