@@ -233,6 +233,8 @@ def main() -> None:
         "PRECINCT_TIPS_POW_DIFFICULTY": str(DIFFICULTY),
         "PRECINCT_TIPS_GLOBAL_PER_MINUTE": "1000000",
         "PRECINCT_TIPS_ALERT_PER_MINUTE": "1000000",
+        # Rate-limit counters in Redis, as in production (its own database number: others share this Redis).
+        "REDIS_URL": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/11"),
     }
     manage(env, "migrate", "--noinput")
     manage(env, "seed_demo")
@@ -283,7 +285,10 @@ def main() -> None:
         ok, bad, lat = closed_loop(payloads, args.clients, args.seconds)
         app_cpu, db_cpu = cpu_seconds(pids) - app_cpu, cpu_seconds(db_pids) - db_cpu
         payloads = payloads[ok + bad :]
-        print(f"server: gunicorn, {args.workers} workers x {args.threads} threads; database: PostgreSQL ({DB})")
+        print(
+            f"server: gunicorn, {args.workers} workers x {args.threads} threads; database: PostgreSQL ({DB}); "
+            f"cache: {env['REDIS_URL']}"
+        )
         print(
             f"closed loop, {args.clients} clients, {args.seconds:.0f} s: {ok / args.seconds:,.1f} reports/s "
             f"({bad} errors); latency p50 {statistics.median(lat):.0f} ms, p99 {pct(lat, 99):.0f} ms"
