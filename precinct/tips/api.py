@@ -113,7 +113,10 @@ def _reporter(request: HttpRequest, identified: bool) -> Any:
     if identified and getattr(request.user, "is_authenticated", False):
         from django.middleware.csrf import CsrfViewMiddleware
 
-        refused = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, lambda r: None, (), {})
+        def view(request: HttpRequest) -> HttpResponse:
+            return HttpResponse()
+
+        refused = CsrfViewMiddleware(view).process_view(request, view, (), {})
         if refused is not None:
             raise PermissionDenied(_("Reload the page and send again (the form's security token is missing)."))
     return request.user

@@ -191,7 +191,10 @@ def _text(value: str, name: str, limit: int, errors: dict[str, list[Any]], *, re
     return value
 
 
-def _validate(actor: Any, report: Report, now: datetime.datetime) -> tuple[dict[str, Any], Unit | None]:
+def _validate(
+    actor: Any, report: Report, now: datetime.datetime
+) -> tuple[dict[str, Any], Unit | None, dict[str, list[Any]]]:
+    """The content to encrypt, the ward named (if any), and the errors per field."""
     errors: dict[str, list[Any]] = {}
     if report.category not in Category.values:
         errors["category"] = [_("Choose one of the listed values.")]
@@ -243,7 +246,7 @@ def _validate(actor: Any, report: Report, now: datetime.datetime) -> tuple[dict[
             errors["identified"] = [_("Sign in as a citizen to send an identified report.")]
         else:
             content["identity"] = {"name": actor.full_name, "personal_id": actor.personal_id, "phone": actor.phone}
-    return content | {"_errors": errors}, place
+    return content, place, errors
 
 
 def _new_reference() -> str:
@@ -329,8 +332,7 @@ def tip_submit(*, actor: Any, report: Report, now: datetime.datetime | None = No
     The slow parts (Argon2id, encryption, image stripping) run before the transaction, so concurrent
     reports do not queue behind each other's CPU work."""
     now = now or timezone.now()
-    validated, place = _validate(actor, report, now)
-    errors = validated.pop("_errors")
+    validated, place, errors = _validate(actor, report, now)
     uploads = _read_uploads(report.uploads, errors)
     if errors:
         raise ValidationFailed(errors)
@@ -779,7 +781,7 @@ def tip_duplicates(*, actor: Any, tip: Tip, content: Content, limit: int = 5) ->
         same_place = set(
             visible.filter(place_id=tip.place_id)
             .filter(
-                models_q_time(moment - window, moment + window),
+                _happened_between(moment - window, moment + window),
             )
             .values_list("pk", flat=True)
         )
@@ -829,7 +831,7 @@ def text_similarity(a: str, b: str) -> float:
     return len(first & second) / len(first | second) if first and second else 0.0
 
 
-def models_q_time(start: datetime.datetime, end: datetime.datetime) -> Q:
+def _happened_between(start: datetime.datetime, end: datetime.datetime) -> Q:
     return Q(occurred_at__range=(start, end)) | Q(occurred_at__isnull=True, filed_at__range=(start, end))
 
 
