@@ -128,6 +128,10 @@ def test_jpeg_with_gps_gets_a_clean_copy_and_the_original_is_kept(world):
     assert image.size == (64, 48)
     assert not image.getexif() and b"PhoneCamMaker" not in clean and b"Exif" not in clean
     assert AuditEvent.objects.filter(action="tips.file_read", target_id=str(tip.pk)).count() == 2
+    assert world.api_client("officer_b").get(f"/api/v1/tips/{tip.pk}/files/{item['id']}").status_code == 404
+    assert world.client("officer_b").get(f"/tips/{tip.pk}/files/{item['id']}/").status_code == 404
+    page = world.client("officer_a").get(f"/tips/{tip.pk}/files/{item['id']}/")
+    assert page.content == photo and page["Cache-Control"] == "no-store"
     assert TipAttachment.objects.filter(tip=tip).count() == 2
 
 
