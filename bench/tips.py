@@ -297,7 +297,8 @@ def main() -> None:
         print(
             f"CPU per accepted report: {app_cpu / max(ok, 1) * 1000:.0f} ms in gunicorn + {db_cpu / max(ok, 1) * 1000:.0f} ms "
             f"in PostgreSQL = {per_report:.0f} ms -> 2 idle cores would carry about {2000 / per_report:.0f} reports/s "
-            f"(load average when the run started: {load_before:.1f})"
+            f"(load average when the run started: {load_before:.1f}; the server got "
+            f"{(app_cpu + db_cpu) / args.seconds:.2f} of the 2 cores)"
         )
         ok, bad, lat = open_loop(payloads, args.rate, args.seconds)
         print(
