@@ -15,6 +15,9 @@ from precinct.tips.models import Tip
 from precinct.tips.permissions import TIP_ROLES
 
 
+EXPIRED = "expired"  # a pseudo-status for the queue: the tombstones of reports whose retention ended
+
+
 def tip_list(
     *,
     actor: Any,
@@ -26,7 +29,9 @@ def tip_list(
     include_expired: bool = False,
 ) -> QuerySet[Tip]:
     tips = restrict(Tip.objects.select_related("unit", "place"), actor, "unit_path", TIP_ROLES)
-    if not include_expired:
+    if status == EXPIRED:
+        tips, status = tips.filter(purged_at__isnull=False), ""
+    elif not include_expired:
         tips = tips.filter(purged_at__isnull=True)
     if status:
         tips = tips.filter(status=status)

@@ -228,6 +228,9 @@ def test_retention_extension_and_expiry_leave_a_tombstone(world, django_capture_
     assert follow(filed["receipt"]).status_code == 404
     page = world.client("officer_a").get(f"/tips/{tip.pk}/").content.decode()
     assert "bị hủy" in page or "destroyed" in page
+    ref = f"{tip.reference[:4]}-{tip.reference[4:]}"
+    assert ref not in world.client("officer_a").get("/tips/").content.decode()
+    assert ref in world.client("officer_a").get("/tips/?status=expired").content.decode()
     assert SECRET not in page
 
 
