@@ -14,7 +14,6 @@ from precinct.organisation.scoping import restrict
 from precinct.tips.models import Tip
 from precinct.tips.permissions import TIP_ROLES
 
-
 EXPIRED = "expired"  # a pseudo-status for the queue: the tombstones of reports whose retention ended
 
 
