@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from precinct.audit.services import audit_record
 from precinct.core.errors import DomainError, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from precinct.eservices.models import fold
-from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Role, Unit
 from precinct.tips import abuse, crypto, files, markers
 from precinct.tips.models import (
     Category,
@@ -320,6 +320,29 @@ def _index_markers(tip: Tip, *texts: str) -> None:
     TipMarker.objects.bulk_create(rows)
 
 
+def _tell_duty_officers(tip: Tip, *, news: str, event: TipEvent) -> None:
+    """Queue an e-mail/SMS to the receiving unit's duty officers (in this transaction): the reference and
+    a link only, never anything the reporter wrote."""
+    from django.urls import reverse
+
+    from precinct.accounts.models import User
+    from precinct.notifications.services import Message, notify
+
+    link = f"{settings.PRECINCT_PUBLIC_URL.rstrip('/')}{reverse('tips:detail', args=[tip.pk])}"
+    reference = f"{tip.reference[:4]}-{tip.reference[4:]}"
+
+    def compose() -> Message:
+        if news == "new":
+            subject = _("New crime report %(ref)s for your unit") % {"ref": reference}
+        else:
+            subject = _("The reporter added information to crime report %(ref)s") % {"ref": reference}
+        return Message(subject=str(subject), body=f"{subject}\n\n{link}\n", sms=f"{subject}: {link}")
+
+    duty = User.objects.filter(roles__unit=tip.unit, roles__role=Role.DUTY_OFFICER, is_active=True).distinct()
+    for user in duty:
+        notify(recipient=user, key=f"tips.{news}:{event.pk}", compose=compose, new_key=True)
+
+
 def retention_days() -> int:
     policy = TipPolicy.objects.first()
     return policy.retention_days if policy else int(settings.PRECINCT_TIPS_RETENTION_DAYS)
@@ -367,7 +390,8 @@ def tip_submit(*, actor: Any, report: Report, now: datetime.datetime | None = No
         for sealed in sealed_files:
             _store_file(tip, sealed, from_reporter=True, now=now)
         _index_markers(tip, validated["description"], validated["people"], validated["vehicles"], validated["address"])
-        TipEvent.objects.create(tip=tip, at=now, action="filed", data={"unit": unit.code})
+        event = TipEvent.objects.create(tip=tip, at=now, action="filed", data={"unit": unit.code})
+        _tell_duty_officers(tip, news="new", event=event)
         audit_record(
             actor=None,
             action="tips.tip_submit",
@@ -441,7 +465,8 @@ def tip_reporter_message(
             _store_file(tip, sealed, from_reporter=True, now=now)
         tip.last_reporter_activity_at = now
         tip.save(update_fields=["last_reporter_activity_at"])
-        TipEvent.objects.create(tip=tip, at=now, action="reporter_message", data={"files": len(items)})
+        event = TipEvent.objects.create(tip=tip, at=now, action="reporter_message", data={"files": len(items)})
+        _tell_duty_officers(tip, news="reporter_message", event=event)
         audit_record(actor=None, action="tips.reporter_message", target=tip, unit=tip.unit, after={"files": len(items)})
     return tip, key
 

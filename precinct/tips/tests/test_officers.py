@@ -314,3 +314,28 @@ def test_unrelated_reports_in_the_same_ward_are_not_duplicates(world):
     found = world.api_client("officer_a").get(f"/api/v1/tips/{tip.pk}/duplicates").json()
     assert [d["reference"] for d in found] == [same["reference"]]
     assert any("tương tự" in r or "similar" in r for r in found[0]["reasons"])
+
+
+def test_duty_officers_are_told_without_content(world):
+    from precinct.notifications.models import Notification
+
+    duty = world.users["duty_a"]
+    duty.email, duty.phone = "truc.a@police.example", "0911000111"
+    duty.save()
+    filed = file_tip(ward=world.ward_a.code)
+    file_tip(ward=world.ward_b.code)
+    rows = Notification.objects.filter(recipient=duty).order_by("channel")
+    assert [r.channel for r in rows] == ["email", "sms"]
+    tip = Tip.objects.get(reference=filed["reference"])
+    assert all(f"/tips/{tip.pk}/" in r.body and filed["reference"][:4] in r.body for r in rows)
+    assert all(SECRET not in r.body and "0912" not in r.body and "Lê Lợi" not in r.body for r in rows)
+    assert Notification.objects.count() == 2  # ward B has no duty officer with an address
+    client = Client()
+    from precinct.tips.tests.conftest import solved
+
+    client.post(
+        "/api/v1/tips/followup/messages",
+        data=json.dumps({"receipt": filed["receipt"], "body": "Thêm thông tin"} | solved(client)),
+        content_type="application/json",
+    )
+    assert Notification.objects.filter(recipient=duty, key__startswith="tips.reporter_message").count() == 2
