@@ -5,6 +5,7 @@ import datetime
 import json
 from typing import Any
 
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from precinct.core.api_support import signed_in
 from precinct.core.calendar import LOCAL_TZ
 from precinct.core.errors import PermissionDenied, ValidationFailed
 from precinct.organisation.models import Unit
-from precinct.tips import abuse, receipt, selectors, services
+from precinct.tips import abuse, files, receipt, selectors, services
 from precinct.tips.models import Tip
 from precinct.tips.permissions import can_set_policy, can_view_figures, can_view_tips
 
@@ -81,9 +82,23 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+class _InMemoryUploads(MemoryFileUploadHandler):
+    """Reporters' files stay in memory, whatever their size: Django would otherwise write uploads over
+    2.5 MB to a temporary file in plaintext. The request's size is capped before anything is read."""
+
+    def handle_raw_input(self, *args: Any, **kwargs: Any) -> None:
+        self.activated = True
+
+
+MAX_REQUEST_BYTES = files.MAX_TOTAL_BYTES + 1024 * 1024
+
+
 def _body(request: HttpRequest) -> tuple[dict[str, Any], list[Any]]:
     """JSON, or a multipart form (with `files`); empty form values count as absent."""
     if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+            raise ValidationFailed({"files": [_("All files together must be at most 50 MB.")]})
+        request.upload_handlers = [_InMemoryUploads(request)]
         data = {k: v for k, v in request.POST.items() if v != ""}
         return data, request.FILES.getlist("files")
     try:
@@ -151,7 +166,7 @@ def tip_submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str,
     JSON, or multipart/form-data with the same fields plus `files` (at most 5, 20 MB each). The answer's
     `receipt` (16 digits) is shown once and never again: keep it to follow the report up.
     `occurred_at` without a time zone is read as Vietnam's time."""
-    data, files = _body(request)
+    data, uploads = _body(request)
     payload = _parse(TipIn, data)
     abuse.challenge_redeem(payload.challenge_id, payload.nonce)
     occurred = payload.occurred_at
@@ -173,7 +188,7 @@ def tip_submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str,
             contact_phone=payload.contact_phone,
             contact_email=payload.contact_email,
             identified=payload.identified,
-            uploads=files,
+            uploads=uploads,
         ),
     )
     response["Cache-Control"] = NO_STORE
@@ -231,10 +246,10 @@ def tip_followup(request: HttpRequest, response: HttpResponse, payload: Followup
 )
 def tip_followup_message(request: HttpRequest, response: HttpResponse) -> Status[dict[str, Any]]:
     """Add information to the report: `body` and/or `files` (multipart). Answers like /tips/followup."""
-    data, files = _body(request)
+    data, uploads = _body(request)
     payload = _parse(FollowupMessageIn, data)
     abuse.challenge_redeem(payload.challenge_id, payload.nonce)
-    tip, key = services.tip_reporter_message(receipt=payload.receipt, body=payload.body, uploads=files)
+    tip, key = services.tip_reporter_message(receipt=payload.receipt, body=payload.body, uploads=uploads)
     response["Cache-Control"] = NO_STORE
     return Status(201, services.reporter_view(tip, key))
 

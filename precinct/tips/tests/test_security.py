@@ -195,3 +195,20 @@ def test_the_api_is_published(world):
     for path in ("/api/v1/tips", "/api/v1/tips/challenge", "/api/v1/tips/followup", "/api/v1/tips/followup/messages"):
         assert path in paths
     assert set(paths["/api/v1/tips"]["post"]["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
+
+
+def test_large_uploads_never_touch_a_temporary_file(world, monkeypatch):
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a reporter's file was about to be written to a temporary file")
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "new_file", refuse)
+    big = b"%PDF-1.4\n" + b"x" * (3 * 1024 * 1024)  # over Django's 2.5 MB in-memory limit
+    client = Client()
+    r = client.post(
+        "/api/v1/tips",
+        data=SECRETS | {"category": "other"} | solved(client) | {"files": [SimpleUploadedFile("big.pdf", big)]},
+    )
+    assert r.status_code == 201, r.content
+    assert Tip.objects.get().attachments.count() == 1
