@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "precinct.accounts",
     "precinct.notifications",
     "precinct.eservices",
+    "precinct.payments",
     "precinct.tips",
 ]
 
@@ -226,6 +227,18 @@ PRECINCT_SMS_PROVIDER = env("PRECINCT_SMS_PROVIDER", "precinct.notifications.sms
 
 # The address citizens reach this installation at (printed in receipts and QR codes).
 PRECINCT_PUBLIC_URL = env("PRECINCT_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Online fees (precinct.payments, docs/adr/0012): "sandbox" (a local payment page; the default outside
+# production) or "vnpay" (VNPay's protocol; TMN code, hash secret and URLs from the environment).
+PAYMENTS_PROVIDER = env("PAYMENTS_PROVIDER", "vnpay" if PRODUCTION else "sandbox")
+PAYMENTS_SANDBOX_ENABLED = env_bool("PAYMENTS_SANDBOX_ENABLED", not PRODUCTION)
+PAYMENTS_SANDBOX_SECRET = env("PAYMENTS_SANDBOX_SECRET")  # empty: derived from SECRET_KEY
+VNPAY_TMN_CODE = env("VNPAY_TMN_CODE")
+VNPAY_HASH_SECRET = env("VNPAY_HASH_SECRET")
+VNPAY_PAY_URL = env("VNPAY_PAY_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
+VNPAY_API_URL = env("VNPAY_API_URL", "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction")
+if PAYMENTS_PROVIDER == "vnpay":  # the "Pay" form's redirect leads to VNPay's page
+    SECURE_CSP["form-action"] = [CSP.SELF, "/".join(VNPAY_PAY_URL.split("/")[:3])]
 
 # The province this installation serves (its code in the national list of administrative units).
 PRECINCT_PROVINCE_CODE = int(env("PRECINCT_PROVINCE_CODE", "22"))
