@@ -9,6 +9,7 @@ from precinct.core.api_support import install_error_handlers
 from precinct.eservices.api import router as eservices_router
 from precinct.organisation.api import router as organisation_router
 from precinct.payments.api import router as payments_router
+from precinct.portalsync.api import router as portalsync_router
 from precinct.tips.api import router as tips_router
 
 api = NinjaAPI(
@@ -24,4 +25,5 @@ api.add_router("/", audit_router)
 api.add_router("/", core_router)
 api.add_router("/", eservices_router)
 api.add_router("/", payments_router)
+api.add_router("/", portalsync_router)
 api.add_router("/", tips_router)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "precinct.notifications",
     "precinct.eservices",
     "precinct.payments",
+    "precinct.portalsync",
     "precinct.tips",
 ]
 
@@ -242,6 +243,17 @@ if PAYMENTS_PROVIDER == "vnpay":  # the "Pay" form's redirect leads to VNPay's p
 
 # The province this installation serves (its code in the national list of administrative units).
 PRECINCT_PROVINCE_CODE = int(env("PRECINCT_PROVINCE_CODE", "22"))
+
+# National public-service portal sync (precinct.portalsync, docs/adr/0013). An empty URL
+# turns delivery off: events wait in the outbox and go out once a URL is set.
+PORTAL_SYNC_URL = env("PORTAL_SYNC_URL")
+PORTAL_SYNC_TOKEN = env("PORTAL_SYNC_TOKEN")
+PORTAL_SYNC_TIMEOUT = float(env("PORTAL_SYNC_TIMEOUT", "10"))
+PORTAL_SYNC_MAX_ATTEMPTS = int(env("PORTAL_SYNC_MAX_ATTEMPTS", "15"))  # ~9 h of outage before a dead letter
+PORTAL_SYNC_BACKOFF_SECONDS = float(env("PORTAL_SYNC_BACKOFF_SECONDS", "30"))
+PORTAL_SYNC_BACKOFF_MAX_SECONDS = float(env("PORTAL_SYNC_BACKOFF_MAX_SECONDS", "3600"))
+PORTAL_SYNC_BATCH = int(env("PORTAL_SYNC_BATCH", "20"))
+PORTAL_SYNC_STATUS_CODES = env("PORTAL_SYNC_STATUS_CODES")  # JSON: dossier status -> portal code (overrides)
 
 LOGGING = {
     "version": 1,

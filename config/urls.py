@@ -9,6 +9,7 @@ urlpatterns = [
     path("org/", include("precinct.organisation.urls")),
     path("", include("precinct.eservices.urls")),
     path("", include("precinct.payments.urls")),
+    path("", include("precinct.portalsync.urls")),
     path("", include("precinct.tips.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
