@@ -11,6 +11,7 @@ from precinct.organisation.api import router as organisation_router
 from precinct.payments.api import router as payments_router
 from precinct.portalsync.api import router as portalsync_router
 from precinct.results.api import router as results_router
+from precinct.tips.api import router as tips_router
 
 api = NinjaAPI(
     title="Precinct API",
@@ -26,4 +27,5 @@ api.add_router("/", core_router)
 api.add_router("/", eservices_router)
 api.add_router("/", payments_router)
 api.add_router("/", portalsync_router)
+api.add_router("/", tips_router)
 api.add_router("/", results_router)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "precinct.eservices",
     "precinct.payments",
     "precinct.portalsync",
+    "precinct.tips",
     "precinct.results",
 ]
 
@@ -270,3 +271,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"fontTools": {"level": "WARNING"}},  # font subsetting in PDFs is chatty at INFO
 }
+
+# Crime reports (precinct.tips). Unit private keys live in this directory, never in the database:
+# back it up separately from the database (docs/SECURITY.md). Argon2id at or above OWASP's minimum.
+PRECINCT_TIPS_KEY_DIR = Path(env("PRECINCT_TIPS_KEY_DIR", str(BASE_DIR / "var" / "keys" / "tips")))
+PRECINCT_TIPS_ARGON2 = {
+    "memory_cost": int(env("PRECINCT_TIPS_ARGON2_MEMORY_KIB", "19456")),
+    "time_cost": int(env("PRECINCT_TIPS_ARGON2_TIME_COST", "2")),
+    "parallelism": 1,
+}
+PRECINCT_TIPS_POW_DIFFICULTY = int(env("PRECINCT_TIPS_POW_DIFFICULTY", "18"))
+PRECINCT_TIPS_GLOBAL_PER_MINUTE = int(env("PRECINCT_TIPS_GLOBAL_PER_MINUTE", "3000"))
+PRECINCT_TIPS_ALERT_PER_MINUTE = int(env("PRECINCT_TIPS_ALERT_PER_MINUTE", "300"))
+PRECINCT_TIPS_RECEIPT_FAILURES = int(env("PRECINCT_TIPS_RECEIPT_FAILURES", "200"))
+PRECINCT_TIPS_WRONG_RECEIPT_DELAY = float(env("PRECINCT_TIPS_WRONG_RECEIPT_DELAY", "1.0"))
+PRECINCT_TIPS_RETENTION_DAYS = int(env("PRECINCT_TIPS_RETENTION_DAYS", "730"))
+ADMINS = env_list("ADMINS")  # e-mail addresses told about bursts on the reporting portal (and errors)

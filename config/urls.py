@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("precinct.eservices.urls")),
     path("", include("precinct.payments.urls")),
     path("", include("precinct.portalsync.urls")),
+    path("", include("precinct.tips.urls")),
     path("", include("precinct.results.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
