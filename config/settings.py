@@ -107,8 +107,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'precinct.sqlite3'}"),
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
-        # A health check costs one round trip at the start of every request that reuses a connection.
-        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
+        # A health check costs one round trip (SELECT 1) at the start of every request that reuses a
+        # connection; off by default (Django's default): a connection the database dropped fails one
+        # request and is replaced. Turn it on where something between kills idle connections.
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_SERVER_SIDE_BINDING", False):
