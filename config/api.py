@@ -8,6 +8,7 @@ from precinct.core.api import router as core_router
 from precinct.core.api_support import install_error_handlers
 from precinct.eservices.api import router as eservices_router
 from precinct.organisation.api import router as organisation_router
+from precinct.stats.api import router as stats_router
 
 api = NinjaAPI(
     title="Precinct API",
@@ -21,3 +22,4 @@ api.add_router("/", organisation_router)
 api.add_router("/", audit_router)
 api.add_router("/", core_router)
 api.add_router("/", eservices_router)
+api.add_router("/", stats_router)

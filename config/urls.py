@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("precinct.accounts.urls")),
     path("org/", include("precinct.organisation.urls")),
     path("", include("precinct.eservices.urls")),
+    path("", include("precinct.stats.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -366,6 +366,9 @@ def generate_dossiers(
         written += size
         events_written += len(events)
         progress(f"{written:,} dossiers written ({time.monotonic() - started:.0f} s)")
+    if postgres:  # fresh planner statistics: the tables just grew by `count` rows
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {table}, {DossierEvent._meta.db_table}, {User._meta.db_table}")
     with transaction.atomic():
         _advance_sequences(generator.sequences)
         result = {
