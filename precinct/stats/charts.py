@@ -33,7 +33,9 @@ def _nice_max(value: int) -> int:
 
 
 def _number(n: float) -> str:
-    return f"{n:,.0f}".replace(",", ".")  # Vietnamese groups thousands with dots
+    from precinct.stats.templatetags.stats_tags import format_number
+
+    return format_number(n)
 
 
 def monthly_chart(trend: Sequence[Group], href: Callable[[str, str], str] | None = None) -> SafeString:

@@ -1,23 +1,30 @@
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.translation import get_language
 
 register = template.Library()
 MISSING = "—"
 
 
-@register.filter
-def stat(value: Any, decimals: int = 0) -> str:
-    """A figure in the page's language (12.345 / 99,92 in Vietnamese); an unavailable one as a dash."""
+def format_number(value: Any, decimals: int = 0) -> str:
+    """12.345 and 99,92 in Vietnamese, 12,345 and 99.92 in English; an unavailable figure as a dash."""
     if value is None or value == "":
         return MISSING
-    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    text = f"{float(value):,.{decimals}f}"
+    if (get_language() or "vi").startswith("en"):
+        return text
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+@register.filter
+def stat(value: Any, decimals: int = 0) -> str:
+    return format_number(value, decimals)
 
 
 @register.filter
 def pct(value: Any) -> str:
-    return MISSING if value is None else f"{stat(value, 2)} %"
+    return MISSING if value is None else f"{format_number(value, 2)} %"
 
 
 @register.filter
