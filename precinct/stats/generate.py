@@ -171,7 +171,7 @@ def _targets(rng: random.Random) -> list[Target]:
 
 class Generator:
     def __init__(self, *, count: int, years: int, seed: int | None) -> None:
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311  (synthetic data, not secrets)
         self.count = count
         self.today = timezone.localdate()
         self.last = self.today - datetime.timedelta(days=1)
@@ -360,9 +360,7 @@ def generate_dossiers(
             (_write_postgres if postgres else _write_sqlite)(dossiers, events)
             if postgres:
                 with connection.cursor() as cursor:
-                    cursor.execute(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [first_id + size - 1]
-                    )
+                    cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [first_id + size - 1])
         written += size
         events_written += len(events)
         progress(f"{written:,} dossiers written ({time.monotonic() - started:.0f} s)")

@@ -63,9 +63,7 @@ class MonthlyStat(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["month", "unit", "procedure", "field", "channel"], name="stats_monthly_key"
-            )
+            models.UniqueConstraint(fields=["month", "unit", "procedure", "field", "channel"], name="stats_monthly_key")
         ]
         verbose_name = _("monthly dossier figures")
         verbose_name_plural = _("monthly dossier figures")

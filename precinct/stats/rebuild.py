@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (the SQL below is built from model table names and status constants, never from input)
 """Rebuild the summary tables from the dossiers themselves, in SQL (the same definitions as
 `contributions.py`), in one transaction. On PostgreSQL it runs in one snapshot (REPEATABLE READ), so
 changes committed while it runs are neither lost nor counted twice: their deltas stay for the next fold.

@@ -189,7 +189,7 @@ class Figures:
     paused: int | None = None
     median_days: float | None = None
 
-    def add(self, channel: str, values: Mapping[str, int | None]) -> None:
+    def add(self, channel: str, values: Mapping[str, Any]) -> None:
         per = self.by_channel.setdefault(channel, dict.fromkeys(COUNTERS, 0))
         for column in COUNTERS:
             value = values.get(column) or 0
@@ -334,7 +334,9 @@ def dossier_report(*, scope: Scope, period: Period, group_by: Iterable[str] = GR
     if "field" in group_by:
         groups["field"] = _catalogue_groups(scope, period, "field_id", ServiceField.objects.all())
     if "procedure" in group_by:
-        groups["procedure"] = _catalogue_groups(scope, period, "procedure_id", Procedure.objects.all())
+        groups["procedure"] = _catalogue_groups(
+            scope, period, "procedure_id", Procedure.objects.select_related("current")
+        )
     as_of, pending = fold_status()
     return Report(scope, period, current, previous, last_year, trend, groups, as_of, pending)
 
@@ -356,14 +358,16 @@ def _unit_groups(scope: Scope, period: Period, today: datetime.date) -> list[Gro
         )
         .order_by()
     )
-    for row in live:
-        unit = owner.get(row["unit_id"])
+    for open_row in live:
+        unit = owner.get(open_row["unit_id"])
         if unit is not None:
             f = figures.setdefault(unit.pk, Figures())
-            f.overdue = (f.overdue or 0) + (row["overdue"] or 0)
-            f.open_not_due = (f.open_not_due or 0) + (row["not_due"] or 0)
+            f.overdue = (f.overdue or 0) + (open_row["overdue"] or 0)
+            f.open_not_due = (f.open_not_due or 0) + (open_row["not_due"] or 0)
     units = {u.pk: u for u in scope.units}
-    groups = [Group(key=units[pk].code, label=units[pk].display_name, figures=f, unit=units[pk]) for pk, f in figures.items()]
+    groups = [
+        Group(key=units[pk].code, label=units[pk].display_name, figures=f, unit=units[pk]) for pk, f in figures.items()
+    ]
     for group in groups:
         group.figures.overdue = group.figures.overdue or 0
         group.figures.open_not_due = group.figures.open_not_due or 0
@@ -433,7 +437,9 @@ def dossiers_behind(*, actor: Any, scope: Scope, period: Period, measure: str) -
             dossiers = dossiers.filter(paused_days_left__isnull=False)
         else:
             dossiers = dossiers.filter(paused_days_left__isnull=True)
-            dossiers = dossiers.filter(due_date__lt=today) if measure == "overdue" else dossiers.filter(due_date__gte=today)
+            dossiers = (
+                dossiers.filter(due_date__lt=today) if measure == "overdue" else dossiers.filter(due_date__gte=today)
+            )
     elif measure == "supplemented":
         dossiers = dossiers.filter(
             received_on__gte=period.first,

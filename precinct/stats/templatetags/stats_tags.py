@@ -7,14 +7,18 @@ register = template.Library()
 MISSING = "—"
 
 
-def format_number(value: Any, decimals: int = 0) -> str:
+def format_number(value: Any, decimals: int = 0, *, english: bool | None = None) -> str:
     """12.345 and 99,92 in Vietnamese, 12,345 and 99.92 in English; an unavailable figure as a dash."""
     if value is None or value == "":
         return MISSING
     text = f"{float(value):,.{decimals}f}"
-    if (get_language() or "vi").startswith("en"):
-        return text
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    if english is None:
+        english = (get_language() or "vi").startswith("en")
+    return text if english else text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def format_percent(value: Any, *, english: bool | None = None) -> str:
+    return MISSING if value is None else f"{format_number(value, 2, english=english)} %"
 
 
 @register.filter
@@ -24,7 +28,7 @@ def stat(value: Any, decimals: int = 0) -> str:
 
 @register.filter
 def pct(value: Any) -> str:
-    return MISSING if value is None else f"{format_number(value, 2)} %"
+    return format_percent(value)
 
 
 @register.filter

@@ -23,7 +23,9 @@ def snapshot() -> dict[str, set[tuple]]:
             OpenStat.objects.exclude(n=0).values_list("unit_id", "procedure_id", "field_id", "due_date", "paused", "n")
         ),
         "days": set(
-            ResolveDaysStat.objects.exclude(n=0).values_list("month", "unit_id", "procedure_id", "field_id", "days", "n")
+            ResolveDaysStat.objects.exclude(n=0).values_list(
+                "month", "unit_id", "procedure_id", "field_id", "days", "n"
+            )
         ),
     }
 

@@ -19,7 +19,9 @@ def direct_count(unit_path: str, first: datetime.date, last_month: datetime.date
     """The figures counted one dossier at a time in Python, straight from the dossier table."""
     end = add_months(last_month, 1) - datetime.timedelta(days=1)
     today = timezone.localdate()
-    supplemented = set(DossierEvent.objects.filter(to_status="supplement_requested").values_list("dossier_id", flat=True))
+    supplemented = set(
+        DossierEvent.objects.filter(to_status="supplement_requested").values_list("dossier_id", flat=True)
+    )
     out = dict.fromkeys(MEASURES, 0) | {"days": 0}
     for d in Dossier.objects.filter(unit_path__startswith=unit_path):
         if first <= d.received_on <= end:
@@ -69,7 +71,9 @@ def test_page_api_and_export_agree_with_a_direct_count(world, folded):
     for unit in (world.province, world.ward_a, world.ward_b, world.department):
         for start, end in periods():
             query = {"unit": unit.code, "from": start, "to": end}
-            expected = direct_count(unit.path, datetime.date.fromisoformat(f"{start}-01"), datetime.date.fromisoformat(f"{end}-01"))
+            expected = direct_count(
+                unit.path, datetime.date.fromisoformat(f"{start}-01"), datetime.date.fromisoformat(f"{end}-01")
+            )
             totals = api.get("/api/v1/stats/dossiers", query).json()["totals"]
             page = client.get("/stats/", query)
             assert page.status_code == 200
