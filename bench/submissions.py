@@ -20,7 +20,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 import psycopg
@@ -61,8 +60,9 @@ tokens = []
 with transaction.atomic():
     for i in range(%d):
         pid = "022090%%06d" %% (100000 + i)
+        # Reachable by email and SMS like real citizens: their messages are queued with each submission.
         user = User.objects.create_user(username=pid, password=None, kind="citizen", full_name="Bench %%d" %% i,
-                                        personal_id=pid)
+                                        personal_id=pid, phone="09%%08d" %% i, email="bench%%d@example.vn" %% i)
         tokens.append(api_token_issue(user=user))
 units = list(Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS).values_list("code", flat=True))
 print(json.dumps({"tokens": tokens, "units": units}))
@@ -70,14 +70,15 @@ print(json.dumps({"tokens": tokens, "units": units}))
 
 
 def body(unit: str, i: int) -> bytes:
-    form = json.dumps({"muc_dich": f"Xác nhận cư trú để xin việc #{i}"}, ensure_ascii=False)
-    return urllib.parse.urlencode({"procedure": "CT-06", "unit": unit, "form": form}).encode()
+    # The API's JSON shape: {"procedure_code", "unit_code", "data"} (multipart is for files).
+    payload = {"procedure_code": "CT-06", "unit_code": unit, "data": {"muc_dich": f"Xác nhận cư trú để xin việc #{i}"}}
+    return json.dumps(payload, ensure_ascii=False).encode()
 
 
 class Client:
     def __init__(self, token: str) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/x-www-form-urlencoded"}
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def submit(self, payload: bytes) -> int:
         try:
@@ -166,10 +167,10 @@ function request()
   counter = counter + 1
   local token = tokens[(counter %% #tokens) + 1]
   local unit = units[(counter %% #units) + 1]
-  local body = "procedure=CT-06&unit=" .. unit .. "&form=%%7B%%22muc_dich%%22%%3A%%22x" .. counter .. "%%22%%7D"
+  local body = '{"procedure_code": "CT-06", "unit_code": "' .. unit .. '", "data": {"muc_dich": "x' .. counter .. '"}}'
   return wrk.format("POST", "/api/v1/dossiers", {
     ["Authorization"] = "Bearer " .. token,
-    ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+    ["Content-Type"] = "application/json"}, body)
 end
 """
 

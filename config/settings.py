@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "precinct.audit",
     "precinct.organisation",
     "precinct.accounts",
+    "precinct.notifications",
     "precinct.eservices",
     "precinct.stats",
 ]
@@ -107,6 +108,10 @@ DATABASES = {
         conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_SERVER_SIDE_BINDING", False):
+    # Parameters travel apart from the SQL, and psycopg prepares statements it sees repeatedly, so
+    # PostgreSQL parses and plans the hot path's statements once per connection instead of every time.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the web server and the task worker share the file without locking each other out.
@@ -166,6 +171,8 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(env("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 # How many reverse proxies stand in front of the app (each appends to X-Forwarded-For); 0 = none.
 TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
 API_TOKEN_TTL_SECONDS = int(env("API_TOKEN_TTL_SECONDS", str(8 * 3600)))
+# How long a process may reuse a token look-up (0 turns the memo off).
+API_TOKEN_MEMO_SECONDS = float(env("API_TOKEN_MEMO_SECONDS", "10"))
 
 # Vietnamese first, English one click away.
 LANGUAGE_CODE = "vi"
@@ -216,6 +223,9 @@ if PRODUCTION:
 # in a later issue) for real delivery.
 MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "precinct@localhost")
+
+# Text messages: a dotted path to an SmsProvider (notifications/sms.py); the console one prints them.
+PRECINCT_SMS_PROVIDER = env("PRECINCT_SMS_PROVIDER", "precinct.notifications.sms.ConsoleSmsProvider")
 
 # The address citizens reach this installation at (printed in receipts and QR codes).
 PRECINCT_PUBLIC_URL = env("PRECINCT_PUBLIC_URL", "http://127.0.0.1:8000")

@@ -1,5 +1,6 @@
 """Writes for accounts: citizen registration, sign-in with a guessing limit, API tokens."""
 
+import copy
 import datetime
 import hashlib
 import secrets
@@ -21,6 +22,7 @@ from precinct.accounts.personal_id import personal_id_errors
 from precinct.audit.services import audit_record, snapshot
 from precinct.core import ratelimit
 from precinct.core.errors import DomainError, PermissionDenied, RateLimited, ValidationFailed
+from precinct.core.memo import Memo
 
 CITIZEN_FIELDS = ("username", "kind", "full_name", "personal_id", "date_of_birth", "sex", "phone", "email")
 PHONE_LENGTHS = (10, 11)  # mobiles have 10 digits, some landlines 11
@@ -213,11 +215,30 @@ def api_token_issue(*, user: User) -> str:
     return token
 
 
-def api_token_user(token: str) -> User | None:
-    """The active user a bearer token belongs to, or None if unknown or expired."""
-    record = (
+# Programs send their token with every call: the look-up is memoised per process for a few seconds
+# (a deactivated user's token keeps working that long in other processes; docs/SECURITY.md).
+_tokens = Memo(ttl=settings.API_TOKEN_MEMO_SECONDS)
+
+
+def _token_record(digest: str) -> ApiToken | None:
+    return (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=_token_digest(token), expires_at__gt=timezone.now(), user__is_active=True)
+        .filter(key_hash=digest, expires_at__gt=timezone.now(), user__is_active=True)
         .first()
     )
-    return record.user if record else None
+
+
+def api_token_user(token: str) -> User | None:
+    """The active user a bearer token belongs to, or None if unknown or expired."""
+    digest = _token_digest(token)
+    record = _tokens.get(digest, lambda: _token_record(digest))
+    if record is None or record.expires_at <= timezone.now():
+        return None
+    # A fresh copy per request: per-request memos hung on the user (e.g. role scopes) must not outlive it.
+    user = copy.copy(record.user)
+    user.__dict__.pop("_precinct_scope_cache", None)
+    return user
+
+
+def forget_api_tokens() -> None:
+    _tokens.forget()

@@ -12,8 +12,9 @@ _all: list["Memo"] = []
 
 
 class Memo:
-    def __init__(self, ttl: float) -> None:
+    def __init__(self, ttl: float, max_entries: int = 10_000) -> None:
         self.ttl = ttl
+        self.max_entries = max_entries
         self._values: dict[Any, tuple[float, Any]] = {}
         _all.append(self)
 
@@ -23,7 +24,10 @@ class Memo:
         if hit is not None and now - hit[0] < self.ttl:
             return hit[1]
         value = load()
-        self._values[key] = (now, value)
+        if value is not None:  # misses are not kept: guessed keys must not fill the memo
+            if len(self._values) >= self.max_entries:
+                self._values.clear()
+            self._values[key] = (now, value)
         return value
 
     def forget(self) -> None:

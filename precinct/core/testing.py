@@ -154,3 +154,18 @@ def assert_matrix(
         failures += [f"{actor}: does not show {s!r}" for s in want.shows if s not in body]
         failures += [f"{actor}: shows {s!r}, which it must hide" for s in want.hides if s in body]
     assert not failures, "permission matrix failures:\n  " + "\n  ".join(failures)
+
+
+def run_queued_tasks() -> int:
+    """Run what waits in the database task queue, here and now, in the test's transaction (the real
+    `db_worker` is exercised by transactional tests). Returns how many tasks ran."""
+    from django_tasks_db.models import DBTaskResult
+
+    ran = 0
+    while batch := list(DBTaskResult.objects.ready().order_by("enqueued_at")):
+        for row in batch:
+            row.claim("test")
+            queued = row.task_result
+            row.set_successful(row.task.call(*queued.args, **queued.kwargs))
+            ran += 1
+    return ran

@@ -2,22 +2,23 @@ import datetime
 import json
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, File, Form, Query, Router, Schema
-from ninja.files import UploadedFile
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from precinct.core.api_support import signed_in
 from precinct.core.calendar import calendar
-from precinct.core.errors import ValidationFailed
+from precinct.core.errors import PermissionDenied, ValidationFailed
 from precinct.eservices import public, selectors, services
 from precinct.eservices.cache import procedure_for_submission
 from precinct.eservices.files import attachment_response
 from precinct.eservices.models import Dossier, Procedure, ServiceField
-from precinct.organisation.models import Unit
+from precinct.organisation.models import Role, Unit
+from precinct.organisation.scoping import has_any_role
 
 router = Router(tags=["online public services"])
 
@@ -140,21 +141,68 @@ class DossierFilter(Schema):
     q: str = ""
 
 
-class SubmitIn(Schema):
-    procedure: str
-    unit: str = ""
-    form: str = "{}"
-    documents: list[str] = []
-
-
 class ActionIn(Schema):
     note: str = ""
     target_unit: str = ""
     new_due_date: datetime.date | None = None
 
 
+class TransitionIn(ActionIn):
+    action: str
+
+
+class RatingIn(Schema):
+    score: int
+    comment: str = ""
+
+
+class RatingOut(Schema):
+    score: int
+    comment: str
+    created_at: datetime.datetime
+
+
+class RatingAverageOut(Schema):
+    key: str
+    name: str
+    average: float
+    count: int
+
+
 class ErrorOut(Schema):
     error: dict
+
+
+SUBMIT_BODY = {
+    "description": "JSON, or multipart when files are attached (then `data` is a JSON string and each file "
+    "is a `files` part, named by the matching `documents` entry).",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["procedure_code", "data"],
+                "properties": {
+                    "procedure_code": {"type": "string"},
+                    "unit_code": {"type": "string", "description": "the commune-level police (commune procedures)"},
+                    "data": {"type": "object", "description": "the form's answers (the procedure's JSON Schema)"},
+                },
+            }
+        },
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["procedure_code", "data"],
+                "properties": {
+                    "procedure_code": {"type": "string"},
+                    "unit_code": {"type": "string"},
+                    "data": {"type": "string", "description": "JSON object"},
+                    "documents": {"type": "array", "items": {"type": "string"}},
+                    "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                },
+            }
+        },
+    },
+}
 
 
 class PublicStatusOut(Schema):
@@ -186,35 +234,64 @@ def procedure_detail(request: HttpRequest, code: str) -> Procedure:
     return selectors.procedure_get(code=code)
 
 
-def _uploads(documents: list[str], files: list[UploadedFile] | None) -> list[services.Upload]:
-    files = files or []
+def _uploads(documents: list[str], files: list[UploadedFile]) -> list[services.Upload]:
     names = documents + [""] * (len(files) - len(documents))
     return [services.Upload(document=name, file=f) for name, f in zip(names, files, strict=False)]
 
 
-@router.post("/dossiers", response={201: DossierOut, 422: ErrorOut}, auth=signed_in)
-def dossier_submit(
-    request: HttpRequest,
-    payload: Form[SubmitIn],
-    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # ninja reads optional files this way
-) -> Status[Dossier]:
-    """Submit a dossier (multipart form): `procedure`, `unit` (for commune-level procedures), `form` (the
-    form's answers as a JSON object), and `files`, each named by the matching `documents` entry. Answers 201
-    with the dossier's code, status and dates."""
+def _submission(request: HttpRequest) -> tuple[dict[str, Any], list[services.Upload]]:
+    """The submission's fields from a JSON body or a multipart form (with files)."""
+    not_object = ValidationFailed({"data": [_("The form data must be a JSON object.")]})
+    if (request.content_type or "").startswith("application/json"):
+        try:
+            body = json.loads(request.body or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValidationFailed({"body": [_("The request body is not valid JSON.")]}) from exc
+        if not isinstance(body, dict):
+            raise ValidationFailed({"body": [_("The request body must be a JSON object.")]})
+        uploads: list[services.Upload] = []
+    else:
+        body = {key: request.POST.get(key, "") for key in ("procedure_code", "unit_code")}
+        try:
+            body["data"] = json.loads(request.POST.get("data") or "{}")
+        except json.JSONDecodeError as exc:
+            raise not_object from exc
+        uploads = _uploads(request.POST.getlist("documents"), request.FILES.getlist("files"))
+    if not isinstance(body.get("data", {}), dict):
+        raise not_object
+    if not isinstance(body.get("procedure_code"), str) or not body["procedure_code"]:
+        raise ValidationFailed({"procedure_code": [_("This field is required.")]})
+    return body, uploads
+
+
+@router.post(
+    "/dossiers",
+    response={201: DossierOut, 404: ErrorOut, 422: ErrorOut},
+    auth=signed_in,
+    openapi_extra={"requestBody": SUBMIT_BODY},
+)
+def dossier_submit(request: HttpRequest) -> Status[Dossier]:
+    """Submit a dossier: `procedure_code`, `unit_code` (for commune-level procedures) and `data` (the form's
+    answers). Answers 201 with the dossier's code, status, received_on and due_date; form answers that do
+    not match the procedure's schema answer 422 naming each field."""
+    body, uploads = _submission(request)
+    procedure = procedure_for_submission(body["procedure_code"])
     try:
-        form_data = json.loads(payload.form or "{}")
-    except json.JSONDecodeError as exc:
-        raise ValidationFailed({"form": [_("The form must be a JSON object.")]}) from exc
-    if not isinstance(form_data, dict):
-        raise ValidationFailed({"form": [_("The form must be a JSON object.")]})
-    procedure = procedure_for_submission(payload.procedure)
-    dossier = services.dossier_submit(
-        actor=request.user,
-        procedure=procedure,
-        form_data=form_data,
-        unit_code=payload.unit or None,
-        uploads=_uploads(payload.documents, files),
-    )
+        dossier = services.dossier_submit(
+            actor=request.user,
+            procedure=procedure,
+            form_data=body.get("data") or {},
+            unit_code=str(body.get("unit_code") or "") or None,
+            uploads=uploads,
+        )
+    except ValidationFailed as exc:
+        # Name fields as the caller sent them: `data.<answer>` (pages name them `form.<answer>`), `unit_code`.
+        renamed = {"unit": "unit_code"}
+        exc.fields = {
+            ("data." + key[5:] if key.startswith("form.") else renamed.get(key, key)): value
+            for key, value in exc.fields.items()
+        }
+        raise
     # A lean answer from the objects in hand; `GET /dossiers/{code}` gives history, files and actions.
     return Status(201, dossier)
 
@@ -259,6 +336,35 @@ def dossier_action(request: HttpRequest, code: str, action: str, payload: Action
         target_unit=target,
         new_due_date=payload.new_due_date,
     )
+
+
+@router.post(
+    "/dossiers/{code}/transitions",
+    response={200: DossierDetailOut, 409: ErrorOut, 422: ErrorOut},
+    auth=signed_in,
+)
+def dossier_transition(request: HttpRequest, code: str, payload: TransitionIn) -> Dossier:
+    """The same as `/actions/{action}`, with the action in the body: `{"action", "note", ...}`."""
+    return dossier_action(request, code, payload.action, payload)
+
+
+@router.post("/dossiers/{code}/rating", response={201: RatingOut, 409: ErrorOut, 422: ErrorOut}, auth=signed_in)
+def dossier_rate(request: HttpRequest, code: str, payload: RatingIn) -> Status[Any]:
+    """The applicant rates a finished dossier once: `score` 1–5 and an optional `comment`."""
+    dossier = selectors.dossier_get(actor=request.user, code=code)
+    return Status(
+        201, services.dossier_rate(actor=request.user, dossier=dossier, score=payload.score, comment=payload.comment)
+    )
+
+
+@router.get("/ratings", response=list[RatingAverageOut], auth=signed_in)
+def rating_averages(request: HttpRequest, by: str = "unit") -> list[dict[str, Any]]:
+    """Average ratings by `unit`, `procedure` or `officer`, over the units the caller leads."""
+    if by not in selectors.RATING_GROUPS:
+        raise ValidationFailed({"by": [_("Choose one of the listed values.")]})
+    if not has_any_role(request.user, (Role.LEADER, Role.ADMINISTRATOR)):
+        raise PermissionDenied()
+    return selectors.rating_averages(actor=request.user, by=by)
 
 
 @router.get("/dossiers/{code}/attachments/{attachment_id}", auth=signed_in)

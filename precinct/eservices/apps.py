@@ -6,3 +6,15 @@ class EservicesConfig(AppConfig):
     name = "precinct.eservices"
     label = "eservices"
     verbose_name = _("Online public services")
+
+    def ready(self) -> None:
+        from precinct.eservices import notify
+        from precinct.eservices.models import Dossier
+        from precinct.eservices.signals import dossier_changed
+        from precinct.notifications.attachments import register_attachment
+        from precinct.notifications.services import register_composer
+
+        dossier_changed.connect(notify.tell_applicant, sender=Dossier, dispatch_uid="eservices.tell_applicant")
+        register_composer("dossier_event", notify.compose_for_event)
+        register_attachment("dossier_receipt", notify.receipt_attachment)
+        register_attachment("dossier_apology", notify.apology_attachment)

@@ -89,3 +89,21 @@ class ProcedureEditForm(forms.Form):
         if not isinstance(value, list) or not all(isinstance(d, dict) and d.get("name") for d in value):
             raise forms.ValidationError(_('A list of {"name": …, "name_en": …, "required": true|false}.'))
         return value
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=[
+            (1, _("1 — Very dissatisfied")),
+            (2, _("2 — Dissatisfied")),
+            (3, _("3 — Acceptable")),
+            (4, _("4 — Satisfied")),
+            (5, _("5 — Very satisfied")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -174,6 +174,16 @@ class Dossier(models.Model):
     paused_days_left = models.SmallIntegerField(null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     decision_note = models.TextField(_("reason / note"), blank=True)
+    # The officer who took the dossier in (or last acted on it when nobody did): warned before the due date.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assigned officer"),
+    )
+    overdue_on = models.DateField(_("marked overdue on"), null=True, blank=True)  # by the escalation sweep
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -241,3 +251,27 @@ class DossierCodeSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_code} {self.day}: {self.last}"
+
+
+class DossierRating(models.Model):
+    """The citizen's rating of a finished dossier: once, 1–5, with an optional comment. The unit,
+    procedure and officer are copied so averages need no join through the dossier."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("rating"))
+    comment = models.TextField(_("comment"), blank=True)
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.score}"

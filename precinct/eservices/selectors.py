@@ -3,7 +3,7 @@
 import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from precinct.core.errors import NotFound
@@ -12,10 +12,12 @@ from precinct.eservices.models import (
     Dossier,
     DossierAttachment,
     DossierEvent,
+    DossierRating,
     Procedure,
     ServiceField,
     fold,
 )
+from precinct.organisation.models import Role
 from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import restrict
 
@@ -102,3 +104,27 @@ def dossier_get(*, actor: Any, code: str) -> Dossier:
     if dossier is None:
         raise NotFound()  # outside the actor's reach looks exactly like absent
     return dossier
+
+
+RATING_GROUPS = {
+    "unit": ("unit__code", "unit__name"),
+    "procedure": ("procedure__code", "procedure__current__name"),
+    "officer": ("officer__username", "officer__full_name"),
+}
+
+
+def rating_averages(*, actor: Any, by: str) -> list[dict[str, Any]]:
+    """Average rating per unit, procedure or officer, over the ratings of units the actor leads
+    (leaders and administrators see their subtree; others see nothing)."""
+    key, name = RATING_GROUPS[by]
+    ratings = restrict(DossierRating.objects.all(), actor, "unit_path", (Role.LEADER, Role.ADMINISTRATOR))
+    rows = (
+        ratings.exclude(**{f"{key}__isnull": True})
+        .values(key, name)
+        .annotate(average=Avg("score"), count=Count("id"))
+        .order_by("-average", "-count", key)
+    )
+    return [
+        {"key": row[key], "name": row[name], "average": round(float(row["average"]), 2), "count": row["count"]}
+        for row in rows
+    ]

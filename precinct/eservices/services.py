@@ -20,6 +20,8 @@ from precinct.eservices.models import (
     DossierAttachment,
     DossierCodeSequence,
     DossierEvent,
+    DossierRating,
+    DossierStatus,
     Level,
     Procedure,
     ProcedureVersion,
@@ -241,6 +243,8 @@ def dossier_submit(
     )
     _attach(dossier, uploads)
     event = _event(dossier, actor=actor, action="submit", from_status="")
+    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
+    # The audit row comes last: its chain lock is then held only until the commit that follows.
     audit_record(
         actor=actor,
         action="eservices.dossier_submit",
@@ -254,7 +258,6 @@ def dossier_submit(
             "files": len(uploads),
         },
     )
-    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
     return dossier
 
 
@@ -322,11 +325,14 @@ def dossier_transition(
         if target_unit is None or target_unit.pk == dossier.unit_id or not target_unit.is_active:
             raise ValidationFailed({"target_unit": [_("Choose another unit to transfer the dossier to.")]})
         dossier.unit, dossier.unit_path = target_unit, target_unit.path
+        dossier.assignee = None  # the receiving unit assigns its own officer
         data["to_unit"] = target_unit.code
     elif effect == "extend":
         if new_due_date is None or new_due_date <= dossier.due_date or not cal.is_working_day(new_due_date):
             raise ValidationFailed({"new_due_date": [_("Choose a working day after the current due date.")]})
+        data["previous_due_date"] = dossier.due_date.isoformat()
         dossier.due_date = new_due_date
+        dossier.overdue_on = None  # an extended dossier is no longer late
         data["due_date"] = new_due_date.isoformat()
     elif effect == "close":
         dossier.completed_at = timezone.now()
@@ -334,9 +340,12 @@ def dossier_transition(
             dossier.decision_note = note  # the reason for a refusal or a return, shown to the citizen
     if spec.get("to"):
         dossier.status = spec["to"]
+    if spec["by"] == "officer" and effect != "transfer" and (action == "receive" or dossier.assignee_id is None):
+        dossier.assignee = actor  # whoever takes the dossier in answers for it (warned before the due date)
     dossier.save()
     _attach(dossier, uploads)
     event = _event(dossier, actor=actor, action=action, from_status=previous, note=note, **data)
+    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
     audit_record(
         actor=actor,
         action=f"eservices.dossier_{action}",
@@ -345,5 +354,46 @@ def dossier_transition(
         before=before,
         after={"status": dossier.status, "unit": dossier.unit.code, "due_date": dossier.due_date, "note": note},
     )
-    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
     return dossier
+
+
+# --- ratings --------------------------------------------------------------------------------------
+
+MAX_COMMENT = 2000
+
+
+@transaction.atomic
+def dossier_rate(*, actor: Any, dossier: Dossier, score: Any, comment: str = "") -> DossierRating:
+    """The applicant rates a finished dossier, once (1–5 and an optional comment)."""
+    if getattr(actor, "pk", None) != dossier.applicant_id:
+        raise PermissionDenied(_("Only the applicant can rate this dossier."))
+    dossier = Dossier.objects.select_for_update().select_related("version", "unit").get(pk=dossier.pk)
+    if dossier.status != DossierStatus.DONE:
+        raise DomainError("not_done", _("A dossier can be rated once it is done."), status=409)
+    errors: dict[str, list[Any]] = {}
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        errors["score"] = [_("Choose a rating from 1 to 5.")]
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        errors["comment"] = [_("The comment must be at most 2000 characters.")]
+    if errors:
+        raise ValidationFailed(errors)
+    if DossierRating.objects.filter(dossier=dossier).exists():
+        raise DomainError("already_rated", _("This dossier has already been rated."), status=409)
+    rating = DossierRating.objects.create(
+        dossier=dossier,
+        score=score,
+        comment=comment,
+        unit=dossier.unit,
+        unit_path=dossier.unit_path,
+        procedure_id=dossier.version.procedure_id,
+        officer_id=dossier.assignee_id,
+    )
+    audit_record(
+        actor=actor,
+        action="eservices.dossier_rate",
+        target=dossier,
+        unit=dossier.unit,
+        after={"score": score, "comment": comment},
+    )
+    return rating

@@ -8,7 +8,8 @@ a receiver's writes commit or roll back with the dossier's.
 
 `dossier_changed(sender=Dossier, dossier, event, actor)`
     Sent after a submission (`event.action == "submit"`) or a transition is written, with its
-    history event (`from_status`, `to_status`, `note`, `data`) and audit row.
+    history event (`from_status`, `to_status`, `note`, `data`). The audit row is appended right
+    after the receivers return (last, so the audit chain's lock is held only until the commit).
 """
 
 from django.dispatch import Signal

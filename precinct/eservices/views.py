@@ -8,16 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from precinct.core.calendar import calendar
-from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
+from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from precinct.core.forms import add_validation_errors
 from precinct.eservices import public, selectors, services
 from precinct.eservices.files import attachment_response
-from precinct.eservices.forms import ActionForm, DossierSubmitForm, LookupForm, ProcedureEditForm
+from precinct.eservices.forms import ActionForm, DossierSubmitForm, LookupForm, ProcedureEditForm, RatingForm
 from precinct.eservices.forms_schema import field_label
+from precinct.eservices.letters import apology_letter_pdf
 from precinct.eservices.models import DossierStatus, ServiceField
 from precinct.eservices.permissions import can_edit_catalogue
 from precinct.eservices.receipt import receipt_pdf
-from precinct.organisation.models import Unit
+from precinct.organisation.models import Role, Unit
 from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import has_any_role
 
@@ -141,6 +142,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
             "statuses": DossierStatus.choices,
             "fields": ServiceField.objects.all(),
             "is_officer": not user.is_citizen,  # type: ignore[union-attr]
+            "sees_ratings": has_any_role(user, (Role.LEADER, Role.ADMINISTRATOR)),
             "today": timezone.localdate(),
             "query": query.urlencode(),
         },
@@ -192,6 +194,8 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "events": dossier.events.all(),
             "attachments": dossier.attachments.all(),
             "is_applicant": dossier.applicant_id == request.user.pk,
+            "rating": getattr(dossier, "rating", None),
+            "rating_form": RatingForm() if dossier.status == DossierStatus.DONE else None,
         },
     )
 
@@ -224,6 +228,52 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
         if action == "transfer":
             return redirect("eservices:dossiers")
     return redirect("eservices:dossier", code=dossier.code)
+
+
+@login_required
+@require_POST
+def dossier_rate(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = selectors.dossier_get(actor=request.user, code=code)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for msgs in form.errors.values() for m in msgs))
+        return redirect("eservices:dossier", code=dossier.code)
+    try:
+        services.dossier_rate(
+            actor=request.user, dossier=dossier, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
+        )
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(str(m) for msgs in exc.fields.values() for m in msgs))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Thank you for your rating."))
+    return redirect("eservices:dossier", code=dossier.code)
+
+
+@login_required
+def rating_summary(request: HttpRequest) -> HttpResponse:
+    """Average ratings per unit, procedure and officer, for leaders over their subtree."""
+    if not has_any_role(request.user, (Role.LEADER, Role.ADMINISTRATOR)):
+        raise PermissionDenied()
+    tables = [
+        (_("By unit"), _("Unit"), selectors.rating_averages(actor=request.user, by="unit")),
+        (_("By procedure"), _("Procedure"), selectors.rating_averages(actor=request.user, by="procedure")),
+        (_("By officer"), _("Officer"), selectors.rating_averages(actor=request.user, by="officer")),
+    ]
+    return render(request, "eservices/ratings.html", {"tables": tables})
+
+
+@login_required
+def dossier_apology(request: HttpRequest, code: str, event_id: int) -> HttpResponse:
+    dossier = selectors.dossier_get(actor=request.user, code=code)
+    event = next((e for e in dossier.events.all() if e.pk == event_id and e.action == "extend"), None)
+    if event is None:
+        raise NotFound()
+    event.dossier = dossier
+    response = HttpResponse(apology_letter_pdf(event), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="thu-xin-loi-{dossier.code}.pdf"'
+    return response
 
 
 @login_required

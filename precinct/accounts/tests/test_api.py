@@ -131,3 +131,23 @@ def test_errors_have_one_shape(client):
     ):
         body = response.json()
         assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}, body
+
+
+def test_a_memoised_token_stops_working_when_its_user_is_deactivated(world, django_capture_on_commit_callbacks):
+    client = world.api_client("officer_a")
+    assert client.get("/api/v1/me").status_code == 200  # now memoised in this process
+    user = world.users["officer_a"]
+    with django_capture_on_commit_callbacks(execute=True):
+        user.is_active = False
+        user.save()
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_role_scopes_are_not_carried_from_one_request_to_the_next(world, django_capture_on_commit_callbacks):
+    from precinct.organisation.models import Role, RoleAssignment
+
+    client = world.api_client("officer_b")
+    officer_of_a = world.officers["a"].pk
+    assert client.get(f"/api/v1/officers/{officer_of_a}").status_code == 404
+    RoleAssignment.objects.create(user=world.users["officer_b"], unit=world.ward_a, role=Role.OFFICER)
+    assert client.get(f"/api/v1/officers/{officer_of_a}").status_code == 200

@@ -45,9 +45,9 @@ def test_citizen_submits_with_an_attachment_through_the_api(world, catalogue):
     response = client.post(
         "/api/v1/dossiers",
         {
-            "procedure": "CT-01",
-            "unit": world.ward_a.code,
-            "form": json.dumps({"dia_chi": "Tổ 3, khu 5", "ly_do": "Chuyển về ở cùng bố mẹ"}),
+            "procedure_code": "CT-01",
+            "unit_code": world.ward_a.code,
+            "data": json.dumps({"dia_chi": "Tổ 3, khu 5", "ly_do": "Chuyển về ở cùng bố mẹ"}),
             "documents": ["Tờ khai thay đổi thông tin cư trú (CT01)"],
             "files": [pdf()],
         },
@@ -64,14 +64,42 @@ def test_citizen_submits_with_an_attachment_through_the_api(world, catalogue):
 def test_bad_submissions_answer_422_and_create_nothing(world, catalogue):
     client = world.api_client("citizen")
     for data in (
-        {"procedure": "CT-01", "unit": world.ward_a.code, "form": "{not json"},
-        {"procedure": "CT-01", "unit": world.ward_a.code, "form": "{}"},
-        {"procedure": "CT-06", "unit": "99999", "form": json.dumps({"muc_dich": "x"})},
+        {"procedure_code": "CT-01", "unit_code": world.ward_a.code, "data": "{not json"},
+        {"procedure_code": "CT-01", "unit_code": world.ward_a.code, "data": "{}"},
+        {"procedure_code": "CT-06", "unit_code": "99999", "data": json.dumps({"muc_dich": "x"})},
+        {"unit_code": world.ward_a.code, "data": "{}"},
     ):
         response = client.post("/api/v1/dossiers", data)
         assert response.status_code == 422, response.content
         assert response.json()["error"]["fields"]
+    for body in ('{"procedure_code": "CT-06", "data": [1]}', "not json", "[]"):
+        response = client.post("/api/v1/dossiers", body, content_type="application/json")
+        assert response.status_code == 422, response.content
     assert not Dossier.objects.exists()
+
+
+def test_json_submission_and_transitions_in_the_body(world, catalogue):
+    """The issue's shapes: JSON `{procedure_code, unit_code, data}` and `/transitions` with `{action, note}`."""
+    client = world.api_client("citizen")
+    response = client.post(
+        "/api/v1/dossiers",
+        {"procedure_code": "CT-06", "unit_code": world.ward_a.code, "data": {"muc_dich": "Xin việc"}},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert set(body) >= {"code", "status", "received_on", "due_date"} and body["status"] == "submitted"
+    bad = client.post(
+        "/api/v1/dossiers",
+        {"procedure_code": "CT-06", "unit_code": world.ward_a.code, "data": {"muc_dich": 5}},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and "data.muc_dich" in bad.json()["error"]["fields"]
+    officer = world.api_client("officer_a")
+    url = f"/api/v1/dossiers/{body['code']}/transitions"
+    assert officer.post(url, {"action": "approve"}, content_type="application/json").status_code == 409
+    moved = officer.post(url, {"action": "receive", "note": ""}, content_type="application/json")
+    assert moved.status_code == 200 and moved.json()["status"] == "received"
 
 
 def test_dossier_list_matrix(world, dossier_a, dossier_b):
@@ -147,7 +175,7 @@ def test_a_published_version_is_used_at_once_by_the_publishing_process(
     from precinct.eservices.services import procedure_save
 
     client = world.api_client("citizen")
-    data = {"procedure": "CT-06", "unit": world.ward_a.code, "form": json.dumps({"muc_dich": "Xin việc"})}
+    data = {"procedure_code": "CT-06", "unit_code": world.ward_a.code, "data": json.dumps({"muc_dich": "Xin việc"})}
     assert client.post("/api/v1/dossiers", data).json()["procedure_version"] == 1  # now memoised
     with django_capture_on_commit_callbacks(execute=True):
         procedure_save(actor=world.users["superuser"], code="CT-06", deadline_days=2)
@@ -160,9 +188,9 @@ def test_a_retired_unit_stops_receiving_at_once_in_the_retiring_process(
     from precinct.organisation.services import unit_save
 
     client = world.api_client("citizen")
-    data = {"procedure": "CT-06", "unit": world.ward_b.code, "form": json.dumps({"muc_dich": "Xin việc"})}
+    data = {"procedure_code": "CT-06", "unit_code": world.ward_b.code, "data": json.dumps({"muc_dich": "Xin việc"})}
     assert client.post("/api/v1/dossiers", data).status_code == 201  # the unit is now memoised
     with django_capture_on_commit_callbacks(execute=True):
         unit_save(actor=world.users["superuser"], unit=world.ward_b, is_active=False)
     refused = client.post("/api/v1/dossiers", data)
-    assert refused.status_code == 422 and "unit" in refused.json()["error"]["fields"]
+    assert refused.status_code == 422 and "unit_code" in refused.json()["error"]["fields"]

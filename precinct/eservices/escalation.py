@@ -1,0 +1,157 @@
+"""The escalation sweep (a timer runs `manage.py escalate_dossiers`, or the task): warns the assigned
+officer one working day before a dossier's due date, marks overdue dossiers and tells the unit's
+leaders, and sends the letter of apology for each extension. Idempotent: every message has a key
+(notifications are queued once per key) and a dossier is marked overdue once per due date."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from precinct.audit.services import audit_record
+from precinct.core.calendar import calendar
+from precinct.eservices.models import Dossier, DossierEvent, DossierStatus
+from precinct.eservices.notify import dossier_url
+from precinct.notifications.models import Notification
+from precinct.notifications.services import Message, notification_compose, notify
+from precinct.organisation.models import Role, RoleAssignment
+
+# Open dossiers whose clock runs (a dossier waiting for the citizen's supplement is not late).
+RUNNING = [DossierStatus.SUBMITTED, DossierStatus.RECEIVED, DossierStatus.IN_REVIEW, DossierStatus.APPROVED]
+
+
+@dataclass
+class SweepReport:
+    warned: int = 0
+    marked_overdue: list[str] = field(default_factory=list)
+    leaders_told: int = 0
+    apologies: int = 0
+
+
+def _unit_officers(dossier: Dossier, role: str) -> list[Any]:
+    """Who holds `role` over the dossier's unit: on the unit itself, else on the nearest unit above."""
+    users = get_user_model().objects.filter(is_active=True)
+    ancestors = _ancestor_paths(dossier.unit_path)
+    held = RoleAssignment.objects.filter(role=role, unit__path__in=ancestors, user__is_active=True).values_list(
+        "unit__path", "user_id"
+    )
+    by_path: dict[str, list[int]] = {}
+    for path, user_id in held:
+        by_path.setdefault(path, []).append(user_id)
+    for path in sorted(by_path, key=len, reverse=True):
+        return list(users.filter(pk__in=by_path[path]))
+    return []
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _due_soon_message(dossier: Dossier) -> Message:
+    subject = _("Dossier %(code)s is due on %(date)s") % {
+        "code": dossier.code,
+        "date": dossier.due_date.strftime("%d/%m/%Y"),
+    }
+    body = "\n".join(
+        [
+            _("This dossier is due on the next working day."),
+            _("Procedure: %(name)s") % {"name": dossier.version.display_name},
+            _("Status: %(status)s") % {"status": dossier.get_status_display()},
+            dossier_url(dossier),
+        ]
+    )
+    return Message(subject=subject, body=body, sms=subject)
+
+
+def _overdue_message(dossier: Dossier) -> Message:
+    subject = _("Dossier %(code)s is overdue") % {"code": dossier.code}
+    body = "\n".join(
+        [
+            _("This dossier passed its due date (%(date)s) without a result.")
+            % {"date": dossier.due_date.strftime("%d/%m/%Y")},
+            _("Procedure: %(name)s") % {"name": dossier.version.display_name},
+            _("Receiving unit: %(unit)s") % {"unit": dossier.unit.display_name},
+            _("Status: %(status)s") % {"status": dossier.get_status_display()},
+            dossier_url(dossier),
+        ]
+    )
+    return Message(subject=subject, body=body, sms=subject)
+
+
+def _warn_due_soon(today: datetime.date, report: SweepReport) -> None:
+    next_working_day = calendar().add_working_days(today, 1)
+    due_soon = Dossier.objects.filter(
+        status__in=RUNNING, due_date__gt=today, due_date__lte=next_working_day
+    ).select_related("version", "unit", "assignee")
+    for dossier in due_soon:
+        recipients = [dossier.assignee] if dossier.assignee else _unit_officers(dossier, Role.OFFICER)
+        for officer in recipients:
+            report.warned += notify(
+                recipient=officer,
+                key=f"due-soon:{dossier.pk}:{dossier.due_date}",
+                compose=lambda d=dossier: _due_soon_message(d),  # type: ignore[misc]
+            )
+
+
+def _mark_overdue(today: datetime.date, report: SweepReport) -> None:
+    late = Dossier.objects.filter(status__in=RUNNING, due_date__lt=today, overdue_on__isnull=True)
+    for pk in late.values_list("pk", flat=True):
+        with transaction.atomic():
+            dossier = (
+                Dossier.objects.select_for_update()
+                .select_related("version", "unit")
+                .filter(pk=pk, status__in=RUNNING, due_date__lt=today, overdue_on__isnull=True)
+                .first()
+            )
+            if dossier is None:
+                continue  # moved on, or another sweep marked it a moment ago
+            dossier.overdue_on = today
+            dossier.save(update_fields=["overdue_on"])
+            DossierEvent.objects.create(
+                dossier=dossier,
+                at=timezone.now(),
+                action="mark_overdue",
+                from_status=dossier.status,
+                to_status=dossier.status,
+                data={"due_date": dossier.due_date.isoformat()},
+            )
+            audit_record(
+                actor=None,
+                action="eservices.dossier_mark_overdue",
+                target=dossier,
+                unit=dossier.unit,
+                after={"overdue_on": today, "due_date": dossier.due_date},
+            )
+            report.marked_overdue.append(dossier.code)
+            for leader in _unit_officers(dossier, Role.LEADER):
+                report.leaders_told += notify(
+                    recipient=leader,
+                    key=f"overdue:{dossier.pk}:{dossier.due_date}",
+                    compose=lambda d=dossier: _overdue_message(d),  # type: ignore[misc]
+                )
+
+
+def _send_apologies(today: datetime.date, report: SweepReport) -> None:
+    """Extensions of the last 60 days whose letter has not been queued (the transition queues it; this
+    catches up when the queue lost it or the citizen had no address then)."""
+    extensions = DossierEvent.objects.filter(action="extend", at__date__gte=today - datetime.timedelta(days=60))
+    keys = {f"dossier_event:{pk}": pk for pk in extensions.values_list("pk", flat=True)}
+    queued = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    for key, pk in keys.items():
+        if key not in queued and notification_compose(composer="dossier_event", ref=pk):
+            report.apologies += 1
+
+
+def escalation_sweep(*, today: datetime.date | None = None) -> SweepReport:
+    today = today or timezone.localdate()
+    report = SweepReport()
+    with transaction.atomic():
+        _warn_due_soon(today, report)
+    _mark_overdue(today, report)
+    _send_apologies(today, report)
+    return report

@@ -1,0 +1,120 @@
+"""What the citizen is told when their dossier moves (email and SMS, in their language), and the PDFs
+those messages carry. Connected to `signals.dossier_changed` in `EservicesConfig.ready()`."""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierEvent, DossierStatus
+from precinct.notifications.attachments import Attachment
+from precinct.notifications.services import Message, notify_later
+
+# The news each action brings the applicant, as (subject, first paragraph). None: nothing worth a message.
+NEWS: dict[str, Any] = {
+    "submit": lambda: (_("Dossier %(code)s has been submitted"), _("Your dossier has been submitted.")),
+    "receive": lambda: (_("Dossier %(code)s has been received"), _("Your dossier has been received.")),
+    "return_incomplete": lambda: (
+        _("Dossier %(code)s was returned as incomplete"),
+        _("Your dossier was returned as incomplete."),
+    ),
+    "request_supplement": lambda: (
+        _("Dossier %(code)s: a supplement is requested"),
+        _("The officer asks you to supplement your dossier. The deadline is paused until you answer."),
+    ),
+    "supplement": lambda: (
+        _("Dossier %(code)s: your supplement was received"),
+        _("Your supplement was received; the processing continues."),
+    ),
+    "approve": lambda: (_("Dossier %(code)s has been approved"), _("Your dossier has been approved.")),
+    "refuse": lambda: (_("Dossier %(code)s has been refused"), _("Your dossier has been refused.")),
+    "issue_result": lambda: (
+        _("Dossier %(code)s: the result has been issued"),
+        _("The result of your dossier has been issued."),
+    ),
+    "complete": lambda: (
+        _("Dossier %(code)s is done"),
+        _("Your dossier is done. You can rate how it was handled on its page."),
+    ),
+    "withdraw": lambda: (_("Dossier %(code)s has been withdrawn"), _("Your dossier has been withdrawn.")),
+    "transfer": lambda: (
+        _("Dossier %(code)s has been transferred"),
+        _("Your dossier has been transferred to another unit."),
+    ),
+    "extend": lambda: (
+        _("Dossier %(code)s: the due date has been extended"),
+        _("We apologise: your dossier needs more time. The letter of apology is attached."),
+    ),
+}
+
+
+def dossier_url(dossier: Dossier) -> str:
+    return settings.PRECINCT_PUBLIC_URL.rstrip("/") + reverse("eservices:dossier", args=[dossier.code])
+
+
+def _compose(dossier: Dossier, event: DossierEvent) -> Message:
+    subject, opening = NEWS[event.action]()
+    subject %= {"code": dossier.code}
+    lines = [
+        opening,
+        "",
+        _("Dossier code: %(code)s") % {"code": dossier.code},
+        _("Procedure: %(name)s") % {"name": dossier.version.display_name},
+        _("Status: %(status)s") % {"status": event.get_to_status_display()},
+    ]
+    due = event.data.get("due_date") or dossier.due_date.isoformat()
+    if event.to_status not in CLOSED_STATUSES and event.to_status != DossierStatus.SUPPLEMENT_REQUESTED:
+        lines.append(_("Due date: %(date)s") % {"date": datetime.date.fromisoformat(due).strftime("%d/%m/%Y")})
+    if event.note:
+        lines.append(_("Note from the officer: %(note)s") % {"note": event.note})
+    lines += ["", _("Follow your dossier: %(url)s") % {"url": dossier_url(dossier)}]
+    sms = _("Dossier %(code)s: %(status)s.") % {"code": dossier.code, "status": event.get_to_status_display()}
+    return Message(subject=subject, body="\n".join(lines), sms=sms)
+
+
+def tell_applicant(*, dossier: Dossier, event: DossierEvent, **_kwargs: Any) -> None:
+    """Queue the applicant's message about this event; the worker composes and sends it."""
+    if event.action in NEWS:
+        notify_later(composer="dossier_event", ref=event.pk)
+
+
+def compose_for_event(event_id: int) -> tuple[Any, Any, dict[str, Any]] | None:
+    """The applicant, their message about this history event, and its attachment (a notifications composer)."""
+    event = (
+        DossierEvent.objects.select_related("dossier__version", "dossier__applicant", "dossier__unit")
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None or event.action not in NEWS:
+        return None
+    dossier = event.dossier
+    attachment: dict[str, Any] = {}
+    if event.action == "submit":
+        attachment = {"kind": "dossier_receipt", "id": dossier.pk}
+    elif event.action == "extend":
+        attachment = {"kind": "dossier_apology", "id": event.pk}
+    return dossier.applicant, lambda: _compose(dossier, event), attachment
+
+
+def receipt_attachment(dossier_id: int) -> Attachment | None:
+    from precinct.eservices.receipt import receipt_pdf
+
+    dossier = Dossier.objects.select_related("version__procedure", "unit", "applicant").filter(pk=dossier_id).first()
+    if dossier is None:
+        return None
+    return Attachment(f"{dossier.code}.pdf", receipt_pdf(dossier))
+
+
+def apology_attachment(event_id: int) -> Attachment | None:
+    from precinct.eservices.letters import apology_letter_pdf
+
+    event = (
+        DossierEvent.objects.select_related("dossier__version__procedure", "dossier__unit", "dossier__applicant")
+        .filter(pk=event_id, action="extend")
+        .first()
+    )
+    if event is None:
+        return None
+    return Attachment(f"{event.dossier.code}-apology.pdf", apology_letter_pdf(event))

@@ -1,0 +1,51 @@
+"""Messages to people (email, SMS), written in the recipient's language when they are queued and
+delivered by a task after commit. A message's `key` makes queuing idempotent: a sweep that runs twice
+queues nothing twice."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+
+
+class NotificationStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=NotificationChannel.choices)
+    address = models.CharField(_("address"), max_length=254)  # the email address or phone number used
+    key = models.CharField(max_length=160)  # what the message is about; unique per recipient and channel
+    language = models.CharField(max_length=8)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("message"))
+    # {"kind": "<registered renderer>", "id": <object id>}: rendered at delivery, off the request path.
+    attachment = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "channel", "key"], name="notification_once_per_key")
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.address}: {self.subject}"

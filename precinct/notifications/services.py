@@ -1,0 +1,172 @@
+"""Queue and deliver notifications. Queuing happens inside the caller's transaction (so a rolled-back
+change sends nothing); delivery is a task enqueued on commit, so the request never waits for SMTP."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone, translation
+from django_tasks_db.backend import DatabaseBackend
+
+from precinct.notifications.attachments import render_attachment
+from precinct.notifications.models import Notification, NotificationChannel, NotificationStatus
+from precinct.notifications.sms import sms_provider
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str  # the email's text
+    sms: str  # the same news in one short line
+
+
+def notify(
+    *,
+    recipient: Any,
+    key: str,
+    compose: Callable[[], Message],
+    attachment: dict[str, Any] | None = None,
+    new_key: bool = False,
+    deliver: bool = True,
+) -> int:
+    """Queue one message to the recipient on every channel they can be reached by, composed in their
+    language. Idempotent: a (recipient, channel, key) already queued or sent is not queued again.
+    Returns how many messages were newly queued. `new_key=True` (a key nobody can have used, such as
+    a new history event's) spares the look-up; the unique constraint still guards it."""
+    channels = [(NotificationChannel.EMAIL, recipient.email), (NotificationChannel.SMS, recipient.phone)]
+    channels = [(channel, address) for channel, address in channels if address]
+    if not channels:
+        return 0
+    if not new_key:
+        known = set(Notification.objects.filter(recipient=recipient, key=key).values_list("channel", flat=True))
+        channels = [(channel, address) for channel, address in channels if channel not in known]
+        if not channels:
+            return 0
+    language = recipient.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        message = compose()
+    rows = [
+        Notification(
+            recipient=recipient,
+            channel=channel,
+            address=address,
+            key=key[:160],
+            language=language,
+            subject=message.subject[:255],
+            body=message.body if channel == NotificationChannel.EMAIL else message.sms,
+            attachment=(attachment or {}) if channel == NotificationChannel.EMAIL else {},
+        )
+        for channel, address in channels
+    ]
+    # A concurrent sweep may have queued the same key a moment ago: the constraint keeps one.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if deliver:
+        _enqueue_delivery(recipient.pk, key[:160])
+    return len(rows)
+
+
+# Composers build a message from a reference (e.g. a history event's id) when the worker runs, so the
+# request only writes one task row. Apps register theirs in AppConfig.ready().
+Composer = Callable[[int], tuple[Any, Callable[[], Message], dict[str, Any]] | None]
+_composers: dict[str, Composer] = {}
+
+
+def register_composer(name: str, composer: Composer) -> None:
+    """`composer(ref)` returns (recipient, compose, attachment), or None when there is nothing to say."""
+    _composers[name] = composer
+
+
+def notify_later(*, composer: str, ref: int) -> None:
+    """Queue a message to be composed and sent by the worker (one task row in this transaction)."""
+    from precinct.notifications.tasks import notifications_compose_task
+
+    _enqueue(notifications_compose_task, composer, ref)
+
+
+def notification_compose(*, composer: str, ref: int) -> int:
+    """The worker's side of notify_later(): compose, queue once per key, deliver. Returns messages sent."""
+    with transaction.atomic():
+        made = _composers[composer](ref)
+        if made is None:
+            return 0
+        recipient, compose, attachment = made
+        key = f"{composer}:{ref}"
+        notify(recipient=recipient, key=key, compose=compose, attachment=attachment, deliver=False)
+    return notifications_deliver_queued(recipient_id=recipient.pk, key=key)
+
+
+def _enqueue(task: Any, *args: Any) -> None:
+    """With the database task backend the task row is written in this transaction, so it exists exactly
+    when the change does (and costs no second commit); any other backend is handed the task on commit."""
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
+        return
+
+    def enqueue() -> None:
+        try:
+            task.enqueue(*args)
+        except Exception:  # the queue being down must not fail the request; `send_notifications` catches up
+            logger.exception("Could not enqueue %s%s", task.name, args)
+
+    transaction.on_commit(enqueue)
+
+
+def _enqueue_delivery(recipient_id: int, key: str) -> None:
+    from precinct.notifications.tasks import notifications_deliver_task
+
+    _enqueue(notifications_deliver_task, recipient_id, key)
+
+
+def _send(notification: Notification) -> None:
+    if notification.channel == NotificationChannel.SMS:
+        sms_provider().send(phone=notification.address, text=notification.body)
+        return
+    email = EmailMessage(notification.subject, notification.body, to=[notification.address])
+    if attachment := render_attachment(notification.attachment):
+        email.attach(attachment.filename, attachment.content, attachment.mimetype)
+    email.send()
+
+
+def notification_deliver(notification_id: int) -> bool:
+    """Send one queued message. A row is claimed under a lock so two workers never both send it;
+    a failure is recorded and retried later, up to MAX_ATTEMPTS."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, status=NotificationStatus.QUEUED)
+            .first()
+        )
+        if notification is None:
+            return False
+        notification.attempts += 1
+        try:
+            with translation.override(notification.language):
+                _send(notification)
+        except Exception as exc:
+            logger.warning("Notification %s failed (attempt %s): %s", notification.pk, notification.attempts, exc)
+            notification.last_error = str(exc)[:2000]
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.status = NotificationStatus.FAILED
+            notification.save(update_fields=["attempts", "last_error", "status"])
+            return False
+        notification.status = NotificationStatus.SENT
+        notification.sent_at = timezone.now()
+        notification.save(update_fields=["attempts", "status", "sent_at"])
+        return True
+
+
+def notifications_deliver_queued(*, recipient_id: int | None = None, key: str | None = None) -> int:
+    """Deliver what is queued (for one recipient and key, or everything); returns how many were sent."""
+    queued = Notification.objects.filter(status=NotificationStatus.QUEUED)
+    if recipient_id is not None:
+        queued = queued.filter(recipient_id=recipient_id)
+    if key is not None:
+        queued = queued.filter(key=key)
+    return sum(notification_deliver(pk) for pk in queued.order_by("id").values_list("pk", flat=True))

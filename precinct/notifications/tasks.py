@@ -1,0 +1,21 @@
+"""Delivery off the request path (django-tasks-db's `db_worker` runs these)."""
+
+from django.tasks import task
+
+from precinct.notifications.services import notification_compose, notifications_deliver_queued
+
+
+@task
+def notifications_deliver_task(recipient_id: int, key: str) -> int:
+    return notifications_deliver_queued(recipient_id=recipient_id, key=key)
+
+
+@task
+def notifications_catch_up_task() -> int:
+    """Everything still queued (after a failure or while the queue was down)."""
+    return notifications_deliver_queued()
+
+
+@task
+def notifications_compose_task(composer: str, ref: int) -> int:
+    return notification_compose(composer=composer, ref=ref)

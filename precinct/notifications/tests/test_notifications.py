@@ -1,0 +1,87 @@
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+
+from precinct.notifications.attachments import Attachment, register_attachment
+from precinct.notifications.models import Notification, NotificationStatus
+from precinct.notifications.services import Message, notification_deliver, notifications_deliver_queued, notify
+from precinct.notifications.sms import ConsoleSmsProvider
+from precinct.notifications.tasks import notifications_deliver_task
+
+
+def _message() -> Message:
+    from django.utils.translation import gettext as _
+
+    return Message(subject=_("Dossier %(code)s has been received") % {"code": "X-1"}, body=_("Status"), sms="x")
+
+
+@pytest.fixture
+def citizen(world):
+    user = world.users["citizen"]
+    user.email, user.language = "dan@example.vn", "en"
+    user.save()
+    return user
+
+
+def test_a_message_is_queued_per_channel_in_the_recipient_language_and_only_once(citizen):
+    assert notify(recipient=citizen, key="k1", compose=_message) == 2
+    assert notify(recipient=citizen, key="k1", compose=_message) == 0  # idempotent per key
+    rows = {n.channel: n for n in Notification.objects.all()}
+    assert set(rows) == {"email", "sms"}
+    assert rows["email"].subject == "Dossier X-1 has been received" and rows["email"].address == "dan@example.vn"
+    citizen.language = "vi"
+    citizen.save()
+    notify(recipient=citizen, key="k2", compose=_message)
+    assert Notification.objects.get(key="k2", channel="email").subject == "Hồ sơ X-1 đã được tiếp nhận"
+
+
+def test_nobody_to_reach_means_nothing_queued(world):
+    officer = world.users["officer_a"]
+    assert not officer.email and not officer.phone
+    assert notify(recipient=officer, key="k", compose=_message) == 0
+    assert not Notification.objects.exists()
+
+
+def test_delivery_sends_email_with_its_attachment_and_sms_and_records_it(citizen):
+    register_attachment("test_pdf", lambda pk: Attachment(f"doc-{pk}.pdf", b"%PDF-1.4 test"))
+    ConsoleSmsProvider.sent.clear()
+    notify(recipient=citizen, key="k", compose=_message, attachment={"kind": "test_pdf", "id": 7})
+    assert notifications_deliver_queued() == 2
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["dan@example.vn"]
+    assert mail.outbox[0].attachments[0].filename == "doc-7.pdf"
+    assert ConsoleSmsProvider.sent == [("0912345678", "x")]
+    assert set(Notification.objects.values_list("status", flat=True)) == {NotificationStatus.SENT}
+    assert notifications_deliver_queued() == 0  # nothing is sent twice
+
+
+def test_a_failing_delivery_is_retried_then_given_up(citizen, settings):
+    settings.PRECINCT_SMS_PROVIDER = "precinct.notifications.sms.ConsoleSmsProvider"
+    notify(recipient=citizen, key="k", compose=_message, attachment={"kind": "no-such-renderer", "id": 1})
+    email = Notification.objects.get(channel="email")
+    for _attempt in range(5):
+        assert notification_deliver(email.pk) is False
+    email.refresh_from_db()
+    assert email.status == NotificationStatus.FAILED and email.attempts == 5 and "no-such-renderer" in email.last_error
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_queued_in_a_rolled_back_transaction_sends_nothing_and_a_committed_one_is_delivered_by_the_worker():
+    from precinct.core.testing import build_world
+
+    world = build_world()
+    citizen = world.users["citizen"]
+    citizen.email = "dan@example.vn"
+    citizen.save()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notify(recipient=citizen, key="rolled-back", compose=_message)
+        raise RuntimeError
+    assert not Notification.objects.exists()
+    with transaction.atomic():
+        notify(recipient=citizen, key="committed", compose=_message)
+    # on_commit enqueued the delivery task; the database worker runs it.
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert set(Notification.objects.values_list("status", flat=True)) == {NotificationStatus.SENT}
+    assert [m.subject for m in mail.outbox] == ["Hồ sơ X-1 đã được tiếp nhận"]
+    assert notifications_deliver_task.name  # the task the worker ran
