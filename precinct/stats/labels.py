@@ -28,4 +28,5 @@ FIGURE_LABELS = {
     "paid_vnd": _("Fees collected online (VND)"),
     "share_paid_online": _("Fees paid online (%)"),
     "average_rating": _("Average rating"),
+    "ratings": _("Ratings"),
 }

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from precinct.audit.services import audit_record
 from precinct.core.calendar import calendar
-from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierEvent, DossierStatus, ProcedureVersion
+from precinct.eservices.models import (
+    CLOSED_STATUSES,
+    Dossier,
+    DossierEvent,
+    DossierRating,
+    DossierStatus,
+    ProcedureVersion,
+)
 from precinct.stats.folding import locked_state
 from precinct.stats.models import COUNTERS, MonthlyStat, OpenStat, ResolveDaysStat, StatDelta, WorkdayNumber
 
@@ -55,6 +62,8 @@ def rebuild_tables() -> None:
     dossier, version = Dossier._meta.db_table, ProcedureVersion._meta.db_table
     event, workday = DossierEvent._meta.db_table, WorkdayNumber._meta.db_table
     monthly, open_, days = MonthlyStat._meta.db_table, OpenStat._meta.db_table, ResolveDaysStat._meta.db_table
+    rating = DossierRating._meta.db_table
+    zeros_before_ratings = ", ".join("0" for c in COUNTERS if c not in ("rating_count", "rating_total"))
     zeros_after_two = ", ".join("0" for _ in COUNTERS[2:])
     resolved = _quoted([DossierStatus.DONE, DossierStatus.REFUSED])
     closed = _quoted(CLOSED_STATUSES)
@@ -97,6 +106,17 @@ def rebuild_tables() -> None:
             GROUP BY 1, 2, 3, 4, 5
             ON CONFLICT (month, unit_id, procedure_id, field_id, channel) DO UPDATE SET
               {", ".join(f"{c} = excluded.{c}" for c in COUNTERS[2:9])}""",
+        # Ratings, on the month the rated dossier was resolved in.
+        f"""INSERT INTO {monthly} (month, unit_id, procedure_id, field_id, channel, {counters})
+            SELECT {sql["month_done"]}, c.unit_id, c.procedure_id, c.field_id, c.channel,
+                   {zeros_before_ratings}, COUNT(*), SUM(c.score)
+            FROM (SELECT d.unit_id, v.procedure_id, v.field_id, d.channel, r.score, {sql["done_on"]} AS done_on
+                  FROM {rating} r JOIN {dossier} d ON d.id = r.dossier_id JOIN {version} v ON v.id = d.version_id
+                  WHERE d.completed_at IS NOT NULL) c
+            WHERE 1 = 1
+            GROUP BY 1, 2, 3, 4, 5
+            ON CONFLICT (month, unit_id, procedure_id, field_id, channel) DO UPDATE SET
+              rating_count = excluded.rating_count, rating_total = excluded.rating_total""",
         f"""INSERT INTO {days} (month, unit_id, procedure_id, field_id, days, n)
             SELECT {sql["month_done"]}, c.unit_id, c.procedure_id, c.field_id, c.days, COUNT(*)
             FROM ({closed_rows}) c

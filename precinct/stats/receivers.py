@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import transaction
 
 from precinct.eservices.models import Dossier, DossierEvent, DossierStatus
-from precinct.stats.contributions import Contribution, Key, contribution, difference
-from precinct.stats.models import StatDelta
+from precinct.stats.contributions import Contribution, Key, closed_on, contribution, difference, month_of
+from precinct.stats.models import DeltaKind, StatDelta
 
 logger = logging.getLogger(__name__)
 SUPPLEMENT = DossierStatus.SUPPLEMENT_REQUESTED
@@ -45,6 +45,27 @@ def record_change(sender: Any, dossier: Dossier, event: DossierEvent, **kwargs: 
         supplemented = matters and (was_supplemented or dossier.status == SUPPLEMENT)
     deltas = difference(contribution(dossier, supplemented=supplemented), before)
     write_deltas(deltas)
+
+
+def record_rating(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    """A citizen rated a finished dossier: add the score to the month the dossier was resolved in."""
+    if not created:
+        return
+    dossier = instance.dossier
+    done_on = closed_on(dossier)
+    if done_on is None:
+        return
+    key: Key = (
+        DeltaKind.MONTHLY.value,
+        month_of(done_on),
+        dossier.unit_id,
+        dossier.version.procedure_id,
+        dossier.version.field_id,
+        dossier.channel,
+        False,
+        0,
+    )
+    write_deltas({key: {"rating_count": 1, "rating_total": instance.score}})
 
 
 def write_deltas(deltas: dict[Key, dict[str, int]]) -> None:

@@ -231,11 +231,12 @@ class Figures:
             "open_not_due": self.open_not_due,
             "overdue": self.overdue,
             "paused": self.paused,
-            # Filled once the payments and ratings apps feed these columns (see docs/adr/0010).
+            # Filled once the payments app feeds these columns (see docs/adr/0010).
             "paid_count": None,
             "paid_vnd": None,
             "share_paid_online": None,
-            "average_rating": None,
+            "average_rating": round(c["rating_total"] / c["rating_count"], 2) if c["rating_count"] else None,
+            "ratings": c["rating_count"],
         }
 
 

@@ -58,7 +58,8 @@ def act(world, dossier, action: str) -> None:
 
 @pytest.fixture
 def many_dossiers(world, catalogue):  # noqa: F811
-    """60 dossiers at ward A, ward B and the department, walked through random workflow paths."""
+    """66 dossiers at ward A, ward B and the department, walked through random workflow paths (6 to the end),
+    some of the finished ones rated."""
     from precinct.eservices.services import allowed_actions
 
     rng = random.Random(5)
@@ -82,4 +83,15 @@ def many_dossiers(world, catalogue):  # noqa: F811
                 break
             act(world, dossier, rng.choice(moves))
         dossiers.append(dossier)
+    from precinct.eservices.services import dossier_rate
+
+    for i in range(6):  # and a few along the happy path to the end, to be rated
+        dossier = submit(world, people[i], "CT-06", days_ago=rng.randint(1, 40))
+        for action in ("receive", "start_review", "approve", "issue_result", "complete"):
+            act(world, dossier, action)
+        dossiers.append(dossier)
+    for i, dossier in enumerate(dossiers):  # citizens rate some finished dossiers
+        dossier.refresh_from_db()
+        if dossier.status == "done" and i % 3:
+            dossier_rate(actor=dossier.applicant, dossier=dossier, score=1 + i % 5)
     return dossiers

@@ -22,7 +22,8 @@ def direct_count(unit_path: str, first: datetime.date, last_month: datetime.date
     supplemented = set(
         DossierEvent.objects.filter(to_status="supplement_requested").values_list("dossier_id", flat=True)
     )
-    out = dict.fromkeys(MEASURES, 0) | {"days": 0}
+    out = dict.fromkeys(MEASURES, 0) | {"days": 0, "ratings": 0}
+    rated = set(Dossier.objects.filter(rating__isnull=False).values_list("pk", flat=True))
     for d in Dossier.objects.filter(unit_path__startswith=unit_path):
         if first <= d.received_on <= end:
             out["received"] += 1
@@ -43,6 +44,7 @@ def direct_count(unit_path: str, first: datetime.date, last_month: datetime.date
         out["resolved"] += 1
         out["resolved_online"] += d.channel == "online"
         out["refused"] += d.status == "refused"
+        out["ratings"] += d.pk in rated
         timing = "early" if done_on < d.due_date else ("on_time" if done_on == d.due_date else "late")
         out[f"resolved_{timing}"] += 1
         out["days"] += max(calendar().working_days_between(d.received_on, done_on), 0)
@@ -80,6 +82,7 @@ def test_page_api_and_export_agree_with_a_direct_count(world, folded):
             shown = page.context["figures"]
             book = load_workbook(io.BytesIO(client.get("/stats/export.xlsx", query).content))
             sheet = {str(row[0]): row[1:] for row in book.worksheets[0].iter_rows(values_only=True) if row and row[0]}
+            assert totals["ratings"] == expected["ratings"], (unit.code, start, end)
             for measure in MEASURES:
                 assert totals[measure] == expected[measure], (unit.code, start, end, measure)
                 assert shown[measure] == expected[measure], (unit.code, start, end, measure)
@@ -208,7 +211,18 @@ def test_the_public_page_shows_province_figures_and_nothing_personal(world, fold
     assert "/stats/dossiers/" not in body  # no drill-down for the public
 
 
-def test_payments_and_ratings_are_shown_as_not_available(world, folded):
+def test_ratings_are_averaged_and_payments_shown_as_not_available(world, folded):
+    from precinct.eservices.models import DossierRating
+
+    first, last = _twelve()
+    ratings = [
+        r.score
+        for r in DossierRating.objects.select_related("dossier")
+        if first <= r.dossier.completed_at.astimezone(LOCAL_TZ).date() <= add_months(last, 1)
+    ]
+    assert ratings
     totals = world.api_client("leader_p").get("/api/v1/stats/dossiers").json()["totals"]
-    assert totals["paid_count"] is None and totals["average_rating"] is None
+    assert totals["ratings"] == len(ratings)
+    assert totals["average_rating"] == round(sum(ratings) / len(ratings), 2)
+    assert totals["paid_count"] is None and totals["paid_vnd"] is None
     assert "chưa có số liệu" in world.client("leader_p").get("/stats/").content.decode()
