@@ -72,6 +72,35 @@ class MonthlyStat(models.Model):
         return f"{self.month:%Y-%m} unit {self.unit_id} procedure {self.procedure_id} {self.channel}"
 
 
+class UnitMonthlyStat(models.Model):
+    """`MonthlyStat` summed over procedures and fields: what a dashboard without a field or procedure
+    filter reads (about a tenth of the rows)."""
+
+    month = models.DateField()
+    unit = _fk("organisation.Unit")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    received = models.IntegerField(default=0)
+    supplemented = models.IntegerField(default=0)
+    resolved_early = models.IntegerField(default=0)
+    resolved_on_time = models.IntegerField(default=0)
+    resolved_late = models.IntegerField(default=0)
+    refused = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    resolve_days_total = models.BigIntegerField(default=0)
+    paid_count = models.IntegerField(default=0)
+    paid_vnd = models.BigIntegerField(default=0)
+    rating_count = models.IntegerField(default=0)
+    rating_total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "unit", "channel"], name="stats_unit_monthly_key")]
+        indexes = [models.Index(fields=["unit", "month"], name="stats_unit_monthly_by_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} unit {self.unit_id} {self.channel}"
+
+
 class OpenStat(models.Model):
     unit = _fk("organisation.Unit")
     procedure = _fk("eservices.Procedure")
@@ -101,6 +130,23 @@ class ResolveDaysStat(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["month", "unit", "procedure", "field", "days"], name="stats_days_key")
         ]
+        indexes = [models.Index(fields=["unit", "month"], name="stats_days_by_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} unit {self.unit_id}: {self.days} days × {self.n}"
+
+
+class UnitDaysStat(models.Model):
+    """`ResolveDaysStat` summed over procedures and fields."""
+
+    month = models.DateField()
+    unit = _fk("organisation.Unit")
+    days = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "unit", "days"], name="stats_unit_days_key")]
+        indexes = [models.Index(fields=["unit", "month"], name="stats_unit_days_by_unit")]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} unit {self.unit_id}: {self.days} days × {self.n}"

@@ -21,7 +21,16 @@ from precinct.eservices.models import (
     ProcedureVersion,
 )
 from precinct.stats.folding import locked_state
-from precinct.stats.models import COUNTERS, MonthlyStat, OpenStat, ResolveDaysStat, StatDelta, WorkdayNumber
+from precinct.stats.models import (
+    COUNTERS,
+    MonthlyStat,
+    OpenStat,
+    ResolveDaysStat,
+    StatDelta,
+    UnitDaysStat,
+    UnitMonthlyStat,
+    WorkdayNumber,
+)
 
 
 def workday_numbers_refresh() -> None:
@@ -62,6 +71,7 @@ def rebuild_tables() -> None:
     dossier, version = Dossier._meta.db_table, ProcedureVersion._meta.db_table
     event, workday = DossierEvent._meta.db_table, WorkdayNumber._meta.db_table
     monthly, open_, days = MonthlyStat._meta.db_table, OpenStat._meta.db_table, ResolveDaysStat._meta.db_table
+    unit_monthly, unit_days = UnitMonthlyStat._meta.db_table, UnitDaysStat._meta.db_table
     rating = DossierRating._meta.db_table
     zeros_before_ratings = ", ".join("0" for c in COUNTERS if c not in ("rating_count", "rating_total"))
     zeros_after_two = ", ".join("0" for _ in COUNTERS[2:])
@@ -82,6 +92,8 @@ def rebuild_tables() -> None:
         f"DELETE FROM {monthly}",
         f"DELETE FROM {open_}",
         f"DELETE FROM {days}",
+        f"DELETE FROM {unit_monthly}",
+        f"DELETE FROM {unit_days}",
         # Received, per month of receipt (and whether a supplement was ever asked for).
         f"""INSERT INTO {monthly} (month, unit_id, procedure_id, field_id, channel, {counters})
             SELECT {sql["month_received"]}, d.unit_id, v.procedure_id, v.field_id, d.channel,
@@ -128,6 +140,11 @@ def rebuild_tables() -> None:
             FROM {dossier} d JOIN {version} v ON v.id = d.version_id
             WHERE d.status NOT IN ({closed})
             GROUP BY 1, 2, 3, 4, 5""",
+        f"""INSERT INTO {unit_monthly} (month, unit_id, channel, {counters})
+            SELECT month, unit_id, channel, {", ".join(f"SUM({c})" for c in COUNTERS)}
+            FROM {monthly} GROUP BY 1, 2, 3""",
+        f"""INSERT INTO {unit_days} (month, unit_id, days, n)
+            SELECT month, unit_id, days, SUM(n) FROM {days} GROUP BY 1, 2, 3""",
     ]
     with connection.cursor() as cursor:
         for statement in statements:

@@ -25,7 +25,7 @@ from precinct.organisation.models import Unit
 from precinct.organisation.scoping import reaches_everything, scope_paths
 from precinct.stats.contributions import RESOLVED_STATUSES
 from precinct.stats.folding import fold_status
-from precinct.stats.models import COUNTERS, MonthlyStat, OpenStat, ResolveDaysStat
+from precinct.stats.models import COUNTERS, MonthlyStat, OpenStat, ResolveDaysStat, UnitDaysStat, UnitMonthlyStat
 from precinct.stats.permissions import STATS_ROLES, can_view_stats
 
 MAX_MONTHS = 120
@@ -258,8 +258,16 @@ def median(histogram: Mapping[int, int]) -> float | None:
 SUMS = {column: Sum(column) for column in COUNTERS}
 
 
-def _monthly(scope: Scope, first: datetime.date, last: datetime.date) -> QuerySet[MonthlyStat]:
-    return MonthlyStat.objects.filter(scope.q(), month__gte=first, month__lte=last)
+def _monthly(scope: Scope, first: datetime.date, last: datetime.date, *, fine: bool = False) -> QuerySet[Any]:
+    """Rows of the period; summed over procedures and fields already unless the scope or `fine` needs them."""
+    coarse = not fine and scope.field is None and scope.procedure is None
+    model: Any = UnitMonthlyStat if coarse else MonthlyStat
+    return model.objects.filter(scope.q(), month__gte=first, month__lte=last)
+
+
+def _days(scope: Scope, period: Period) -> QuerySet[Any]:
+    model: Any = UnitDaysStat if scope.field is None and scope.procedure is None else ResolveDaysStat
+    return model.objects.filter(scope.q(), month__gte=period.first, month__lte=period.last)
 
 
 @dataclass
@@ -307,31 +315,20 @@ def dossier_report(*, scope: Scope, period: Period, group_by: Iterable[str] = GR
                 figures.add(row["channel"], row)
         if month in by_month:
             by_month[month].add(row["channel"], row)
-    histogram = {
-        r["days"]: r["n"]
-        for r in ResolveDaysStat.objects.filter(scope.q(), month__gte=period.first, month__lte=period.last)
-        .values("days")
-        .annotate(n=Sum("n"))
-        .order_by()
-    }
+    histogram = {r["days"]: r["n"] for r in _days(scope, period).values("days").annotate(n=Sum("n")).order_by()}
     current.median_days = median(histogram)
-    open_q = OpenStat.objects.filter(scope.q())
-    live = open_q.aggregate(
-        not_due=Sum("n", filter=Q(paused=False, due_date__gte=today)),
-        overdue=Sum("n", filter=Q(paused=False, due_date__lt=today)),
-        paused=Sum("n", filter=Q(paused=True)),
-    )
-    current.open_not_due, current.overdue, current.paused = (
-        live["not_due"] or 0,
-        live["overdue"] or 0,
-        live["paused"] or 0,
-    )
+    current.open_not_due, current.overdue, current.paused = 0, 0, 0
+    open_by_unit = _open_by_unit(scope, today)
+    for not_due, overdue, paused in open_by_unit.values():
+        current.open_not_due += not_due
+        current.overdue += overdue
+        current.paused += paused
     groups: dict[str, list[Group]] = {}
     trend = [Group(key=f"{m:%Y-%m}", label=f"{m:%m/%Y}", figures=f, month=m) for m, f in by_month.items()]
     if "month" in group_by:
         groups["month"] = trend
     if "unit" in group_by:
-        groups["unit"] = _unit_groups(scope, period, today)
+        groups["unit"] = _unit_groups(scope, period, open_by_unit)
     if "field" in group_by:
         groups["field"] = _catalogue_groups(scope, period, "field_id", ServiceField.objects.all())
     if "procedure" in group_by:
@@ -342,7 +339,22 @@ def dossier_report(*, scope: Scope, period: Period, group_by: Iterable[str] = GR
     return Report(scope, period, current, previous, last_year, trend, groups, as_of, pending)
 
 
-def _unit_groups(scope: Scope, period: Period, today: datetime.date) -> list[Group]:
+def _open_by_unit(scope: Scope, today: datetime.date) -> dict[int, tuple[int, int, int]]:
+    """Open dossiers per unit now: (in progress not yet due, overdue, waiting for a supplement)."""
+    rows = (
+        OpenStat.objects.filter(scope.q())
+        .values("unit_id")
+        .annotate(
+            not_due=Sum("n", filter=Q(paused=False, due_date__gte=today)),
+            overdue=Sum("n", filter=Q(paused=False, due_date__lt=today)),
+            paused=Sum("n", filter=Q(paused=True)),
+        )
+        .order_by()
+    )
+    return {r["unit_id"]: (r["not_due"] or 0, r["overdue"] or 0, r["paused"] or 0) for r in rows}
+
+
+def _unit_groups(scope: Scope, period: Period, open_by_unit: dict[int, tuple[int, int, int]]) -> list[Group]:
     owner = _children_of(scope)
     figures: dict[int, Figures] = {}
     rows = _monthly(scope, period.first, period.last).values("unit_id", "channel").annotate(**SUMS).order_by()
@@ -350,21 +362,12 @@ def _unit_groups(scope: Scope, period: Period, today: datetime.date) -> list[Gro
         unit = owner.get(row["unit_id"])
         if unit is not None:
             figures.setdefault(unit.pk, Figures()).add(row["channel"], row)
-    live = (
-        OpenStat.objects.filter(scope.q())
-        .values("unit_id")
-        .annotate(
-            not_due=Sum("n", filter=Q(paused=False, due_date__gte=today)),
-            overdue=Sum("n", filter=Q(paused=False, due_date__lt=today)),
-        )
-        .order_by()
-    )
-    for open_row in live:
-        unit = owner.get(open_row["unit_id"])
+    for unit_id, (not_due, overdue, _paused) in open_by_unit.items():
+        unit = owner.get(unit_id)
         if unit is not None:
             f = figures.setdefault(unit.pk, Figures())
-            f.overdue = (f.overdue or 0) + (open_row["overdue"] or 0)
-            f.open_not_due = (f.open_not_due or 0) + (open_row["not_due"] or 0)
+            f.overdue = (f.overdue or 0) + overdue
+            f.open_not_due = (f.open_not_due or 0) + not_due
     units = {u.pk: u for u in scope.units}
     groups = [
         Group(key=units[pk].code, label=units[pk].display_name, figures=f, unit=units[pk]) for pk, f in figures.items()
@@ -377,7 +380,8 @@ def _unit_groups(scope: Scope, period: Period, today: datetime.date) -> list[Gro
 
 def _catalogue_groups(scope: Scope, period: Period, column: str, objects: QuerySet[Any]) -> list[Group]:
     figures: dict[int, Figures] = {}
-    for row in _monthly(scope, period.first, period.last).values(column, "channel").annotate(**SUMS).order_by():
+    rows = _monthly(scope, period.first, period.last, fine=True).values(column, "channel").annotate(**SUMS)
+    for row in rows.order_by():
         figures.setdefault(row[column], Figures()).add(row["channel"], row)
     found = {o.pk: o for o in objects.filter(pk__in=figures)}
     groups = []

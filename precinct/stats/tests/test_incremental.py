@@ -2,7 +2,15 @@ import pytest
 from django.db.models import Q
 
 from precinct.stats.folding import stats_fold
-from precinct.stats.models import COUNTERS, MonthlyStat, OpenStat, ResolveDaysStat, StatDelta
+from precinct.stats.models import (
+    COUNTERS,
+    MonthlyStat,
+    OpenStat,
+    ResolveDaysStat,
+    StatDelta,
+    UnitDaysStat,
+    UnitMonthlyStat,
+)
 from precinct.stats.rebuild import stats_rebuild
 from precinct.stats.tests.conftest import act
 
@@ -22,6 +30,10 @@ def snapshot() -> dict[str, set[tuple]]:
         "open": set(
             OpenStat.objects.exclude(n=0).values_list("unit_id", "procedure_id", "field_id", "due_date", "paused", "n")
         ),
+        "unit_monthly": set(
+            UnitMonthlyStat.objects.filter(nonzero).values_list("month", "unit_id", "channel", *COUNTERS)
+        ),
+        "unit_days": set(UnitDaysStat.objects.exclude(n=0).values_list("month", "unit_id", "days", "n")),
         "days": set(
             ResolveDaysStat.objects.exclude(n=0).values_list(
                 "month", "unit_id", "procedure_id", "field_id", "days", "n"
