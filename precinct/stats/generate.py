@@ -34,6 +34,7 @@ from precinct.eservices.models import (
     Dossier,
     DossierCodeSequence,
     DossierEvent,
+    DossierRating,
     DossierStatus,
     Level,
     ProcedureVersion,
@@ -63,12 +64,15 @@ DOSSIER_COLUMNS = (
     "decision_note",
 )
 EVENT_COLUMNS = ("dossier_id", "at", "action", "from_status", "to_status", "note", "data")
+RATING_COLUMNS = ("dossier_id", "score", "comment", "unit_id", "unit_path", "procedure_id", "created_at")
+SCORES, SCORE_WEIGHTS = [5, 4, 3, 2, 1], [62, 25, 8, 3, 2]
 OPEN_STEPS = [DossierStatus.SUBMITTED, DossierStatus.RECEIVED, DossierStatus.IN_REVIEW, DossierStatus.APPROVED]
 
 
 @dataclass
 class Target:
     version_id: int
+    procedure_id: int
     deadline: int
     cutoff_hour: float
     units: list[tuple[int, str, str, float]]  # (id, code, path, lateness factor)
@@ -160,6 +164,7 @@ def _targets(rng: random.Random) -> list[Target]:
         targets.append(
             Target(
                 version_id=version.pk,
+                procedure_id=version.procedure_id,
                 deadline=version.deadline_days,
                 cutoff_hour=cutoff,
                 units=[(u.pk, u.code, u.path, lateness[u.pk]) for u in chosen],
@@ -196,7 +201,9 @@ class Generator:
             if day.weekday() < 5 or self.rng.random() < 0.3:
                 return day
 
-    def rows(self, first_id: int, count: int) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
+    def rows(
+        self, first_id: int, count: int
+    ) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]], tuple[Any, ...] | None]]:
         rng, days = self.rng, self.days
         now = timezone.now()
         workdays, number = days.workdays, days.number
@@ -264,6 +271,11 @@ class Generator:
                     back = datetime.datetime.combine(workdays[supplement_at + pause], _clock(9.0), local)
                     events.append((back, "supplement", "supplement_requested", "in_review", "Đã bổ sung."))
             dossier_id = first_id + i
+            rating = None
+            if status == DossierStatus.DONE and completed_at is not None and rng.random() < 0.3:
+                rated_at = min(completed_at + datetime.timedelta(hours=rng.uniform(1, 96)), now)
+                score = choices(SCORES, weights=SCORE_WEIGHTS)[0]
+                rating = (dossier_id, score, "", unit_id, unit_path, target.procedure_id, rated_at)
             yield (
                 (
                     dossier_id,
@@ -283,6 +295,7 @@ class Generator:
                     note,
                 ),
                 [(dossier_id, at, action, src, dst, text, "{}") for at, action, src, dst, text in events],
+                rating,
             )
 
 
@@ -299,7 +312,9 @@ def _cumulative(weights: list[float]) -> list[float]:
     return out
 
 
-def _write_postgres(dossiers: list[tuple[Any, ...]], events: list[tuple[Any, ...]]) -> None:
+def _write_postgres(
+    dossiers: list[tuple[Any, ...]], events: list[tuple[Any, ...]], ratings: list[tuple[Any, ...]]
+) -> None:
     with connection.cursor() as cursor:
         raw = cursor.cursor
         table = Dossier._meta.db_table
@@ -310,9 +325,15 @@ def _write_postgres(dossiers: list[tuple[Any, ...]], events: list[tuple[Any, ...
             with raw.copy(f"COPY {DossierEvent._meta.db_table} ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
                 for row in events:
                     copy.write_row(row)
+        if ratings:
+            with raw.copy(f"COPY {DossierRating._meta.db_table} ({', '.join(RATING_COLUMNS)}) FROM STDIN") as copy:
+                for row in ratings:
+                    copy.write_row(row)
 
 
-def _write_sqlite(dossiers: list[tuple[Any, ...]], events: list[tuple[Any, ...]]) -> None:
+def _write_sqlite(
+    dossiers: list[tuple[Any, ...]], events: list[tuple[Any, ...]], ratings: list[tuple[Any, ...]]
+) -> None:
     Dossier.objects.bulk_create(
         [Dossier(**dict(zip(DOSSIER_COLUMNS, row, strict=True)) | {"form_data": {}}) for row in dossiers],
         batch_size=2000,
@@ -320,6 +341,9 @@ def _write_sqlite(dossiers: list[tuple[Any, ...]], events: list[tuple[Any, ...]]
     DossierEvent.objects.bulk_create(
         [DossierEvent(**dict(zip(EVENT_COLUMNS, row, strict=True)) | {"data": {}}) for row in events],
         batch_size=2000,
+    )
+    DossierRating.objects.bulk_create(
+        [DossierRating(**dict(zip(RATING_COLUMNS, row, strict=True))) for row in ratings], batch_size=2000
     )
 
 
@@ -353,11 +377,13 @@ def generate_dossiers(
                 with connection.cursor() as cursor:
                     cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
             first_id = (Dossier.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-            dossiers, events = [], []
-            for dossier, dossier_events in generator.rows(first_id, size):
+            dossiers, events, ratings = [], [], []
+            for dossier, dossier_events, rating in generator.rows(first_id, size):
                 dossiers.append(dossier)
                 events += dossier_events
-            (_write_postgres if postgres else _write_sqlite)(dossiers, events)
+                if rating is not None:
+                    ratings.append(rating)
+            (_write_postgres if postgres else _write_sqlite)(dossiers, events, ratings)
             if postgres:
                 with connection.cursor() as cursor:
                     cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [first_id + size - 1])
