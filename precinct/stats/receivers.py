@@ -8,11 +8,12 @@ from collections import Counter
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from precinct.eservices.models import Dossier, DossierEvent, DossierStatus
 from precinct.stats.contributions import Contribution, Key, closed_on, contribution, difference, month_of
-from precinct.stats.models import DeltaKind, StatDelta
+from precinct.stats.models import COUNTERS, DeltaKind, StatDelta
 
 logger = logging.getLogger(__name__)
 SUPPLEMENT = DossierStatus.SUPPLEMENT_REQUESTED
@@ -68,26 +69,28 @@ def record_rating(sender: Any, instance: Any, created: bool, **kwargs: Any) -> N
     write_deltas({key: {"rating_count": 1, "rating_total": instance.score}})
 
 
+_DELTA_COLUMNS = ("kind", "day", "unit_id", "procedure_id", "field_id", "channel", "paused", "days", "n", *COUNTERS)
+
+
 def write_deltas(deltas: dict[Key, dict[str, int]]) -> None:
-    """Insert the changes (one statement) and make sure a fold is coming."""
+    """Insert the changes (one plain multi-row INSERT: no ORM objects, no RETURNING) and make sure a fold
+    is coming."""
     if not deltas:
         return
-    StatDelta.objects.bulk_create(
-        [
-            StatDelta(
-                kind=kind,
-                day=day,
-                unit_id=unit_id,
-                procedure_id=procedure_id,
-                field_id=field_id,
-                channel=channel,
-                paused=paused,
-                days=days,
-                **columns,
-            )
-            for (kind, day, unit_id, procedure_id, field_id, channel, paused, days), columns in deltas.items()
-        ]
-    )
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    params: list[Any] = []
+    for (kind, day, unit_id, procedure_id, field_id, channel, paused, days), columns in deltas.items():
+        params += [kind, ops.adapt_datefield_value(day), unit_id, procedure_id, field_id, channel, paused, days]
+        params += [columns.get(c, 0) for c in ("n", *COUNTERS)]
+        params.append(now)
+    row = f"({', '.join(['%s'] * (len(_DELTA_COLUMNS) + 1))})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {StatDelta._meta.db_table} ({', '.join(_DELTA_COLUMNS)}, created_at) "  # noqa: S608
+            f"VALUES {', '.join([row] * len(deltas))}",
+            params,
+        )
     schedule_fold()
 
 
