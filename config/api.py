@@ -8,6 +8,9 @@ from precinct.core.api import router as core_router
 from precinct.core.api_support import install_error_handlers
 from precinct.eservices.api import router as eservices_router
 from precinct.organisation.api import router as organisation_router
+from precinct.payments.api import router as payments_router
+from precinct.portalsync.api import router as portalsync_router
+from precinct.tips.api import router as tips_router
 from precinct.stats.api import router as stats_router
 
 api = NinjaAPI(
@@ -22,4 +25,7 @@ api.add_router("/", organisation_router)
 api.add_router("/", audit_router)
 api.add_router("/", core_router)
 api.add_router("/", eservices_router)
+api.add_router("/", payments_router)
+api.add_router("/", portalsync_router)
+api.add_router("/", tips_router)
 api.add_router("/", stats_router)

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "precinct.accounts",
     "precinct.notifications",
     "precinct.eservices",
+    "precinct.payments",
+    "precinct.portalsync",
+    "precinct.tips",
     "precinct.stats",
 ]
 
@@ -230,8 +233,31 @@ PRECINCT_SMS_PROVIDER = env("PRECINCT_SMS_PROVIDER", "precinct.notifications.sms
 # The address citizens reach this installation at (printed in receipts and QR codes).
 PRECINCT_PUBLIC_URL = env("PRECINCT_PUBLIC_URL", "http://127.0.0.1:8000")
 
+# Online fees (precinct.payments, docs/adr/0012): "sandbox" (a local payment page; the default outside
+# production) or "vnpay" (VNPay's protocol; TMN code, hash secret and URLs from the environment).
+PAYMENTS_PROVIDER = env("PAYMENTS_PROVIDER", "vnpay" if PRODUCTION else "sandbox")
+PAYMENTS_SANDBOX_ENABLED = env_bool("PAYMENTS_SANDBOX_ENABLED", not PRODUCTION)
+PAYMENTS_SANDBOX_SECRET = env("PAYMENTS_SANDBOX_SECRET")  # empty: derived from SECRET_KEY
+VNPAY_TMN_CODE = env("VNPAY_TMN_CODE")
+VNPAY_HASH_SECRET = env("VNPAY_HASH_SECRET")
+VNPAY_PAY_URL = env("VNPAY_PAY_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
+VNPAY_API_URL = env("VNPAY_API_URL", "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction")
+if PAYMENTS_PROVIDER == "vnpay":  # the "Pay" form's redirect leads to VNPay's page
+    SECURE_CSP["form-action"] = [CSP.SELF, "/".join(VNPAY_PAY_URL.split("/")[:3])]
+
 # The province this installation serves (its code in the national list of administrative units).
 PRECINCT_PROVINCE_CODE = int(env("PRECINCT_PROVINCE_CODE", "22"))
+
+# National public-service portal sync (precinct.portalsync, docs/adr/0013). An empty URL
+# turns delivery off: events wait in the outbox and go out once a URL is set.
+PORTAL_SYNC_URL = env("PORTAL_SYNC_URL")
+PORTAL_SYNC_TOKEN = env("PORTAL_SYNC_TOKEN")
+PORTAL_SYNC_TIMEOUT = float(env("PORTAL_SYNC_TIMEOUT", "10"))
+PORTAL_SYNC_MAX_ATTEMPTS = int(env("PORTAL_SYNC_MAX_ATTEMPTS", "15"))  # ~9 h of outage before a dead letter
+PORTAL_SYNC_BACKOFF_SECONDS = float(env("PORTAL_SYNC_BACKOFF_SECONDS", "30"))
+PORTAL_SYNC_BACKOFF_MAX_SECONDS = float(env("PORTAL_SYNC_BACKOFF_MAX_SECONDS", "3600"))
+PORTAL_SYNC_BATCH = int(env("PORTAL_SYNC_BATCH", "20"))
+PORTAL_SYNC_STATUS_CODES = env("PORTAL_SYNC_STATUS_CODES")  # JSON: dossier status -> portal code (overrides)
 
 LOGGING = {
     "version": 1,
@@ -241,3 +267,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"fontTools": {"level": "WARNING"}},  # font subsetting in PDFs is chatty at INFO
 }
+
+# Crime reports (precinct.tips). Unit private keys live in this directory, never in the database:
+# back it up separately from the database (docs/SECURITY.md). Argon2id at or above OWASP's minimum.
+PRECINCT_TIPS_KEY_DIR = Path(env("PRECINCT_TIPS_KEY_DIR", str(BASE_DIR / "var" / "keys" / "tips")))
+PRECINCT_TIPS_ARGON2 = {
+    "memory_cost": int(env("PRECINCT_TIPS_ARGON2_MEMORY_KIB", "19456")),
+    "time_cost": int(env("PRECINCT_TIPS_ARGON2_TIME_COST", "2")),
+    "parallelism": 1,
+}
+PRECINCT_TIPS_POW_DIFFICULTY = int(env("PRECINCT_TIPS_POW_DIFFICULTY", "18"))
+PRECINCT_TIPS_GLOBAL_PER_MINUTE = int(env("PRECINCT_TIPS_GLOBAL_PER_MINUTE", "3000"))
+PRECINCT_TIPS_ALERT_PER_MINUTE = int(env("PRECINCT_TIPS_ALERT_PER_MINUTE", "300"))
+PRECINCT_TIPS_RECEIPT_FAILURES = int(env("PRECINCT_TIPS_RECEIPT_FAILURES", "200"))
+PRECINCT_TIPS_WRONG_RECEIPT_DELAY = float(env("PRECINCT_TIPS_WRONG_RECEIPT_DELAY", "1.0"))
+PRECINCT_TIPS_RETENTION_DAYS = int(env("PRECINCT_TIPS_RETENTION_DAYS", "730"))
+ADMINS = env_list("ADMINS")  # e-mail addresses told about bursts on the reporting portal (and errors)

@@ -37,6 +37,10 @@ def test_submit_receive_approve_follow(page, browser, live_server, demo, shot, t
     assert page.get_by_test_id("status").inner_text() == "Đã nộp"
     assert "to-khai-CT01.pdf" in page.content()
     shot(page, "dossier-submitted-vi")
+    # CT-01 carries a fee: the decision waits for it, so the citizen pays it in the sandbox first.
+    page.get_by_test_id("pay").click()
+    page.get_by_test_id("sandbox-pay").click()
+    page.wait_for_url(re.compile(rf".*/dossiers/{code}/$"))
 
     # The officer of Hà An receives it from the inbox, then reviews and approves it.
     officer = browser.new_context(viewport={"width": 1280, "height": 860})

@@ -1,0 +1,46 @@
+"""How payments follow dossiers (connected in PaymentsConfig.ready): bill fees when a dossier is submitted
+or an action with a fee is taken, cancel what is owed when it closes, and refuse the actions that wait
+for an unpaid fee. All of it runs inside the dossier's own transaction."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from precinct.core.errors import DomainError
+from precinct.eservices.models import Dossier, DossierEvent
+from precinct.payments import fees, selectors, services
+
+
+def on_dossier_changed(sender: Any, *, dossier: Dossier, event: DossierEvent, actor: Any, **kwargs: Any) -> None:
+    definition = dossier.version.workflow.definition
+    if event.action == "submit":
+        if dossier.version.fee_vnd > 0:
+            services.payment_request_create(
+                actor=actor,
+                dossier=dossier,
+                purpose=fees.PROCEDURE_FEE,
+                amount_vnd=dossier.version.fee_vnd,
+                required_for=fees.procedure_fee_required_for(definition),
+            )
+    elif billed := fees.action_fee(definition["actions"].get(event.action, {})):
+        amount, required_for = billed
+        services.payment_request_create(
+            actor=actor, dossier=dossier, purpose=event.action, amount_vnd=amount, required_for=required_for
+        )
+    if dossier.is_closed:
+        services.payment_requests_cancel_unpaid(actor=actor, dossier=dossier)
+
+
+def on_transition_checking(sender: Any, *, dossier: Dossier, action: str, actor: Any, **kwargs: Any) -> None:
+    blocking = selectors.unpaid_blocking(dossier=dossier, action=action)
+    if blocking:
+        total = sum(r.amount_vnd for r in blocking)
+        raise DomainError(
+            "fee_unpaid",
+            _(
+                "This action waits for the fee: %(amount)s is not paid yet "
+                "(a payment counts once the provider confirms it)."
+            )
+            % {"amount": fees.vnd(total)},
+            status=409,
+        )

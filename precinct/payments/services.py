@@ -1,0 +1,218 @@
+"""Writes for payments. Each state change is one transaction with its audit row; a refused callback
+changes nothing and leaves an audit row of its own, committed on its own."""
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from precinct.audit.services import audit_record
+from precinct.core.errors import DomainError, PermissionDenied
+from precinct.eservices.models import Dossier
+from precinct.payments.models import Payment, PaymentRequest, PaymentStatus, RequestStatus
+from precinct.payments.permissions import can_pay
+from precinct.payments.providers import InvalidCallback, get_provider
+from precinct.payments.selectors import one
+
+
+@transaction.atomic
+def payment_request_create(
+    *, actor: Any, dossier: Dossier, purpose: str, amount_vnd: int, required_for: list[str]
+) -> PaymentRequest:
+    """Bill a fee on a dossier (once per purpose: taking the same action again bills nothing more)."""
+    existing = one(PaymentRequest.objects.filter(dossier=dossier, purpose=purpose))
+    if existing is not None:
+        return existing
+    request = PaymentRequest.objects.create(
+        dossier=dossier,
+        purpose=purpose,
+        amount_vnd=amount_vnd,
+        required_for=required_for,
+        created_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="payments.request_create",
+        target=request,
+        unit=dossier.unit,
+        after={"dossier": dossier.code, "purpose": purpose, "amount_vnd": amount_vnd, "required_for": required_for},
+    )
+    return request
+
+
+@transaction.atomic
+def payment_requests_cancel_unpaid(*, actor: Any, dossier: Dossier) -> int:
+    """A closed dossier (refused, returned, withdrawn, done) owes nothing more."""
+    unpaid = list(PaymentRequest.objects.select_for_update().filter(dossier=dossier, status=RequestStatus.UNPAID))
+    for request in unpaid:
+        request.status = RequestStatus.CANCELLED
+        request.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="payments.request_cancel",
+            target=request,
+            unit=dossier.unit,
+            before={"status": RequestStatus.UNPAID},
+            after={"status": RequestStatus.CANCELLED, "dossier_status": dossier.status},
+        )
+    return len(unpaid)
+
+
+def _new_txn_ref() -> str:
+    # Unique, alphanumeric, never reused (VNPay refuses a vnp_TxnRef it has seen); local time, like vnp_CreateDate.
+    return f"{timezone.localtime():%y%m%d%H%M%S}{secrets.token_hex(4).upper()}"
+
+
+@transaction.atomic
+def payment_start(
+    *, actor: Any, request: PaymentRequest, return_url: str, client_ip: str = "", language: str = "vi"
+) -> tuple[Payment, str]:
+    """The payer starts paying a request: a payment with a fresh transaction reference, and the provider's
+    URL to send the payer to. Only a verified callback from the provider will mark it paid."""
+    request = (
+        PaymentRequest.objects.select_for_update()
+        .select_related("dossier__unit", "dossier__version__procedure")
+        .get(pk=request.pk)
+    )
+    if getattr(actor, "pk", None) != request.dossier.applicant_id:
+        raise PermissionDenied(_("Only the applicant can pay the fees of this dossier."))
+    if not can_pay(actor, request):
+        raise DomainError("not_payable", _("This fee cannot be paid now: it is paid or no longer due."), status=409)
+    provider = get_provider()
+    payment = Payment.objects.create(
+        request=request,
+        provider=provider.name,
+        txn_ref=_new_txn_ref(),
+        amount_vnd=request.amount_vnd,
+        payer=actor,
+        created_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="payments.payment_start",
+        target=payment,
+        unit=request.dossier.unit,
+        after={"dossier": request.dossier.code, "provider": provider.name, "amount_vnd": payment.amount_vnd},
+    )
+    url = provider.redirect_url(payment, return_url=return_url, client_ip=client_ip, language=language)
+    return payment, url
+
+
+# --- callbacks ------------------------------------------------------------------------------------------
+
+# VNPay's answers to an IPN (RspCode): the provider retries until it gets 00 or 02.
+CONFIRMED = ("00", "Confirm Success")
+NOT_FOUND = ("01", "Order not found")
+ALREADY_CONFIRMED = ("02", "Order already confirmed")
+INVALID_AMOUNT = ("04", "Invalid amount")
+INVALID_SIGNATURE = ("97", "Invalid signature")
+
+
+@dataclass(frozen=True)
+class CallbackResult:
+    rsp_code: str
+    message: str
+    payment: Payment | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.rsp_code == CONFIRMED[0]
+
+    def body(self) -> dict[str, str]:
+        return {"RspCode": self.rsp_code, "Message": self.message}
+
+
+def _refuse(
+    answer: tuple[str, str], *, reason: str, provider: str, params: Mapping[str, str], payment: Payment | None = None
+) -> CallbackResult:
+    """Record a refused callback in its own transaction (committed even though nothing else changes)."""
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="payments.callback_refused",
+            target=payment,
+            target_label="" if payment else str(params.get("vnp_TxnRef", ""))[:100],
+            unit=payment.request.dossier.unit if payment else None,
+            after={
+                "reason": reason,
+                "provider": provider,
+                "txn_ref": str(params.get("vnp_TxnRef", ""))[:100],
+                "amount": str(params.get("vnp_Amount", ""))[:20],
+                "response_code": str(params.get("vnp_ResponseCode", ""))[:8],
+                "signed": bool(params.get("vnp_SecureHash")),
+            },
+        )
+    return CallbackResult(*answer, payment=payment)
+
+
+def payment_callback(*, provider: str, params: Mapping[str, str]) -> CallbackResult:
+    """The provider's server-to-server notification (VNPay's IPN), the only thing that settles a payment.
+
+    Refused, changing nothing and audited: unsigned or wrongly signed (97), unknown reference or another
+    provider's (01), amount not the one billed (04), a payment already settled, i.e. a replay (02).
+    Otherwise the payment becomes paid, failed or cancelled as the provider says (00)."""
+    try:
+        callback = get_provider(provider).verify_callback(params)
+    except InvalidCallback as exc:
+        return _refuse(INVALID_SIGNATURE, reason=str(exc), provider=provider, params=params)
+    except ImproperlyConfigured:  # no secret for this provider here: nothing it sends can be genuine
+        return _refuse(INVALID_SIGNATURE, reason="provider_not_configured", provider=provider, params=params)
+    payment = one(
+        Payment.objects.select_related("request__dossier__unit").filter(txn_ref=callback.txn_ref, provider=provider)
+    )
+    if payment is None:
+        return _refuse(NOT_FOUND, reason="unknown_txn_ref", provider=provider, params=params)
+    if callback.amount_vnd != payment.amount_vnd:
+        return _refuse(INVALID_AMOUNT, reason="amount_mismatch", provider=provider, params=params, payment=payment)
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("request__dossier__unit").get(pk=payment.pk)
+        if payment.status == PaymentStatus.PENDING:
+            return _settle(payment, callback, params)
+    # Settled already (by this very callback earlier, or a concurrent one that won the lock): a replay.
+    return _refuse(ALREADY_CONFIRMED, reason="replayed", provider=provider, params=params, payment=payment)
+
+
+def _settle(payment: Payment, callback: Any, params: Mapping[str, str]) -> CallbackResult:
+    now = timezone.now()
+    if callback.succeeded:
+        payment.status = PaymentStatus.PAID
+    elif callback.cancelled:
+        payment.status = PaymentStatus.CANCELLED
+    else:
+        payment.status = PaymentStatus.FAILED
+    payment.completed_at = now
+    payment.response_code = callback.response_code
+    payment.provider_txn_no = callback.transaction_no
+    payment.bank_code = callback.bank_code
+    payment.provider_paid_at = callback.pay_date
+    payment.save()
+    request = PaymentRequest.objects.select_for_update().get(pk=payment.request_id)
+    request_before = request.status
+    if payment.status == PaymentStatus.PAID and request.status != RequestStatus.PAID:
+        # Paid even if the dossier was closed meanwhile: the money moved; the record must say so.
+        request.status = RequestStatus.PAID
+        request.paid_at = now
+        request.save(update_fields=["status", "paid_at"])
+    dossier = request.dossier
+    audit_record(
+        actor=None,
+        action=f"payments.payment_{payment.status}",
+        target=payment,
+        unit=payment.request.dossier.unit,
+        before={"status": PaymentStatus.PENDING, "request_status": request_before},
+        after={
+            "status": payment.status,
+            "request_status": request.status,
+            "dossier": dossier.code,
+            "amount_vnd": payment.amount_vnd,
+            "response_code": callback.response_code,
+            "provider_txn_no": callback.transaction_no,
+            "duplicate": payment.status == PaymentStatus.PAID and request_before == RequestStatus.PAID,
+        },
+    )
+    return CallbackResult(*CONFIRMED, payment=payment)

@@ -1,0 +1,192 @@
+"""Writes of the portal sync: the outbox row of each dossier change, and administrators' retry/discard."""
+
+import functools
+import uuid
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Field
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from precinct.audit.services import audit_record
+from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
+from precinct.core.memo import Memo
+from precinct.eservices.models import Dossier, DossierEvent, Procedure, ProcedureVersion
+from precinct.portalsync.mapping import portal_payload
+from precinct.portalsync.models import OutboxEvent, OutboxState
+from precinct.portalsync.permissions import can_manage_outbox_event, can_view_portal_sync
+from precinct.portalsync.selectors import outbox_list
+
+# Procedure codes by id, for transitions (a submission has its procedure in hand already).
+_procedure_codes = Memo(ttl=600)
+
+
+def _procedure_code(version: ProcedureVersion) -> str:
+    if ProcedureVersion.procedure.is_cached(version):  # type: ignore[attr-defined]
+        return version.procedure.code
+    return str(
+        _procedure_codes.get(
+            version.procedure_id,
+            lambda: Procedure.objects.values_list("code", flat=True).get(pk=version.procedure_id),
+        )
+    )
+
+
+# The outbox INSERT is on every submission's path: its statement is built once per database vendor and the
+# values are prepared by the model's own fields (the ORM's save() spends more time compiling than inserting).
+_INSERT_FIELDS = (
+    "key",
+    "dossier",
+    "dossier_event_id",
+    "dossier_code",
+    "unit_path",
+    "action",
+    "status",
+    "payload",
+    "state",
+    "attempts",
+    "created_at",
+    "next_attempt_at",
+    "last_error",
+)
+_insert_sql: dict[str, str] = {}
+
+
+def _field(name: str) -> Field:
+    field = OutboxEvent._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
+@functools.cache
+def _insert_fields() -> list[tuple[str, Field]]:
+    return [(name, _field(name)) for name in _INSERT_FIELDS]
+
+
+def _insert_statement() -> str:
+    sql = _insert_sql.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(str(_field(name).column)) for name in _INSERT_FIELDS)
+        placeholders = ", ".join(["%s"] * len(_INSERT_FIELDS))
+        sql = f"INSERT INTO {quote(OutboxEvent._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        _insert_sql[connection.vendor] = sql
+    return sql
+
+
+def outbox_record(*, dossier: Dossier, event: DossierEvent) -> uuid.UUID:
+    """One INSERT in the transaction of the dossier change it reports: the row commits or rolls back
+    with the change, so the portal hears of exactly the changes that happened. Answers the event's key."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("outbox_record() must be called inside the transaction of the dossier change")
+    key = uuid.uuid4()
+    now = timezone.now()
+    values = {
+        "key": key,
+        "dossier": dossier.pk,
+        "dossier_event_id": event.pk,
+        "dossier_code": dossier.code,
+        "unit_path": dossier.unit_path,
+        "action": event.action,
+        "status": dossier.status,
+        "payload": portal_payload(
+            dossier=dossier, event=event, procedure_code=_procedure_code(dossier.version), key=str(key)
+        ),
+        "state": OutboxState.PENDING,
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": now,
+        "last_error": "",
+    }
+    params = [field.get_db_prep_save(values[name], connection) for name, field in _insert_fields()]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_statement(), params)
+    return key
+
+
+def _locked(event: OutboxEvent) -> OutboxEvent:
+    return OutboxEvent.objects.select_for_update().select_related("dossier__unit").get(pk=event.pk)
+
+
+@transaction.atomic
+def outbox_retry(*, actor: Any, event: OutboxEvent) -> OutboxEvent:
+    """Send a dead-lettered event again: its attempts start over, and it goes out at the next pass."""
+    if not can_manage_outbox_event(actor, event):
+        raise PermissionDenied()
+    event = _locked(event)
+    if event.state != OutboxState.DEAD:
+        raise DomainError("not_dead", _("Only events that failed can be sent again."), status=409)
+    before = {"state": event.state, "attempts": event.attempts, "last_error": event.last_error}
+    event.state = OutboxState.PENDING
+    event.attempts = 0
+    event.next_attempt_at = timezone.now()
+    event.save(update_fields=["state", "attempts", "next_attempt_at"])
+    audit_record(
+        actor=actor,
+        action="portalsync.outbox_retry",
+        target=event,
+        unit=event.dossier.unit,
+        before=before,
+        after={"state": event.state, "key": str(event.key)},
+    )
+    return event
+
+
+RETRY_ALL_LIMIT = 500
+
+
+@transaction.atomic
+def outbox_retry_all(*, actor: Any) -> int:
+    """After an outage: send every dead letter in the actor's reach again (at most 500 per call, oldest
+    first; each is audited). Answers how many were queued."""
+    if not can_view_portal_sync(actor):
+        raise PermissionDenied()
+    ids = list(outbox_list(actor=actor, state=OutboxState.DEAD).order_by("id").values_list("id", flat=True))
+    events = (
+        OutboxEvent.objects.select_for_update()
+        .select_related("dossier__unit")
+        .filter(pk__in=ids[:RETRY_ALL_LIMIT], state=OutboxState.DEAD)
+        .order_by("id")
+    )
+    count = 0
+    for event in events:
+        before = {"state": event.state, "attempts": event.attempts, "last_error": event.last_error}
+        event.state, event.attempts, event.next_attempt_at = OutboxState.PENDING, 0, timezone.now()
+        event.save(update_fields=["state", "attempts", "next_attempt_at"])
+        audit_record(
+            actor=actor,
+            action="portalsync.outbox_retry",
+            target=event,
+            unit=event.dossier.unit,
+            before=before,
+            after={"state": event.state, "key": str(event.key), "bulk": True},
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def outbox_discard(*, actor: Any, event: OutboxEvent, reason: str) -> OutboxEvent:
+    """Give up on a dead-lettered event (the portal will not hear of it); the dossier's later events then
+    go out. A reason is required and kept in the audit log."""
+    if not can_manage_outbox_event(actor, event):
+        raise PermissionDenied()
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": [_("Give the reason for discarding this event.")]})
+    event = _locked(event)
+    if event.state != OutboxState.DEAD:
+        raise DomainError("not_dead", _("Only events that failed can be discarded."), status=409)
+    before = {"state": event.state, "attempts": event.attempts, "last_error": event.last_error}
+    event.state = OutboxState.DISCARDED
+    event.save(update_fields=["state"])
+    audit_record(
+        actor=actor,
+        action="portalsync.outbox_discard",
+        target=event,
+        unit=event.dossier.unit,
+        before=before,
+        after={"state": event.state, "key": str(event.key), "reason": reason[:500]},
+    )
+    return event

@@ -1,0 +1,91 @@
+"""Reads of crime reports, already narrowed to what the actor may see. Nothing here decrypts content:
+reading content is a recorded act (services.tip_read)."""
+
+import datetime
+from typing import Any
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from precinct.core.errors import NotFound
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Role, Unit
+from precinct.organisation.scoping import restrict
+from precinct.tips.models import Tip
+from precinct.tips.permissions import TIP_ROLES
+
+EXPIRED = "expired"  # a pseudo-status for the queue: the tombstones of reports whose retention ended
+
+
+def tip_list(
+    *,
+    actor: Any,
+    status: str = "",
+    category: str = "",
+    ward: str = "",
+    priority: int | None = None,
+    q: str = "",
+    include_expired: bool = False,
+) -> QuerySet[Tip]:
+    tips = restrict(Tip.objects.select_related("unit", "place"), actor, "unit_path", TIP_ROLES)
+    if status == EXPIRED:
+        tips, status = tips.filter(purged_at__isnull=False), ""
+    elif not include_expired:
+        tips = tips.filter(purged_at__isnull=True)
+    if status:
+        tips = tips.filter(status=status)
+    if category:
+        tips = tips.filter(category=category)
+    if ward:
+        tips = tips.filter(place__code=ward)
+    if priority:
+        tips = tips.filter(priority=priority)
+    if q:
+        tips = tips.filter(reference__iexact=q.strip().replace("-", ""))
+    return tips.order_by("-priority", "filed_at")
+
+
+def tip_get(*, actor: Any, tip_id: int) -> Tip:
+    tip = tip_list(actor=actor, include_expired=True).filter(pk=tip_id).first()
+    if tip is None:
+        raise NotFound()  # outside the reach looks exactly like absent
+    return tip
+
+
+def wards() -> QuerySet[Unit]:
+    """Where a report can be sent: the active police of every ward, commune and special zone."""
+    return Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS, is_active=True).order_by("name")
+
+
+def reassign_targets(tip: Tip) -> list[Unit]:
+    from precinct.tips.services import _province_root
+
+    return [_province_root(), *wards().exclude(pk=tip.unit_id)]
+
+
+def tip_figures(*, actor: Any, since: datetime.date | None = None) -> dict[str, Any]:
+    """Leaders' figures over the reports in their reach (expired ones included: their tombstones keep the
+    category, ward, dates and outcome). No content is opened."""
+    tips = restrict(Tip.objects.all(), actor, "unit_path", (Role.LEADER,))
+    if since:
+        tips = tips.filter(filed_at__date__gte=since)
+    response = ExpressionWrapper(F("first_response_at") - F("filed_at"), output_field=DurationField())
+    average = tips.filter(first_response_at__isnull=False).aggregate(avg=Avg(response))["avg"]
+    by_month = (
+        tips.annotate(month=TruncMonth("filed_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    return {
+        "total": tips.count(),
+        "by_category": list(tips.values("category").annotate(n=Count("id")).order_by("-n", "category")),
+        "by_unit": list(tips.values("unit__code", "unit__name").annotate(n=Count("id")).order_by("-n", "unit__code")),
+        "by_ward": list(tips.values("place__code", "place__name").annotate(n=Count("id")).order_by("-n")),
+        "by_month": [{"month": row["month"].strftime("%Y-%m"), "n": row["n"]} for row in by_month],
+        "by_status": list(tips.values("status").annotate(n=Count("id")).order_by("status")),
+        "by_outcome": list(tips.exclude(outcome="").values("outcome").annotate(n=Count("id")).order_by("-n")),
+        "awaiting_first_response": tips.filter(first_response_at__isnull=True, purged_at__isnull=True).count(),
+        "average_first_response_hours": round(average.total_seconds() / 3600, 1) if average else None,
+        "expired": tips.filter(purged_at__isnull=False).count(),
+    }
