@@ -10,8 +10,8 @@ from precinct.eservices.api import router as eservices_router
 from precinct.organisation.api import router as organisation_router
 from precinct.payments.api import router as payments_router
 from precinct.portalsync.api import router as portalsync_router
-from precinct.tips.api import router as tips_router
 from precinct.stats.api import router as stats_router
+from precinct.tips.api import router as tips_router
 
 api = NinjaAPI(
     title="Precinct API",
