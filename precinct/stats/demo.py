@@ -15,7 +15,8 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
     if User.objects.filter(email__endswith=f"@{SYNTHETIC_DOMAIN}").exists():
         stdout.write("Statistics: synthetic dossiers already there.")
         return []
-    result = generate_dossiers(count=DEMO_DOSSIERS, years=2, seed=2026, progress=lambda _message: None)
+    # No synthetic ratings here: the demo's ratings page shows only what demo citizens really rated.
+    result = generate_dossiers(count=DEMO_DOSSIERS, years=2, seed=2026, ratings=False, progress=lambda _message: None)
     stats_rebuild()
     stdout.write(f"Statistics: {result['dossiers']:,} synthetic dossiers, summaries rebuilt.")
     return []

@@ -175,7 +175,8 @@ def _targets(rng: random.Random) -> list[Target]:
 
 
 class Generator:
-    def __init__(self, *, count: int, years: int, seed: int | None) -> None:
+    def __init__(self, *, count: int, years: int, seed: int | None, ratings: bool = True) -> None:
+        self.ratings = ratings
         self.rng = random.Random(seed)  # noqa: S311  (synthetic data, not secrets)
         self.count = count
         self.today = timezone.localdate()
@@ -272,7 +273,7 @@ class Generator:
                     events.append((back, "supplement", "supplement_requested", "in_review", "Đã bổ sung."))
             dossier_id = first_id + i
             rating = None
-            if status == DossierStatus.DONE and completed_at is not None and rng.random() < 0.3:
+            if self.ratings and status == DossierStatus.DONE and completed_at is not None and rng.random() < 0.3:
                 rated_at = min(completed_at + datetime.timedelta(hours=rng.uniform(1, 96)), now)
                 score = choices(SCORES, weights=SCORE_WEIGHTS)[0]
                 rating = (dossier_id, score, "", unit_id, unit_path, target.procedure_id, rated_at)
@@ -371,14 +372,20 @@ def _advance_sequences(sequences: dict[tuple[str, datetime.date], int]) -> None:
 
 
 def generate_dossiers(
-    *, count: int, years: int, seed: int | None = None, batch: int = 100_000, progress: Callable[[str], None] = print
+    *,
+    count: int,
+    years: int,
+    seed: int | None = None,
+    batch: int = 100_000,
+    ratings: bool = True,
+    progress: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Insert `count` synthetic dossiers; returns what was done. The summaries are not touched: rebuild them."""
     if count < 1 or not 1 <= years <= 20:
         raise ValueError("count must be at least 1 and years between 1 and 20")
     started = time.monotonic()
     with transaction.atomic():
-        generator = Generator(count=count, years=years, seed=seed)
+        generator = Generator(count=count, years=years, seed=seed, ratings=ratings)
     postgres = connection.vendor == "postgresql"
     table = Dossier._meta.db_table
     written = events_written = 0
@@ -389,13 +396,13 @@ def generate_dossiers(
                 with connection.cursor() as cursor:
                     cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
             first_id = (Dossier.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-            dossiers, events, ratings = [], [], []
+            dossiers, events, rating_rows = [], [], []
             for dossier, dossier_events, rating in generator.rows(first_id, size):
                 dossiers.append(dossier)
                 events += dossier_events
                 if rating is not None:
-                    ratings.append(rating)
-            (_write_postgres if postgres else _write_sqlite)(dossiers, events, ratings)
+                    rating_rows.append(rating)
+            (_write_postgres if postgres else _write_sqlite)(dossiers, events, rating_rows)
             if postgres:
                 with connection.cursor() as cursor:
                     cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [first_id + size - 1])
