@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "precinct.portalsync",
     "precinct.tips",
     "precinct.results",
+    "precinct.stats",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +146,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Dossier statistics: changes are folded into the summary tables this many seconds after they happen.
+STATS_FOLD_SECONDS = int(env("STATS_FOLD_SECONDS", "10"))
 
 # API lists come a page at a time.
 NINJA_PAGINATION_PER_PAGE = 100

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("precinct.portalsync.urls")),
     path("", include("precinct.tips.urls")),
     path("", include("precinct.results.urls")),
+    path("", include("precinct.stats.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StatsConfig(AppConfig):
+    name = "precinct.stats"
+    label = "stats"
+    verbose_name = _("Statistics")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from precinct.eservices.signals import dossier_changed, dossier_transition_checking
+        from precinct.stats import receivers
+
+        dossier_transition_checking.connect(receivers.remember_before, dispatch_uid="stats.remember_before")
+        dossier_changed.connect(receivers.record_change, dispatch_uid="stats.record_change")
+        # Ratings have no signal of their own yet: a rating row is only ever created (once, by dossier_rate).
+        post_save.connect(receivers.record_rating, sender="eservices.DossierRating", dispatch_uid="stats.record_rating")

@@ -1,0 +1,118 @@
+"""Following dossiers: every submission and transition writes what it changed to `StatDelta`, inside
+its own transaction, as new rows only (no summary row is updated there, so parallel submissions do
+not queue behind one another); a worker folds them in (`folding.py`)."""
+
+import logging
+import time
+from collections import Counter
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from precinct.eservices.models import Dossier, DossierEvent, DossierStatus
+from precinct.stats.contributions import Contribution, Key, closed_on, contribution, difference, month_of
+from precinct.stats.models import COUNTERS, DeltaKind, StatDelta
+
+logger = logging.getLogger(__name__)
+SUPPLEMENT = DossierStatus.SUPPLEMENT_REQUESTED
+_next_schedule = 0.0
+
+
+def _asked_for_supplement(dossier: Dossier) -> bool:
+    return DossierEvent.objects.filter(dossier_id=dossier.pk, to_status=SUPPLEMENT).exists()
+
+
+def remember_before(sender: Any, dossier: Dossier, spec: dict[str, Any], **kwargs: Any) -> None:
+    """Before a transition: what the dossier contributes now. Whether it was ever asked for a supplement
+    only matters when the move can change that or the unit it is counted under (otherwise it cancels)."""
+    matters = spec.get("effect") == "transfer" or spec.get("to") == SUPPLEMENT
+    supplemented = matters and _asked_for_supplement(dossier)
+    dossier._stats_before = (contribution(dossier, supplemented=supplemented), supplemented, matters)  # type: ignore[attr-defined]
+
+
+def record_change(sender: Any, dossier: Dossier, event: DossierEvent, **kwargs: Any) -> None:
+    before: Contribution
+    if event.action == "submit" and not event.from_status:
+        before, supplemented = Counter(), False
+    else:
+        remembered = getattr(dossier, "_stats_before", None)
+        if remembered is None:  # eservices always sends dossier_transition_checking first
+            logger.error("stats: no state before %s of %s; run manage.py rebuild_stats", event.action, dossier.pk)
+            return
+        before, was_supplemented, matters = remembered
+        del dossier._stats_before  # type: ignore[attr-defined]
+        supplemented = matters and (was_supplemented or dossier.status == SUPPLEMENT)
+    deltas = difference(contribution(dossier, supplemented=supplemented), before)
+    write_deltas(deltas)
+
+
+def record_rating(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    """A citizen rated a finished dossier: add the score to the month the dossier was resolved in."""
+    if not created:
+        return
+    dossier = instance.dossier
+    done_on = closed_on(dossier)
+    if done_on is None:
+        return
+    key: Key = (
+        DeltaKind.MONTHLY.value,
+        month_of(done_on),
+        dossier.unit_id,
+        dossier.version.procedure_id,
+        dossier.version.field_id,
+        dossier.channel,
+        False,
+        0,
+    )
+    write_deltas({key: {"rating_count": 1, "rating_total": instance.score}})
+
+
+_DELTA_COLUMNS = ("kind", "day", "unit_id", "procedure_id", "field_id", "channel", "paused", "days", "n", *COUNTERS)
+
+
+def write_deltas(deltas: dict[Key, dict[str, int]]) -> None:
+    """Insert the changes (one plain multi-row INSERT: no ORM objects, no RETURNING) and make sure a fold
+    is coming."""
+    if not deltas:
+        return
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    params: list[Any] = []
+    for (kind, day, unit_id, procedure_id, field_id, channel, paused, days), columns in deltas.items():
+        params += [kind, ops.adapt_datefield_value(day), unit_id, procedure_id, field_id, channel, paused, days]
+        params += [columns.get(c, 0) for c in ("n", *COUNTERS)]
+        params.append(now)
+    row = f"({', '.join(['%s'] * (len(_DELTA_COLUMNS) + 1))})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {StatDelta._meta.db_table} ({', '.join(_DELTA_COLUMNS)}, created_at) "  # noqa: S608
+            f"VALUES {', '.join([row] * len(deltas))}",
+            params,
+        )
+    schedule_fold()
+
+
+def schedule_fold() -> None:
+    """At most once per STATS_FOLD_SECONDS per process: queue a fold to run that many seconds later."""
+    global _next_schedule
+    now = time.monotonic()
+    if now < _next_schedule:
+        return
+    delay = settings.STATS_FOLD_SECONDS
+    _next_schedule = now + delay
+
+    def enqueue() -> None:
+        import datetime
+
+        from django.utils import timezone
+
+        from precinct.stats.tasks import stats_fold_task
+
+        try:
+            stats_fold_task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue()
+        except Exception:  # a queue that is down must not fail the citizen's submission
+            logger.exception("stats: could not queue the fold")
+
+    transaction.on_commit(enqueue)

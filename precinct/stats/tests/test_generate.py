@@ -1,0 +1,58 @@
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from precinct.audit.models import AuditEvent
+from precinct.core.calendar import LOCAL_TZ
+from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierCodeSequence, DossierRating, Procedure
+from precinct.eservices.services import dossier_submit
+from precinct.stats.generate import generate_dossiers
+from precinct.stats.models import MonthlyStat
+from precinct.stats.rebuild import stats_rebuild
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generated_dossiers_are_realistic_and_fit_with_live_ones(world, catalogue):
+    result = generate_dossiers(count=3000, years=2, seed=7, batch=1000, progress=lambda _m: None)
+    assert result["dossiers"] == Dossier.objects.count() == 3000
+    dossiers = list(Dossier.objects.all())
+    assert len({d.code for d in dossiers}) == 3000
+    online = sum(d.channel == "online" for d in dossiers) / 3000
+    assert online > 0.99
+    closed = [d for d in dossiers if d.status in CLOSED_STATUSES]
+    assert all(d.completed_at is not None for d in closed)
+    assert all(d.completed_at is None for d in dossiers if d.status not in CLOSED_STATUSES)
+    late = [d for d in closed if d.status == "done" and d.completed_at.astimezone(LOCAL_TZ).date() > d.due_date]
+    assert 0 < len(late) < 0.05 * len(closed)
+    assert {d.unit_id for d in dossiers} >= {world.ward_a.pk, world.ward_b.pk, world.department.pk}
+    today = timezone.localdate()
+    assert all(d.submitted_at.astimezone(LOCAL_TZ).date() < today for d in dossiers)
+    assert DossierRating.objects.filter(dossier__status="done").count() > 100
+    assert AuditEvent.objects.filter(action="stats.generate_dossiers").exists()
+
+    # The day's sequences were advanced: a live submission on a generated day takes the next number.
+    busiest = max(DossierCodeSequence.objects.filter(agency_code=world.ward_a.code), key=lambda s: s.last)
+    when = datetime.datetime.combine(busiest.day, datetime.time(9), LOCAL_TZ)
+    live = dossier_submit(
+        actor=world.users["citizen"],
+        procedure=Procedure.objects.get(code="CT-06"),
+        form_data={"muc_dich": "Xin việc"},
+        unit_code=world.ward_a.code,
+        now=when,
+    )
+    assert live.code.endswith(f"-{busiest.last + 1:04d}")
+
+    stats_rebuild()
+    counted = sum(MonthlyStat.objects.values_list("received", flat=True))
+    assert counted == 3001  # the generated ones and the live one (whose waiting delta the rebuild dropped)
+    assert sum(MonthlyStat.objects.values_list("rating_count", flat=True)) == DossierRating.objects.count()
+
+
+def test_the_command_refuses_nonsense(world, catalogue):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("generate_dossiers", "--count", "0")

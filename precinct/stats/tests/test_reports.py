@@ -1,0 +1,230 @@
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from precinct.core.calendar import LOCAL_TZ, calendar
+from precinct.core.testing import Expect, assert_matrix
+from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierEvent
+from precinct.stats.folding import stats_fold
+from precinct.stats.labels import FIGURE_LABELS
+from precinct.stats.selectors import MEASURES, add_months
+
+pytestmark = pytest.mark.django_db
+
+
+def direct_count(unit_path: str, first: datetime.date, last_month: datetime.date) -> dict[str, int]:
+    """The figures counted one dossier at a time in Python, straight from the dossier table."""
+    end = add_months(last_month, 1) - datetime.timedelta(days=1)
+    today = timezone.localdate()
+    supplemented = set(
+        DossierEvent.objects.filter(to_status="supplement_requested").values_list("dossier_id", flat=True)
+    )
+    out = dict.fromkeys(MEASURES, 0) | {"days": 0, "ratings": 0}
+    rated = set(Dossier.objects.filter(rating__isnull=False).values_list("pk", flat=True))
+    for d in Dossier.objects.filter(unit_path__startswith=unit_path):
+        if first <= d.received_on <= end:
+            out["received"] += 1
+            out[f"received_{d.channel}"] += 1
+            out["supplemented"] += d.pk in supplemented
+        if d.status not in CLOSED_STATUSES:
+            if d.paused_days_left is not None:
+                out["paused"] += 1
+            else:
+                out["overdue" if d.due_date < today else "open_not_due"] += 1
+            continue
+        done_on = d.completed_at.astimezone(LOCAL_TZ).date()
+        if not first <= done_on <= end:
+            continue
+        if d.status in ("returned", "withdrawn"):
+            out[d.status] += 1
+            continue
+        out["resolved"] += 1
+        out["resolved_online"] += d.channel == "online"
+        out["refused"] += d.status == "refused"
+        out["ratings"] += d.pk in rated
+        timing = "early" if done_on < d.due_date else ("on_time" if done_on == d.due_date else "late")
+        out[f"resolved_{timing}"] += 1
+        out["days"] += max(calendar().working_days_between(d.received_on, done_on), 0)
+    return out
+
+
+def periods() -> list[tuple[str, str]]:
+    this_month = timezone.localdate().replace(day=1)
+    return [
+        (f"{add_months(this_month, -11):%Y-%m}", f"{this_month:%Y-%m}"),  # the default: the last 12 months
+        (f"{add_months(this_month, -1):%Y-%m}", f"{add_months(this_month, -1):%Y-%m}"),  # last month only
+        (f"{add_months(this_month, -2):%Y-%m}", f"{this_month:%Y-%m}"),
+    ]
+
+
+@pytest.fixture
+def folded(many_dossiers):
+    stats_fold()
+    return many_dossiers
+
+
+def test_page_api_and_export_agree_with_a_direct_count(world, folded):
+    client = world.client("leader_p")
+    api = world.api_client("leader_p")
+    checked = 0
+    for unit in (world.province, world.ward_a, world.ward_b, world.department):
+        for start, end in periods():
+            query = {"unit": unit.code, "from": start, "to": end}
+            expected = direct_count(
+                unit.path, datetime.date.fromisoformat(f"{start}-01"), datetime.date.fromisoformat(f"{end}-01")
+            )
+            totals = api.get("/api/v1/stats/dossiers", query).json()["totals"]
+            page = client.get("/stats/", query)
+            assert page.status_code == 200
+            shown = page.context["figures"]
+            book = load_workbook(io.BytesIO(client.get("/stats/export.xlsx", query).content))
+            sheet = {str(row[0]): row[1:] for row in book.worksheets[0].iter_rows(values_only=True) if row and row[0]}
+            assert totals["ratings"] == expected["ratings"], (unit.code, start, end)
+            for measure in MEASURES:
+                assert totals[measure] == expected[measure], (unit.code, start, end, measure)
+                assert shown[measure] == expected[measure], (unit.code, start, end, measure)
+                assert sheet[str(FIGURE_LABELS[measure])][0] == expected[measure], (unit.code, measure)
+                if (start, end) == periods()[0] or unit == world.ward_a:
+                    # every figure is a link to the list of exactly that many dossiers
+                    listed = client.get("/stats/dossiers/", query | {"measure": measure})
+                    paginator = listed.context["page"].paginator
+                    assert paginator.count == expected[measure], (unit.code, start, measure)  # as shown
+                    assert paginator.object_list.count() == expected[measure], (unit.code, start, measure)  # listed
+            if expected["resolved"]:
+                assert totals["average_days"] == round(expected["days"] / expected["resolved"], 2)
+            checked += expected["received"]
+    assert checked > 60  # the periods and units above really contain dossiers
+
+
+def test_groups_add_up_and_comparisons_use_the_earlier_periods(world, folded):
+    api = world.api_client("leader_p")
+    start, end = periods()[2]
+    whole = api.get("/api/v1/stats/dossiers", {"from": start, "to": end}).json()
+    for group_by in ("month", "unit", "field", "procedure"):
+        answer = api.get("/api/v1/stats/dossiers", {"from": start, "to": end, "group_by": group_by}).json()
+        assert answer["groups"], group_by
+        for figure in ("received", "resolved", "resolved_late", "refused"):
+            assert sum(g[figure] for g in answer["groups"]) == whole["totals"][figure], (group_by, figure)
+    units = {g["key"] for g in api.get("/api/v1/stats/dossiers", {"group_by": "unit"}).json()["groups"]}
+    assert units <= {world.ward_a.code, world.ward_b.code, world.department.code}
+    first = datetime.date.fromisoformat(f"{start}-01")
+    previous = whole["previous_period"]
+    assert previous["from"] == f"{add_months(first, -3):%Y-%m}"
+    before = direct_count(world.province.path, add_months(first, -3), add_months(first, -1))
+    assert previous["received"] == before["received"] and previous["resolved"] == before["resolved"]
+    assert whole["same_period_last_year"]["received"] == 0
+
+
+def test_a_ward_leader_sees_only_the_ward(world, folded):
+    api = world.api_client("leader_a")
+    answer = api.get("/api/v1/stats/dossiers", {"group_by": "unit"}).json()
+    assert answer["unit"]["code"] == world.ward_a.code
+    assert answer["totals"]["received"] == direct_count(world.ward_a.path, *_twelve())["received"] > 0
+    assert {g["key"] for g in answer["groups"]} == {world.ward_a.code}
+    assert api.get("/api/v1/stats/dossiers", {"unit": world.ward_b.code}).status_code == 404
+    assert api.get("/api/v1/stats/dossiers", {"unit": world.province.code}).status_code == 404
+    client = world.client("leader_a")
+    page = client.get("/stats/")
+    assert page.context["report"].scope.unit == world.ward_a
+    assert world.ward_b.name not in page.content.decode()
+    assert client.get("/stats/", {"unit": world.ward_b.code}).status_code == 404
+    for measure in MEASURES:
+        listed = client.get("/stats/dossiers/", {"measure": measure, "from": "2000-01"})
+        assert all(d.unit_path.startswith(world.ward_a.path) for d in listed.context["page"].object_list), measure
+        assert client.get("/stats/dossiers/", {"measure": measure, "unit": world.ward_b.code}).status_code == 404
+
+
+def _twelve() -> tuple[datetime.date, datetime.date]:
+    this_month = timezone.localdate().replace(day=1)
+    return add_months(this_month, -11), this_month
+
+
+def test_drill_down_never_lists_a_dossier_outside_the_reach(world, folded):
+    leader_b_paths = {world.ward_a.path}
+    listed = world.client("leader_a").get("/stats/dossiers/", {"measure": "received", "from": "2000-01"})
+    codes = {d.code for d in listed.context["page"].object_list}
+    outside = set(Dossier.objects.exclude(unit_path__startswith=world.ward_a.path).values_list("code", flat=True))
+    assert codes and not codes & outside
+    assert all(any(d.unit_path.startswith(p) for p in leader_b_paths) for d in listed.context["page"].object_list)
+
+
+def test_who_may_see_the_dashboard_and_the_api(world, folded):
+    ward_a, ward_b = world.ward_a.name, world.ward_b.name
+    assert_matrix(
+        world,
+        lambda c: c.get("/stats/"),
+        {
+            "anonymous": 302,
+            "citizen": 302,  # to the public statistics
+            "officer_a": 302,
+            "duty_a": 302,
+            "leader_a": Expect(200, shows=(ward_a,), hides=(ward_b,)),
+            "officer_b": 302,
+            "officer_dept": 302,
+            "leader_p": Expect(200, shows=(world.province.name, ward_a, ward_b)),
+            "admin_p": Expect(200, shows=(ward_a, ward_b)),
+            "superuser": Expect(200, shows=(ward_a, ward_b)),
+        },
+    )
+    assert_matrix(
+        world,
+        lambda c: c.get("/api/v1/stats/dossiers", {"group_by": "unit"}),
+        {
+            "anonymous": 401,
+            "citizen": 403,
+            "officer_a": 403,
+            "duty_a": 403,
+            "leader_a": Expect(200, shows=(world.ward_a.code,), hides=(world.ward_b.code,)),
+            "officer_b": 403,
+            "officer_dept": 403,
+            "leader_p": Expect(200, shows=(world.ward_a.code, world.ward_b.code)),
+            "admin_p": 200,
+            "superuser": 200,
+        },
+        api=True,
+    )
+
+
+def test_bad_input_gets_a_clear_error_in_the_callers_language(world, folded):
+    api = world.api_client("leader_p")
+    answer = api.get("/api/v1/stats/dossiers", {"from": "2026-13"}, headers={"Accept-Language": "vi"})
+    assert answer.status_code == 422
+    assert answer.json()["error"]["fields"]["from"] == ["Nhập tháng theo dạng NNNN-TT (YYYY-MM)."]
+    answer = api.get("/api/v1/stats/dossiers", {"from": "2026-05", "to": "2026-01"}, headers={"Accept-Language": "en"})
+    assert answer.json()["error"]["fields"]["from"] == ["The first month must not be after the last."]
+    assert api.get("/api/v1/stats/dossiers", {"group_by": "colour"}).status_code == 422
+    assert api.get("/api/v1/stats/dossiers", {"field": "nope"}).status_code == 422
+    page = world.client("leader_p").get("/stats/", {"from": "bad"})
+    assert page.status_code == 422 and "Nhập tháng theo dạng" in page.content.decode()
+
+
+def test_the_public_page_shows_province_figures_and_nothing_personal(world, folded):
+    from django.test import Client
+
+    page = Client().get("/stats/public/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert page.context["figures"]["received"] == direct_count(world.province.path, *_twelve())["received"]
+    for dossier in folded[:20]:
+        assert dossier.code not in body and dossier.applicant.full_name not in body
+    assert "/stats/dossiers/" not in body  # no drill-down for the public
+
+
+def test_ratings_are_averaged_and_payments_shown_as_not_available(world, folded):
+    from precinct.eservices.models import DossierRating
+
+    first, last = _twelve()
+    ratings = [
+        r.score
+        for r in DossierRating.objects.select_related("dossier")
+        if first <= r.dossier.completed_at.astimezone(LOCAL_TZ).date() <= add_months(last, 1)
+    ]
+    assert ratings
+    totals = world.api_client("leader_p").get("/api/v1/stats/dossiers").json()["totals"]
+    assert totals["ratings"] == len(ratings)
+    assert totals["average_rating"] == round(sum(ratings) / len(ratings), 2)
+    assert totals["paid_count"] is None and totals["paid_vnd"] is None
+    assert "chưa có số liệu" in world.client("leader_p").get("/stats/").content.decode()
