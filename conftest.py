@@ -10,6 +10,14 @@ def world(db) -> World:
     return build_world()
 
 
+@pytest.fixture
+def signing_keys(world):
+    """Signing keys for the world's wards and department: issuing a result (`issue_result`) signs it."""
+    from precinct.results.testing import world_signing_keys
+
+    return world_signing_keys(world)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
     """Argon2 is deliberately slow; tests use a fast hasher unless marked `real_hashers`."""
@@ -21,6 +29,7 @@ def _fast_password_hashing(request, settings):
 def _media_in_a_temporary_directory(settings, tmp_path_factory):
     """Uploaded files from tests never land in the developer's var/media."""
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+    settings.PRECINCT_SIGNING_DIR = tmp_path_factory.getbasetemp() / "signing"  # test keys, not var/signing
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from precinct.eservices.api import router as eservices_router
 from precinct.organisation.api import router as organisation_router
 from precinct.payments.api import router as payments_router
 from precinct.portalsync.api import router as portalsync_router
+from precinct.results.api import router as results_router
 from precinct.stats.api import router as stats_router
 from precinct.tips.api import router as tips_router
 
@@ -28,4 +29,5 @@ api.add_router("/", eservices_router)
 api.add_router("/", payments_router)
 api.add_router("/", portalsync_router)
 api.add_router("/", tips_router)
+api.add_router("/", results_router)
 api.add_router("/", stats_router)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "precinct.payments",
     "precinct.portalsync",
     "precinct.tips",
+    "precinct.results",
     "precinct.stats",
 ]
 
@@ -107,8 +108,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'precinct.sqlite3'}"),
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
-        # A health check costs one round trip at the start of every request that reuses a connection.
-        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
+        # A health check costs one round trip (SELECT 1) at the start of every request that reuses a
+        # connection; off by default (Django's default): a connection the database dropped fails one
+        # request and is replaced. Turn it on where something between kills idle connections.
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_SERVER_SIDE_BINDING", False):
@@ -258,6 +261,13 @@ PORTAL_SYNC_BACKOFF_SECONDS = float(env("PORTAL_SYNC_BACKOFF_SECONDS", "30"))
 PORTAL_SYNC_BACKOFF_MAX_SECONDS = float(env("PORTAL_SYNC_BACKOFF_MAX_SECONDS", "3600"))
 PORTAL_SYNC_BATCH = int(env("PORTAL_SYNC_BATCH", "20"))
 PORTAL_SYNC_STATUS_CODES = env("PORTAL_SYNC_STATUS_CODES")  # JSON: dossier status -> portal code (overrides)
+
+# Signed results (precinct.results, docs/adr/0011): unit keys live in files under this directory, never in
+# the database; their passphrase comes from the environment (PRECINCT_SIGNING_PASSPHRASE, or
+# PRECINCT_SIGNING_PASSPHRASE_<UNIT CODE> for one unit). Trust roots: these PEM files, else <dir>/trust/*.pem.
+PRECINCT_SIGNING_DIR = Path(env("PRECINCT_SIGNING_DIR", str(BASE_DIR / "var" / "signing")))
+PRECINCT_SIGNING_PASSPHRASE = env("PRECINCT_SIGNING_PASSPHRASE", "" if PRODUCTION else "precinct-demo-signing")
+PRECINCT_SIGNING_TRUST_ROOTS = env_list("PRECINCT_SIGNING_TRUST_ROOTS")
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("precinct.payments.urls")),
     path("", include("precinct.portalsync.urls")),
     path("", include("precinct.tips.urls")),
+    path("", include("precinct.results.urls")),
     path("", include("precinct.stats.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

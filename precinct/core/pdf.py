@@ -12,12 +12,17 @@ class Document(FPDF):
 
     def __init__(self) -> None:
         super().__init__(format="A4")
-        self.add_font("body", "", font_roboto.Roboto)
-        self.add_font("body", "B", font_roboto.RobotoBold)
+        regular, bold = self.font_files()
+        self.add_font("body", "", regular)
+        self.add_font("body", "B", bold)
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(18, 18, 18)
         self.add_page()
         self.set_font("body", size=11)
+
+    def font_files(self) -> tuple[str, str]:
+        """Regular and bold TrueType files (a subclass may use lighter ones: see results.fonts)."""
+        return font_roboto.Roboto, font_roboto.RobotoBold
 
     def heading(self, text: str, size: int = 15) -> None:
         self.set_font("body", "B", size)

@@ -154,7 +154,7 @@ def test_the_apology_letter_reads_with_the_dossier(reachable, dossier):
 
 
 @pytest.fixture
-def done(reachable, dossier):
+def done(reachable, dossier, signing_keys):
     return _move(reachable, dossier, "receive", "start_review", "approve", "issue_result", "complete")
 
 

@@ -74,7 +74,7 @@ def test_only_citizens_submit(world, catalogue):
         submit(world, actor=world.users["officer_a"])
 
 
-def test_full_happy_path(world, catalogue):
+def test_full_happy_path(world, catalogue, signing_keys):
     dossier = submit(world)
     officer = world.users["officer_a"]
     for action in ("receive", "start_review", "approve", "issue_result", "complete"):

@@ -37,7 +37,7 @@ def test_submission_bills_the_procedure_fee(world, fee_dossier):
     assert AuditEvent.objects.filter(action="payments.request_create", target_id=str(request.pk)).exists()
 
 
-def test_free_procedure_bills_nothing(world, catalogue):
+def test_free_procedure_bills_nothing(world, catalogue, signing_keys):
     dossier = dossier_submit(
         actor=world.users["citizen"],
         procedure=Procedure.objects.get(code="CT-06"),
@@ -65,7 +65,7 @@ def test_unpaid_fee_blocks_the_decision_but_not_the_review(world, fee_dossier):
         move(world, dossier, "approve")
 
 
-def test_paid_through_a_verified_callback_lets_the_dossier_go_on(world, fee_request):
+def test_paid_through_a_verified_callback_lets_the_dossier_go_on(world, fee_request, signing_keys):
     payment, params = start(world, fee_request)
     assert params["vnp_Amount"] == "1500000" and params["vnp_TxnRef"] == payment.txn_ref  # VND ×100
     result = payment_callback(provider="sandbox", params=sandbox_callback(params))
@@ -211,7 +211,7 @@ def test_closing_the_dossier_cancels_what_is_owed(world, fee_dossier):
 # --- fees attached to workflow actions -------------------------------------------------------------------
 
 
-def test_a_fee_due_after_review_blocks_the_result(world, catalogue):
+def test_a_fee_due_after_review_blocks_the_result(world, catalogue, signing_keys):
     definition = copy.deepcopy(DEFAULT_DEFINITION)
     definition["actions"]["approve"]["fee_vnd"] = 250000  # e.g. a licence fee, due once approved
     workflow = Workflow.objects.create(key="with-licence-fee", name="Licence", definition=definition)

@@ -40,7 +40,7 @@ def assert_order_per_dossier(receiver: Receiver) -> None:
         seen[code] = event_id
 
 
-def test_every_event_arrives_once_with_its_key_and_token(sync_settings, receiver, world, catalogue):
+def test_every_event_arrives_once_with_its_key_and_token(sync_settings, receiver, world, catalogue, signing_keys):
     [dossier] = submit(world)
     walk(world, dossier)
     result = sync_pass()

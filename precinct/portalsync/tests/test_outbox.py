@@ -39,7 +39,7 @@ def test_a_submission_writes_one_pending_event_with_the_portal_fields(dossier, w
     }
 
 
-def test_each_transition_writes_its_event_in_order_with_the_mapped_status(dossier, world):
+def test_each_transition_writes_its_event_in_order_with_the_mapped_status(dossier, world, signing_keys):
     officer = world.users["officer_a"]
     for action in ("receive", "start_review", "approve", "issue_result", "complete"):
         dossier_transition(actor=officer, dossier=dossier, action=action)
