@@ -57,7 +57,7 @@ def act(world, dossier, action: str) -> None:
 
 
 @pytest.fixture
-def many_dossiers(world, catalogue):  # noqa: F811
+def many_dossiers(world, catalogue, signing_keys):  # noqa: F811
     """66 dossiers at ward A, ward B and the department, walked through random workflow paths (6 to the end),
     some of the finished ones rated."""
     from precinct.eservices.services import allowed_actions
