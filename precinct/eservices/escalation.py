@@ -42,9 +42,9 @@ def _unit_officers(dossier: Dossier, role: str) -> list[Any]:
     by_path: dict[str, list[int]] = {}
     for path, user_id in held:
         by_path.setdefault(path, []).append(user_id)
-    for path in sorted(by_path, key=len, reverse=True):
-        return list(users.filter(pk__in=by_path[path]))
-    return []
+    if not by_path:
+        return []
+    return list(users.filter(pk__in=by_path[max(by_path, key=len)]))  # the deepest unit that has the role
 
 
 def _ancestor_paths(path: str) -> list[str]:

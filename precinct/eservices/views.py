@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from precinct.core.calendar import calendar
 from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from precinct.core.forms import add_validation_errors
+from precinct.core.forms import add_validation_errors, flash_error
 from precinct.eservices import public, selectors, services
 from precinct.eservices.files import attachment_response
 from precinct.eservices.forms import ActionForm, DossierSubmitForm, LookupForm, ProcedureEditForm, RatingForm
@@ -219,10 +219,8 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
             new_due_date=data.get("new_due_date"),
             uploads=uploads,
         )
-    except ValidationFailed as exc:
-        messages.error(request, " ".join(str(m) for msgs in exc.fields.values() for m in msgs))
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        flash_error(request, exc)
     else:
         messages.success(request, _("Done."))
         if action == "transfer":
@@ -242,10 +240,8 @@ def dossier_rate(request: HttpRequest, code: str) -> HttpResponse:
         services.dossier_rate(
             actor=request.user, dossier=dossier, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
         )
-    except ValidationFailed as exc:
-        messages.error(request, " ".join(str(m) for msgs in exc.fields.values() for m in msgs))
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        flash_error(request, exc)
     else:
         messages.success(request, _("Thank you for your rating."))
     return redirect("eservices:dossier", code=dossier.code)

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
+from precinct.core.errors import DomainError, PermissionDenied
+from precinct.core.forms import flash_error
 from precinct.eservices.models import DossierStatus
 from precinct.portalsync import selectors, services
 from precinct.portalsync.mapping import PORTAL_STATUS_LABELS
@@ -84,10 +85,8 @@ def event_discard(request: HttpRequest, event_id: int) -> HttpResponse:
     event = selectors.outbox_get(actor=request.user, pk=event_id)
     try:
         services.outbox_discard(actor=request.user, event=event, reason=request.POST.get("reason", "")[:500])
-    except ValidationFailed as exc:
-        messages.error(request, " ".join(str(m) for msgs in exc.fields.values() for m in msgs))
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        flash_error(request, exc)
     else:
         messages.success(request, _("The event for %(code)s was discarded.") % {"code": event.dossier_code})
     return _back()

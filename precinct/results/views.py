@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from precinct.core.errors import DomainError, ValidationFailed
-from precinct.core.forms import add_validation_errors
+from precinct.core.forms import add_validation_errors, flash_error
 from precinct.results import selectors, services
 from precinct.results.forms import VerifyForm
 from precinct.results.public import MAX_BYTES, verify_upload
@@ -50,10 +50,8 @@ def result_revoke(request: HttpRequest, code: str) -> HttpResponse:
     document = selectors.result_get(actor=request.user, code=code)
     try:
         services.result_revoke(actor=request.user, document=document, reason=request.POST.get("reason", ""))
-    except ValidationFailed as exc:
-        messages.error(request, " ".join(str(m) for msgs in exc.fields.values() for m in msgs))
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        flash_error(request, exc)
     else:
         messages.success(request, _("The result has been revoked."))
     return redirect("eservices:dossier", code=document.dossier.code)

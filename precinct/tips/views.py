@@ -19,6 +19,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
+from precinct.core.forms import flash_error
 from precinct.organisation.models import Unit
 from precinct.tips import receipt, selectors, services
 from precinct.tips.models import Category, Outcome, Priority, TipStatus
@@ -233,7 +234,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         try:
             services.policy_set(actor=user, retention_days=_int(request.POST.get("retention_days", "")) or 0)
         except ValidationFailed as exc:
-            messages.error(request, " ".join(str(m) for msgs in exc.fields.values() for m in msgs))
+            flash_error(request, exc)
         else:
             messages.success(request, _("The default retention was saved."))
         return redirect("tips:figures")
