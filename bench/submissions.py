@@ -36,6 +36,50 @@ def pct(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else float("nan")
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_process() -> dict[int, tuple[str, int, float]]:
+    """pid -> (command name, parent pid, user + system CPU seconds) for every process on the machine."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        table[int(entry.name)] = (name, int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK)
+    return table
+
+
+def cpu_of(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the app server (master and workers), PostgreSQL and the load generators."""
+    table = cpu_by_process()
+    totals = {"app": 0.0, "postgres": 0.0, "wrk": 0.0}
+    for pid, (name, parent, seconds) in table.items():
+        if pid == server_pid or parent == server_pid:
+            totals["app"] += seconds
+        elif name == "postgres":
+            totals["postgres"] += seconds
+        elif name == "wrk":
+            totals["wrk"] += seconds
+    return totals
+
+
+def cpu_line(before: dict[str, float], after: dict[str, float], done: int) -> str:
+    """CPU per submission does not depend on what else the machine is doing, unlike the rate."""
+    if not done:
+        return "no submissions"
+    app, pg = ((after[k] - before[k]) * 1000 / done for k in ("app", "postgres"))
+    return (
+        f"CPU per submission: app server {app:.2f} ms + PostgreSQL {pg:.2f} ms = {app + pg:.2f} ms "
+        f"(=> {2000 / (app + pg):,.0f}/s if both had the 2 cores to themselves)"
+    )
+
+
 def recreate_database() -> str:
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
@@ -244,6 +288,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=150)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--server", choices=("gunicorn", "granian"), default="gunicorn")
     args = parser.parse_args()
 
     url = recreate_database()
@@ -253,8 +298,25 @@ def main() -> None:
     prepared = json.loads(manage(env, "shell", "-c", PREPARE % CLIENTS).strip().splitlines()[-1])
     tokens, units = prepared["tokens"], prepared["units"]
 
-    server = subprocess.Popen(  # noqa: S603
-        [
+    if args.server == "granian":
+        command = [
+            str(ROOT / ".venv" / "bin" / "granian"),
+            "--interface",
+            "wsgi",
+            "config.wsgi:application",
+            "--workers",
+            str(args.workers),
+            "--blocking-threads",
+            str(args.threads),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(PORT),
+            "--log-level",
+            "warning",
+        ]
+    else:
+        command = [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "config.wsgi",
             "-w",
@@ -265,26 +327,39 @@ def main() -> None:
             f"127.0.0.1:{PORT}",
             "--log-level",
             "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+        ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+
+    def dossiers() -> int:
+        with psycopg.connect(url) as conn:
+            return conn.execute("SELECT count(*) FROM eservices_dossier").fetchone()[0]
+
     try:
         time.sleep(3)
         closed_loop(tokens, units, 3)  # warm up: connections, caches, the calendar
+        print(f"server: {args.server}, {args.workers} workers x {args.threads} threads; database: PostgreSQL ({DB})")
+        load = os.getloadavg()[0]
+        n0, cpu0 = dossiers(), cpu_of(server.pid)
         ok, bad, lat = closed_loop(tokens, units, args.seconds)
-        print(f"server: gunicorn, {args.workers} workers x {args.threads} threads; database: PostgreSQL ({DB})")
         print(
             f"closed loop, {CLIENTS} clients, {args.seconds:.0f} s: {ok / args.seconds:,.0f} dossiers/s "
-            f"({bad} errors); latency p50 {statistics.median(lat):.0f} ms, p99 {pct(lat, 99):.0f} ms"
+            f"({bad} errors); latency p50 {statistics.median(lat):.0f} ms, p99 {pct(lat, 99):.0f} ms "
+            f"(load average {load:.1f} before)"
         )
+        print("  " + cpu_line(cpu0, cpu_of(server.pid), dossiers() - n0))
+        load = os.getloadavg()[0]
+        n0, cpu0 = dossiers(), cpu_of(server.pid)
         wrk_result = wrk_closed_loop(tokens, units, args.seconds)
         if wrk_result:
-            print(f"closed loop with wrk, {CLIENTS} connections, {args.seconds:.0f} s: {wrk_result}")
+            print(
+                f"closed loop with wrk, {CLIENTS} connections, {args.seconds:.0f} s: {wrk_result} (load average {load:.1f} before)"
+            )
+            print("  " + cpu_line(cpu0, cpu_of(server.pid), dossiers() - n0))
+        load = os.getloadavg()[0]
         ok, bad, lat = open_loop(tokens, units, args.rate, args.seconds)
         print(
             f"open loop at {args.rate:.0f}/s, {args.seconds:.0f} s: {ok} ok, {bad} errors; latency from schedule "
-            f"p50 {statistics.median(lat):.0f} ms, p99 {pct(lat, 99):.0f} ms"
+            f"p50 {statistics.median(lat):.0f} ms, p99 {pct(lat, 99):.0f} ms (load average {load:.1f} before)"
         )
     finally:
         server.terminate()

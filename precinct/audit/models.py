@@ -6,6 +6,7 @@ Rows refer to users and units by id without database constraints, so that deleti
 has to touch (and so break) the audit chain.
 """
 
+import functools
 import hashlib
 import json
 from typing import Any
@@ -95,6 +96,17 @@ class AuditEvent(models.Model):
             "prev_hash": self.prev_hash,
         }
 
+    def canonical_parts(self) -> tuple[str, str]:
+        """The canonical JSON of the content split around the previous hash: `before + prev_hash + after`
+        is exactly `json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`. The
+        split lets PostgreSQL finish the hash once it has read the previous row under the chain's lock."""
+        content = self.content()
+        del content["prev_hash"]
+        below = {k: v for k, v in content.items() if k < "prev_hash"}
+        above = {k: v for k, v in content.items() if k > "prev_hash"}
+        dump = functools.partial(json.dumps, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return "{" + dump(below)[1:-1] + ',"prev_hash":"', '",' + dump(above)[1:-1] + "}"
+
     def compute_hash(self) -> str:
-        canonical = json.dumps(self.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        before, after = self.canonical_parts()
+        return hashlib.sha256(f"{before}{self.prev_hash}{after}".encode()).hexdigest()

@@ -9,6 +9,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from precinct.audit.models import GENESIS_HASH, AuditEvent
+from precinct.core.inserts import PreparedInsert
 from precinct.core.request_context import current_request_id
 
 # Any constant: every audit append in the cluster takes this lock so the chain stays linear.
@@ -32,11 +33,49 @@ def _jsonable(value: Any) -> Any:
     return None if value is None else json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    # SQLite runs write transactions one at a time (BEGIN IMMEDIATE), which serialises appends.
+def _json_param(name: str, value: Any) -> Any:
+    return AuditEvent._meta.get_field(name).get_db_prep_save(value, connection)  # type: ignore[union-attr]
+
+
+def _append_postgresql(event: AuditEvent) -> None:
+    """Lock, previous hash, hash and insert in one statement (migration audit 0002); the lock is then
+    held only for that statement and the commit that follows."""
+    before, after = event.canonical_parts()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT * FROM precinct_audit_append(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                _CHAIN_LOCK_KEY,
+                before,
+                after,
+                event.occurred_at,
+                event.actor_id,
+                event.actor_label,
+                event.unit_id,
+                event.unit_path,
+                event.action,
+                event.target_type,
+                event.target_id,
+                event.target_label,
+                _json_param("before", event.before),
+                _json_param("after", event.after),
+                event.request_id,
+            ],
+        )
+        event.pk, event.prev_hash, event.hash = cursor.fetchone()
+    event._state.adding = False
+    event._state.db = connection.alias
+
+
+# SQLite runs write transactions one at a time (BEGIN IMMEDIATE), which serialises appends.
+_insert = PreparedInsert(AuditEvent, returning="id")
+
+
+def _append_in_python(event: AuditEvent) -> None:
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    event.prev_hash = last or GENESIS_HASH
+    event.hash = event.compute_hash()
+    _insert.save(event)
 
 
 def audit_record(
@@ -52,8 +91,6 @@ def audit_record(
     """Append one audit event. Must run inside the transaction of the write it records."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record() must be called inside the transaction of the write")
-    _lock_chain()
-    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     event = AuditEvent(
         occurred_at=timezone.now(),
@@ -68,8 +105,9 @@ def audit_record(
         before=_jsonable(before),
         after=_jsonable(after),
         request_id=current_request_id() or "",
-        prev_hash=last or GENESIS_HASH,
     )
-    event.hash = event.compute_hash()
-    event.save()
+    if connection.vendor == "postgresql":
+        _append_postgresql(event)
+    else:
+        _append_in_python(event)
     return event

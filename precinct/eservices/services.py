@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from precinct.audit.services import audit_record
 from precinct.core.calendar import LOCAL_TZ, calendar
 from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from precinct.core.inserts import PreparedInsert
 from precinct.eservices.cache import forget_procedures
 from precinct.eservices.forms_schema import form_errors, schema_errors
 from precinct.eservices.models import (
@@ -182,8 +183,13 @@ def _attach(dossier: Dossier, uploads: list[Upload]) -> None:
         )
 
 
+# Every submission writes these two rows: their INSERTs are built once (core/inserts.py), not per call.
+_insert_dossier = PreparedInsert(Dossier, returning="id")
+_insert_event = PreparedInsert(DossierEvent, returning="id")
+
+
 def _event(dossier: Dossier, *, actor: Any, action: str, from_status: str, note: str = "", **data: Any) -> DossierEvent:
-    return DossierEvent.objects.create(
+    event = DossierEvent(
         dossier=dossier,
         at=timezone.now(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -193,6 +199,8 @@ def _event(dossier: Dossier, *, actor: Any, action: str, from_status: str, note:
         note=note,
         data=data,
     )
+    _insert_event.save(event)
+    return event
 
 
 @transaction.atomic
@@ -230,7 +238,7 @@ def dossier_submit(
 
     submitted_at = now or timezone.now()
     received_on, due = calendar().due_date(submitted_at, version.deadline_days, cutoff=version.cutoff)
-    dossier = Dossier.objects.create(
+    dossier = Dossier(
         code=_next_code(unit, submitted_at.astimezone(LOCAL_TZ).date()),
         version=version,
         applicant=actor,
@@ -241,6 +249,7 @@ def dossier_submit(
         received_on=received_on,
         due_date=due,
     )
+    _insert_dossier.save(dossier)
     _attach(dossier, uploads)
     event = _event(dossier, actor=actor, action="submit", from_status="")
     dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)

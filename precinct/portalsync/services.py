@@ -1,16 +1,15 @@
 """Writes of the portal sync: the outbox row of each dossier change, and administrators' retry/discard."""
 
-import functools
 import uuid
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from precinct.audit.services import audit_record
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
+from precinct.core.inserts import PreparedInsert
 from precinct.core.memo import Memo
 from precinct.eservices.models import Dossier, DossierEvent, Procedure, ProcedureVersion
 from precinct.portalsync.mapping import portal_payload
@@ -33,46 +32,25 @@ def _procedure_code(version: ProcedureVersion) -> str:
     )
 
 
-# The outbox INSERT is on every submission's path: its statement is built once per database vendor and the
-# values are prepared by the model's own fields (the ORM's save() spends more time compiling than inserting).
-_INSERT_FIELDS = (
-    "key",
-    "dossier",
-    "dossier_event_id",
-    "dossier_code",
-    "unit_path",
-    "action",
-    "status",
-    "payload",
-    "state",
-    "attempts",
-    "created_at",
-    "next_attempt_at",
-    "last_error",
+# The outbox INSERT is on every submission's path: built once (core/inserts.py), not compiled per call.
+_insert = PreparedInsert(
+    OutboxEvent,
+    (
+        "key",
+        "dossier",
+        "dossier_event_id",
+        "dossier_code",
+        "unit_path",
+        "action",
+        "status",
+        "payload",
+        "state",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "last_error",
+    ),
 )
-_insert_sql: dict[str, str] = {}
-
-
-def _field(name: str) -> Field:
-    field = OutboxEvent._meta.get_field(name)
-    assert isinstance(field, Field)
-    return field
-
-
-@functools.cache
-def _insert_fields() -> list[tuple[str, Field]]:
-    return [(name, _field(name)) for name in _INSERT_FIELDS]
-
-
-def _insert_statement() -> str:
-    sql = _insert_sql.get(connection.vendor)
-    if sql is None:
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(str(_field(name).column)) for name in _INSERT_FIELDS)
-        placeholders = ", ".join(["%s"] * len(_INSERT_FIELDS))
-        sql = f"INSERT INTO {quote(OutboxEvent._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-        _insert_sql[connection.vendor] = sql
-    return sql
 
 
 def outbox_record(*, dossier: Dossier, event: DossierEvent) -> uuid.UUID:
@@ -99,9 +77,7 @@ def outbox_record(*, dossier: Dossier, event: DossierEvent) -> uuid.UUID:
         "next_attempt_at": now,
         "last_error": "",
     }
-    params = [field.get_db_prep_save(values[name], connection) for name, field in _insert_fields()]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_statement(), params)
+    _insert.run(values)
     return key
 
 

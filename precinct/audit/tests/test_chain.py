@@ -113,3 +113,37 @@ def test_a_failed_write_leaves_no_audit_row(world):
     with pytest.raises(ValidationFailed):
         officer_save(actor=world.users["admin_p"], full_name="", rank="captain", unit=world.ward_a)
     assert AuditEvent.objects.count() == before
+
+
+def test_the_hash_is_the_canonical_json_of_the_content_split_around_the_previous_hash():
+    """PostgreSQL finishes the hash from the two parts; they must join into exactly the canonical JSON."""
+    import hashlib
+    import json
+
+    record(1)
+    with transaction.atomic():
+        event = audit_record(
+            actor=None,
+            action="test.canonical",
+            target_label="Công an phường Hà An «x»\n",
+            before={"z": [1, {"b": None, "a": "ư"}], "prev_hash": "trap"},
+        )
+    stored = AuditEvent.objects.get(pk=event.pk)  # as read back from the database, like audit_verify does
+    canonical = json.dumps(stored.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    before, after = stored.canonical_parts()
+    assert before + stored.prev_hash + after == canonical
+    assert stored.hash == hashlib.sha256(canonical.encode()).hexdigest() == event.hash
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_in_an_older_snapshot_is_refused_and_writes_nothing():
+    if connection.vendor != "postgresql":
+        pytest.skip("isolation levels: PostgreSQL")
+    from django.db.utils import DatabaseError
+
+    record(1)
+    with pytest.raises(DatabaseError, match="READ COMMITTED"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        audit_record(actor=None, action="test.snapshot")
+    assert AuditEvent.objects.count() == 1 and audit_chain_verify().ok
