@@ -21,14 +21,20 @@ def on_dossier_changed(sender: Any, *, dossier: Dossier, event: DossierEvent, ac
                 purpose=fees.PROCEDURE_FEE,
                 amount_vnd=dossier.version.fee_vnd,
                 required_for=fees.procedure_fee_required_for(definition),
+                event=event,
             )
     elif billed := fees.action_fee(definition["actions"].get(event.action, {})):
         amount, required_for = billed
         services.payment_request_create(
-            actor=actor, dossier=dossier, purpose=event.action, amount_vnd=amount, required_for=required_for
+            actor=actor,
+            dossier=dossier,
+            purpose=event.action,
+            amount_vnd=amount,
+            required_for=required_for,
+            event=event,
         )
     if dossier.is_closed:
-        services.payment_requests_cancel_unpaid(actor=actor, dossier=dossier)
+        services.payment_requests_cancel_unpaid(actor=actor, dossier=dossier, event=event)
 
 
 def on_transition_checking(sender: Any, *, dossier: Dossier, action: str, actor: Any, **kwargs: Any) -> None:

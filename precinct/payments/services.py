@@ -13,18 +13,26 @@ from django.utils.translation import gettext_lazy as _
 
 from precinct.audit.services import audit_record
 from precinct.core.errors import DomainError, PermissionDenied
-from precinct.eservices.models import Dossier
+from precinct.eservices.models import Dossier, DossierEvent
 from precinct.payments.models import Payment, PaymentRequest, PaymentStatus, RequestStatus
 from precinct.payments.permissions import can_pay
 from precinct.payments.providers import InvalidCallback, get_provider
 from precinct.payments.selectors import one
+from precinct.payments.signals import payment_request_changed
 
 
 @transaction.atomic
 def payment_request_create(
-    *, actor: Any, dossier: Dossier, purpose: str, amount_vnd: int, required_for: list[str]
+    *,
+    actor: Any,
+    dossier: Dossier,
+    purpose: str,
+    amount_vnd: int,
+    required_for: list[str],
+    event: DossierEvent | None = None,
 ) -> PaymentRequest:
-    """Bill a fee on a dossier (once per purpose: taking the same action again bills nothing more)."""
+    """Bill a fee on a dossier (once per purpose: taking the same action again bills nothing more).
+    `event`: the dossier's history event this billing follows, if any (passed on to `payment_request_changed`)."""
     existing = one(PaymentRequest.objects.filter(dossier=dossier, purpose=purpose))
     if existing is not None:
         return existing
@@ -42,11 +50,12 @@ def payment_request_create(
         unit=dossier.unit,
         after={"dossier": dossier.code, "purpose": purpose, "amount_vnd": amount_vnd, "required_for": required_for},
     )
+    payment_request_changed.send(sender=PaymentRequest, request=request, dossier=dossier, previous=None, event=event)
     return request
 
 
 @transaction.atomic
-def payment_requests_cancel_unpaid(*, actor: Any, dossier: Dossier) -> int:
+def payment_requests_cancel_unpaid(*, actor: Any, dossier: Dossier, event: DossierEvent | None = None) -> int:
     """A closed dossier (refused, returned, withdrawn, done) owes nothing more."""
     unpaid = list(PaymentRequest.objects.select_for_update().filter(dossier=dossier, status=RequestStatus.UNPAID))
     for request in unpaid:
@@ -59,6 +68,9 @@ def payment_requests_cancel_unpaid(*, actor: Any, dossier: Dossier) -> int:
             unit=dossier.unit,
             before={"status": RequestStatus.UNPAID},
             after={"status": RequestStatus.CANCELLED, "dossier_status": dossier.status},
+        )
+        payment_request_changed.send(
+            sender=PaymentRequest, request=request, dossier=dossier, previous=RequestStatus.UNPAID, event=event
         )
     return len(unpaid)
 
@@ -193,12 +205,17 @@ def _settle(payment: Payment, callback: Any, params: Mapping[str, str]) -> Callb
     payment.save()
     request = PaymentRequest.objects.select_for_update().get(pk=payment.request_id)
     request_before = request.status
+    # The dossier as read under the payment's lock (which covers its row): a transfer waits for this
+    # payment or this payment for it, so the statistics count the payment under the right unit.
+    dossier = payment.request.dossier
     if payment.status == PaymentStatus.PAID and request.status != RequestStatus.PAID:
         # Paid even if the dossier was closed meanwhile: the money moved; the record must say so.
         request.status = RequestStatus.PAID
         request.paid_at = now
         request.save(update_fields=["status", "paid_at"])
-    dossier = request.dossier
+        payment_request_changed.send(
+            sender=PaymentRequest, request=request, dossier=dossier, previous=request_before, event=None
+        )
     audit_record(
         actor=None,
         action=f"payments.payment_{payment.status}",

@@ -12,14 +12,20 @@ Definitions (the same on the page, in the API, in the export and in the drill-do
 - working days to resolve: working days from the day it counts as received to the day it closed.
 - supplemented: of the dossiers received in the month, those asked for a supplement at least once.
 - open: not closed; by due date, and whether the clock is paused (awaiting a supplement).
+- fees (payment requests), on the dossier's month of receipt, like `received`: billed = billed and not
+  cancelled (what is owed or was paid); paid = paid online (count and VND, the amount billed); the share
+  paid online is paid / billed. A fee is counted once however many attempts paid it.
 """
 
 import datetime
 from collections import Counter
-from typing import Any
+from typing import Any, NamedTuple
+
+from django.db.models import Count, Q, Sum
 
 from precinct.core.calendar import LOCAL_TZ, calendar
 from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierStatus
+from precinct.payments.models import PaymentRequest, RequestStatus
 from precinct.stats.models import DeltaKind
 
 RESOLVED_STATUSES = (DossierStatus.DONE, DossierStatus.REFUSED)
@@ -48,17 +54,66 @@ def resolve_days(received_on: datetime.date, done_on: datetime.date) -> int:
     return max(calendar().working_days_between(received_on, done_on), 0)
 
 
-def contribution(dossier: Dossier, *, supplemented: bool) -> Contribution:
-    """The counters this dossier adds, keyed by summary row and column."""
+class Fees(NamedTuple):
+    """A dossier's fees as the summaries count them (see the definitions above)."""
+
+    billed: int = 0
+    paid: int = 0
+    paid_vnd: int = 0
+
+    def columns(self) -> dict[str, int]:
+        return {"billed_count": self.billed, "paid_count": self.paid, "paid_vnd": self.paid_vnd}
+
+
+def fee(status: str | None, amount_vnd: int) -> Fees:
+    """What one payment request in this status counts for (None: not billed yet)."""
+    if status == RequestStatus.PAID:
+        return Fees(1, 1, amount_vnd)
+    return Fees(1, 0, 0) if status == RequestStatus.UNPAID else Fees()
+
+
+def fees_of(dossier: Dossier) -> Fees:
+    """The dossier's fees now (one query; only moves that change the row they are counted in need it)."""
+    paid = Q(status=RequestStatus.PAID)
+    totals = (
+        PaymentRequest.objects.filter(dossier_id=dossier.pk)
+        .exclude(status=RequestStatus.CANCELLED)
+        .aggregate(billed=Count("id"), paid=Count("id", filter=paid), vnd=Sum("amount_vnd", filter=paid))
+    )
+    return Fees(totals["billed"], totals["paid"], totals["vnd"] or 0)
+
+
+def receipt_key(dossier: Dossier) -> Key:
+    """The row of the month the dossier counts as received in (received, supplemented, fees)."""
+    procedure_id: Any = dossier.version.procedure_id
+    field_id: Any = dossier.version.field_id
+    unit_id: Any = dossier.unit_id
+    return (
+        DeltaKind.MONTHLY.value,
+        month_of(dossier.received_on),
+        unit_id,
+        procedure_id,
+        field_id,
+        dossier.channel,
+        False,
+        0,
+    )
+
+
+def contribution(dossier: Dossier, *, supplemented: bool, fees: Fees | None = None) -> Contribution:
+    """The counters this dossier adds, keyed by summary row and column. `fees` only matter (and are only
+    read) when the change can move the dossier to another row: a transfer (they cancel out otherwise)."""
     procedure_id: Any = dossier.version.procedure_id
     field_id: Any = dossier.version.field_id
     unit_id: Any = dossier.unit_id
     out: Contribution = Counter()
-    received = (DeltaKind.MONTHLY.value, month_of(dossier.received_on), unit_id, procedure_id, field_id)
-    received_key: Key = (*received, dossier.channel, False, 0)
+    received_key = receipt_key(dossier)
     out[(received_key, "received")] += 1
     if supplemented:
         out[(received_key, "supplemented")] += 1
+    for column, value in (fees or Fees()).columns().items():
+        if value:
+            out[(received_key, column)] += value
     done_on = closed_on(dossier) if dossier.status in CLOSED_STATUSES else None
     if done_on is None:
         paused = dossier.paused_days_left is not None

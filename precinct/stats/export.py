@@ -28,6 +28,10 @@ GROUP_COLUMNS = (
     "returned",
     "withdrawn",
     "overdue",
+    "billed_count",
+    "paid_count",
+    "paid_vnd",
+    "share_paid_online",
 )
 
 

@@ -5,6 +5,10 @@ departments (provincial ones), over the catalogue's current procedure versions, 
 up to yesterday (today's codes stay with the live service), with figures near the seeds': 99.92 %
 submitted online, most resolved early, about 1 % late, some asked for a supplement (clock paused,
 with the matching history events), some refused, returned or withdrawn, recent ones still open.
+Dossiers of procedures with a fee get it billed (a payment request, as a submission bills it): paid
+online before the decision for those decided, by most of the others too; the rest unpaid while
+open and cancelled once closed. (Only the requests, which the statistics count: no payment attempts,
+so no receipts and nothing for reconciliation to compare.)
 Codes follow the live format and the day's sequences are advanced, so live submissions never
 collide with them. Applicants come from a pool of synthetic citizens (valid personal identification
 numbers, e-mail `…@synthetic.invalid`, no usable password).
@@ -13,12 +17,13 @@ PostgreSQL gets `COPY` (psycopg 3); SQLite gets one `executemany` per table and 
 """
 
 import datetime
+import json
 import math
 import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -40,6 +45,8 @@ from precinct.eservices.models import (
     ProcedureVersion,
 )
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
+from precinct.payments.fees import PROCEDURE_FEE, procedure_fee_required_for
+from precinct.payments.models import PaymentRequest, RequestStatus
 
 SYNTHETIC_DOMAIN = "synthetic.invalid"
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý", "Phan", "Vương"]
@@ -65,8 +72,31 @@ DOSSIER_COLUMNS = (
 )
 EVENT_COLUMNS = ("dossier_id", "at", "action", "from_status", "to_status", "note", "data")
 RATING_COLUMNS = ("dossier_id", "score", "comment", "unit_id", "unit_path", "procedure_id", "created_at")
+FEE_COLUMNS = ("dossier_id", "purpose", "amount_vnd", "required_for", "status", "created_at", "paid_at")
+# How often a fee is paid online by the time the dossier is in this state (decided ones always are: the
+# decision waits for the fee); the others are unpaid while open and cancelled once closed.
+PAID_SHARE = {
+    DossierStatus.APPROVED: 1.0,
+    DossierStatus.DONE: 1.0,
+    DossierStatus.REFUSED: 0.7,
+    DossierStatus.IN_REVIEW: 0.8,
+    DossierStatus.SUPPLEMENT_REQUESTED: 0.8,
+    DossierStatus.RECEIVED: 0.6,
+    DossierStatus.SUBMITTED: 0.4,
+    DossierStatus.WITHDRAWN: 0.2,
+    DossierStatus.RETURNED: 0.1,
+}
 SCORES, SCORE_WEIGHTS = [5, 4, 3, 2, 1], [62, 25, 8, 3, 2]
 OPEN_STEPS = [DossierStatus.SUBMITTED, DossierStatus.RECEIVED, DossierStatus.IN_REVIEW, DossierStatus.APPROVED]
+
+
+class Row(NamedTuple):
+    """One synthetic dossier and what goes with it, as rows of their tables."""
+
+    dossier: tuple[Any, ...]
+    events: list[tuple[Any, ...]]
+    rating: tuple[Any, ...] | None
+    fee: tuple[Any, ...] | None
 
 
 @dataclass
@@ -77,6 +107,8 @@ class Target:
     cutoff_hour: float
     units: list[tuple[int, str, str, float]]  # (id, code, path, lateness factor)
     unit_weights: list[float]
+    fee_vnd: int = 0
+    fee_required_for: str = "[]"  # JSON, as stored
 
 
 class Days:
@@ -148,7 +180,7 @@ def _targets(rng: random.Random) -> list[Target]:
     by_code = {u.code: u for u in units}
     versions = list(
         ProcedureVersion.objects.filter(procedure__current_id=F("id"), procedure__is_active=True)
-        .select_related("procedure")
+        .select_related("procedure", "workflow")
         .order_by("procedure__code")
     )
     if not versions or not communes:
@@ -169,14 +201,17 @@ def _targets(rng: random.Random) -> list[Target]:
                 cutoff_hour=cutoff,
                 units=[(u.pk, u.code, u.path, lateness[u.pk]) for u in chosen],
                 unit_weights=[size[u.pk] for u in chosen],
+                fee_vnd=version.fee_vnd,
+                fee_required_for=json.dumps(procedure_fee_required_for(version.workflow.definition)),
             )
         )
     return targets
 
 
 class Generator:
-    def __init__(self, *, count: int, years: int, seed: int | None, ratings: bool = True) -> None:
+    def __init__(self, *, count: int, years: int, seed: int | None, ratings: bool = True, fees: bool = True) -> None:
         self.ratings = ratings
+        self.fees = fees
         self.rng = random.Random(seed)  # noqa: S311  (synthetic data, not secrets)
         self.count = count
         self.today = timezone.localdate()
@@ -202,9 +237,7 @@ class Generator:
             if day.weekday() < 5 or self.rng.random() < 0.3:
                 return day
 
-    def rows(
-        self, first_id: int, count: int
-    ) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]], tuple[Any, ...] | None]]:
+    def rows(self, first_id: int, count: int) -> Iterator[Row]:
         rng, days = self.rng, self.days
         now = timezone.now()
         workdays, number = days.workdays, days.number
@@ -252,6 +285,8 @@ class Generator:
                 status = DossierStatus.REFUSED if refused else DossierStatus.DONE
                 note = "Không đủ điều kiện theo quy định." if refused else ""
             closed_at = datetime.datetime.combine(workdays[closed], _clock(rng.uniform(7.5, 17)), local)
+            # Not before it was submitted (closed on its day of receipt): the same day, so the same figures.
+            closed_at = max(closed_at, submitted + datetime.timedelta(minutes=30))
             paused_left = None
             completed_at: datetime.datetime | None = closed_at
             if closed >= today_index or closed_at > now:  # not finished yet: somewhere along the way
@@ -277,7 +312,17 @@ class Generator:
                 rated_at = min(completed_at + datetime.timedelta(hours=rng.uniform(1, 96)), now)
                 score = choices(SCORES, weights=SCORE_WEIGHTS)[0]
                 rating = (dossier_id, score, "", unit_id, unit_path, target.procedure_id, rated_at)
-            yield (
+            fee = None
+            if self.fees and target.fee_vnd > 0:
+                paid_at = None
+                if rng.random() < PAID_SHARE.get(status, 0.5):  # paid within minutes to two days
+                    paid_at = submitted + datetime.timedelta(hours=rng.uniform(0.05, 48) ** 2 / 48)
+                    paid_at = min(paid_at, completed_at or now, now)
+                state = RequestStatus.PAID if paid_at else RequestStatus.UNPAID
+                if paid_at is None and completed_at is not None:
+                    state = RequestStatus.CANCELLED
+                fee = (dossier_id, PROCEDURE_FEE, target.fee_vnd, target.fee_required_for, state, submitted, paid_at)
+            yield Row(
                 (
                     dossier_id,
                     f"{unit_code}-{day:%y%m%d}-{seq:04d}",
@@ -297,6 +342,7 @@ class Generator:
                 ),
                 [(dossier_id, at, action, src, dst, text, "{}") for at, action, src, dst, text in events],
                 rating,
+                fee,
             )
 
 
@@ -313,28 +359,20 @@ def _cumulative(weights: list[float]) -> list[float]:
     return out
 
 
-def _write_postgres(
-    dossiers: list[tuple[Any, ...]], events: list[tuple[Any, ...]], ratings: list[tuple[Any, ...]]
-) -> None:
+Tables = list[tuple[Any, tuple[str, ...], list[tuple[Any, ...]]]]  # (model, columns, rows)
+
+
+def _write_postgres(tables: Tables) -> None:
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        table = Dossier._meta.db_table
-        with raw.copy(f"COPY {table} ({', '.join(DOSSIER_COLUMNS)}) FROM STDIN") as copy:
-            for row in dossiers:
-                copy.write_row(row)
-        if events:
-            with raw.copy(f"COPY {DossierEvent._meta.db_table} ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
-                for row in events:
-                    copy.write_row(row)
-        if ratings:
-            with raw.copy(f"COPY {DossierRating._meta.db_table} ({', '.join(RATING_COLUMNS)}) FROM STDIN") as copy:
-                for row in ratings:
-                    copy.write_row(row)
+        for model, columns, rows in tables:
+            if rows:
+                with raw.copy(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
 
 
-def _write_sqlite(
-    dossiers: list[tuple[Any, ...]], events: list[tuple[Any, ...]], ratings: list[tuple[Any, ...]]
-) -> None:
+def _write_sqlite(tables: Tables) -> None:
     """Bulk inserts through `executemany` (the ORM's bulk_create spends most of its time building SQL);
     values adapted the way Django stores them on SQLite."""
     ops = connection.ops
@@ -347,11 +385,7 @@ def _write_sqlite(
         return value
 
     with connection.cursor() as cursor:
-        for model, columns, rows in (
-            (Dossier, DOSSIER_COLUMNS, dossiers),
-            (DossierEvent, EVENT_COLUMNS, events),
-            (DossierRating, RATING_COLUMNS, ratings),
-        ):
+        for model, columns, rows in tables:
             if rows:
                 cursor.executemany(
                     f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
@@ -378,6 +412,7 @@ def generate_dossiers(
     seed: int | None = None,
     batch: int = 100_000,
     ratings: bool = True,
+    fees: bool = True,
     progress: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Insert `count` synthetic dossiers; returns what was done. The summaries are not touched: rebuild them."""
@@ -385,10 +420,10 @@ def generate_dossiers(
         raise ValueError("count must be at least 1 and years between 1 and 20")
     started = time.monotonic()
     with transaction.atomic():
-        generator = Generator(count=count, years=years, seed=seed, ratings=ratings)
+        generator = Generator(count=count, years=years, seed=seed, ratings=ratings, fees=fees)
     postgres = connection.vendor == "postgresql"
     table = Dossier._meta.db_table
-    written = events_written = 0
+    written = events_written = fees_written = 0
     while written < count:
         size = min(batch, count - written)
         with transaction.atomic():
@@ -396,27 +431,39 @@ def generate_dossiers(
                 with connection.cursor() as cursor:
                     cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
             first_id = (Dossier.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-            dossiers, events, rating_rows = [], [], []
-            for dossier, dossier_events, rating in generator.rows(first_id, size):
-                dossiers.append(dossier)
-                events += dossier_events
-                if rating is not None:
-                    rating_rows.append(rating)
-            (_write_postgres if postgres else _write_sqlite)(dossiers, events, rating_rows)
+            dossiers, events, rating_rows, fee_rows = [], [], [], []
+            for row in generator.rows(first_id, size):
+                dossiers.append(row.dossier)
+                events += row.events
+                if row.rating is not None:
+                    rating_rows.append(row.rating)
+                if row.fee is not None:
+                    fee_rows.append(row.fee)
+            (_write_postgres if postgres else _write_sqlite)(
+                [
+                    (Dossier, DOSSIER_COLUMNS, dossiers),
+                    (DossierEvent, EVENT_COLUMNS, events),
+                    (DossierRating, RATING_COLUMNS, rating_rows),
+                    (PaymentRequest, FEE_COLUMNS, fee_rows),
+                ]
+            )
             if postgres:
                 with connection.cursor() as cursor:
                     cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [first_id + size - 1])
         written += size
         events_written += len(events)
+        fees_written += len(fee_rows)
         progress(f"{written:,} dossiers written ({time.monotonic() - started:.0f} s)")
     if postgres:  # fresh planner statistics: the tables just grew by `count` rows
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {table}, {DossierEvent._meta.db_table}, {User._meta.db_table}")
+            tables = (table, DossierEvent._meta.db_table, PaymentRequest._meta.db_table, User._meta.db_table)
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
     with transaction.atomic():
         _advance_sequences(generator.sequences)
         result = {
             "dossiers": written,
             "events": events_written,
+            "fees": fees_written,
             "years": years,
             "from": generator.first.isoformat(),
             "to": generator.last.isoformat(),

@@ -24,6 +24,7 @@ FIGURE_LABELS = {
     "open_not_due": _("In progress, not yet due"),
     "overdue": _("Overdue now"),
     "paused": _("Waiting for a supplement"),
+    "billed_count": _("Fees billed"),
     "paid_count": _("Fees paid online"),
     "paid_vnd": _("Fees collected online (VND)"),
     "share_paid_online": _("Fees paid online (%)"),

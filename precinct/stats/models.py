@@ -2,7 +2,8 @@
 all dossiers (docs/adr/0010-dossier-statistics.md).
 
 - `MonthlyStat`: one row per (month, receiving unit, procedure, field, channel) with counters:
-  dossiers *received* in that month, and dossiers *closed* in that month by outcome.
+  dossiers *received* in that month (and the fees billed and paid on them), and dossiers *closed* in
+  that month by outcome.
 - `OpenStat`: dossiers not closed yet, per (unit, procedure, field, due date, clock paused): "overdue now"
   and "in progress, not yet due" are sums over due dates before / from today.
 - `ResolveDaysStat`: how many resolved dossiers took N working days, per (month, unit, procedure,
@@ -33,7 +34,9 @@ COUNTERS = (
     "returned",
     "withdrawn",
     "resolve_days_total",
-    # Filled by the payments and ratings apps' receivers once they are merged (see the ADR).
+    # Fees (payment requests) on the dossiers received in the month: billed and not cancelled, and of
+    # those the ones paid online (count, VND); fed by payments' payment_request_changed (see the ADR).
+    "billed_count",
     "paid_count",
     "paid_vnd",
     "rating_count",
@@ -56,6 +59,7 @@ class MonthlyStat(models.Model):
     returned = models.IntegerField(default=0)
     withdrawn = models.IntegerField(default=0)
     resolve_days_total = models.BigIntegerField(default=0)
+    billed_count = models.IntegerField(default=0)
     paid_count = models.IntegerField(default=0)
     paid_vnd = models.BigIntegerField(default=0)
     rating_count = models.IntegerField(default=0)
@@ -88,6 +92,7 @@ class UnitMonthlyStat(models.Model):
     returned = models.IntegerField(default=0)
     withdrawn = models.IntegerField(default=0)
     resolve_days_total = models.BigIntegerField(default=0)
+    billed_count = models.IntegerField(default=0)
     paid_count = models.IntegerField(default=0)
     paid_vnd = models.BigIntegerField(default=0)
     rating_count = models.IntegerField(default=0)
@@ -180,6 +185,7 @@ class StatDelta(models.Model):
     returned = models.IntegerField(default=0)
     withdrawn = models.IntegerField(default=0)
     resolve_days_total = models.BigIntegerField(default=0)
+    billed_count = models.IntegerField(default=0)
     paid_count = models.IntegerField(default=0)
     paid_vnd = models.BigIntegerField(default=0)
     rating_count = models.IntegerField(default=0)

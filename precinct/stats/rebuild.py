@@ -20,6 +20,7 @@ from precinct.eservices.models import (
     DossierStatus,
     ProcedureVersion,
 )
+from precinct.payments.models import PaymentRequest, RequestStatus
 from precinct.stats.folding import locked_state
 from precinct.stats.models import (
     COUNTERS,
@@ -66,15 +67,24 @@ def _quoted(values: Any) -> str:
     return ", ".join(f"'{v}'" for v in values)  # our own status constants, not input
 
 
+def _counters(**expressions: str) -> str:
+    """The SELECT list for COUNTERS, in their order: the given expressions, 0 for the others."""
+    if unknown := set(expressions) - set(COUNTERS):
+        raise ValueError(f"not a counter: {sorted(unknown)}")
+    return ", ".join(expressions.get(c, "0") for c in COUNTERS)
+
+
+def _replace(*columns: str) -> str:
+    return ", ".join(f"{c} = excluded.{c}" for c in columns)
+
+
 def rebuild_tables() -> None:
     sql = _sql()
     dossier, version = Dossier._meta.db_table, ProcedureVersion._meta.db_table
     event, workday = DossierEvent._meta.db_table, WorkdayNumber._meta.db_table
     monthly, open_, days = MonthlyStat._meta.db_table, OpenStat._meta.db_table, ResolveDaysStat._meta.db_table
     unit_monthly, unit_days = UnitMonthlyStat._meta.db_table, UnitDaysStat._meta.db_table
-    rating = DossierRating._meta.db_table
-    zeros_before_ratings = ", ".join("0" for c in COUNTERS if c not in ("rating_count", "rating_total"))
-    zeros_after_two = ", ".join("0" for _ in COUNTERS[2:])
+    rating, fee = DossierRating._meta.db_table, PaymentRequest._meta.db_table
     resolved = _quoted([DossierStatus.DONE, DossierStatus.REFUSED])
     closed = _quoted(CLOSED_STATUSES)
     closed_rows = f"""
@@ -87,6 +97,23 @@ def rebuild_tables() -> None:
         JOIN {workday} w1 ON w1.day = d.received_on
         JOIN {workday} w2 ON w2.day = c0.done_on"""
     counters = ", ".join(COUNTERS)
+    monthly_key = "ON CONFLICT (month, unit_id, procedure_id, field_id, channel) DO UPDATE SET"
+    outcomes = {
+        "resolved_early": f"SUM(CASE WHEN c.status IN ({resolved}) AND c.done_on < c.due_date THEN 1 ELSE 0 END)",
+        "resolved_on_time": f"SUM(CASE WHEN c.status IN ({resolved}) AND c.done_on = c.due_date THEN 1 ELSE 0 END)",
+        "resolved_late": f"SUM(CASE WHEN c.status IN ({resolved}) AND c.done_on > c.due_date THEN 1 ELSE 0 END)",
+        "refused": f"SUM(CASE WHEN c.status = '{DossierStatus.REFUSED}' THEN 1 ELSE 0 END)",
+        "returned": f"SUM(CASE WHEN c.status = '{DossierStatus.RETURNED}' THEN 1 ELSE 0 END)",
+        "withdrawn": f"SUM(CASE WHEN c.status = '{DossierStatus.WITHDRAWN}' THEN 1 ELSE 0 END)",
+        "resolve_days_total": f"SUM(CASE WHEN c.status IN ({resolved}) THEN c.days ELSE 0 END)",
+    }
+    paid = f"f.status = '{RequestStatus.PAID}'"
+    fees = {
+        "billed_count": "COUNT(*)",
+        "paid_count": f"SUM(CASE WHEN {paid} THEN 1 ELSE 0 END)",
+        "paid_vnd": f"SUM(CASE WHEN {paid} THEN f.amount_vnd ELSE 0 END)",
+    }
+    received = {"received": "COUNT(*)", "supplemented": "SUM(CASE WHEN s.dossier_id IS NULL THEN 0 ELSE 1 END)"}
     statements = [
         f"DELETE FROM {StatDelta._meta.db_table}",
         f"DELETE FROM {monthly}",
@@ -97,38 +124,36 @@ def rebuild_tables() -> None:
         # Received, per month of receipt (and whether a supplement was ever asked for).
         f"""INSERT INTO {monthly} (month, unit_id, procedure_id, field_id, channel, {counters})
             SELECT {sql["month_received"]}, d.unit_id, v.procedure_id, v.field_id, d.channel,
-                   COUNT(*), SUM(CASE WHEN s.dossier_id IS NULL THEN 0 ELSE 1 END), {zeros_after_two}
+                   {_counters(**received)}
             FROM {dossier} d JOIN {version} v ON v.id = d.version_id
             LEFT JOIN (SELECT DISTINCT dossier_id FROM {event} WHERE to_status = %s) s ON s.dossier_id = d.id
             WHERE 1 = 1
             GROUP BY 1, 2, 3, 4, 5""",
+        # Fees billed on the dossiers received in the month (not cancelled) and those paid online: always
+        # a row the statement above wrote (the dossier's), wherever the dossier is now (transfers included).
+        f"""INSERT INTO {monthly} (month, unit_id, procedure_id, field_id, channel, {counters})
+            SELECT {sql["month_received"]}, d.unit_id, v.procedure_id, v.field_id, d.channel, {_counters(**fees)}
+            FROM {fee} f JOIN {dossier} d ON d.id = f.dossier_id JOIN {version} v ON v.id = d.version_id
+            WHERE f.status <> '{RequestStatus.CANCELLED}'
+            GROUP BY 1, 2, 3, 4, 5
+            {monthly_key} {_replace(*fees)}""",
         # Closed, per month of closing, by outcome; working days to resolve.
         f"""INSERT INTO {monthly} (month, unit_id, procedure_id, field_id, channel, {counters})
-            SELECT {sql["month_done"]}, c.unit_id, c.procedure_id, c.field_id, c.channel, 0, 0,
-              SUM(CASE WHEN c.status IN ({resolved}) AND c.done_on < c.due_date THEN 1 ELSE 0 END),
-              SUM(CASE WHEN c.status IN ({resolved}) AND c.done_on = c.due_date THEN 1 ELSE 0 END),
-              SUM(CASE WHEN c.status IN ({resolved}) AND c.done_on > c.due_date THEN 1 ELSE 0 END),
-              SUM(CASE WHEN c.status = '{DossierStatus.REFUSED}' THEN 1 ELSE 0 END),
-              SUM(CASE WHEN c.status = '{DossierStatus.RETURNED}' THEN 1 ELSE 0 END),
-              SUM(CASE WHEN c.status = '{DossierStatus.WITHDRAWN}' THEN 1 ELSE 0 END),
-              SUM(CASE WHEN c.status IN ({resolved}) THEN c.days ELSE 0 END),
-              0, 0, 0, 0
+            SELECT {sql["month_done"]}, c.unit_id, c.procedure_id, c.field_id, c.channel, {_counters(**outcomes)}
             FROM ({closed_rows}) c
             WHERE 1 = 1
             GROUP BY 1, 2, 3, 4, 5
-            ON CONFLICT (month, unit_id, procedure_id, field_id, channel) DO UPDATE SET
-              {", ".join(f"{c} = excluded.{c}" for c in COUNTERS[2:9])}""",
+            {monthly_key} {_replace(*outcomes)}""",
         # Ratings, on the month the rated dossier was resolved in.
         f"""INSERT INTO {monthly} (month, unit_id, procedure_id, field_id, channel, {counters})
             SELECT {sql["month_done"]}, c.unit_id, c.procedure_id, c.field_id, c.channel,
-                   {zeros_before_ratings}, COUNT(*), SUM(c.score)
+                   {_counters(rating_count="COUNT(*)", rating_total="SUM(c.score)")}
             FROM (SELECT d.unit_id, v.procedure_id, v.field_id, d.channel, r.score, {sql["done_on"]} AS done_on
                   FROM {rating} r JOIN {dossier} d ON d.id = r.dossier_id JOIN {version} v ON v.id = d.version_id
                   WHERE d.completed_at IS NOT NULL) c
             WHERE 1 = 1
             GROUP BY 1, 2, 3, 4, 5
-            ON CONFLICT (month, unit_id, procedure_id, field_id, channel) DO UPDATE SET
-              rating_count = excluded.rating_count, rating_total = excluded.rating_total""",
+            {monthly_key} {_replace("rating_count", "rating_total")}""",
         f"""INSERT INTO {days} (month, unit_id, procedure_id, field_id, days, n)
             SELECT {sql["month_done"]}, c.unit_id, c.procedure_id, c.field_id, c.days, COUNT(*)
             FROM ({closed_rows}) c

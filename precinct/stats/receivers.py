@@ -1,6 +1,7 @@
 """Following dossiers: every submission and transition writes what it changed to `StatDelta`, inside
 its own transaction, as new rows only (no summary row is updated there, so parallel submissions do
-not queue behind one another); a worker folds them in (`folding.py`)."""
+not queue behind one another); a worker folds them in (`folding.py`). Fees follow payments'
+`payment_request_changed` the same way."""
 
 import logging
 import time
@@ -12,7 +13,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from precinct.eservices.models import Dossier, DossierEvent, DossierStatus
-from precinct.stats.contributions import Contribution, Key, closed_on, contribution, difference, month_of
+from precinct.stats.contributions import (
+    Contribution,
+    Fees,
+    Key,
+    closed_on,
+    contribution,
+    difference,
+    fee,
+    fees_of,
+    month_of,
+    receipt_key,
+)
 from precinct.stats.models import COUNTERS, DeltaKind, StatDelta
 
 logger = logging.getLogger(__name__)
@@ -26,26 +38,64 @@ def _asked_for_supplement(dossier: Dossier) -> bool:
 
 def remember_before(sender: Any, dossier: Dossier, spec: dict[str, Any], **kwargs: Any) -> None:
     """Before a transition: what the dossier contributes now. Whether it was ever asked for a supplement
-    only matters when the move can change that or the unit it is counted under (otherwise it cancels)."""
-    matters = spec.get("effect") == "transfer" or spec.get("to") == SUPPLEMENT
+    only matters when the move can change that or the unit it is counted under (otherwise it cancels);
+    its fees only when it moves to another unit (a transfer carries them, as the rebuild does)."""
+    transfer = spec.get("effect") == "transfer"
+    matters = transfer or spec.get("to") == SUPPLEMENT
     supplemented = matters and _asked_for_supplement(dossier)
-    dossier._stats_before = (contribution(dossier, supplemented=supplemented), supplemented, matters)  # type: ignore[attr-defined]
+    fees = fees_of(dossier) if transfer else None
+    before = contribution(dossier, supplemented=supplemented, fees=fees)
+    dossier._stats_before = (before, supplemented, matters, fees)  # type: ignore[attr-defined]
 
 
 def record_change(sender: Any, dossier: Dossier, event: DossierEvent, **kwargs: Any) -> None:
     before: Contribution
+    fees: Fees | None = None
+    # Fee changes payments made while this event is sent (billing on submission, cancelling on closing)
+    # go into this same INSERT: the submission still writes one statement.
+    pending: dict[Key, dict[str, int]] = event.__dict__.pop("_stats_fees", {})
+    event._stats_recorded = True  # type: ignore[attr-defined]  # later fee changes write their own rows
     if event.action == "submit" and not event.from_status:
         before, supplemented = Counter(), False
     else:
         remembered = getattr(dossier, "_stats_before", None)
         if remembered is None:  # eservices always sends dossier_transition_checking first
             logger.error("stats: no state before %s of %s; run manage.py rebuild_stats", event.action, dossier.pk)
+            write_deltas(pending)
             return
-        before, was_supplemented, matters = remembered
+        before, was_supplemented, matters, fees = remembered
         del dossier._stats_before  # type: ignore[attr-defined]
         supplemented = matters and (was_supplemented or dossier.status == SUPPLEMENT)
-    deltas = difference(contribution(dossier, supplemented=supplemented), before)
-    write_deltas(deltas)
+    deltas = difference(contribution(dossier, supplemented=supplemented, fees=fees), before)
+    write_deltas(_merged(deltas, pending))
+
+
+def record_fee(
+    sender: Any, *, request: Any, dossier: Dossier, previous: str | None, event: DossierEvent | None, **kwargs: Any
+) -> None:
+    """A fee was billed, cancelled or paid: change its dossier's row of the month of receipt."""
+    after, before = fee(request.status, request.amount_vnd), fee(previous, request.amount_vnd)
+    change = {c: v - before.columns()[c] for c, v in after.columns().items() if v != before.columns()[c]}
+    if not change:
+        return
+    key = receipt_key(dossier)
+    if event is not None and not getattr(event, "_stats_recorded", False):
+        # Inside the dossier's own change, before record_change: let it write this with its own rows.
+        row = event.__dict__.setdefault("_stats_fees", {}).setdefault(key, {})
+        for column, value in change.items():
+            row[column] = row.get(column, 0) + value
+        return
+    write_deltas({key: change})
+
+
+def _merged(*parts: dict[Key, dict[str, int]]) -> dict[Key, dict[str, int]]:
+    out: dict[Key, dict[str, int]] = {}
+    for part in parts:
+        for key, columns in part.items():
+            row = out.setdefault(key, {})
+            for column, value in columns.items():
+                row[column] = row.get(column, 0) + value
+    return {key: cols for key, row in out.items() if (cols := {c: v for c, v in row.items() if v})}
 
 
 def record_rating(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:

@@ -231,10 +231,11 @@ class Figures:
             "open_not_due": self.open_not_due,
             "overdue": self.overdue,
             "paused": self.paused,
-            # Filled once the payments app feeds these columns (see docs/adr/0010).
-            "paid_count": None,
-            "paid_vnd": None,
-            "share_paid_online": None,
+            # Fees on the dossiers received in the period: billed (not cancelled), paid online, the share.
+            "billed_count": c["billed_count"],
+            "paid_count": c["paid_count"],
+            "paid_vnd": c["paid_vnd"],
+            "share_paid_online": _ratio(c["paid_count"], c["billed_count"]),
             "average_rating": round(c["rating_total"] / c["rating_count"], 2) if c["rating_count"] else None,
             "ratings": c["rating_count"],
         }

@@ -33,6 +33,8 @@ COMPARED = (
     ("resolved_late", "count"),
     ("supplemented", "count"),
     ("refused", "count"),
+    ("share_paid_online", "share"),
+    ("paid_vnd", "count"),
 )
 SORTS = {
     "received": lambda g: -g.figures.counts["received"],

@@ -235,3 +235,43 @@ def test_a_fee_due_after_review_blocks_the_result(world, catalogue, signing_keys
     assert params["vnp_Amount"] == "25000000"
     assert payment_callback(provider="sandbox", params=sandbox_callback(params)).accepted
     assert move(world, dossier, "issue_result").status == DossierStatus.RESULT_ISSUED
+
+
+# --- what other apps are told ------------------------------------------------------------------------------
+
+
+def test_billing_cancelling_and_paying_are_signalled_once_each(world, catalogue):
+    from precinct.payments.signals import payment_request_changed
+
+    seen = []
+
+    def receiver(sender, *, request, dossier, previous, event, **kwargs):
+        seen.append((dossier.code, request.purpose, previous, request.status, event.action if event else None))
+
+    payment_request_changed.connect(receiver, dispatch_uid="test.payments.seen")
+    try:
+        paid, closed = [
+            dossier_submit(
+                actor=world.users["citizen"],
+                procedure=Procedure.objects.get(code="CT-03"),
+                form_data={"dia_chi": "Tổ 5", "den_ngay": "2027-06-30"},
+                unit_code=world.ward_a.code,
+            )
+            for _ in range(2)
+        ]
+        request = PaymentRequest.objects.get(dossier=paid)
+        (_first, one), (_second, two) = start(world, request), start(world, request)  # two tabs, both paid
+        assert payment_callback(provider="sandbox", params=sandbox_callback(one)).accepted
+        assert payment_callback(provider="sandbox", params=sandbox_callback(two)).accepted
+        _late, three = start(world, PaymentRequest.objects.get(dossier=closed))
+        dossier_transition(actor=world.users["citizen"], dossier=closed, action="withdraw")
+        assert payment_callback(provider="sandbox", params=sandbox_callback(three)).accepted  # paid after closing
+    finally:
+        payment_request_changed.disconnect(dispatch_uid="test.payments.seen")
+    assert seen == [
+        (paid.code, "fee", None, "unpaid", "submit"),
+        (closed.code, "fee", None, "unpaid", "submit"),
+        (paid.code, "fee", "unpaid", "paid", None),  # once: the second paid attempt is a refund matter
+        (closed.code, "fee", "unpaid", "cancelled", "withdraw"),
+        (closed.code, "fee", "cancelled", "paid", None),
+    ]

@@ -1,5 +1,6 @@
 import datetime
 import io
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -213,7 +214,7 @@ def test_the_public_page_shows_province_figures_and_nothing_personal(world, fold
     assert "/stats/dossiers/" not in body  # no drill-down for the public
 
 
-def test_ratings_are_averaged_and_payments_shown_as_not_available(world, folded):
+def test_ratings_are_averaged(world, folded):
     from precinct.eservices.models import DossierRating
 
     first, last = _twelve()
@@ -226,5 +227,68 @@ def test_ratings_are_averaged_and_payments_shown_as_not_available(world, folded)
     totals = world.api_client("leader_p").get("/api/v1/stats/dossiers").json()["totals"]
     assert totals["ratings"] == len(ratings)
     assert totals["average_rating"] == round(sum(ratings) / len(ratings), 2)
-    assert totals["paid_count"] is None and totals["paid_vnd"] is None
-    assert "chưa có số liệu" in world.client("leader_p").get("/stats/").content.decode()
+
+
+def fees_direct(unit_path: str, first: datetime.date, last_month: datetime.date) -> dict[str, Any]:
+    """Fees on the dossiers received in the period, counted one payment request at a time, the money
+    from the paid payment attempts (one counted per fee, however many paid it)."""
+    from precinct.payments.models import Payment, PaymentRequest
+
+    end = add_months(last_month, 1) - datetime.timedelta(days=1)
+    paid_attempts: dict[int, list[int]] = {}
+    for request_id, amount in Payment.objects.filter(status="paid").values_list("request_id", "amount_vnd"):
+        paid_attempts.setdefault(request_id, []).append(amount)
+    billed = paid = vnd = 0
+    for request in PaymentRequest.objects.select_related("dossier"):
+        d = request.dossier
+        if not d.unit_path.startswith(unit_path) or not first <= d.received_on <= end:
+            continue
+        assert (request.status == "paid") == (request.pk in paid_attempts), request  # paid only by an attempt
+        if request.status == "cancelled":
+            continue
+        billed += 1
+        if request.status == "paid":
+            paid += 1
+            vnd += paid_attempts[request.pk][0]
+    share = round(100 * paid / billed, 2) if billed else None
+    return {"billed_count": billed, "paid_count": paid, "paid_vnd": vnd, "share_paid_online": share}
+
+
+def test_fees_paid_online_are_counted_alike_on_the_page_in_the_api_and_in_the_export(world, folded):
+    from precinct.stats.templatetags.stats_tags import format_number, format_percent
+
+    client, api = world.client("leader_p"), world.api_client("leader_p")
+    seen = dict.fromkeys(("billed_count", "paid_count", "paid_vnd"), 0)
+    for unit in (world.province, world.ward_a, world.ward_b, world.department):
+        for start, end in periods():
+            query = {"unit": unit.code, "from": start, "to": end}
+            expected = fees_direct(
+                unit.path, datetime.date.fromisoformat(f"{start}-01"), datetime.date.fromisoformat(f"{end}-01")
+            )
+            answer = api.get("/api/v1/stats/dossiers", query | {"group_by": "unit"}).json()
+            page = client.get("/stats/", query)
+            book = load_workbook(io.BytesIO(client.get("/stats/export.xlsx", query).content))
+            sheet = {str(row[0]): row[1:] for row in book.worksheets[0].iter_rows(values_only=True) if row and row[0]}
+            by_unit = book.worksheets[2]  # "By unit": code, name, then GROUP_COLUMNS
+            header = [str(c.value) for c in by_unit[1]]
+            for key, value in expected.items():
+                assert answer["totals"][key] == value, (unit.code, start, end, key)
+                assert page.context["figures"][key] == value, (unit.code, start, end, key)
+                assert sheet[str(FIGURE_LABELS[key])][0] == value, (unit.code, start, end, key)
+                if key != "share_paid_online":
+                    assert sum(g[key] for g in answer["groups"]) == value, (unit.code, key)  # groups add up
+                    column = header.index(str(FIGURE_LABELS[key]))
+                    assert sum(row[column] or 0 for row in by_unit.iter_rows(min_row=2, values_only=True)) == value
+            body = page.content.decode()
+            assert format_percent(expected["share_paid_online"], english=False) in body
+            assert f"{format_number(expected['paid_vnd'], english=False)}<small" in body
+            if unit == world.province and (start, end) == periods()[0]:
+                seen = expected
+    # The fixture really paid some fees and left others owed: the figures above mean something.
+    assert 0 < seen["paid_count"] < seen["billed_count"] and seen["paid_vnd"] > seen["paid_count"] * 10000
+    vietnamese = client.get("/stats/").content.decode()
+    assert f"đã nộp {seen['paid_count']}/{seen['billed_count']} khoản phí" in vietnamese
+    assert "chưa có số liệu" not in vietnamese
+    client.cookies["django_language"] = "en"
+    english = client.get("/stats/").content.decode()
+    assert f"{seen['paid_count']} of {seen['billed_count']} fees billed" in english
