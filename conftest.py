@@ -26,6 +26,12 @@ def _fast_password_hashing(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _notifications_composed_at_once(settings):
+    """The worker composes messages queued with notify_later() at once (no batching delay) in tests."""
+    settings.NOTIFY_LATER_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _media_in_a_temporary_directory(settings, tmp_path_factory):
     """Uploaded files from tests never land in the developer's var/media."""
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")

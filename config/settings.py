@@ -150,6 +150,9 @@ TASKS = {
 # Dossier statistics: changes are folded into the summary tables this many seconds after they happen.
 STATS_FOLD_SECONDS = int(env("STATS_FOLD_SECONDS", "10"))
 
+# Messages queued with notify_later() are composed and sent by the worker within about this many seconds.
+NOTIFY_LATER_SECONDS = float(env("NOTIFY_LATER_SECONDS", "1"))
+
 # API lists come a page at a time.
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -4,6 +4,7 @@ from django.urls import include, path
 from config.api import api
 
 urlpatterns = [
+    path("api/v1/", api.urls),  # first: API calls are matched before the pages' patterns are tried
     path("", include("precinct.core.urls")),
     path("accounts/", include("precinct.accounts.urls")),
     path("org/", include("precinct.organisation.urls")),
@@ -14,6 +15,5 @@ urlpatterns = [
     path("", include("precinct.results.urls")),
     path("", include("precinct.stats.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

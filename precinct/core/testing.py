@@ -158,10 +158,14 @@ def assert_matrix(
 
 def run_queued_tasks() -> int:
     """Run what waits in the database task queue, here and now, in the test's transaction (the real
-    `db_worker` is exercised by transactional tests). Returns how many tasks ran."""
+    `db_worker` is exercised by transactional tests), messages waiting to be composed included (their drain
+    is queued on commit, which never comes inside a test's transaction). Returns how many tasks ran."""
     from django_tasks_db.models import DBTaskResult
 
+    from precinct.notifications.services import notifications_compose_pending
+
     ran = 0
+    notifications_compose_pending()
     while batch := list(DBTaskResult.objects.ready().order_by("enqueued_at")):
         for row in batch:
             row.claim("test")

@@ -49,3 +49,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.address}: {self.subject}"
+
+
+class PendingCompose(models.Model):
+    """A message the worker is to compose and send (`notify_later`): one narrow row written in the caller's
+    transaction, so it exists exactly when the change does; `notifications_compose_pending` drains them."""
+
+    composer = models.CharField(max_length=40)
+    ref = models.BigIntegerField()
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.composer}:{self.ref}"

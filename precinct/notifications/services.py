@@ -1,19 +1,22 @@
 """Queue and deliver notifications. Queuing happens inside the caller's transaction (so a rolled-back
 change sends nothing); delivery is a task enqueued on commit, so the request never waits for SMTP."""
 
+import datetime
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django_tasks_db.backend import DatabaseBackend
 
+from precinct.core.inserts import PreparedInsert
 from precinct.notifications.attachments import render_attachment
-from precinct.notifications.models import Notification, NotificationChannel, NotificationStatus
+from precinct.notifications.models import Notification, NotificationChannel, NotificationStatus, PendingCompose
 from precinct.notifications.sms import sms_provider
 
 logger = logging.getLogger(__name__)
@@ -83,23 +86,88 @@ def register_composer(name: str, composer: Composer) -> None:
     _composers[name] = composer
 
 
-def notify_later(*, composer: str, ref: int) -> None:
-    """Queue a message to be composed and sent by the worker (one task row in this transaction)."""
-    from precinct.notifications.tasks import notifications_compose_task
+_insert_pending = PreparedInsert(PendingCompose)
+_next_drain = 0.0
 
-    _enqueue(notifications_compose_task, composer, ref)
+
+def notify_later(*, composer: str, ref: int) -> None:
+    """Queue a message to be composed and sent by the worker: one narrow row in this transaction (the
+    busiest callers, such as each dossier submission, then pay one small INSERT instead of a task row)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("notify_later() must be called inside the transaction of the change it reports")
+    _insert_pending.run({"composer": composer, "ref": ref, "created_at": timezone.now()})
+    transaction.on_commit(_schedule_drain)
+
+
+def _schedule_drain() -> None:
+    """After a commit, at most once per NOTIFY_LATER_SECONDS per process: a drain that runs that many seconds
+    later. Deciding after the commit means every committed row is seen by a drain that starts after it: either
+    this commit queues one, or the drain queued less than that interval ago has not run yet."""
+    global _next_drain
+    now = time.monotonic()
+    if now < _next_drain:
+        return
+    delay = settings.NOTIFY_LATER_SECONDS
+    _next_drain = now + delay
+    from precinct.notifications.tasks import notifications_compose_pending_task
+
+    try:
+        task = notifications_compose_pending_task
+        if delay:
+            task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
+        task.enqueue()
+    except Exception:  # the queue being down must not fail the request; `send_notifications` catches up
+        _next_drain = 0.0
+        logger.exception("Could not queue the composition of pending notifications")
+
+
+def notifications_compose_pending(*, batch: int = 200) -> int:
+    """The worker's side of notify_later(): compose what is pending, queue it once per key, then deliver it
+    (outside the transaction: a slow mail server holds no lock). Returns how many messages were sent."""
+    sent = 0
+    after = 0
+    while True:
+        composed: list[tuple[int, str]] = []
+        with transaction.atomic():
+            rows = list(
+                PendingCompose.objects.select_for_update(skip_locked=True).filter(pk__gt=after).order_by("id")[:batch]
+            )
+            if not rows:
+                return sent
+            done = []
+            for row in rows:
+                try:
+                    with transaction.atomic():
+                        made = _compose_and_queue(row.composer, row.ref)
+                except Exception:  # keep the row for the next drain; the others go ahead
+                    logger.exception("Could not compose the notification %s", row)
+                    continue
+                done.append(row.pk)
+                if made is not None:
+                    composed.append(made)
+            PendingCompose.objects.filter(pk__in=done).delete()
+            after = rows[-1].pk
+        for recipient_id, key in composed:
+            sent += notifications_deliver_queued(recipient_id=recipient_id, key=key)
+
+
+def _compose_and_queue(composer: str, ref: int) -> tuple[int, str] | None:
+    made = _composers[composer](ref)
+    if made is None:
+        return None
+    recipient, compose, attachment = made
+    key = f"{composer}:{ref}"
+    notify(recipient=recipient, key=key, compose=compose, attachment=attachment, deliver=False)
+    return recipient.pk, key
 
 
 def notification_compose(*, composer: str, ref: int) -> int:
-    """The worker's side of notify_later(): compose, queue once per key, deliver. Returns messages sent."""
+    """Compose, queue once per key and deliver one message now (the escalation sweep's catch-up)."""
     with transaction.atomic():
-        made = _composers[composer](ref)
-        if made is None:
-            return 0
-        recipient, compose, attachment = made
-        key = f"{composer}:{ref}"
-        notify(recipient=recipient, key=key, compose=compose, attachment=attachment, deliver=False)
-    return notifications_deliver_queued(recipient_id=recipient.pk, key=key)
+        made = _compose_and_queue(composer, ref)
+    if made is None:
+        return 0
+    return notifications_deliver_queued(recipient_id=made[0], key=made[1])
 
 
 def _enqueue(task: Any, *args: Any) -> None:

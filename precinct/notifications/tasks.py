@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from precinct.notifications.services import notification_compose, notifications_deliver_queued
+from precinct.notifications.services import notifications_compose_pending, notifications_deliver_queued
 
 
 @task
@@ -12,10 +12,10 @@ def notifications_deliver_task(recipient_id: int, key: str) -> int:
 
 @task
 def notifications_catch_up_task() -> int:
-    """Everything still queued (after a failure or while the queue was down)."""
-    return notifications_deliver_queued()
+    """Everything still pending or queued (after a failure or while the queue was down)."""
+    return notifications_compose_pending() + notifications_deliver_queued()
 
 
 @task
-def notifications_compose_task(composer: str, ref: int) -> int:
-    return notification_compose(composer=composer, ref=ref)
+def notifications_compose_pending_task() -> int:
+    return notifications_compose_pending()

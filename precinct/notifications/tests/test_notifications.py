@@ -85,3 +85,53 @@ def test_queued_in_a_rolled_back_transaction_sends_nothing_and_a_committed_one_i
     assert set(Notification.objects.values_list("status", flat=True)) == {NotificationStatus.SENT}
     assert [m.subject for m in mail.outbox] == ["Hồ sơ X-1 đã được tiếp nhận"]
     assert notifications_deliver_task.name  # the task the worker ran
+
+
+def _register_test_composers(recipient):
+    from precinct.notifications.services import register_composer
+
+    def compose(ref: int):
+        if ref == 13:
+            raise ValueError("unlucky")
+        return recipient, _message, {}
+
+    register_composer("test", compose)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notify_later_writes_one_row_with_the_change_and_the_worker_composes_and_sends_it():
+    from precinct.core.testing import build_world
+    from precinct.notifications.models import PendingCompose
+    from precinct.notifications.services import notify_later
+
+    world = build_world()
+    citizen = world.users["citizen"]
+    citizen.email = "dan@example.vn"
+    citizen.save()
+    _register_test_composers(citizen)
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        notify_later(composer="test", ref=1)  # outside a transaction: the row could outlive a failed change
+    with pytest.raises(RuntimeError, match="rolled back"), transaction.atomic():
+        notify_later(composer="test", ref=2)
+        raise RuntimeError("rolled back")
+    assert not PendingCompose.objects.exists()
+    with transaction.atomic():
+        notify_later(composer="test", ref=3)
+    assert list(PendingCompose.objects.values_list("composer", "ref")) == [("test", 3)]
+    # The commit queued a drain; the database worker runs it, composes, queues once per key and delivers.
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert not PendingCompose.objects.exists()
+    assert set(Notification.objects.values_list("key", "status")) == {("test:3", NotificationStatus.SENT)}
+    assert [m.subject for m in mail.outbox] == ["Hồ sơ X-1 đã được tiếp nhận"]
+
+
+def test_a_message_that_cannot_be_composed_waits_and_the_others_go_out(citizen):
+    from precinct.notifications.models import PendingCompose
+    from precinct.notifications.services import notifications_compose_pending, notify_later
+
+    _register_test_composers(citizen)
+    for ref in (12, 13, 14):
+        notify_later(composer="test", ref=ref)
+    assert notifications_compose_pending(batch=2) == 4  # two messages (email and SMS) for each of 12 and 14
+    assert list(PendingCompose.objects.values_list("ref", flat=True)) == [13]  # kept for the next drain
+    assert set(Notification.objects.values_list("key", flat=True)) == {"test:12", "test:14"}
