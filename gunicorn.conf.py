@@ -4,4 +4,10 @@ The access log (off unless `--access-logfile` is given) never records the client
 the crime-reporting portal promises that nothing identifying a reporter's device is stored or logged.
 """
 
+import os
+
 access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+# Sync workers, one per core plus one (WEB_CONCURRENCY overrides): on 2 cores this served submissions
+# best; threads added GIL switching and cost more CPU per request than they saved (docs/PERFORMANCE.md).
+workers = int(os.environ.get("WEB_CONCURRENCY", (os.cpu_count() or 1) + 1))

@@ -59,6 +59,8 @@ def test_citizen_submits_with_an_attachment_through_the_api(world, catalogue):
     detail = client.get(f"/api/v1/dossiers/{body['code']}").json()
     assert detail["attachments"][0]["original_name"] == "giay-to.pdf"
     assert detail["allowed_actions"] == ["withdraw"]
+    # The 201 is built from the objects in hand; it must say what the dossier's own page says.
+    assert body == {key: detail[key] for key in body} and len(body) == 15
 
 
 def test_bad_submissions_answer_422_and_create_nothing(world, catalogue):
