@@ -113,7 +113,7 @@ def _schedule_drain() -> None:
 
     try:
         task = notifications_compose_pending_task
-        if delay:
+        if delay and task.get_backend().supports_defer:  # a backend that cannot wait runs the drain now
             task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
         task.enqueue()
     except Exception:  # the queue being down must not fail the request; `send_notifications` catches up

@@ -135,3 +135,23 @@ def test_a_message_that_cannot_be_composed_waits_and_the_others_go_out(citizen):
     assert notifications_compose_pending(batch=2) == 4  # two messages (email and SMS) for each of 12 and 14
     assert list(PendingCompose.objects.values_list("ref", flat=True)) == [13]  # kept for the next drain
     assert set(Notification.objects.values_list("key", flat=True)) == {"test:12", "test:14"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_backend_that_cannot_wait_the_drain_runs_on_commit(settings):
+    from precinct.core.testing import build_world
+    from precinct.notifications import services
+    from precinct.notifications.models import PendingCompose
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.NOTIFY_LATER_SECONDS = 5
+    services._next_drain = 0.0
+    world = build_world()
+    citizen = world.users["citizen"]
+    citizen.email = "dan@example.vn"
+    citizen.save()
+    _register_test_composers(citizen)
+    with transaction.atomic():
+        services.notify_later(composer="test", ref=4)
+    assert not PendingCompose.objects.exists()
+    assert Notification.objects.filter(key="test:4", status=NotificationStatus.SENT).count() == 2
