@@ -105,9 +105,9 @@ def _schedule_drain() -> None:
     this commit queues one, or the drain queued less than that interval ago has not run yet."""
     global _next_drain
     now = time.monotonic()
-    if now < _next_drain:
-        return
     delay = settings.NOTIFY_LATER_SECONDS
+    if delay and now < _next_drain:
+        return
     _next_drain = now + delay
     from precinct.notifications.tasks import notifications_compose_pending_task
 
