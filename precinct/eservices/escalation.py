@@ -103,7 +103,7 @@ def _mark_overdue(today: datetime.date, report: SweepReport) -> None:
     for pk in late.values_list("pk", flat=True):
         with transaction.atomic():
             dossier = (
-                Dossier.objects.select_for_update()
+                Dossier.objects.select_for_update(of=("self",))  # not its version and unit
                 .select_related("version", "unit")
                 .filter(pk=pk, status__in=RUNNING, due_date__lt=today, overdue_on__isnull=True)
                 .first()

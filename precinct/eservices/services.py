@@ -295,7 +295,11 @@ def dossier_transition(
 ) -> Dossier:
     """Take one workflow action. Refused (changing nothing) unless the workflow allows it from the
     dossier's current state to someone with the actor's role over the dossier's unit."""
-    dossier = Dossier.objects.select_for_update().select_related("version__workflow", "unit").get(pk=dossier.pk)
+    # The dossier's row only: on PostgreSQL a plain FOR UPDATE would lock the joined version, workflow
+    # and unit too, so every transition in a unit (and any insert referencing it) would queue behind it.
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("version__workflow", "unit").get(pk=dossier.pk)
+    )
     spec = dossier.version.workflow.definition["actions"].get(action)
     if spec is None:
         raise DomainError("unknown_action", _("This action does not exist."), status=400)
@@ -376,7 +380,7 @@ def dossier_rate(*, actor: Any, dossier: Dossier, score: Any, comment: str = "")
     """The applicant rates a finished dossier, once (1–5 and an optional comment)."""
     if getattr(actor, "pk", None) != dossier.applicant_id:
         raise PermissionDenied(_("Only the applicant can rate this dossier."))
-    dossier = Dossier.objects.select_for_update().select_related("version", "unit").get(pk=dossier.pk)
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("version", "unit").get(pk=dossier.pk)
     if dossier.status != DossierStatus.DONE:
         raise DomainError("not_done", _("A dossier can be rated once it is done."), status=409)
     errors: dict[str, list[Any]] = {}

@@ -1,5 +1,9 @@
 """Writes for payments. Each state change is one transaction with its audit row; a refused callback
-changes nothing and leaves an audit row of its own, committed on its own."""
+changes nothing and leaves an audit row of its own, committed on its own.
+
+Lock order, as a dossier's transition takes them (closing one cancels its requests from inside it): the
+dossier, then its payment requests, then their payments. Each row is locked alone (`of=("self",)`), since
+a FOR UPDATE across joins locks the joined rows in the query's order, not in this one."""
 
 import secrets
 from collections.abc import Mapping
@@ -86,11 +90,13 @@ def payment_start(
 ) -> tuple[Payment, str]:
     """The payer starts paying a request: a payment with a fresh transaction reference, and the provider's
     URL to send the payer to. Only a verified callback from the provider will mark it paid."""
-    request = (
-        PaymentRequest.objects.select_for_update()
-        .select_related("dossier__unit", "dossier__version__procedure")
-        .get(pk=request.pk)
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))  # first: the lock order above
+        .select_related("unit", "version__procedure")
+        .get(pk=request.dossier_id)
     )
+    request = PaymentRequest.objects.select_for_update().get(pk=request.pk)
+    request.dossier = dossier
     if getattr(actor, "pk", None) != request.dossier.applicant_id:
         raise PermissionDenied(_("Only the applicant can pay the fees of this dossier."))
     if not can_pay(actor, request):
@@ -182,7 +188,13 @@ def payment_callback(*, provider: str, params: Mapping[str, str]) -> CallbackRes
     if callback.amount_vnd != payment.amount_vnd:
         return _refuse(INVALID_AMOUNT, reason="amount_mismatch", provider=provider, params=params, payment=payment)
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("request__dossier__unit").get(pk=payment.pk)
+        # The lock order above: a payment arriving while its dossier closes must not deadlock with it.
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",)).select_related("unit").get(pk=payment.request.dossier_id)
+        )
+        request = PaymentRequest.objects.select_for_update().get(pk=payment.request_id)
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        request.dossier, payment.request = dossier, request
         if payment.status == PaymentStatus.PENDING:
             return _settle(payment, callback, params)
     # Settled already (by this very callback earlier, or a concurrent one that won the lock): a replay.
@@ -203,11 +215,11 @@ def _settle(payment: Payment, callback: Any, params: Mapping[str, str]) -> Callb
     payment.bank_code = callback.bank_code
     payment.provider_paid_at = callback.pay_date
     payment.save()
-    request = PaymentRequest.objects.select_for_update().get(pk=payment.request_id)
+    request = payment.request
     request_before = request.status
-    # The dossier as read under the payment's lock (which covers its row): a transfer waits for this
-    # payment or this payment for it, so the statistics count the payment under the right unit.
-    dossier = payment.request.dossier
+    # The dossier as read under its own lock: a transfer waits for this payment or this payment for it,
+    # so the statistics count the payment under the right unit.
+    dossier = request.dossier
     if payment.status == PaymentStatus.PAID and request.status != RequestStatus.PAID:
         # Paid even if the dossier was closed meanwhile: the money moved; the record must say so.
         request.status = RequestStatus.PAID

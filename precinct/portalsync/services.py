@@ -82,7 +82,8 @@ def outbox_record(*, dossier: Dossier, event: DossierEvent) -> uuid.UUID:
 
 
 def _locked(event: OutboxEvent) -> OutboxEvent:
-    return OutboxEvent.objects.select_for_update().select_related("dossier__unit").get(pk=event.pk)
+    # The event's row only, not its dossier and unit (which would hold up the dossier's transitions).
+    return OutboxEvent.objects.select_for_update(of=("self",)).select_related("dossier__unit").get(pk=event.pk)
 
 
 @transaction.atomic
@@ -120,7 +121,7 @@ def outbox_retry_all(*, actor: Any) -> int:
         raise PermissionDenied()
     ids = list(outbox_list(actor=actor, state=OutboxState.DEAD).order_by("id").values_list("id", flat=True))
     events = (
-        OutboxEvent.objects.select_for_update()
+        OutboxEvent.objects.select_for_update(of=("self",))  # as in _locked
         .select_related("dossier__unit")
         .filter(pk__in=ids[:RETRY_ALL_LIMIT], state=OutboxState.DEAD)
         .order_by("id")

@@ -86,7 +86,9 @@ def result_issue(*, actor: Any, dossier: Dossier) -> ResultDocument:
 @transaction.atomic
 def result_revoke(*, actor: Any, document: ResultDocument, reason: str) -> ResultDocument:
     """A leader of the issuing unit withdraws a result; verification then reports it as revoked."""
-    document = ResultDocument.objects.select_for_update().select_related("unit", "dossier").get(pk=document.pk)
+    document = (  # the document's row only, not its unit and dossier
+        ResultDocument.objects.select_for_update(of=("self",)).select_related("unit", "dossier").get(pk=document.pk)
+    )
     if not can_revoke_result(actor, document):
         raise PermissionDenied(_("Only a leader of the issuing unit can revoke a result."))
     if document.is_revoked:

@@ -451,7 +451,7 @@ def tip_reporter_message(
         raise ValidationFailed(errors)
     sealed_files = [_seal_file(key, item) for item in items]
     with transaction.atomic():
-        tip = Tip.objects.select_for_update().select_related("unit").get(pk=tip.pk)
+        tip = Tip.objects.select_for_update(of=("self",)).select_related("unit").get(pk=tip.pk)  # not the unit
         if tip.is_purged:
             raise NotFound(_("No report matches this receipt. Check the 16 digits."))
         if tip.status == TipStatus.CLOSED:
@@ -493,7 +493,7 @@ def reporter_view(tip: Tip, key: bytes) -> dict[str, Any]:
 
 
 def _locked(tip: Tip, actor: Any, check: Any = can_handle_tip) -> Tip:
-    tip = Tip.objects.select_for_update().select_related("unit").get(pk=tip.pk)
+    tip = Tip.objects.select_for_update(of=("self",)).select_related("unit").get(pk=tip.pk)  # not the unit
     if not check(actor, tip):
         raise PermissionDenied()
     if tip.is_purged:
