@@ -319,7 +319,8 @@ def dossier_report(*, scope: Scope, period: Period, group_by: Iterable[str] = GR
     histogram = {r["days"]: r["n"] for r in _days(scope, period).values("days").annotate(n=Sum("n")).order_by()}
     current.median_days = median(histogram)
     current.open_not_due, current.overdue, current.paused = 0, 0, 0
-    open_by_unit = _open_by_unit(scope, today)
+    open_rows = _open_rows(scope, today)
+    open_by_unit = _open_by(open_rows, "unit_id")
     for not_due, overdue, paused in open_by_unit.values():
         current.open_not_due += not_due
         current.overdue += overdue
@@ -331,20 +332,30 @@ def dossier_report(*, scope: Scope, period: Period, group_by: Iterable[str] = GR
     if "unit" in group_by:
         groups["unit"] = _unit_groups(scope, period, open_by_unit)
     if "field" in group_by:
-        groups["field"] = _catalogue_groups(scope, period, "field_id", ServiceField.objects.all())
+        groups["field"] = _catalogue_groups(
+            scope, period, "field_id", ServiceField.objects.all(), _open_by(open_rows, "field_id")
+        )
     if "procedure" in group_by:
         groups["procedure"] = _catalogue_groups(
-            scope, period, "procedure_id", Procedure.objects.select_related("current")
+            scope,
+            period,
+            "procedure_id",
+            Procedure.objects.select_related("current"),
+            _open_by(open_rows, "procedure_id"),
         )
     as_of, pending = fold_status()
     return Report(scope, period, current, previous, last_year, trend, groups, as_of, pending)
 
 
-def _open_by_unit(scope: Scope, today: datetime.date) -> dict[int, tuple[int, int, int]]:
-    """Open dossiers per unit now: (in progress not yet due, overdue, waiting for a supplement)."""
-    rows = (
+OpenCounts = tuple[int, int, int]  # open dossiers now: (in progress not yet due, overdue, waiting for a supplement)
+
+
+def _open_rows(scope: Scope, today: datetime.date) -> list[Mapping[str, Any]]:
+    """Open dossiers now per (unit, procedure, field). One query serves the headline and every ranking,
+    so their "overdue now" and "not yet due" come from the same rows and add up."""
+    return list(
         OpenStat.objects.filter(scope.q())
-        .values("unit_id")
+        .values("unit_id", "procedure_id", "field_id")
         .annotate(
             not_due=Sum("n", filter=Q(paused=False, due_date__gte=today)),
             overdue=Sum("n", filter=Q(paused=False, due_date__lt=today)),
@@ -352,10 +363,18 @@ def _open_by_unit(scope: Scope, today: datetime.date) -> dict[int, tuple[int, in
         )
         .order_by()
     )
-    return {r["unit_id"]: (r["not_due"] or 0, r["overdue"] or 0, r["paused"] or 0) for r in rows}
 
 
-def _unit_groups(scope: Scope, period: Period, open_by_unit: dict[int, tuple[int, int, int]]) -> list[Group]:
+def _open_by(rows: list[Mapping[str, Any]], column: str) -> dict[int, OpenCounts]:
+    """Those rows summed per unit, procedure or field (`column`)."""
+    out: dict[int, OpenCounts] = {}
+    for r in rows:
+        not_due, overdue, paused = out.get(r[column], (0, 0, 0))
+        out[r[column]] = (not_due + (r["not_due"] or 0), overdue + (r["overdue"] or 0), paused + (r["paused"] or 0))
+    return out
+
+
+def _unit_groups(scope: Scope, period: Period, open_by_unit: dict[int, OpenCounts]) -> list[Group]:
     owner = _children_of(scope)
     figures: dict[int, Figures] = {}
     rows = _monthly(scope, period.first, period.last).values("unit_id", "channel").annotate(**SUMS).order_by()
@@ -379,11 +398,20 @@ def _unit_groups(scope: Scope, period: Period, open_by_unit: dict[int, tuple[int
     return sorted(groups, key=lambda g: (-g.figures.counts["received"], g.key))
 
 
-def _catalogue_groups(scope: Scope, period: Period, column: str, objects: QuerySet[Any]) -> list[Group]:
+def _catalogue_groups(
+    scope: Scope, period: Period, column: str, objects: QuerySet[Any], open_by: dict[int, OpenCounts]
+) -> list[Group]:
+    """One group per field or procedure (`column`): the period's figures, and its open dossiers now
+    counted as the headline and the unit ranking count them (`open_by`, from the same rows)."""
     figures: dict[int, Figures] = {}
     rows = _monthly(scope, period.first, period.last, fine=True).values(column, "channel").annotate(**SUMS)
     for row in rows.order_by():
         figures.setdefault(row[column], Figures()).add(row["channel"], row)
+    for pk, (not_due, overdue, _paused) in open_by.items():
+        f = figures.setdefault(pk, Figures())
+        f.open_not_due, f.overdue = not_due, overdue
+    for f in figures.values():
+        f.open_not_due, f.overdue = f.open_not_due or 0, f.overdue or 0
     found = {o.pk: o for o in objects.filter(pk__in=figures)}
     groups = []
     for pk, f in figures.items():

@@ -1,5 +1,6 @@
 import datetime
 import io
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -8,15 +9,46 @@ from openpyxl import load_workbook
 
 from precinct.core.calendar import LOCAL_TZ, calendar
 from precinct.core.testing import Expect, assert_matrix
-from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierEvent
+from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierEvent, Procedure
 from precinct.stats.folding import stats_fold
 from precinct.stats.labels import FIGURE_LABELS
 from precinct.stats.selectors import MEASURES, add_months
+from precinct.stats.templatetags.stats_tags import format_number
 
 pytestmark = pytest.mark.django_db
 
 
-def direct_count(unit_path: str, first: datetime.date, last_month: datetime.date) -> dict[str, int]:
+def dossiers_of(unit_path: str, *, procedure: str = "", field: str = "") -> Any:
+    dossiers = Dossier.objects.filter(unit_path__startswith=unit_path)
+    if procedure:
+        dossiers = dossiers.filter(version__procedure__code=procedure)
+    if field:
+        dossiers = dossiers.filter(version__field__code=field)
+    return dossiers
+
+
+def open_measure(d: Dossier, today: datetime.date) -> str | None:
+    """Which figure "now" an open dossier counts in (None: closed): the clock paused, else by due date."""
+    if d.status in CLOSED_STATUSES:
+        return None
+    if d.paused_days_left is not None:
+        return "paused"
+    return "overdue" if d.due_date < today else "open_not_due"
+
+
+def direct_open(unit_path: str, *, procedure: str = "", field: str = "") -> dict[str, set[int]]:
+    """The open dossiers, one at a time, by the figure they count in."""
+    today = timezone.localdate()
+    out: dict[str, set[int]] = {"open_not_due": set(), "overdue": set(), "paused": set()}
+    for d in dossiers_of(unit_path, procedure=procedure, field=field):
+        if (measure := open_measure(d, today)) is not None:
+            out[measure].add(d.pk)
+    return out
+
+
+def direct_count(
+    unit_path: str, first: datetime.date, last_month: datetime.date, *, procedure: str = "", field: str = ""
+) -> dict[str, int]:
     """The figures counted one dossier at a time in Python, straight from the dossier table."""
     end = add_months(last_month, 1) - datetime.timedelta(days=1)
     today = timezone.localdate()
@@ -25,16 +57,13 @@ def direct_count(unit_path: str, first: datetime.date, last_month: datetime.date
     )
     out = dict.fromkeys(MEASURES, 0) | {"days": 0, "ratings": 0}
     rated = set(Dossier.objects.filter(rating__isnull=False).values_list("pk", flat=True))
-    for d in Dossier.objects.filter(unit_path__startswith=unit_path):
+    for d in dossiers_of(unit_path, procedure=procedure, field=field):
         if first <= d.received_on <= end:
             out["received"] += 1
             out[f"received_{d.channel}"] += 1
             out["supplemented"] += d.pk in supplemented
-        if d.status not in CLOSED_STATUSES:
-            if d.paused_days_left is not None:
-                out["paused"] += 1
-            else:
-                out["overdue" if d.due_date < today else "open_not_due"] += 1
+        if (measure := open_measure(d, today)) is not None:
+            out[measure] += 1
             continue
         done_on = d.completed_at.astimezone(LOCAL_TZ).date()
         if not first <= done_on <= end:
@@ -255,7 +284,7 @@ def fees_direct(unit_path: str, first: datetime.date, last_month: datetime.date)
 
 
 def test_fees_paid_online_are_counted_alike_on_the_page_in_the_api_and_in_the_export(world, folded):
-    from precinct.stats.templatetags.stats_tags import format_number, format_percent
+    from precinct.stats.templatetags.stats_tags import format_percent
 
     client, api = world.client("leader_p"), world.api_client("leader_p")
     seen = dict.fromkeys(("billed_count", "paid_count", "paid_vnd"), 0)
@@ -292,3 +321,126 @@ def test_fees_paid_online_are_counted_alike_on_the_page_in_the_api_and_in_the_ex
     client.cookies["django_language"] = "en"
     english = client.get("/stats/").content.decode()
     assert f"{seen['paid_count']} of {seen['billed_count']} fees billed" in english
+
+
+# The ranking's figure columns, in order after the rank and the name (views.RANKED with the share and days).
+RANKING = ("received", "resolved", "resolved_early", "resolved_on_time", "resolved_late", "share", "days", "overdue")
+
+
+class _Cells(HTMLParser):
+    """One ranking row as [text, link] per cell."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[list[str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "td":
+            self.cells.append(["", ""])
+        elif tag == "a" and self.cells:
+            self.cells[-1][1] = dict(attrs)["href"] or ""
+
+    def handle_data(self, data: str) -> None:
+        if self.cells:
+            self.cells[-1][0] += data
+
+
+def ranking(rows: list[str]) -> list[tuple[str, dict[str, tuple[str, str]]]]:
+    """The page's ranking in rank order: (code, {figure: (text shown, link)})."""
+    out = []
+    for rank, row in enumerate(rows, start=1):
+        parser = _Cells()
+        parser.feed(row)
+        cells = parser.cells
+        assert cells[0][0] == str(rank)
+        out.append(
+            (cells[1][0].split()[0], {m: (text, href) for m, (text, href) in zip(RANKING, cells[2:], strict=True)})
+        )
+    return out
+
+
+def test_the_procedure_ranking_counts_open_dossiers_like_a_direct_count(world, folded):
+    """Per procedure, "overdue now" on the page, in the API and in the export is a count of the open
+    dossiers, within the viewer's unit and the filters; its link lists exactly those; ranking by it works."""
+    start, end = periods()[0]
+    first, last = datetime.date.fromisoformat(f"{start}-01"), datetime.date.fromisoformat(f"{end}-01")
+    residence = Procedure.objects.get(code="CT-03").current.field.code
+    seen_overdue: dict[str, int] = {}
+    reordered = False  # whether ranking by overdue ever changes the order (else the sort proves nothing)
+    for viewer, unit in (("leader_p", world.province), ("leader_a", world.ward_a)):
+        client, api = world.client(viewer), world.api_client(viewer)
+        for filters in ({}, {"field": residence}, {"procedure": "CT-03"}):
+            query = {"from": start, "to": end} | filters  # the viewer's own unit by default
+            page = client.get("/stats/", query)
+            assert page.status_code == 200 and page.context["report"].scope.unit == unit
+            shown = ranking(page.context["procedure_rows"])
+            by_code = dict(shown)
+            answer = api.get("/api/v1/stats/dossiers", query | {"group_by": "procedure"}).json()
+            assert answer["unit"]["code"] == unit.code
+            in_api = {g["key"]: g for g in answer["groups"]}
+            book = load_workbook(io.BytesIO(client.get("/stats/export.xlsx", query).content))
+            sheet = book.worksheets[4]  # "By procedure": code, name, then export.GROUP_COLUMNS
+            header = [str(c.value) for c in sheet[1]]
+            overdue_column = header.index(str(FIGURE_LABELS["overdue"]))
+            in_book = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+            assert set(by_code) == set(in_api) == set(in_book), (viewer, filters)
+
+            expected: dict[str, dict[str, int]] = {}
+            for code in {
+                *by_code,
+                *dossiers_of(unit.path, **filters).values_list("version__procedure__code", flat=True),
+            }:
+                e = direct_count(unit.path, first, last, procedure=code, field=filters.get("field", ""))
+                listed = direct_open(unit.path, procedure=code, field=filters.get("field", ""))
+                expected[code] = e
+                if not any(e[m] for m in ("received", "resolved", "returned", "withdrawn", "open_not_due", "overdue")):
+                    assert code not in by_code or by_code[code]["overdue"][0] == "0", (viewer, code)
+                    continue
+                assert code in by_code, (viewer, filters, code)  # a procedure with only open dossiers is ranked too
+                where = (viewer, filters, code)
+                for m in ("received", "resolved", "resolved_early", "resolved_on_time", "resolved_late", "overdue"):
+                    assert by_code[code][m][0] == format_number(e[m], english=False), (*where, m)
+                for m in ("received", "resolved", "resolved_late", "overdue", "open_not_due"):
+                    assert in_api[code][m] == e[m], (*where, m)
+                assert in_book[code][overdue_column] == e["overdue"], where
+                # The figure links to exactly the dossiers it counts (and the list says as many).
+                href = by_code[code]["overdue"][1]
+                drilled = client.get(href)
+                assert drilled.status_code == 200, where
+                assert drilled.context["scope"].procedure.code == code and drilled.context["scope"].unit == unit
+                assert drilled.context["page"].paginator.count == e["overdue"], where
+                assert (
+                    set(drilled.context["page"].paginator.object_list.values_list("pk", flat=True)) == listed["overdue"]
+                )
+                not_due = client.get(href.replace("measure=overdue", "measure=open_not_due"))
+                assert not_due.context["page"].paginator.count == e["open_not_due"], where
+                assert (
+                    set(not_due.context["page"].paginator.object_list.values_list("pk", flat=True))
+                    == listed["open_not_due"]
+                )
+                if not filters:
+                    seen_overdue[f"{viewer} {code}"] = e["overdue"]
+            # The rows add up to the headline figures.
+            totals = answer["totals"]
+            assert sum(g["overdue"] for g in answer["groups"]) == totals["overdue"], (viewer, filters)
+            assert sum(g["open_not_due"] for g in answer["groups"]) == totals["open_not_due"], (viewer, filters)
+            assert (
+                totals["overdue"]
+                == direct_count(
+                    unit.path, first, last, field=filters.get("field", ""), procedure=filters.get("procedure", "")
+                )["overdue"]
+            )
+
+            # Ranked by received (the default) and by most overdue now (ties keep the received order).
+            received = {c: expected.get(c, {}).get("received", 0) for c in by_code}
+            overdue = {c: expected.get(c, {}).get("overdue", 0) for c in by_code}
+            assert [code for code, _ in shown] == sorted(by_code, key=lambda c: (-received[c], c)), (viewer, filters)
+            by_overdue = ranking(client.get("/stats/", query | {"sort": "overdue"}).context["procedure_rows"])
+            reordered |= [code for code, _ in by_overdue] != [code for code, _ in shown]
+            assert [code for code, _ in by_overdue] == sorted(by_code, key=lambda c: (-overdue[c], -received[c], c)), (
+                viewer,
+                filters,
+            )
+    # The fixture has overdue dossiers, in procedures overdue in different numbers: the ranking is tested.
+    assert len(set(seen_overdue.values())) > 1 and max(seen_overdue.values()) > 0, seen_overdue
+    assert reordered, seen_overdue
