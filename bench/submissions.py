@@ -60,29 +60,44 @@ def cpu_by_process() -> dict[int, tuple[str, int, float]]:
     return table
 
 
-def cpu_of(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the app server (master and workers), PostgreSQL and the load generators."""
-    table = cpu_by_process()
-    totals = {"app": 0.0, "postgres": 0.0, "wrk": 0.0}
-    for pid, (name, parent, seconds) in table.items():
+def cpu_of(server_pid: int) -> dict[int, tuple[str, float]]:
+    """pid -> (role, CPU seconds so far) for the app server (master and workers) and PostgreSQL's processes."""
+    roles = {}
+    for pid, (name, parent, seconds) in cpu_by_process().items():
         if pid == server_pid or parent == server_pid:
-            totals["app"] += seconds
+            roles[pid] = ("app", seconds)
         elif name == "postgres":
-            totals["postgres"] += seconds
-        elif name == "wrk":
-            totals["wrk"] += seconds
-    return totals
+            roles[pid] = ("postgres", seconds)
+    return roles
 
 
-def cpu_line(before: dict[str, float], after: dict[str, float], done: int) -> str:
-    """CPU per submission does not depend on what else the machine is doing, unlike the rate."""
+def cpu_line(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]], done: int) -> str:
+    """CPU per submission does not depend on what else the machine is doing, unlike the rate. Counted over
+    the processes alive at both readings (the server's workers and database connections persist)."""
     if not done:
         return "no submissions"
-    app, pg = ((after[k] - before[k]) * 1000 / done for k in ("app", "postgres"))
+    spent = {"app": 0.0, "postgres": 0.0}
+    for pid, (role, seconds) in after.items():
+        if pid in before:
+            spent[role] += seconds - before[pid][1]
+    app, pg = (spent[k] * 1000 / done for k in ("app", "postgres"))
     return (
         f"CPU per submission: app server {app:.2f} ms + PostgreSQL {pg:.2f} ms = {app + pg:.2f} ms "
         f"(=> {2000 / (app + pg):,.0f}/s if both had the 2 cores to themselves)"
     )
+
+
+def wait_for_port(free: bool, timeout: float = 30) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            listening = probe.connect_ex(("127.0.0.1", PORT)) == 0
+        if listening != free:
+            return
+        time.sleep(0.2)
+    sys.exit(f"port {PORT} is {'still taken' if free else 'not answering'} after {timeout:.0f} s")
 
 
 def recreate_database() -> str:
@@ -336,14 +351,17 @@ def main() -> None:
             "--log-level",
             "warning",
         ]
+    wait_for_port(free=True)  # a server from an earlier run must not answer for this one
     server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
 
+    counter = psycopg.connect(url, autocommit=True)  # one connection, opened before any CPU is read
+
     def dossiers() -> int:
-        with psycopg.connect(url) as conn:
-            return conn.execute("SELECT count(*) FROM eservices_dossier").fetchone()[0]
+        return counter.execute("SELECT count(*) FROM eservices_dossier").fetchone()[0]
 
     try:
-        time.sleep(3)
+        wait_for_port(free=False)
+        time.sleep(1)  # let every worker boot
         closed_loop(tokens, units, 3)  # warm up: connections, caches, the calendar
         print(f"server: {args.server}, {args.workers} workers x {args.threads} threads; database: PostgreSQL ({DB})")
         load = os.getloadavg()[0]
@@ -372,6 +390,7 @@ def main() -> None:
             f"p50 {statistics.median(lat):.0f} ms, p99 {pct(lat, 99):.0f} ms (load average {load:.1f} before)"
         )
     finally:
+        counter.close()
         server.terminate()
         server.wait(timeout=20)
     floor = pgbench_floor(url, int(args.seconds))
