@@ -6,8 +6,8 @@ measured from each request's scheduled time, so queueing counts), and the floor 
 committing the same three rows per transaction with pgbench and 32 clients.
 
 Needs the local PostgreSQL (BENCH_PG, default postgres://postgres@127.0.0.1:5432) and pgbench on PATH.
-Also prints the CPU each submission cost the app server and PostgreSQL (read from /proc around each closed
-loop): unlike the rate, it hardly depends on what else runs on the machine.
+Also prints the CPU each submission cost the app server and the PostgreSQL backends of the bench's database
+(read from /proc around each closed loop): unlike the rate, it depends little on what else runs on the machine.
 
 Usage: .venv/bin/python bench/submissions.py [--seconds 15] [--rate 150] [--workers 3] [--threads 1]
        [--server gunicorn|granian]
@@ -60,13 +60,14 @@ def cpu_by_process() -> dict[int, tuple[str, int, float]]:
     return table
 
 
-def cpu_of(server_pid: int) -> dict[int, tuple[str, float]]:
-    """pid -> (role, CPU seconds so far) for the app server (master and workers) and PostgreSQL's processes."""
+def cpu_of(server_pid: int, backends: set[int]) -> dict[int, tuple[str, float]]:
+    """pid -> (role, CPU seconds so far) for the app server (master and workers) and the PostgreSQL backends
+    connected to the bench's database (not other people's: they share this server)."""
     roles = {}
-    for pid, (name, parent, seconds) in cpu_by_process().items():
+    for pid, (_name, parent, seconds) in cpu_by_process().items():
         if pid == server_pid or parent == server_pid:
             roles[pid] = ("app", seconds)
-        elif name == "postgres":
+        elif pid in backends:
             roles[pid] = ("postgres", seconds)
     return roles
 
@@ -359,13 +360,19 @@ def main() -> None:
     def dossiers() -> int:
         return counter.execute("SELECT count(*) FROM eservices_dossier").fetchone()[0]
 
+    def cpu() -> dict[int, tuple[str, float]]:
+        rows = counter.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+        return cpu_of(server.pid, {pid for (pid,) in rows})
+
     try:
         wait_for_port(free=False)
         time.sleep(1)  # let every worker boot
         closed_loop(tokens, units, 3)  # warm up: connections, caches, the calendar
         print(f"server: {args.server}, {args.workers} workers x {args.threads} threads; database: PostgreSQL ({DB})")
         load = os.getloadavg()[0]
-        n0, cpu0 = dossiers(), cpu_of(server.pid)
+        n0, cpu0 = dossiers(), cpu()
         ok, bad, lat = closed_loop(tokens, units, args.seconds)
         best_rate = ok / args.seconds
         print(
@@ -373,16 +380,16 @@ def main() -> None:
             f"({bad} errors); latency p50 {statistics.median(lat):.0f} ms, p99 {pct(lat, 99):.0f} ms "
             f"(load average {load:.1f} before)"
         )
-        print("  " + cpu_line(cpu0, cpu_of(server.pid), dossiers() - n0))
+        print("  " + cpu_line(cpu0, cpu(), dossiers() - n0))
         load = os.getloadavg()[0]
-        n0, cpu0 = dossiers(), cpu_of(server.pid)
+        n0, cpu0 = dossiers(), cpu()
         wrk_result = wrk_closed_loop(tokens, units, args.seconds)
         if wrk_result:
             best_rate = max(best_rate, wrk_result[0])
             print(
                 f"closed loop with wrk, {CLIENTS} connections, {args.seconds:.0f} s: {wrk_result[1]} (load average {load:.1f} before)"
             )
-            print("  " + cpu_line(cpu0, cpu_of(server.pid), dossiers() - n0))
+            print("  " + cpu_line(cpu0, cpu(), dossiers() - n0))
         load = os.getloadavg()[0]
         ok, bad, lat = open_loop(tokens, units, args.rate, args.seconds)
         print(
