@@ -1,9 +1,7 @@
 """Queue and deliver notifications. Queuing happens inside the caller's transaction (so a rolled-back
 change sends nothing); delivery is a task enqueued on commit, so the request never waits for SMTP."""
 
-import datetime
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django_tasks_db.backend import DatabaseBackend
 
+from precinct.core.batching import BatchedTask
 from precinct.core.inserts import PreparedInsert
 from precinct.notifications.attachments import render_attachment
 from precinct.notifications.models import Notification, NotificationChannel, NotificationStatus, PendingCompose
@@ -86,8 +85,15 @@ def register_composer(name: str, composer: Composer) -> None:
     _composers[name] = composer
 
 
+def _drain_task() -> Any:
+    from precinct.notifications.tasks import notifications_compose_pending_task
+
+    return notifications_compose_pending_task
+
+
 _insert_pending = PreparedInsert(PendingCompose)
-_next_drain = 0.0
+# `send_notifications` and the catch-up task drain what a process that died before queuing left behind.
+_drain = BatchedTask(_drain_task, seconds_setting="NOTIFY_LATER_SECONDS")
 
 
 def notify_later(*, composer: str, ref: int) -> None:
@@ -96,29 +102,7 @@ def notify_later(*, composer: str, ref: int) -> None:
     if not connection.in_atomic_block:
         raise RuntimeError("notify_later() must be called inside the transaction of the change it reports")
     _insert_pending.run({"composer": composer, "ref": ref, "created_at": timezone.now()})
-    transaction.on_commit(_schedule_drain)
-
-
-def _schedule_drain() -> None:
-    """After a commit, at most once per NOTIFY_LATER_SECONDS per process: a drain that runs that many seconds
-    later. Deciding after the commit means every committed row is seen by a drain that starts after it: either
-    this commit queues one, or the drain queued less than that interval ago has not run yet."""
-    global _next_drain
-    now = time.monotonic()
-    delay = settings.NOTIFY_LATER_SECONDS
-    if delay and now < _next_drain:
-        return
-    _next_drain = now + delay
-    from precinct.notifications.tasks import notifications_compose_pending_task
-
-    try:
-        task = notifications_compose_pending_task
-        if delay and task.get_backend().supports_defer:  # a backend that cannot wait runs the drain now
-            task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
-        task.enqueue()
-    except Exception:  # the queue being down must not fail the request; `send_notifications` catches up
-        _next_drain = 0.0
-        logger.exception("Could not queue the composition of pending notifications")
+    _drain.after_commit()
 
 
 def notifications_compose_pending(*, batch: int = 200) -> int:

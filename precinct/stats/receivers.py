@@ -4,14 +4,13 @@ not queue behind one another); a worker folds them in (`folding.py`). Fees follo
 `payment_request_changed` the same way."""
 
 import logging
-import time
 from collections import Counter
 from typing import Any
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
+from precinct.core.batching import BatchedTask
 from precinct.eservices.models import Dossier, DossierEvent, DossierStatus
 from precinct.stats.contributions import (
     Contribution,
@@ -29,7 +28,15 @@ from precinct.stats.models import COUNTERS, DeltaKind, StatDelta
 
 logger = logging.getLogger(__name__)
 SUPPLEMENT = DossierStatus.SUPPLEMENT_REQUESTED
-_next_schedule = 0.0
+
+
+def _fold_task() -> Any:
+    from precinct.stats.tasks import stats_fold_task
+
+    return stats_fold_task
+
+
+_fold = BatchedTask(_fold_task, seconds_setting="STATS_FOLD_SECONDS")  # `fold_stats` catches up too
 
 
 def _asked_for_supplement(dossier: Dossier) -> bool:
@@ -141,28 +148,4 @@ def write_deltas(deltas: dict[Key, dict[str, int]]) -> None:
             f"VALUES {', '.join([row] * len(deltas))}",
             params,
         )
-    schedule_fold()
-
-
-def schedule_fold() -> None:
-    """At most once per STATS_FOLD_SECONDS per process: queue a fold to run that many seconds later."""
-    global _next_schedule
-    now = time.monotonic()
-    if now < _next_schedule:
-        return
-    delay = settings.STATS_FOLD_SECONDS
-    _next_schedule = now + delay
-
-    def enqueue() -> None:
-        import datetime
-
-        from django.utils import timezone
-
-        from precinct.stats.tasks import stats_fold_task
-
-        try:
-            stats_fold_task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue()
-        except Exception:  # a queue that is down must not fail the citizen's submission
-            logger.exception("stats: could not queue the fold")
-
-    transaction.on_commit(enqueue)
+    _fold.after_commit()
