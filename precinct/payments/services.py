@@ -84,19 +84,23 @@ def _new_txn_ref() -> str:
     return f"{timezone.localtime():%y%m%d%H%M%S}{secrets.token_hex(4).upper()}"
 
 
+def _locked_request(request_id: int, *, dossier_id: int) -> PaymentRequest:
+    """The request under its lock, its dossier's taken first (the lock order above), each row alone."""
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("unit", "version__procedure").get(pk=dossier_id)
+    )
+    request = PaymentRequest.objects.select_for_update().get(pk=request_id)
+    request.dossier = dossier
+    return request
+
+
 @transaction.atomic
 def payment_start(
     *, actor: Any, request: PaymentRequest, return_url: str, client_ip: str = "", language: str = "vi"
 ) -> tuple[Payment, str]:
     """The payer starts paying a request: a payment with a fresh transaction reference, and the provider's
     URL to send the payer to. Only a verified callback from the provider will mark it paid."""
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",))  # first: the lock order above
-        .select_related("unit", "version__procedure")
-        .get(pk=request.dossier_id)
-    )
-    request = PaymentRequest.objects.select_for_update().get(pk=request.pk)
-    request.dossier = dossier
+    request = _locked_request(request.pk, dossier_id=request.dossier_id)
     if getattr(actor, "pk", None) != request.dossier.applicant_id:
         raise PermissionDenied(_("Only the applicant can pay the fees of this dossier."))
     if not can_pay(actor, request):
@@ -189,12 +193,9 @@ def payment_callback(*, provider: str, params: Mapping[str, str]) -> CallbackRes
         return _refuse(INVALID_AMOUNT, reason="amount_mismatch", provider=provider, params=params, payment=payment)
     with transaction.atomic():
         # The lock order above: a payment arriving while its dossier closes must not deadlock with it.
-        dossier = (
-            Dossier.objects.select_for_update(of=("self",)).select_related("unit").get(pk=payment.request.dossier_id)
-        )
-        request = PaymentRequest.objects.select_for_update().get(pk=payment.request_id)
+        request = _locked_request(payment.request_id, dossier_id=payment.request.dossier_id)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        request.dossier, payment.request = dossier, request
+        payment.request = request
         if payment.status == PaymentStatus.PENDING:
             return _settle(payment, callback, params)
     # Settled already (by this very callback earlier, or a concurrent one that won the lock): a replay.
