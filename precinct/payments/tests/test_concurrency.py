@@ -14,18 +14,34 @@ from precinct.payments.services import payment_callback
 from precinct.payments.tests.conftest import sandbox_callback, start
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_same_ipn_arriving_in_parallel_settles_the_payment_once(world, catalogue):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs a server database with real concurrent connections (runs in CI on PostgreSQL)")
+def _paying(world):
+    """A dossier with a fee, a payment started on it, and the provider's notification that it was paid."""
     dossier = dossier_submit(
         actor=world.users["citizen"],
         procedure=Procedure.objects.get(code="CT-03"),
         form_data={"dia_chi": "A", "den_ngay": "2027-06-30"},
         unit_code=world.ward_a.code,
     )
-    payment, params = start(world, PaymentRequest.objects.get(dossier=dossier))
-    callback = sandbox_callback(params)
+    request = PaymentRequest.objects.get(dossier=dossier)
+    payment, params = start(world, request)
+    return dossier, request, payment, sandbox_callback(params)
+
+
+def _assert_withdrawn_and_paid(dossier, request, payment) -> AuditEvent:
+    """The end state either order of the race leads to; answers the payment's audit row."""
+    dossier.refresh_from_db()
+    payment.refresh_from_db()
+    request.refresh_from_db()
+    assert dossier.status == DossierStatus.WITHDRAWN
+    assert (payment.status, request.status) == (PaymentStatus.PAID, RequestStatus.PAID)
+    return AuditEvent.objects.get(action="payments.payment_paid", target_id=str(payment.pk))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_ipn_arriving_in_parallel_settles_the_payment_once(world, catalogue):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a server database with real concurrent connections (runs in CI on PostgreSQL)")
+    _dossier, _request, payment, callback = _paying(world)
     answers: list[str] = []
     errors: list[BaseException] = []
     barrier = threading.Barrier(6)
@@ -63,15 +79,7 @@ def test_a_payment_arriving_while_its_dossier_closes_neither_deadlocks_nor_is_lo
     citizen = world.users["citizen"]
     errors: list[BaseException] = []
     for _ in range(20):
-        dossier = dossier_submit(
-            actor=citizen,
-            procedure=Procedure.objects.get(code="CT-03"),
-            form_data={"dia_chi": "A", "den_ngay": "2027-06-30"},
-            unit_code=world.ward_a.code,
-        )
-        request = PaymentRequest.objects.get(dossier=dossier)
-        payment, params = start(world, request)
-        callback = sandbox_callback(params)
+        dossier, request, payment, callback = _paying(world)
         answers: list[str] = []
         barrier = threading.Barrier(2)
 
@@ -100,12 +108,7 @@ def test_a_payment_arriving_while_its_dossier_closes_neither_deadlocks_nor_is_lo
             t.join()
         assert not errors, errors
         assert answers == ["00"]
-        dossier.refresh_from_db()
-        payment.refresh_from_db()
-        request.refresh_from_db()
-        assert dossier.status == DossierStatus.WITHDRAWN
-        assert (payment.status, request.status) == (PaymentStatus.PAID, RequestStatus.PAID)
-        paid = AuditEvent.objects.get(action="payments.payment_paid", target_id=str(payment.pk))
+        paid = _assert_withdrawn_and_paid(dossier, request, payment)
         cancelled = AuditEvent.objects.filter(action="payments.request_cancel", target_id=str(request.pk)).exists()
         assert paid.before["request_status"] == (RequestStatus.CANCELLED if cancelled else RequestStatus.UNPAID)
     assert audit_chain_verify().ok
@@ -117,15 +120,7 @@ def test_a_payment_arriving_while_its_dossier_is_closing_waits_for_the_dossier_h
     if connection.vendor != "postgresql":
         pytest.skip("needs a server database with real concurrent connections (runs in CI on PostgreSQL)")
     citizen = world.users["citizen"]
-    dossier = dossier_submit(
-        actor=citizen,
-        procedure=Procedure.objects.get(code="CT-03"),
-        form_data={"dia_chi": "A", "den_ngay": "2027-06-30"},
-        unit_code=world.ward_a.code,
-    )
-    request = PaymentRequest.objects.get(dossier=dossier)
-    payment, params = start(world, request)
-    callback = sandbox_callback(params)
+    dossier, request, payment, callback = _paying(world)
     holding, release = threading.Event(), threading.Event()
     ipn_backend: list[int] = []
     answers: list[str] = []
@@ -176,12 +171,7 @@ def test_a_payment_arriving_while_its_dossier_is_closing_waits_for_the_dossier_h
         dossier_transition_checking.disconnect(dispatch_uid="test.payments.pause")
     assert not errors, errors
     assert answers == ["00"]
-    dossier.refresh_from_db()
-    payment.refresh_from_db()
-    request.refresh_from_db()
-    assert dossier.status == DossierStatus.WITHDRAWN
-    assert (payment.status, request.status) == (PaymentStatus.PAID, RequestStatus.PAID)
-    paid = AuditEvent.objects.get(action="payments.payment_paid", target_id=str(payment.pk))
+    paid = _assert_withdrawn_and_paid(dossier, request, payment)
     assert paid.before["request_status"] == RequestStatus.CANCELLED  # cancelled on closing, then paid
     assert AuditEvent.objects.filter(action="payments.request_cancel", target_id=str(request.pk)).count() == 1
     assert audit_chain_verify().ok
