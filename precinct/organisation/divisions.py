@@ -53,5 +53,7 @@ def police_name(division: Division) -> tuple[str, str]:
     """The police unit's name in Vietnamese and English."""
     vi = f"Công an {division.name[0].lower()}{division.name[1:]}"
     if division.kind == UnitKind.PROVINCE:
-        return vi, f"{division.short_name} Provincial Police"
+        # A centrally-run city's force is a city police ("Công an thành phố Hà Nội" = Hanoi City Police).
+        level = "City" if division.name.startswith("Thành phố ") else "Provincial"
+        return vi, f"{division.short_name} {level} Police"
     return vi, f"{division.short_name} {_EN_SUFFIX[UnitKind(division.kind)]} Police"

@@ -43,3 +43,14 @@ def test_unknown_province_is_a_clear_error():
     with pytest.raises(CommandError):
         call_command("load_units", "--province", "99")
     assert not Unit.objects.exists()
+
+
+def test_police_names_follow_the_division_type():
+    from precinct.organisation import divisions
+
+    city = divisions.Division(code="01", name="Thành phố Hà Nội", short_name="Hà Nội", kind=UnitKind.PROVINCE)
+    province = divisions.Division(code="04", name="Tỉnh Cao Bằng", short_name="Cao Bằng", kind=UnitKind.PROVINCE)
+    ward = divisions.Division(code="06700", name="Phường Hà Tu", short_name="Hà Tu", kind=UnitKind.WARD)
+    assert divisions.police_name(city) == ("Công an thành phố Hà Nội", "Hà Nội City Police")
+    assert divisions.police_name(province) == ("Công an tỉnh Cao Bằng", "Cao Bằng Provincial Police")
+    assert divisions.police_name(ward) == ("Công an phường Hà Tu", "Hà Tu Ward Police")

@@ -444,3 +444,14 @@ def test_the_procedure_ranking_counts_open_dossiers_like_a_direct_count(world, f
     # The fixture has overdue dossiers, in procedures overdue in different numbers: the ranking is tested.
     assert len(set(seen_overdue.values())) > 1 and max(seen_overdue.values()) > 0, seen_overdue
     assert reordered, seen_overdue
+
+
+def test_drill_down_lists_closed_dossiers_newest_closed_first(world, folded):
+    oldest = Dossier.objects.filter(status__in=("done", "refused")).order_by("id").first()
+    Dossier.objects.filter(pk=oldest.pk).update(completed_at=timezone.now())  # closed last, submitted first
+    listed = world.client("leader_p").get("/stats/dossiers/", {"measure": "resolved", "from": "2000-01"})
+    closed = [d.completed_at for d in listed.context["page"].object_list]
+    assert len(closed) >= 2 and closed == sorted(closed, reverse=True)
+    assert listed.context["page"].object_list[0].pk == oldest.pk
+    received = [d.pk for d in world.client("leader_p").get("/stats/dossiers/", {"from": "2000-01"}).context["page"]]
+    assert len(received) >= 2 and received == sorted(received, reverse=True)
