@@ -4,12 +4,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from precinct.core.batching import BatchedTask
-
-
-def _fold_task():
-    from precinct.stats.tasks import stats_fold_task
-
-    return stats_fold_task
+from precinct.stats.receivers import _fold_task
 
 
 @pytest.mark.django_db(transaction=True)

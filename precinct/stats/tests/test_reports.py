@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from precinct.core.calendar import LOCAL_TZ, calendar
 from precinct.core.testing import Expect, assert_matrix
 from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierEvent, Procedure
+from precinct.stats.contributions import RESOLVED_STATUSES
 from precinct.stats.folding import stats_fold
 from precinct.stats.labels import FIGURE_LABELS
 from precinct.stats.selectors import MEASURES, add_months
@@ -447,7 +448,7 @@ def test_the_procedure_ranking_counts_open_dossiers_like_a_direct_count(world, f
 
 
 def test_drill_down_lists_closed_dossiers_newest_closed_first(world, folded):
-    oldest = Dossier.objects.filter(status__in=("done", "refused")).order_by("id").first()
+    oldest = Dossier.objects.filter(status__in=RESOLVED_STATUSES).order_by("id").first()
     Dossier.objects.filter(pk=oldest.pk).update(completed_at=timezone.now())  # closed last, submitted first
     listed = world.client("leader_p").get("/stats/dossiers/", {"measure": "resolved", "from": "2000-01"})
     closed = [d.completed_at for d in listed.context["page"].object_list]
