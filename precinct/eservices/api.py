@@ -17,8 +17,9 @@ from precinct.eservices import public, selectors, services
 from precinct.eservices.cache import procedure_for_submission
 from precinct.eservices.files import attachment_response
 from precinct.eservices.models import Dossier, Procedure, ServiceField
-from precinct.organisation.models import Role, Unit
+from precinct.organisation.models import Role
 from precinct.organisation.scoping import has_any_role
+from precinct.organisation.selectors import unit_by_code
 
 router = Router(tags=["online public services"])
 
@@ -367,7 +368,7 @@ def dossier_action(request: HttpRequest, code: str, action: str, payload: Action
     dossier = selectors.dossier_get(actor=request.user, code=code)
     target = None
     if payload.target_unit:
-        target = Unit.objects.filter(code=payload.target_unit, is_active=True).first()
+        target = unit_by_code(payload.target_unit)
         if target is None:
             raise ValidationFailed({"target_unit": [_("There is no such unit.")]})
     return services.dossier_transition(

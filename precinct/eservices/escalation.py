@@ -5,9 +5,7 @@ leaders, and sends the letter of apology for each extension. Idempotent: every m
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +16,8 @@ from precinct.eservices.models import Dossier, DossierEvent, DossierStatus
 from precinct.eservices.notify import dossier_url
 from precinct.notifications.models import Notification
 from precinct.notifications.services import Message, notification_compose, notify
-from precinct.organisation.models import Role, RoleAssignment
+from precinct.organisation.models import Role
+from precinct.organisation.selectors import role_holders_nearest
 
 # Open dossiers whose clock runs (a dossier waiting for the citizen's supplement is not late).
 RUNNING = [DossierStatus.SUBMITTED, DossierStatus.RECEIVED, DossierStatus.IN_REVIEW, DossierStatus.APPROVED]
@@ -30,26 +29,6 @@ class SweepReport:
     marked_overdue: list[str] = field(default_factory=list)
     leaders_told: int = 0
     apologies: int = 0
-
-
-def _unit_officers(dossier: Dossier, role: str) -> list[Any]:
-    """Who holds `role` over the dossier's unit: on the unit itself, else on the nearest unit above."""
-    users = get_user_model().objects.filter(is_active=True)
-    ancestors = _ancestor_paths(dossier.unit_path)
-    held = RoleAssignment.objects.filter(role=role, unit__path__in=ancestors, user__is_active=True).values_list(
-        "unit__path", "user_id"
-    )
-    by_path: dict[str, list[int]] = {}
-    for path, user_id in held:
-        by_path.setdefault(path, []).append(user_id)
-    if not by_path:
-        return []
-    return list(users.filter(pk__in=by_path[max(by_path, key=len)]))  # the deepest unit that has the role
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def _due_soon_message(dossier: Dossier) -> Message:
@@ -89,7 +68,11 @@ def _warn_due_soon(today: datetime.date, report: SweepReport) -> None:
         status__in=RUNNING, due_date__gt=today, due_date__lte=next_working_day
     ).select_related("version", "unit", "assignee")
     for dossier in due_soon:
-        recipients = [dossier.assignee] if dossier.assignee else _unit_officers(dossier, Role.OFFICER)
+        recipients = (
+            [dossier.assignee]
+            if dossier.assignee
+            else role_holders_nearest(unit_path=dossier.unit_path, role=Role.OFFICER)
+        )
         for officer in recipients:
             report.warned += notify(
                 recipient=officer,
@@ -128,7 +111,7 @@ def _mark_overdue(today: datetime.date, report: SweepReport) -> None:
                 after={"overdue_on": today, "due_date": dossier.due_date},
             )
             report.marked_overdue.append(dossier.code)
-            for leader in _unit_officers(dossier, Role.LEADER):
+            for leader in role_holders_nearest(unit_path=dossier.unit_path, role=Role.LEADER):
                 report.leaders_told += notify(
                     recipient=leader,
                     key=f"overdue:{dossier.pk}:{dossier.due_date}",

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from precinct.eservices.forms_schema import django_form_fields, to_json
 from precinct.eservices.models import Level, ProcedureVersion
-from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
+from precinct.organisation.selectors import commune_level_units
 
 
 class DossierSubmitForm(forms.Form):
@@ -15,7 +15,7 @@ class DossierSubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.version = version
         if version.level == Level.COMMUNE:
-            units = Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS, is_active=True).order_by("name")
+            units = commune_level_units()
             self.fields["unit"] = forms.ChoiceField(
                 label=_("Ward, commune or special zone police"),
                 choices=[("", "—"), *[(u.code, u.display_name) for u in units]],

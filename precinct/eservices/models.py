@@ -1,18 +1,13 @@
 """The one-stop shop: a versioned catalogue of procedures, and the dossiers citizens submit."""
 
 import datetime
-import unicodedata
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-def fold(text: str) -> str:
-    """Lower-case ASCII without accents ('Cư trú' -> 'cu tru'), for accent-insensitive search."""
-    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in plain if not unicodedata.combining(c)).lower()
+from precinct.core.text import fold
 
 
 class ServiceField(models.Model):

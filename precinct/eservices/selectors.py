@@ -7,6 +7,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from precinct.core.errors import NotFound
+from precinct.core.text import fold
 from precinct.eservices.models import (
     CLOSED_STATUSES,
     Dossier,
@@ -15,7 +16,6 @@ from precinct.eservices.models import (
     DossierRating,
     Procedure,
     ServiceField,
-    fold,
 )
 from precinct.organisation.models import Role
 from precinct.organisation.permissions import STAFF_ROLES

@@ -33,7 +33,7 @@ from precinct.eservices.signals import dossier_changed, dossier_transition_check
 from precinct.eservices.workflow import default_workflow
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
 from precinct.organisation.scoping import reaches
-from precinct.organisation.selectors import active_unit
+from precinct.organisation.selectors import active_unit, province_root
 
 MAX_FILES = 10
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -143,9 +143,7 @@ def receiving_unit(version: ProcedureVersion, unit_code: str | None) -> Unit:
         if unit is None or unit.kind not in COMMUNE_LEVEL_KINDS:
             raise ValidationFailed({"unit": [_("Choose the ward, commune or special zone police.")]})
         return unit
-    return active_unit(f"{province}-{version.receiving_department}") or Unit.objects.get(
-        code=province, parent__isnull=True
-    )
+    return active_unit(f"{province}-{version.receiving_department}") or province_root()
 
 
 def _next_code(unit: Unit, day: datetime.date) -> str:

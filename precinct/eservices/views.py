@@ -18,9 +18,10 @@ from precinct.eservices.letters import apology_letter_pdf
 from precinct.eservices.models import DossierStatus, ServiceField
 from precinct.eservices.permissions import can_edit_catalogue
 from precinct.eservices.receipt import receipt_pdf
-from precinct.organisation.models import Role, Unit
+from precinct.organisation.models import Role
 from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import has_any_role
+from precinct.organisation.selectors import unit_by_code, unit_list
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -178,11 +179,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         for name, spec in labels.items()
         if name in dossier.form_data
     ]
-    units = (
-        Unit.objects.filter(is_active=True).exclude(pk=dossier.unit_id).order_by("path")
-        if "transfer" in allowed
-        else []
-    )
+    units = unit_list(actor=request.user).exclude(pk=dossier.unit_id).order_by("path") if "transfer" in allowed else []
     return render(
         request,
         "eservices/dossier.html",
@@ -207,7 +204,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
     form = ActionForm(request.POST, request.FILES)
     form.is_valid()
     data = form.cleaned_data
-    target = Unit.objects.filter(code=data.get("target_unit") or "", is_active=True).first()
+    target = unit_by_code(data.get("target_unit") or "")
     uploads = [services.Upload(_("Supplement"), data["file"])] if data.get("file") else []
     try:
         services.dossier_transition(

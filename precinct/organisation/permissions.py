@@ -3,7 +3,7 @@
 from typing import Any
 
 from precinct.organisation.models import Officer, Role, Unit
-from precinct.organisation.scoping import has_any_role, reaches
+from precinct.organisation.scoping import has_any_role, reaches, reaches_everything
 
 STAFF_ROLES = (Role.ADMINISTRATOR, Role.LEADER, Role.OFFICER, Role.DUTY_OFFICER)
 
@@ -31,3 +31,11 @@ def can_grant_role(actor: Any, unit: Unit) -> bool:
 
 def can_view_audit(actor: Any) -> bool:
     return has_any_role(actor, (Role.ADMINISTRATOR,))
+
+
+def is_province_administrator(actor: Any) -> bool:
+    """An administrator of a root unit (the province's configuration: catalogue, report policy), or
+    the system itself (actor None) and superusers."""
+    if actor is None or reaches_everything(actor):
+        return True
+    return any(reaches(actor, unit, (Role.ADMINISTRATOR,)) for unit in Unit.objects.filter(parent__isnull=True))

@@ -1,12 +1,16 @@
-"""Reads of the organisation, already narrowed to what the actor may see."""
+"""Reads of the organisation, already narrowed to what the actor may see, and the one answer to each
+question about the unit tree (the province root, who holds a role nearest above a unit)."""
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from precinct.core.errors import NotFound
+from precinct.core.errors import DomainError, NotFound
 from precinct.core.memo import Memo
-from precinct.organisation.models import Officer, Unit
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, RoleAssignment, Unit
 from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import restrict
 
@@ -42,6 +46,70 @@ def active_unit(code: str) -> Unit | None:
 
 def forget_units() -> None:
     _active_units.forget()
+
+
+# --- the unit tree's questions: each has this one answer, used by every app ----------------------
+
+
+def province_code() -> str:
+    """The code of the province this installation serves ("22" for Quảng Ninh)."""
+    return f"{settings.PRECINCT_PROVINCE_CODE:02d}"
+
+
+def root_units() -> QuerySet[Unit]:
+    """The active units at the top of the tree (one per installation in practice)."""
+    return Unit.objects.filter(parent__isnull=True, is_active=True).order_by("path")
+
+
+def province_root_or_none() -> Unit | None:
+    """The provincial police this installation serves: the root unit with the province's code, else
+    the first root (a test or a fresh install with another code)."""
+    return Unit.objects.filter(code=province_code(), parent__isnull=True, is_active=True).first() or (
+        root_units().first()
+    )
+
+
+def province_root() -> Unit:
+    """As province_root_or_none(), for callers that cannot go on without it (503: not set up)."""
+    root = province_root_or_none()
+    if root is None:
+        raise DomainError("not_configured", _("The police units are not set up yet."), status=503)
+    return root
+
+
+def commune_level_units() -> QuerySet[Unit]:
+    """The active ward, commune and special-zone police, by name (the choices citizens pick from)."""
+    return Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS, is_active=True).order_by("name")
+
+
+def unit_by_code(code: str, *, kinds: tuple[str, ...] = ()) -> Unit | None:
+    """The active unit with this code (optionally of these kinds), or None: how a service resolves a
+    unit a caller names (a transfer's target, a report's ward)."""
+    units = Unit.objects.filter(code=code or "", is_active=True)
+    if kinds:
+        units = units.filter(kind__in=kinds)
+    return units.first()
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths from the root down to `path` itself ("22/", "22/07168/")."""
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def role_holders_nearest(*, unit_path: str, role: str) -> list[Any]:
+    """The active users who hold `role` on the unit at `unit_path`, else on the nearest unit above it
+    that has anyone in that role (a ward without a leader escalates to the province's leaders)."""
+    held = RoleAssignment.objects.filter(
+        role=role, unit__path__in=ancestor_paths(unit_path), unit__is_active=True, user__is_active=True
+    ).values_list("unit__path", "user_id")
+    by_path: dict[str, list[int]] = {}
+    for path, user_id in held:
+        by_path.setdefault(path, []).append(user_id)
+    if not by_path:
+        return []
+    nearest = by_path[max(by_path, key=len)]
+    return list(get_user_model().objects.filter(pk__in=nearest, is_active=True).order_by("pk"))
 
 
 def officer_list(*, actor: Any, unit: Unit | None = None) -> QuerySet[Officer]:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -23,6 +22,7 @@ from precinct.eservices.models import CLOSED_STATUSES, Channel, Dossier, Dossier
 from precinct.eservices.selectors import dossier_list
 from precinct.organisation.models import Unit
 from precinct.organisation.scoping import reaches_everything, scope_paths
+from precinct.organisation.selectors import province_root_or_none, root_units
 from precinct.stats.contributions import RESOLVED_STATUSES
 from precinct.stats.folding import fold_status
 from precinct.stats.models import COUNTERS, MonthlyStat, OpenStat, ResolveDaysStat, UnitDaysStat, UnitMonthlyStat
@@ -135,7 +135,7 @@ class Scope:
 def stats_home_units(actor: Any) -> list[Unit]:
     """The outermost units whose statistics the actor may see (their dashboards)."""
     if reaches_everything(actor):
-        return list(Unit.objects.filter(parent__isnull=True, is_active=True).order_by("path"))
+        return list(root_units())
     paths = scope_paths(actor, STATS_ROLES)
     return list(Unit.objects.filter(path__in=paths).order_by("path"))
 
@@ -152,7 +152,7 @@ def stats_scope(*, actor: Any, unit: str = "", field: str = "", procedure: str =
 
 
 def public_scope() -> Scope:
-    root = Unit.objects.filter(code=f"{settings.PRECINCT_PROVINCE_CODE:02d}", parent__isnull=True).first()
+    root = province_root_or_none()
     if root is None:
         raise NotFound()
     return _scope(root)

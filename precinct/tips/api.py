@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from precinct.core.api_support import signed_in
 from precinct.core.calendar import LOCAL_TZ
 from precinct.core.errors import PermissionDenied, ValidationFailed
-from precinct.organisation.models import Unit
+from precinct.organisation.selectors import unit_by_code
 from precinct.tips import abuse, files, receipt, selectors, services
 from precinct.tips.models import Tip
 from precinct.tips.permissions import can_set_policy, can_view_figures, can_view_tips
@@ -414,7 +414,7 @@ class ReassignIn(Schema):
 def tip_reassign(request: HttpRequest, tip_id: int, payload: ReassignIn) -> Tip:
     """Duty officers: send the report to another ward's police (unit code) or the province's duty desk."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
-    unit = Unit.objects.filter(code=payload.unit, is_active=True).first()
+    unit = unit_by_code(payload.unit)
     if unit is None:
         raise ValidationFailed({"unit": [_("There is no such unit.")]})
     return services.tip_reassign(actor=request.user, tip=tip, unit=unit)

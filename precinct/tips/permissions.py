@@ -3,8 +3,9 @@ roles reach the receiving unit; administrators set the policy and never read rep
 
 from typing import Any
 
-from precinct.organisation.models import Role, Unit
-from precinct.organisation.scoping import has_any_role, reaches, reaches_everything
+from precinct.organisation.models import Role
+from precinct.organisation.permissions import is_province_administrator
+from precinct.organisation.scoping import has_any_role, reaches
 from precinct.tips.models import Tip
 
 TIP_ROLES = (Role.OFFICER, Role.DUTY_OFFICER, Role.LEADER)
@@ -32,6 +33,4 @@ def can_view_figures(actor: Any) -> bool:
 
 
 def can_set_policy(actor: Any) -> bool:
-    if actor is None or reaches_everything(actor):
-        return True
-    return any(reaches(actor, unit, (Role.ADMINISTRATOR,)) for unit in Unit.objects.filter(parent__isnull=True))
+    return is_province_administrator(actor)

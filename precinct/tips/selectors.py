@@ -9,8 +9,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from precinct.core.errors import NotFound
-from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Role, Unit
+from precinct.organisation.models import Role, Unit
 from precinct.organisation.scoping import restrict
+from precinct.organisation.selectors import commune_level_units, province_root
 from precinct.tips.models import Tip
 from precinct.tips.permissions import TIP_ROLES
 
@@ -54,13 +55,11 @@ def tip_get(*, actor: Any, tip_id: int) -> Tip:
 
 def wards() -> QuerySet[Unit]:
     """Where a report can be sent: the active police of every ward, commune and special zone."""
-    return Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS, is_active=True).order_by("name")
+    return commune_level_units()
 
 
 def reassign_targets(tip: Tip) -> list[Unit]:
-    from precinct.tips.services import _province_root
-
-    return [_province_root(), *wards().exclude(pk=tip.unit_id)]
+    return [province_root(), *wards().exclude(pk=tip.unit_id)]
 
 
 def tip_figures(*, actor: Any, since: datetime.date | None = None) -> dict[str, Any]:

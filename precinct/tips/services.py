@@ -24,8 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from precinct.audit.services import audit_record
 from precinct.core.errors import DomainError, NotFound, PermissionDenied, RateLimited, ValidationFailed
-from precinct.eservices.models import fold
+from precinct.core.text import fold
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Role, Unit
+from precinct.organisation.selectors import province_root
 from precinct.tips import abuse, crypto, files, markers
 from precinct.tips.models import (
     Category,
@@ -58,16 +59,6 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 # --- keys ----------------------------------------------------------------------------------------
-
-
-def _province_root() -> Unit:
-    province = f"{settings.PRECINCT_PROVINCE_CODE:02d}"
-    root = Unit.objects.filter(code=province, parent__isnull=True, is_active=True).first()
-    if root is None:
-        root = Unit.objects.filter(parent__isnull=True, is_active=True).order_by("path").first()
-    if root is None:
-        raise DomainError("not_configured", _("The police units are not set up yet."), status=503)
-    return root
 
 
 @transaction.atomic
@@ -359,7 +350,7 @@ def tip_submit(*, actor: Any, report: Report, now: datetime.datetime | None = No
     uploads = _read_uploads(report.uploads, errors)
     if errors:
         raise ValidationFailed(errors)
-    unit = place or _province_root()
+    unit = place or province_root()
     key = crypto.new_report_key()
     receipt = crypto.new_receipt()
     receipt_hash, receipt_sealed = crypto.receipt_protect(receipt, key)
@@ -602,7 +593,7 @@ def tip_reassign(*, actor: Any, tip: Tip, unit: Unit) -> Tip:
     """The duty officer sends the report to another ward's police or to the province's duty desk. The
     report key is sealed to the new unit's key and the old unit's seal is removed."""
     tip = _locked(tip, actor, can_reassign_tip)
-    root = _province_root()
+    root = province_root()
     if not unit.is_active or unit.pk == tip.unit_id or (unit.kind not in COMMUNE_LEVEL_KINDS and unit.pk != root.pk):
         raise ValidationFailed({"unit": [_("Choose another ward, commune or special zone police, or the duty desk.")]})
     key = report_key(tip)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.core.forms import flash_error
-from precinct.organisation.models import Unit
+from precinct.organisation.selectors import unit_by_code
 from precinct.tips import receipt, selectors, services
 from precinct.tips.models import Category, Outcome, Priority, TipStatus
 from precinct.tips.permissions import (
@@ -185,7 +185,7 @@ def act(request: HttpRequest, tip_id: int) -> HttpResponse:
             services.tip_priority_set(actor=user, tip=tip, priority=_int(post.get("priority", "")) or 0)
             done = _("Priority changed.")
         elif do == "reassign":
-            unit = Unit.objects.filter(code=post.get("unit", ""), is_active=True).first()
+            unit = unit_by_code(post.get("unit", ""))
             if unit is None:
                 raise ValidationFailed({"unit": [_("There is no such unit.")]})
             services.tip_reassign(actor=user, tip=tip, unit=unit)

@@ -8,14 +8,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
+from precinct.organisation.selectors import province_root
 from precinct.tips import crypto
 from precinct.tips.models import UnitKey
-from precinct.tips.services import _province_root, unit_key_for, unit_key_rotate
+from precinct.tips.services import unit_key_for, unit_key_rotate
 
 
 def receiving_units() -> list[Unit]:
     """Every unit a report can go to: the province (duty desk) and each commune-level police."""
-    return [_province_root(), *Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS, is_active=True).order_by("code")]
+    return [province_root(), *Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS, is_active=True).order_by("code")]
 
 
 class Command(BaseCommand):

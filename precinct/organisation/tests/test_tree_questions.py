@@ -1,0 +1,67 @@
+"""The unit tree's questions have one answer each, in organisation.selectors / permissions."""
+
+import pytest
+
+from precinct.organisation.models import Role, RoleAssignment, Unit, UnitKind
+from precinct.organisation.permissions import is_province_administrator
+from precinct.organisation.selectors import (
+    ancestor_paths,
+    commune_level_units,
+    province_root,
+    province_root_or_none,
+    role_holders_nearest,
+    unit_by_code,
+)
+
+
+def test_province_root_is_the_root_with_the_province_code(world, settings):
+    settings.PRECINCT_PROVINCE_CODE = 22
+    Unit.objects.create(code="01", name="Another root", kind=UnitKind.PROVINCE)
+    assert province_root() == world.province
+    settings.PRECINCT_PROVINCE_CODE = 99  # no root with that code: the first root stands in
+    assert province_root_or_none() == Unit.objects.filter(parent__isnull=True).order_by("path").first()
+
+
+@pytest.mark.django_db
+def test_without_units_the_root_is_a_503_not_a_crash():
+    assert province_root_or_none() is None
+    with pytest.raises(Exception) as raised:
+        province_root()
+    assert getattr(raised.value, "status", None) == 503
+
+
+def test_role_holders_nearest_walks_up_to_the_first_unit_that_has_the_role(world):
+    leaders_of_a = role_holders_nearest(unit_path=world.ward_a.path, role=Role.LEADER)
+    assert leaders_of_a == [world.users["leader_a"]]
+    # Ward B has no leader: its leaders are the province's.
+    assert role_holders_nearest(unit_path=world.ward_b.path, role=Role.LEADER) == [world.users["leader_p"]]
+    # An inactive holder does not count, and then the walk goes further up.
+    leader_a = world.users["leader_a"]
+    leader_a.is_active = False
+    leader_a.save()
+    assert role_holders_nearest(unit_path=world.ward_a.path, role=Role.LEADER) == [world.users["leader_p"]]
+    assert role_holders_nearest(unit_path=world.ward_a.path, role="nobody") == []
+
+
+def test_ancestor_paths():
+    assert ancestor_paths("22/07168/") == ["22/", "22/07168/"]
+
+
+def test_unit_by_code_only_finds_active_units_of_the_asked_kinds(world):
+    assert unit_by_code("07168") == world.ward_a
+    assert unit_by_code("07168", kinds=(UnitKind.DEPARTMENT,)) is None
+    assert unit_by_code("") is None
+    world.ward_b.is_active = False
+    world.ward_b.save()
+    assert unit_by_code("06688") is None
+    assert list(commune_level_units()) == [world.ward_a]
+
+
+def test_province_administrator(world):
+    assert is_province_administrator(None)  # the system itself
+    assert is_province_administrator(world.users["admin_p"])
+    assert is_province_administrator(world.users["superuser"])
+    assert not is_province_administrator(world.users["leader_p"])
+    ward_admin = world.users["officer_b"]
+    RoleAssignment.objects.create(user=ward_admin, unit=world.ward_b, role=Role.ADMINISTRATOR)
+    assert not is_province_administrator(ward_admin)
