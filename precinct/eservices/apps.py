@@ -15,6 +15,6 @@ class EservicesConfig(AppConfig):
         from precinct.notifications.services import register_composer
 
         dossier_changed.connect(notify.tell_applicant, sender=Dossier, dispatch_uid="eservices.tell_applicant")
-        register_composer("dossier_event", notify.compose_for_event)
+        register_composer(notify.COMPOSER, notify.compose_for_event)
         register_attachment("dossier_receipt", notify.receipt_attachment)
         register_attachment("dossier_apology", notify.apology_attachment)

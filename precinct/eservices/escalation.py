@@ -10,17 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from precinct.audit.services import audit_record
 from precinct.core.calendar import calendar
-from precinct.eservices.models import Dossier, DossierEvent, DossierStatus
-from precinct.eservices.notify import dossier_url
+from precinct.eservices.models import Dossier, DossierEvent
+from precinct.eservices.notify import COMPOSER, dossier_url
+from precinct.eservices.services import dossier_mark_overdue
+from precinct.eservices.workflow import RUNNING
 from precinct.notifications.models import Notification
-from precinct.notifications.services import Message, notification_compose, notify
+from precinct.notifications.services import Message, notification_compose, notification_key, notify
 from precinct.organisation.models import Role
 from precinct.organisation.selectors import role_holders_nearest
-
-# Open dossiers whose clock runs (a dossier waiting for the citizen's supplement is not late).
-RUNNING = [DossierStatus.SUBMITTED, DossierStatus.RECEIVED, DossierStatus.IN_REVIEW, DossierStatus.APPROVED]
 
 
 @dataclass
@@ -76,7 +74,7 @@ def _warn_due_soon(today: datetime.date, report: SweepReport) -> None:
         for officer in recipients:
             report.warned += notify(
                 recipient=officer,
-                key=f"due-soon:{dossier.pk}:{dossier.due_date}",
+                key=notification_key("due-soon", dossier.pk, dossier.due_date),
                 compose=lambda d=dossier: _due_soon_message(d),  # type: ignore[misc]
             )
 
@@ -84,37 +82,17 @@ def _warn_due_soon(today: datetime.date, report: SweepReport) -> None:
 def _mark_overdue(today: datetime.date, report: SweepReport) -> None:
     late = Dossier.objects.filter(status__in=RUNNING, due_date__lt=today, overdue_on__isnull=True)
     for pk in late.values_list("pk", flat=True):
+        # The mark and its leaders' messages commit together: a mark is made once, so a message lost
+        # after it would never be sent.
         with transaction.atomic():
-            dossier = (
-                Dossier.objects.select_for_update(of=("self",))  # not its version and unit
-                .select_related("version", "unit")
-                .filter(pk=pk, status__in=RUNNING, due_date__lt=today, overdue_on__isnull=True)
-                .first()
-            )
+            dossier = dossier_mark_overdue(dossier=Dossier(pk=pk), today=today)
             if dossier is None:
                 continue  # moved on, or another sweep marked it a moment ago
-            dossier.overdue_on = today
-            dossier.save(update_fields=["overdue_on"])
-            DossierEvent.objects.create(
-                dossier=dossier,
-                at=timezone.now(),
-                action="mark_overdue",
-                from_status=dossier.status,
-                to_status=dossier.status,
-                data={"due_date": dossier.due_date.isoformat()},
-            )
-            audit_record(
-                actor=None,
-                action="eservices.dossier_mark_overdue",
-                target=dossier,
-                unit=dossier.unit,
-                after={"overdue_on": today, "due_date": dossier.due_date},
-            )
             report.marked_overdue.append(dossier.code)
             for leader in role_holders_nearest(unit_path=dossier.unit_path, role=Role.LEADER):
                 report.leaders_told += notify(
                     recipient=leader,
-                    key=f"overdue:{dossier.pk}:{dossier.due_date}",
+                    key=notification_key("overdue", dossier.pk, dossier.due_date),
                     compose=lambda d=dossier: _overdue_message(d),  # type: ignore[misc]
                 )
 
@@ -123,10 +101,10 @@ def _send_apologies(today: datetime.date, report: SweepReport) -> None:
     """Extensions of the last 60 days whose letter has not been queued (the transition queues it; this
     catches up when the queue lost it or the citizen had no address then)."""
     extensions = DossierEvent.objects.filter(action="extend", at__date__gte=today - datetime.timedelta(days=60))
-    keys = {f"dossier_event:{pk}": pk for pk in extensions.values_list("pk", flat=True)}
+    keys = {notification_key(COMPOSER, pk): pk for pk in extensions.values_list("pk", flat=True)}
     queued = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
     for key, pk in keys.items():
-        if key not in queued and notification_compose(composer="dossier_event", ref=pk):
+        if key not in queued and notification_compose(composer=COMPOSER, ref=pk):
             report.apologies += 1
 
 

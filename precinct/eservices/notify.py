@@ -8,13 +8,20 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from precinct.eservices.events import SUBMIT
 from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierEvent, DossierStatus
+from precinct.eservices.signals import DossierChange
 from precinct.notifications.attachments import Attachment
 from precinct.notifications.services import Message, notify_later
 
-# The news each action brings the applicant, as (subject, first paragraph). None: nothing worth a message.
+# The notifications composer of the applicant's messages (registered in EservicesConfig.ready()); their
+# key is `dossier_event:<history event id>` (notifications.services.notification_key).
+COMPOSER = "dossier_event"
+
+# The news each action brings the applicant, as (subject, first paragraph). Absent (e.g. the overdue mark,
+# which the unit's leaders are told of): nothing worth a message.
 NEWS: dict[str, Any] = {
-    "submit": lambda: (_("Dossier %(code)s has been submitted"), _("Your dossier has been submitted.")),
+    SUBMIT: lambda: (_("Dossier %(code)s has been submitted"), _("Your dossier has been submitted.")),
     "receive": lambda: (_("Dossier %(code)s has been received"), _("Your dossier has been received.")),
     "return_incomplete": lambda: (
         _("Dossier %(code)s was returned as incomplete"),
@@ -74,10 +81,10 @@ def _compose(dossier: Dossier, event: DossierEvent) -> Message:
     return Message(subject=subject, body="\n".join(lines), sms=sms)
 
 
-def tell_applicant(*, dossier: Dossier, event: DossierEvent, **_kwargs: Any) -> None:
+def tell_applicant(sender: Any, *, change: DossierChange, **kwargs: Any) -> None:
     """Queue the applicant's message about this event; the worker composes and sends it."""
-    if event.action in NEWS:
-        notify_later(composer="dossier_event", ref=event.pk)
+    if change.event.action in NEWS:
+        notify_later(composer=COMPOSER, ref=change.event.pk)
 
 
 def compose_for_event(event_id: int) -> tuple[Any, Any, dict[str, Any]] | None:
@@ -91,7 +98,7 @@ def compose_for_event(event_id: int) -> tuple[Any, Any, dict[str, Any]] | None:
         return None
     dossier = event.dossier
     attachment: dict[str, Any] = {}
-    if event.action == "submit":
+    if event.action == SUBMIT:
         attachment = {"kind": "dossier_receipt", "id": dossier.pk}
     elif event.action == "extend":
         attachment = {"kind": "dossier_apology", "id": event.pk}

@@ -16,12 +16,12 @@ from precinct.core.errors import DomainError, NotFound, PermissionDenied, Valida
 from precinct.core.inserts import PreparedInsert
 from precinct.eservices.cache import forget_procedures
 from precinct.eservices.codes import dossier_code
+from precinct.eservices.events import overdue_marked_event, submitted_event, transition_event
 from precinct.eservices.forms_schema import form_errors, schema_errors
 from precinct.eservices.models import (
     Dossier,
     DossierAttachment,
     DossierCodeSequence,
-    DossierEvent,
     DossierRating,
     DossierStatus,
     Level,
@@ -30,8 +30,8 @@ from precinct.eservices.models import (
     ServiceField,
 )
 from precinct.eservices.permissions import can_edit_catalogue
-from precinct.eservices.signals import dossier_changed, dossier_transition_checking
-from precinct.eservices.workflow import default_workflow
+from precinct.eservices.signals import DossierChange, TransitionCheck, dossier_changed, dossier_transition_checking
+from precinct.eservices.workflow import RUNNING, Move, apply_effect, default_workflow
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
 from precinct.organisation.scoping import reaches
 from precinct.organisation.selectors import active_unit, province_root
@@ -182,24 +182,9 @@ def _attach(dossier: Dossier, uploads: list[Upload]) -> None:
         )
 
 
-# Every submission writes these two rows: their INSERTs are built once (core/inserts.py), not per call.
+# Every submission writes this row (and its history row, events.py): the INSERT is built once
+# (core/inserts.py), not compiled per call.
 _insert_dossier = PreparedInsert(Dossier, returning="id")
-_insert_event = PreparedInsert(DossierEvent, returning="id")
-
-
-def _event(dossier: Dossier, *, actor: Any, action: str, from_status: str, note: str = "", **data: Any) -> DossierEvent:
-    event = DossierEvent(
-        dossier=dossier,
-        at=timezone.now(),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
-        from_status=from_status,
-        to_status=dossier.status,
-        note=note,
-        data=data,
-    )
-    _insert_event.save(event)
-    return event
 
 
 @transaction.atomic
@@ -250,8 +235,8 @@ def dossier_submit(
     )
     _insert_dossier.save(dossier)
     _attach(dossier, uploads)
-    event = _event(dossier, actor=actor, action="submit", from_status="")
-    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
+    event = submitted_event(dossier, actor=actor)
+    dossier_changed.send(sender=Dossier, change=DossierChange(dossier=dossier, event=event, actor=actor))
     # The audit row comes last: its chain lock is then held only until the commit that follows.
     audit_record(
         actor=actor,
@@ -317,47 +302,24 @@ def dossier_transition(
     uploads = uploads or []
     if upload_errors := _check_uploads(uploads):
         raise ValidationFailed(upload_errors)
-    dossier_transition_checking.send(sender=Dossier, dossier=dossier, action=action, actor=actor, spec=spec)
+    dossier_transition_checking.send(
+        sender=Dossier, check=TransitionCheck(dossier=dossier, action=action, actor=actor, spec=spec)
+    )
 
     before = {"status": dossier.status, "unit": dossier.unit.code, "due_date": dossier.due_date}
     previous = dossier.status
-    cal = calendar()
-    today = timezone.localdate()
+    now = timezone.now()
+    move = Move(now=now, today=timezone.localdate(now), note=note, target_unit=target_unit, new_due_date=new_due_date)
     effect = spec.get("effect")
-    data: dict[str, Any] = {}
-    if effect == "pause":
-        dossier.paused_days_left = max(cal.working_days_between(today, dossier.due_date), 0)
-        data["days_left"] = dossier.paused_days_left
-    elif effect == "resume":
-        restart = cal.received_on(timezone.now(), cutoff=dossier.version.cutoff)
-        dossier.due_date = cal.add_working_days(restart, dossier.paused_days_left or 0)
-        dossier.paused_days_left = None
-        data["due_date"] = dossier.due_date.isoformat()
-    elif effect == "transfer":
-        if target_unit is None or target_unit.pk == dossier.unit_id or not target_unit.is_active:
-            raise ValidationFailed({"target_unit": [_("Choose another unit to transfer the dossier to.")]})
-        dossier.unit, dossier.unit_path = target_unit, target_unit.path
-        dossier.assignee = None  # the receiving unit assigns its own officer
-        data["to_unit"] = target_unit.code
-    elif effect == "extend":
-        if new_due_date is None or new_due_date <= dossier.due_date or not cal.is_working_day(new_due_date):
-            raise ValidationFailed({"new_due_date": [_("Choose a working day after the current due date.")]})
-        data["previous_due_date"] = dossier.due_date.isoformat()
-        dossier.due_date = new_due_date
-        dossier.overdue_on = None  # an extended dossier is no longer late
-        data["due_date"] = new_due_date.isoformat()
-    elif effect == "close":
-        dossier.completed_at = timezone.now()
-        if note:
-            dossier.decision_note = note  # the reason for a refusal or a return, shown to the citizen
+    data = apply_effect(effect, dossier, move)
     if spec.get("to"):
         dossier.status = spec["to"]
     if spec["by"] == "officer" and effect != "transfer" and (action == "receive" or dossier.assignee_id is None):
         dossier.assignee = actor  # whoever takes the dossier in answers for it (warned before the due date)
     dossier.save()
     _attach(dossier, uploads)
-    event = _event(dossier, actor=actor, action=action, from_status=previous, note=note, **data)
-    dossier_changed.send(sender=Dossier, dossier=dossier, event=event, actor=actor)
+    event = transition_event(dossier, actor=actor, action=action, from_status=previous, note=note, data=data)
+    dossier_changed.send(sender=Dossier, change=DossierChange(dossier=dossier, event=event, actor=actor))
     audit_record(
         actor=actor,
         action=f"eservices.dossier_{action}",
@@ -367,6 +329,34 @@ def dossier_transition(
         after={"status": dossier.status, "unit": dossier.unit.code, "due_date": dossier.due_date, "note": note},
     )
     return dossier
+
+
+@transaction.atomic
+def dossier_mark_overdue(*, dossier: Dossier, today: datetime.date) -> Dossier | None:
+    """The system (the escalation sweep) marks a dossier whose clock runs and whose due date has passed as
+    overdue: once per due date (an extension clears the mark), with its history event, `dossier_changed`
+    and an audit row like every other change. Answers None when there is nothing to mark any more: it moved
+    on, or another sweep marked it a moment ago. Only `dossier.pk` is read from the argument."""
+    late = (
+        Dossier.objects.select_for_update(of=("self",))  # not its version and unit (see dossier_transition)
+        .select_related("version", "unit")
+        .filter(pk=dossier.pk, status__in=RUNNING, due_date__lt=today, overdue_on__isnull=True)
+        .first()
+    )
+    if late is None:
+        return None
+    late.overdue_on = today
+    late.save(update_fields=["overdue_on"])
+    event = overdue_marked_event(late)
+    dossier_changed.send(sender=Dossier, change=DossierChange(dossier=late, event=event, actor=None))
+    audit_record(
+        actor=None,
+        action="eservices.dossier_mark_overdue",
+        target=late,
+        unit=late.unit,
+        after={"overdue_on": today, "due_date": late.due_date},
+    )
+    return late
 
 
 # --- ratings --------------------------------------------------------------------------------------

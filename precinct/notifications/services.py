@@ -29,6 +29,14 @@ class Message:
     sms: str  # the same news in one short line
 
 
+def notification_key(kind: str, *parts: object) -> str:
+    """The key a message is queued under, `<kind>:<part>:…` (e.g. `overdue:<dossier id>:<due date>`, or
+    `<composer>:<ref>` for notify_later()): a recipient gets one message per channel and key. Every key is
+    built here, because rows already sent hold these exact strings: a key built differently would send the
+    same news again."""
+    return ":".join([kind, *map(str, parts)])
+
+
 def notify(
     *,
     recipient: Any,
@@ -140,7 +148,7 @@ def _compose_and_queue(composer: str, ref: int) -> tuple[int, str] | None:
     if made is None:
         return None
     recipient, compose, attachment = made
-    key = f"{composer}:{ref}"
+    key = notification_key(composer, ref)
     notify(recipient=recipient, key=key, compose=compose, attachment=attachment, deliver=False)
     return recipient.pk, key
 

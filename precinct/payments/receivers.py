@@ -7,13 +7,16 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from precinct.core.errors import DomainError
-from precinct.eservices.models import Dossier, DossierEvent
+from precinct.eservices.signals import DossierChange, TransitionCheck
 from precinct.payments import fees, selectors, services
 
 
-def on_dossier_changed(sender: Any, *, dossier: Dossier, event: DossierEvent, actor: Any, **kwargs: Any) -> None:
+def on_dossier_changed(sender: Any, *, change: DossierChange, **kwargs: Any) -> None:
+    if change.is_mark:
+        return  # an overdue mark bills nothing and closes nothing (and its dossier has no workflow loaded)
+    dossier, event, actor = change.dossier, change.event, change.actor
     definition = dossier.version.workflow.definition
-    if event.action == "submit":
+    if change.is_submission:
         if dossier.version.fee_vnd > 0:
             services.payment_request_create(
                 actor=actor,
@@ -37,8 +40,8 @@ def on_dossier_changed(sender: Any, *, dossier: Dossier, event: DossierEvent, ac
         services.payment_requests_cancel_unpaid(actor=actor, dossier=dossier, event=event)
 
 
-def on_transition_checking(sender: Any, *, dossier: Dossier, action: str, actor: Any, **kwargs: Any) -> None:
-    blocking = selectors.unpaid_blocking(dossier=dossier, action=action)
+def on_transition_checking(sender: Any, *, check: TransitionCheck, **kwargs: Any) -> None:
+    blocking = selectors.unpaid_blocking(dossier=check.dossier, action=check.action)
     if blocking:
         total = sum(r.amount_vnd for r in blocking)
         raise DomainError(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from precinct.core.batching import BatchedTask
 from precinct.eservices.models import Dossier, DossierEvent, DossierStatus
+from precinct.eservices.signals import DossierChange, TransitionCheck
 from precinct.stats.contributions import (
     Contribution,
     Fees,
@@ -43,10 +44,11 @@ def _asked_for_supplement(dossier: Dossier) -> bool:
     return DossierEvent.objects.filter(dossier_id=dossier.pk, to_status=SUPPLEMENT).exists()
 
 
-def remember_before(sender: Any, dossier: Dossier, spec: dict[str, Any], **kwargs: Any) -> None:
+def remember_before(sender: Any, *, check: TransitionCheck, **kwargs: Any) -> None:
     """Before a transition: what the dossier contributes now. Whether it was ever asked for a supplement
     only matters when the move can change that or the unit it is counted under (otherwise it cancels);
     its fees only when it moves to another unit (a transfer carries them, as the rebuild does)."""
+    dossier, spec = check.dossier, check.spec
     transfer = spec.get("effect") == "transfer"
     matters = transfer or spec.get("to") == SUPPLEMENT
     supplemented = matters and _asked_for_supplement(dossier)
@@ -55,14 +57,17 @@ def remember_before(sender: Any, dossier: Dossier, spec: dict[str, Any], **kwarg
     dossier._stats_before = (before, supplemented, matters, fees)  # type: ignore[attr-defined]
 
 
-def record_change(sender: Any, dossier: Dossier, event: DossierEvent, **kwargs: Any) -> None:
+def record_change(sender: Any, *, change: DossierChange, **kwargs: Any) -> None:
+    if change.is_mark:
+        return  # not a move: `overdue_on` is in no summary (open dossiers are counted by due date)
+    dossier, event = change.dossier, change.event
     before: Contribution
     fees: Fees | None = None
     # Fee changes payments made while this event is sent (billing on submission, cancelling on closing)
     # go into this same INSERT: the submission still writes one statement.
     pending: dict[Key, dict[str, int]] = event.__dict__.pop("_stats_fees", {})
     event._stats_recorded = True  # type: ignore[attr-defined]  # later fee changes write their own rows
-    if event.action == "submit" and not event.from_status:
+    if change.is_submission and not event.from_status:
         before, supplemented = Counter(), False
     else:
         remembered = getattr(dossier, "_stats_before", None)

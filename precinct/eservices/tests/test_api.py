@@ -1,6 +1,8 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from precinct.core.testing import Expect, assert_matrix
 from precinct.eservices.models import Dossier, DossierStatus, Procedure
@@ -196,3 +198,37 @@ def test_a_retired_unit_stops_receiving_at_once_in_the_retiring_process(
         unit_save(actor=world.users["superuser"], unit=world.ward_b, is_active=False)
     refused = client.post("/api/v1/dossiers", data)
     assert refused.status_code == 422 and "unit_code" in refused.json()["error"]["fields"]
+
+
+# The submission's statement budget (docs/ARCHITECTURE.md, "A submission is the busiest write"): the code
+# sequence's UPDATE … RETURNING; the dossier and history INSERTs; the pending message, outbox row and
+# statistics delta from the dossier_changed receivers; the audit function. Then BEGIN and COMMIT around them.
+SUBMISSION_STATEMENTS = 7
+
+
+@pytest.mark.django_db(transaction=True)  # a real commit, as in production: no test savepoints counted
+def test_a_submission_sends_its_statement_budget(world, catalogue, settings):
+    """One POST /api/v1/dossiers on PostgreSQL sends exactly SUBMISSION_STATEMENTS statements. A statement
+    added to the path fails here: measure it (bench/submissions_inprocess.py) before raising the budget."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite appends the audit row in several statements (no function): CI counts on PostgreSQL")
+    from precinct.notifications.services import _drain
+    from precinct.stats.receivers import _fold
+
+    # As in production, the drain and the fold are queued at most once per interval: the first submission
+    # queues them (and warms the per-process memos: token, procedure, units), the counted one does not.
+    settings.NOTIFY_LATER_SECONDS = settings.STATS_FOLD_SECONDS = 3600
+    client = world.api_client("citizen")
+    body = {"procedure_code": "CT-06", "unit_code": world.ward_a.code, "data": {"muc_dich": "Xin việc"}}
+    try:
+        assert client.post("/api/v1/dossiers", body, content_type="application/json").status_code == 201
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post("/api/v1/dossiers", body, content_type="application/json")
+    finally:
+        _drain.forget()  # later tests queue as their own settings say
+        _fold.forget()
+    assert response.status_code == 201, response.content
+    statements = [q["sql"] for q in captured.captured_queries]
+    listing = "\n".join(s[:120] for s in statements)
+    assert statements[0] == "BEGIN" and statements[-1] == "COMMIT", listing  # one transaction, nothing after it
+    assert len(statements) - 2 == SUBMISSION_STATEMENTS, listing

@@ -54,8 +54,8 @@ def test_a_transition_does_not_wait_for_another_dossier_of_the_same_unit_and_ver
     holding, release = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
-    def pause(sender, *, dossier, **kwargs):
-        if dossier.pk == first.pk:  # the first transition waits here, inside its transaction, holding its locks
+    def pause(sender, *, check, **kwargs):
+        if check.dossier.pk == first.pk:  # the first transition waits here, inside its transaction, holding its locks
             holding.set()
             release.wait(timeout=30)
 

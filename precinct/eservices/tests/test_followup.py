@@ -1,6 +1,7 @@
 """What happens around a dossier's moves: the citizen's messages, the escalation sweep, ratings."""
 
 import datetime
+from dataclasses import FrozenInstanceError
 
 import pytest
 from django.core import mail
@@ -12,7 +13,8 @@ from precinct.core.testing import Expect, assert_matrix, run_queued_tasks
 from precinct.eservices.escalation import escalation_sweep
 from precinct.eservices.models import Dossier, DossierEvent, DossierRating
 from precinct.eservices.services import dossier_rate, dossier_transition
-from precinct.notifications.models import Notification
+from precinct.eservices.signals import dossier_changed
+from precinct.notifications.models import Notification, PendingCompose
 
 
 @pytest.fixture
@@ -104,6 +106,34 @@ def test_the_sweep_warns_the_assignee_marks_overdue_tells_the_leader_and_is_idem
     escalation_sweep(today=today)
     run_queued_tasks()
     assert len(mail.outbox) == sent
+
+
+def test_the_overdue_mark_is_a_dossier_change_the_citizen_is_not_told_of(reachable, dossier):
+    """The sweep marks through dossier_mark_overdue(): one frozen DossierChange on dossier_changed, made by the
+    system and flagged as a mark; no message for the applicant; the leaders' key keeps the shape rows hold."""
+    world = reachable
+    dossier = _move(world, dossier, "receive")
+    Dossier.objects.filter(pk=dossier.pk).update(due_date=datetime.date(2026, 11, 20))
+    changes = []
+
+    def seen(sender, *, change, **kwargs):
+        changes.append(change)
+
+    pending = PendingCompose.objects.count()
+    dossier_changed.connect(seen, dispatch_uid="test.seen")
+    try:
+        escalation_sweep(today=datetime.date(2026, 11, 25))
+    finally:
+        dossier_changed.disconnect(dispatch_uid="test.seen")
+    [change] = changes
+    assert change.is_mark and not change.is_submission and change.actor is None
+    assert (change.dossier.pk, change.dossier.overdue_on) == (dossier.pk, datetime.date(2026, 11, 25))
+    assert (change.event.action, change.event.data) == ("mark_overdue", {"due_date": "2026-11-20"})
+    with pytest.raises(FrozenInstanceError):
+        change.actor = world.users["officer_a"]  # a receiver cannot change what the next one is told
+    assert PendingCompose.objects.count() == pending  # not news for the citizen
+    keys = set(Notification.objects.filter(key__startswith="overdue:").values_list("key", flat=True))
+    assert keys == {f"overdue:{dossier.pk}:2026-11-20"}
 
 
 def test_a_dossier_waiting_for_the_citizen_is_not_overdue(reachable, dossier):

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -5,7 +7,13 @@ from django.db import transaction
 
 from precinct.notifications.attachments import Attachment, register_attachment
 from precinct.notifications.models import Notification, NotificationStatus
-from precinct.notifications.services import Message, notification_deliver, notifications_deliver_queued, notify
+from precinct.notifications.services import (
+    Message,
+    notification_deliver,
+    notification_key,
+    notifications_deliver_queued,
+    notify,
+)
 from precinct.notifications.sms import ConsoleSmsProvider
 from precinct.notifications.tasks import notifications_deliver_task
 
@@ -155,3 +163,10 @@ def test_with_a_backend_that_cannot_wait_the_drain_runs_on_commit(settings):
         services.notify_later(composer="test", ref=4)
     assert not PendingCompose.objects.exists()
     assert Notification.objects.filter(key="test:4", status=NotificationStatus.SENT).count() == 2
+
+
+def test_keys_keep_the_exact_strings_sent_rows_hold():
+    """A key built differently would queue news already sent a second time."""
+    assert notification_key("due-soon", 12, datetime.date(2026, 11, 20)) == "due-soon:12:2026-11-20"
+    assert notification_key("overdue", 12, datetime.date(2026, 11, 20)) == "overdue:12:2026-11-20"
+    assert notification_key("dossier_event", 7) == "dossier_event:7"  # a composer's message: composer:ref

@@ -1,13 +1,16 @@
 import copy
+import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from precinct.audit.models import AuditEvent
 from precinct.audit.verify import audit_chain_verify
 from precinct.core.errors import DomainError, PermissionDenied
 from precinct.eservices.models import Dossier, DossierStatus, Procedure, Workflow
-from precinct.eservices.services import dossier_submit, dossier_transition, procedure_save
+from precinct.eservices.services import dossier_mark_overdue, dossier_submit, dossier_transition, procedure_save
 from precinct.eservices.workflow import DEFAULT_DEFINITION
 from precinct.payments.models import Payment, PaymentRequest, PaymentStatus, RequestStatus
 from precinct.payments.providers.vnpay import sign
@@ -275,3 +278,13 @@ def test_billing_cancelling_and_paying_are_signalled_once_each(world, catalogue)
         (closed.code, "fee", "unpaid", "cancelled", "withdraw"),
         (closed.code, "fee", "cancelled", "paid", None),
     ]
+
+
+def test_an_overdue_mark_bills_cancels_and_reads_nothing(fee_dossier, fee_request):
+    with CaptureQueriesContext(connection) as captured:
+        dossier_mark_overdue(dossier=fee_dossier, today=fee_dossier.due_date + datetime.timedelta(days=30))
+    read = [q["sql"] for q in captured.captured_queries if "payments_" in q["sql"] or "eservices_workflow" in q["sql"]]
+    assert read == []  # payments leaves marks alone (the sweep does not even load the workflow)
+    assert list(PaymentRequest.objects.filter(dossier=fee_dossier)) == [fee_request]
+    fee_request.refresh_from_db()
+    assert fee_request.status == RequestStatus.UNPAID

@@ -1,12 +1,13 @@
 """The outbox row is written with the change it reports, and only then."""
 
+import datetime
 import json
 
 import pytest
 
 from precinct.core.errors import DomainError
 from precinct.eservices.models import Dossier, DossierEvent, DossierStatus, Procedure
-from precinct.eservices.services import dossier_submit, dossier_transition
+from precinct.eservices.services import dossier_mark_overdue, dossier_submit, dossier_transition
 from precinct.eservices.signals import dossier_changed, dossier_transition_checking
 from precinct.portalsync.checks import portal_sync_settings
 from precinct.portalsync.mapping import DEFAULT_STATUS_CODES, override_errors, status_codes
@@ -127,3 +128,10 @@ def test_a_wrong_status_mapping_stops_the_start(settings):
     settings.PORTAL_SYNC_URL = "ftp://portal"
     ids = {e.id for e in portal_sync_settings(None)}
     assert {"portalsync.E001", "portalsync.E002"} <= ids
+
+
+def test_an_overdue_mark_writes_no_outbox_row(dossier):
+    """Nothing the portal is sent changes (status, dates): it judges lateness from the due date it has."""
+    late = dossier_mark_overdue(dossier=dossier, today=dossier.due_date + datetime.timedelta(days=30))
+    assert late is not None and late.overdue_on is not None
+    assert list(OutboxEvent.objects.values_list("action", flat=True)) == ["submit"]

@@ -1,10 +1,13 @@
+import datetime
+import logging
+
 import pytest
 from django.db import connection
 from django.db.models import Q, Sum
 from django.test.utils import CaptureQueriesContext
 
 from precinct.eservices.models import DossierEvent, Procedure
-from precinct.eservices.services import dossier_submit
+from precinct.eservices.services import dossier_mark_overdue, dossier_submit
 from precinct.payments.models import PaymentRequest
 from precinct.stats.folding import stats_fold
 from precinct.stats.models import (
@@ -150,3 +153,17 @@ def test_fees_add_no_statement_to_a_submission_or_a_move(world, catalogue, signi
     stats_sql = [q["sql"] for q in withdrawn.captured_queries if "stats_" in q["sql"]]
     assert len(stats_sql) == 1 and stats_sql[0].startswith("INSERT INTO stats_statdelta")
     assert StatDelta.objects.filter(billed_count=-1).count() == 1
+
+
+def test_an_overdue_mark_is_not_counted_as_a_move(world, catalogue, caplog):
+    """The mark changes no summary (open dossiers are counted by due date) and comes without the
+    dossier_transition_checking a move sends first: statistics neither write nor complain."""
+    dossier = _submit(world, "CT-06", world.ward_a)
+    deltas = StatDelta.objects.count()
+    with caplog.at_level(logging.ERROR, logger="precinct.stats"):
+        assert dossier_mark_overdue(dossier=dossier, today=dossier.due_date + datetime.timedelta(days=30))
+    assert StatDelta.objects.count() == deltas and not caplog.records
+    stats_fold()
+    incremental = snapshot()
+    stats_rebuild()
+    assert snapshot() == incremental
