@@ -67,7 +67,8 @@ API = [
     ("stats", "leader_p", "get", "/api/v1/stats/dossiers", None, "precinct.stats.selectors.stats_scope"),
 ]  # fmt: skip
 PAGES = [
-    ("accounts", "anonymous", "post", "/accounts/register/", "citizen-form", "precinct.accounts.services.citizen_register"),
+    ("accounts", "anonymous", "post", "/accounts/register/", "citizen-form",
+     "precinct.accounts.services.citizen_register"),
     ("organisation", "anonymous", "get", "/org/units/", None, "precinct.organisation.selectors.unit_list"),
     ("core", "anonymous", "get", "/", None, "precinct.core.views.landing_context"),
     ("eservices", "anonymous", "get", "/services/", None, "precinct.eservices.selectors.procedure_list"),
@@ -206,7 +207,7 @@ def test_a_page_500_mails_and_logs_no_request_data(world, reporting, monkeypatch
 
 def test_a_crime_report_500_withholds_everything_the_reporter_sent(world, reporting, monkeypatch, caplog):
     """POST /api/v1/tips above all: the mail has the path and the traceback, nothing of the report."""
-    response, hidden = force_500(world, monkeypatch, caplog, API[7], api=True)
+    _, hidden = force_500(world, monkeypatch, caplog, API[7], api=True)
     text = check_reports(caplog, hidden, "/api/v1/tips")
     for value in REPORT.values():
         assert value not in text

@@ -19,7 +19,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.html import escape
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 CLEANSED = "********************"
@@ -124,7 +125,7 @@ class SafeReportFilter(SafeExceptionReporterFilter):
 class SafeReporter(ExceptionReporter):
     """The text of a mailed error report: the request summary and a traceback without data."""
 
-    def get_traceback_text(self) -> str:
+    def get_traceback_text(self) -> str:  # type: ignore[override]  # plain text for a mail, never HTML
         lines = request_summary(self.request)
         if self.exc_type is None and self.tb is None:
             # log_response() without an exception: the record's own message is the whole story.
@@ -134,13 +135,13 @@ class SafeReporter(ExceptionReporter):
             lines.append(safe_traceback(self.exc_type, self.exc_value, self.tb))
         return "\n".join(lines) + "\n"
 
-    def get_traceback_html(self) -> str:
-        return f"<pre>{escape(self.get_traceback_text())}</pre>"
+    def get_traceback_html(self) -> SafeString:
+        return format_html("<pre>{}</pre>", self.get_traceback_text())
 
 
 class SafeFormatter(logging.Formatter):
     """Log lines as usual; exceptions as `safe_traceback` prints them."""
 
-    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+    def formatException(self, ei: Any) -> str:
         exc_type, exc_value, tb = ei
         return safe_traceback(exc_type, exc_value, tb).rstrip("\n")
