@@ -32,6 +32,8 @@ _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 def json_depth_exceeds(data: bytes, limit: int) -> bool:
     """Whether arrays/objects in `data` nest deeper than `limit` (brackets inside strings don't count)."""
+    if data.count(b"[") + data.count(b"{") <= limit:
+        return False  # too few brackets to nest that deep: the usual body costs two C-speed counts
     depth = 0
     in_string = escaped = False
     for byte in data:
