@@ -194,6 +194,8 @@ def test_an_api_500_mails_and_logs_no_request_data(world, reporting, monkeypatch
     assert MESSAGE_SECRET not in response.content.decode()
     text = check_reports(caplog, hidden, case[3].split("?")[0])
     assert "Request: " + case[2].upper() in text
+    user = world.users[case[1]]
+    assert ("User: anonymous" if user is None else f"User: user id {user.pk}") in text
     # Logged once, on django.request, with the traceback (Django's own log_response does not repeat it).
     errors = [r for r in caplog.records if r.name == "django.request" and r.levelno >= logging.ERROR]
     assert len(errors) == 1 and errors[0].exc_info is not None

@@ -71,13 +71,11 @@ def request_summary(request: HttpRequest | None) -> list[str]:
     if request is None:
         return ["Request: none"]
     meta = getattr(request, "META", {})
-    user = getattr(request, "user", None)
-    if user is None:
+    try:  # the user is loaded lazily: with the database down, that fails too, and the report must go out
+        user = getattr(request, "user", None)
+        who = "unknown" if user is None else f"user id {user.pk}" if user.is_authenticated else "anonymous"
+    except Exception:
         who = "unknown"
-    elif getattr(user, "is_authenticated", False):
-        who = f"user id {user.pk}"
-    else:
-        who = "anonymous"
     lines = [
         f"Request id: {getattr(request, 'request_id', '-')}",
         f"Request: {meta.get('REQUEST_METHOD', '?')} {getattr(request, 'path', '?')}"
