@@ -2,11 +2,13 @@
 
 The access log (off unless `--access-logfile` is given) never records the client's address or user agent:
 the crime-reporting portal promises that nothing identifying a reporter's device is stored or logged.
+Nor the query string (`%(U)s` is the path alone): the public dossier look-up carries the applicant's
+personal identification number there, and searches carry names.
 """
 
 import os
 
-access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 
 # Sync workers, one per core plus one (WEB_CONCURRENCY overrides): on 2 cores this served submissions
 # best; threads added GIL switching and cost more CPU per request than they saved (docs/PERFORMANCE.md).

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "precinct.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "precinct.core.middleware.LanguageMiddleware",
+    "precinct.core.request_limits.RequestLimitsMiddleware",  # before anything reads the body (CSRF does)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -278,14 +279,47 @@ PRECINCT_SIGNING_DIR = Path(env("PRECINCT_SIGNING_DIR", str(BASE_DIR / "var" / "
 PRECINCT_SIGNING_PASSPHRASE = env("PRECINCT_SIGNING_PASSPHRASE", "" if PRODUCTION else "precinct-demo-signing")
 PRECINCT_SIGNING_TRUST_ROOTS = env_list("PRECINCT_SIGNING_TRUST_ROOTS")
 
+# Error reports (mail to ADMINS, logs) carry no request body, query string, cookies, headers beyond an
+# allow-list, client address, frame locals or exception messages (precinct/core/error_reports.py,
+# docs/SECURITY.md "Error reports"). Only 5xx answers are mailed: Django's security events (bad Host
+# headers, oversized bodies), which anyone can cause at will, are logged, not mailed.
+DEFAULT_EXCEPTION_REPORTER = "precinct.core.error_reports.SafeReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "precinct.core.error_reports.SafeReportFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "plain": {
+            "()": "precinct.core.error_reports.SafeFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+            "include_html": False,
+            "reporter_class": DEFAULT_EXCEPTION_REPORTER,
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"fontTools": {"level": "WARNING"}},  # font subsetting in PDFs is chatty at INFO
+    "loggers": {
+        # Replaces Django's default handlers for "django" (its own mail handler with the default reporter).
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "fontTools": {"level": "WARNING"},  # font subsetting in PDFs is chatty at INFO
+    },
 }
+
+# Request bodies (precinct/core/request_limits.py): form and JSON bodies up to DATA_UPLOAD_MAX_MEMORY_SIZE,
+# multipart bodies with files up to PRECINCT_MAX_UPLOAD_BYTES (the crime report's 50 MB of files and its
+# fields), JSON nested at most PRECINCT_MAX_JSON_DEPTH deep; larger answers 413, deeper 400, before parsing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+PRECINCT_MAX_UPLOAD_BYTES = int(env("PRECINCT_MAX_UPLOAD_BYTES", str(51 * 1024 * 1024)))
+PRECINCT_MAX_JSON_DEPTH = int(env("PRECINCT_MAX_JSON_DEPTH", "64"))
 
 # Crime reports (precinct.tips). Unit private keys live in this directory, never in the database:
 # back it up separately from the database (docs/SECURITY.md). Argon2id at or above OWASP's minimum.

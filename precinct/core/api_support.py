@@ -9,7 +9,10 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -111,8 +114,21 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
 
+    @api.exception_handler(SuspiciousOperation)
+    @api.exception_handler(MultiPartParserError)
+    def bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A body Django refuses to parse (too many fields or files, a broken multipart): the caller's fault.
+        response = api.create_response(
+            request, error_body("bad_request", _("The request could not be read.")), status=400
+        )
+        log_response("Bad request: %s", request.path, response=response, request=request, level="warning")
+        return response
+
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-        logger.exception("Unhandled API error (request %s)", getattr(request, "request_id", "-"))
         message = f"{type(exc).__name__}: {exc}" if settings.DEBUG else _("Something went wrong on our side.")
-        return api.create_response(request, error_body("server_error", message), status=500)
+        response = api.create_response(request, error_body("server_error", message), status=500)
+        # Logged like Django logs a page's 500 (django.request, with the traceback, mailed to ADMINS through
+        # precinct.core.error_reports), and once: Django's handler skips a response already logged.
+        log_response("Internal Server Error: %s", request.path, response=response, request=request, exception=exc)
+        return response

@@ -33,8 +33,8 @@ class ChallengeOut(Schema):
 
 
 class Solved(Schema):
-    challenge_id: str
-    nonce: str
+    challenge_id: str = ""  # or the X-Challenge-Id / X-Challenge-Nonce headers (required for multipart)
+    nonce: str = ""
 
 
 class TipIn(Solved):
@@ -91,6 +91,25 @@ class _InMemoryUploads(MemoryFileUploadHandler):
 
 
 MAX_REQUEST_BYTES = files.MAX_TOTAL_BYTES + 1024 * 1024
+
+
+CHALLENGE_HEADER, NONCE_HEADER = "X-Challenge-Id", "X-Challenge-Nonce"
+
+
+def _challenge_first(request: HttpRequest) -> bool:
+    """Redeem the challenge sent in the headers before the body is read (so no file is read, nothing is
+    parsed and no Argon2id runs for a request without one). Multipart bodies must send it there; JSON may
+    still send it in the body (small: see core.request_limits). True when redeemed here."""
+    challenge_id = request.headers.get(CHALLENGE_HEADER)
+    if challenge_id is not None:
+        abuse.challenge_redeem(challenge_id, request.headers.get(NONCE_HEADER, ""))
+        return True
+    if request.content_type == "multipart/form-data":
+        raise ValidationFailed(
+            {"challenge_id": [_("Send the solved challenge in the X-Challenge-Id and X-Challenge-Nonce headers.")]},
+            _("Solve a new challenge and send again."),
+        )
+    return False
 
 
 def _body(request: HttpRequest) -> tuple[dict[str, Any], list[Any]]:
@@ -165,10 +184,13 @@ def tip_submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str,
     """File a report, anonymously or (signed in as a citizen, `identified: true`) with your identity.
     JSON, or multipart/form-data with the same fields plus `files` (at most 5, 20 MB each). The answer's
     `receipt` (16 digits) is shown once and never again: keep it to follow the report up.
-    `occurred_at` without a time zone is read as Vietnam's time."""
+    `occurred_at` without a time zone is read as Vietnam's time. The solved challenge goes in the
+    `X-Challenge-Id` and `X-Challenge-Nonce` headers (multipart: only there) or, with JSON, in the body."""
+    redeemed = _challenge_first(request)
     data, uploads = _body(request)
     payload = _parse(TipIn, data)
-    abuse.challenge_redeem(payload.challenge_id, payload.nonce)
+    if not redeemed:
+        abuse.challenge_redeem(payload.challenge_id, payload.nonce)
     occurred = payload.occurred_at
     if occurred is not None and timezone.is_naive(occurred):
         occurred = occurred.replace(tzinfo=LOCAL_TZ)
@@ -245,10 +267,13 @@ def tip_followup(request: HttpRequest, response: HttpResponse, payload: Followup
     openapi_extra=_body_schema(FollowupMessageIn, with_files=True),
 )
 def tip_followup_message(request: HttpRequest, response: HttpResponse) -> Status[dict[str, Any]]:
-    """Add information to the report: `body` and/or `files` (multipart). Answers like /tips/followup."""
+    """Add information to the report: `body` and/or `files` (multipart, the challenge in the headers as for
+    POST /tips). Answers like /tips/followup."""
+    redeemed = _challenge_first(request)
     data, uploads = _body(request)
     payload = _parse(FollowupMessageIn, data)
-    abuse.challenge_redeem(payload.challenge_id, payload.nonce)
+    if not redeemed:
+        abuse.challenge_redeem(payload.challenge_id, payload.nonce)
     tip, key = services.tip_reporter_message(receipt=payload.receipt, body=payload.body, uploads=uploads)
     response["Cache-Control"] = NO_STORE
     return Status(201, services.reporter_view(tip, key))

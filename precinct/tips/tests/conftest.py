@@ -31,6 +31,12 @@ def solved(client: Client | None = None) -> dict:
     return {"challenge_id": challenge["id"], "nonce": solve(challenge)}
 
 
+def solved_headers(client: Client | None = None) -> dict:
+    """A solved challenge as the headers a multipart POST sends it in."""
+    challenge = solved(client)
+    return {"X-Challenge-Id": challenge["challenge_id"], "X-Challenge-Nonce": challenge["nonce"]}
+
+
 REPORT = {
     "category": "drugs",
     "description": "Có người bán ma túy ở quán nước đầu ngõ 12, gọi số 0912 345 678 để mua, xe 14A-123.45.",
@@ -70,8 +76,8 @@ def jpeg_with_gps() -> bytes:
 def multipart_tip(client: Client | None = None, files: list | None = None, **fields) -> dict:
     """File a report as multipart/form-data with files."""
     client = client or Client()
-    body = REPORT | fields | solved(client)
-    response = client.post("/api/v1/tips", data=body | {"files": files or []})
+    body = REPORT | fields
+    response = client.post("/api/v1/tips", data=body | {"files": files or []}, headers=solved_headers(client))
     assert response.status_code == 201, response.content
     return response.json()
 

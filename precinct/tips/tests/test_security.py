@@ -15,7 +15,7 @@ from django.test import Client
 
 from precinct.tips import crypto
 from precinct.tips.models import Tip, UnitKey
-from precinct.tips.tests.conftest import jpeg_with_gps, solved
+from precinct.tips.tests.conftest import jpeg_with_gps, solved, solved_headers
 
 SECRETS = {
     "description": "Ông Khổng Minh Phát buôn thuốc lắc ở karaoke Hoa Sen số 7 đường Trần Hưng Đạo",
@@ -74,7 +74,8 @@ def test_a_dump_of_the_database_and_storage_reveals_nothing(world, caplog):
     ]
     r = reporter.post(
         "/api/v1/tips",
-        data=SECRETS | {"category": "drugs", "ward": world.ward_a.code} | solved(reporter) | {"files": files},
+        data=SECRETS | {"category": "drugs", "ward": world.ward_a.code} | {"files": files},
+        headers=solved_headers(reporter),
         **DEVICE,
     )
     assert r.status_code == 201, r.content
@@ -208,7 +209,8 @@ def test_large_uploads_never_touch_a_temporary_file(world, monkeypatch):
     client = Client()
     r = client.post(
         "/api/v1/tips",
-        data=SECRETS | {"category": "other"} | solved(client) | {"files": [SimpleUploadedFile("big.pdf", big)]},
+        data=SECRETS | {"category": "other"} | {"files": [SimpleUploadedFile("big.pdf", big)]},
+        headers=solved_headers(client),
     )
     assert r.status_code == 201, r.content
     assert Tip.objects.get().attachments.count() == 1

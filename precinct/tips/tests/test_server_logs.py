@@ -13,6 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 AGENT = "ReporterPhone/7.1 (TipsLogProbe)"
+QUERY = "QueryProbe022090012345"
 
 
 def free_port() -> int:
@@ -22,7 +23,7 @@ def free_port() -> int:
 
 
 def hit(port: int) -> None:
-    for path in ("/report/", "/api/v1/tips/challenge", "/report/follow-up/"):
+    for path in ("/report/", "/api/v1/tips/challenge", "/report/follow-up/", f"/api/v1/tips/challenge?q={QUERY}"):
         request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"User-Agent": AGENT})
         # The answer does not matter here (the database is empty), only what the server logs.
         with contextlib.suppress(Exception):
@@ -67,3 +68,5 @@ def test_server_logs_carry_no_address_or_user_agent(tmp_path, server):
     assert requests, output  # the requests were logged...
     assert AGENT not in output and "TipsLogProbe" not in output
     assert all("127.0.0.1" not in line for line in requests), requests  # ...without the client's address
+    if server == "gunicorn":  # production's server leaves query strings out too (runserver does not)
+        assert QUERY not in output

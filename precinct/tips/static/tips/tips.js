@@ -125,10 +125,10 @@
       challengeFor(section).then(function (solved) {
         var data = new FormData(form);
         data.delete("csrfmiddlewaretoken");
-        data.set("challenge_id", solved.id);
-        data.set("nonce", solved.nonce);
+        var headers = { "X-Challenge-Id": solved.id, "X-Challenge-Nonce": solved.nonce };
         var token = form.querySelector("[name=csrfmiddlewaretoken]");
-        return send(form.dataset.api, data, token ? { "X-CSRFToken": token.value } : {});
+        if (token) headers["X-CSRFToken"] = token.value;
+        return send(form.dataset.api, data, headers);
       }).then(function (result) {
         busy(button, progress, false);
         if (!result.ok) { showErrors(section, result.data, networkError); return; }
@@ -215,9 +215,7 @@
       challengeFor(follow).then(function (solved) {
         var data = new FormData(messageForm);
         data.set("receipt", current || "");
-        data.set("challenge_id", solved.id);
-        data.set("nonce", solved.nonce);
-        return send(messageForm.dataset.api, data);
+        return send(messageForm.dataset.api, data, { "X-Challenge-Id": solved.id, "X-Challenge-Nonce": solved.nonce });
       }).then(function (result) {
         busy(button, progress, false);
         if (!result.ok) { showErrors(thread, result.data, networkError); return; }
