@@ -1,18 +1,19 @@
 """Reads of crime reports, already narrowed to what the actor may see. Nothing here decrypts content:
-reading content is a recorded act (services.tip_read)."""
+reading content is a recorded act (services.reading.tip_read)."""
 
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from precinct.core.errors import NotFound
-from precinct.organisation.models import Role, Unit
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Role, Unit
 from precinct.organisation.scoping import restrict
 from precinct.organisation.selectors import commune_level_units, province_root
-from precinct.tips.models import Tip
+from precinct.tips.models import Tip, TipPolicy
 from precinct.tips.permissions import TIP_ROLES
 
 EXPIRED = "expired"  # a pseudo-status for the queue: the tombstones of reports whose retention ended
@@ -56,6 +57,21 @@ def tip_get(*, actor: Any, tip_id: int) -> Tip:
 def wards() -> QuerySet[Unit]:
     """Where a report can be sent: the active police of every ward, commune and special zone."""
     return commune_level_units()
+
+
+def ward_for(code: str) -> Unit | None:
+    """The police of a ward, commune or special zone, by the division's official code or the unit's code."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    units = Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS, is_active=True)
+    return units.filter(division_code=code).first() or units.filter(code=code).first()
+
+
+def retention_days() -> int:
+    """The default retention of new reports: the administrator's policy, else the setting."""
+    policy = TipPolicy.objects.first()
+    return policy.retention_days if policy else int(settings.PRECINCT_TIPS_RETENTION_DAYS)
 
 
 def reassign_targets(tip: Tip) -> list[Unit]:
