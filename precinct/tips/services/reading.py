@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from precinct.audit.services import audit_record
-from precinct.core.errors import DomainError, NotFound
+from precinct.core.errors import DomainError, NotFound, PermissionDenied
 from precinct.core.text import fold
 from precinct.tips import crypto
 from precinct.tips.models import MessageKind, Tip
@@ -90,7 +90,7 @@ def _attachments(tip: Tip, key: bytes) -> list[Attachment]:
 def tip_read(*, actor: Any, tip: Tip) -> Content:
     """An officer opens a report's content; the read is audited."""
     if not can_handle_tip(actor, tip):
-        raise NotFound()
+        raise PermissionDenied()
     if tip.is_purged:
         return Content(tip, {}, [], [])
     key = report_key(tip)
@@ -115,7 +115,9 @@ class FileContent:
 @transaction.atomic
 def tip_file_read(*, actor: Any, tip: Tip, attachment_id: int) -> FileContent:
     """An officer downloads a file (the original as received, or its metadata-free copy); audited."""
-    if not can_handle_tip(actor, tip) or tip.is_purged:
+    if not can_handle_tip(actor, tip):
+        raise PermissionDenied()
+    if tip.is_purged:
         raise NotFound()
     attachment = tip.attachments.filter(pk=attachment_id).first()
     if attachment is None:
@@ -146,6 +148,8 @@ class Possible:
 def tip_duplicates(*, actor: Any, tip: Tip, content: Content, limit: int = 5) -> list[Possible]:
     """Reports the actor may see that look like this one: same ward within three days, the same phone
     number or plate mentioned, or similar words. Opening the candidates is audited like any read."""
+    if not can_handle_tip(actor, tip):
+        raise PermissionDenied()
     if tip.is_purged:
         return []
     window = datetime.timedelta(days=3)
