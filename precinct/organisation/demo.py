@@ -45,7 +45,8 @@ GIVEN = [
 FIELD_RANKS = [Rank.SECOND_LIEUTENANT, Rank.FIRST_LIEUTENANT, Rank.SENIOR_LIEUTENANT, Rank.CAPTAIN, Rank.MAJOR]
 
 
-def _demo_communes(root: Unit) -> list[Unit]:
+def demo_communes(root: Unit) -> list[Unit]:
+    """The demo's communes under `root`: the preferred ones that exist, topped up to three by code."""
     communes = list(Unit.objects.filter(parent=root, kind__in=COMMUNE_LEVEL_KINDS).order_by("code"))
     by_division = {u.name.removeprefix("Công an ").lower(): u for u in communes}
     chosen = [by_division[n.lower()] for n in PREFERRED_COMMUNES if n.lower() in by_division]
@@ -149,7 +150,7 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
                 position="Cán bộ tiếp nhận hồ sơ",
             )
         )
-    for n, unit in enumerate(_demo_communes(root)):
+    for n, unit in enumerate(demo_communes(root)):
         slug = _slug(unit)
         accounts += [
             _account(

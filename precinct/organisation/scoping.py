@@ -1,7 +1,8 @@
 """Which units a user's roles reach. Every scoped read in Precinct goes through here.
 
 A role over a unit reaches that unit and everything under it (a prefix of the unit's path).
-Superusers reach everything; citizens and anonymous users reach no unit.
+Superusers reach everything; citizens and anonymous users reach no unit. The `*_by_role` variants
+ignore superuser status: for what only a role's holders may do (opening crime reports).
 """
 
 from collections.abc import Iterable
@@ -55,6 +56,11 @@ def scope_q(user: Any, path_field: str, roles: Iterable[str] = ALL_ROLES) -> Q:
     """A filter keeping rows whose unit path (`path_field`) lies in the user's reach."""
     if reaches_everything(user):
         return Q()
+    return scope_q_by_role(user, path_field, roles)
+
+
+def scope_q_by_role(user: Any, path_field: str, roles: Iterable[str] = ALL_ROLES) -> Q:
+    """As scope_q(), from the user's roles alone: a superuser without the roles matches nothing."""
     condition = Q(pk__in=[])
     for path in scope_paths(user, roles):
         condition |= Q(**{f"{path_field}__startswith": path})
@@ -67,16 +73,32 @@ def restrict[M: Any](
     return queryset.filter(scope_q(user, path_field, roles))
 
 
+def restrict_by_role[M: Any](
+    queryset: QuerySet[M], user: Any, path_field: str, roles: Iterable[str] = ALL_ROLES
+) -> QuerySet[M]:
+    return queryset.filter(scope_q_by_role(user, path_field, roles))
+
+
 def reaches(user: Any, unit: Unit | None, roles: Iterable[str] = ALL_ROLES) -> bool:
     if unit is None:
         return reaches_everything(user)
     if reaches_everything(user):
         return True
-    return any(unit.path.startswith(path) for path in scope_paths(user, roles))
+    return reaches_by_role(user, unit, roles)
+
+
+def reaches_by_role(user: Any, unit: Unit | None, roles: Iterable[str] = ALL_ROLES) -> bool:
+    """As reaches(), from the user's roles alone: being a superuser adds nothing."""
+    return unit is not None and any(unit.path.startswith(path) for path in scope_paths(user, roles))
 
 
 def has_any_role(user: Any, roles: Iterable[str] = ALL_ROLES) -> bool:
-    return reaches_everything(user) or bool(scope_paths(user, roles))
+    return reaches_everything(user) or has_role(user, roles)
+
+
+def has_role(user: Any, roles: Iterable[str] = ALL_ROLES) -> bool:
+    """Whether the user holds one of these roles over some active unit (superuser status aside)."""
+    return bool(scope_paths(user, roles))
 
 
 def forget_scope(user: Any) -> None:

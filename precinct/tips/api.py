@@ -18,9 +18,10 @@ from precinct.core.api_support import signed_in
 from precinct.core.calendar import LOCAL_TZ
 from precinct.core.errors import PermissionDenied, ValidationFailed
 from precinct.organisation.selectors import unit_by_code
-from precinct.tips import abuse, files, receipt, selectors, services
+from precinct.tips import abuse, files, receipt, selectors
 from precinct.tips.models import Tip
 from precinct.tips.permissions import can_set_policy, can_view_figures, can_view_tips
+from precinct.tips.services import followup, handling, reading, retention, submission
 
 router = Router(tags=["crime reports"])
 
@@ -194,9 +195,9 @@ def tip_submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str,
     occurred = payload.occurred_at
     if occurred is not None and timezone.is_naive(occurred):
         occurred = occurred.replace(tzinfo=LOCAL_TZ)
-    filed = services.tip_submit(
+    filed = submission.tip_submit(
         actor=_reporter(request, payload.identified),
-        report=services.Report(
+        report=submission.Report(
             category=payload.category,
             description=payload.description,
             ward=payload.ward,
@@ -255,9 +256,9 @@ def tip_followup(request: HttpRequest, response: HttpResponse, payload: Followup
     """Status and messages of the report, for the holder of its receipt (in the body, never in a URL).
     Wrong receipts are slowed down and counted; too many pause follow-up for a while."""
     abuse.challenge_redeem(payload.challenge_id, payload.nonce)
-    tip, key = services.tip_open_by_receipt(payload.receipt)
+    tip, key = followup.tip_open_by_receipt(payload.receipt)
     response["Cache-Control"] = NO_STORE
-    return services.reporter_view(tip, key)
+    return followup.reporter_view(tip, key)
 
 
 @router.post(
@@ -274,9 +275,9 @@ def tip_followup_message(request: HttpRequest, response: HttpResponse) -> Status
     payload = _parse(FollowupMessageIn, data)
     if not redeemed:
         abuse.challenge_redeem(payload.challenge_id, payload.nonce)
-    tip, key = services.tip_reporter_message(receipt=payload.receipt, body=payload.body, uploads=uploads)
+    tip, key = followup.tip_reporter_message(receipt=payload.receipt, body=payload.body, uploads=uploads)
     response["Cache-Control"] = NO_STORE
-    return Status(201, services.reporter_view(tip, key))
+    return Status(201, followup.reporter_view(tip, key))
 
 
 # --- officers ------------------------------------------------------------------------------------
@@ -334,7 +335,7 @@ class TipFilter(Schema):
 
 
 def _officer_detail(request: HttpRequest, tip: Tip) -> dict[str, Any]:
-    content = services.tip_read(actor=request.user, tip=tip)
+    content = reading.tip_read(actor=request.user, tip=tip)
     base = TipOut.model_validate(tip).model_dump()
     return base | {
         "content": content.data,
@@ -375,7 +376,7 @@ def tip_policy(request: HttpRequest, payload: PolicyIn) -> dict[str, int]:
     """Administrators: how long new reports are kept by default (days)."""
     if not can_set_policy(request.user):
         raise PermissionDenied()
-    policy = services.policy_set(actor=request.user, retention_days=payload.retention_days)
+    policy = retention.policy_set(actor=request.user, retention_days=payload.retention_days)
     return {"retention_days": policy.retention_days}
 
 
@@ -393,7 +394,7 @@ class BodyIn(Schema):
 def tip_message(request: HttpRequest, tip_id: int, payload: BodyIn) -> Status[dict[str, Any]]:
     """Answer the reporter (they see it on follow-up)."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
-    services.tip_message_send(actor=request.user, tip=tip, body=payload.body)
+    handling.tip_message_send(actor=request.user, tip=tip, body=payload.body)
     return Status(201, _officer_detail(request, tip))
 
 
@@ -401,7 +402,7 @@ def tip_message(request: HttpRequest, tip_id: int, payload: BodyIn) -> Status[di
 def tip_note(request: HttpRequest, tip_id: int, payload: BodyIn) -> Status[dict[str, Any]]:
     """An internal note between officers; the reporter never sees it."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
-    services.tip_message_send(actor=request.user, tip=tip, body=payload.body, internal=True)
+    handling.tip_message_send(actor=request.user, tip=tip, body=payload.body, internal=True)
     return Status(201, _officer_detail(request, tip))
 
 
@@ -416,7 +417,7 @@ def tip_status(request: HttpRequest, tip_id: int, payload: TransitionIn) -> Tip:
     """new → triage → investigating → referred → closed (closing needs `outcome`: verified, insufficient,
     false, duplicate)."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
-    return services.tip_transition(
+    return handling.tip_transition(
         actor=request.user, tip=tip, status=payload.status, outcome=payload.outcome, note=payload.note
     )
 
@@ -428,7 +429,7 @@ class PriorityIn(Schema):
 @router.post("/tips/{int:tip_id}/priority", auth=signed_in, response={200: TipOut, 422: ErrorOut})
 def tip_priority(request: HttpRequest, tip_id: int, payload: PriorityIn) -> Tip:
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
-    return services.tip_priority_set(actor=request.user, tip=tip, priority=payload.priority)
+    return handling.tip_priority_set(actor=request.user, tip=tip, priority=payload.priority)
 
 
 class ReassignIn(Schema):
@@ -442,7 +443,7 @@ def tip_reassign(request: HttpRequest, tip_id: int, payload: ReassignIn) -> Tip:
     unit = unit_by_code(payload.unit)
     if unit is None:
         raise ValidationFailed({"unit": [_("There is no such unit.")]})
-    return services.tip_reassign(actor=request.user, tip=tip, unit=unit)
+    return handling.tip_reassign(actor=request.user, tip=tip, unit=unit)
 
 
 class RetentionIn(Schema):
@@ -453,17 +454,17 @@ class RetentionIn(Schema):
 def tip_retention(request: HttpRequest, tip_id: int, payload: RetentionIn) -> Tip:
     """Leaders: keep the report until a later date."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
-    return services.tip_retention_extend(actor=request.user, tip=tip, until=payload.until)
+    return retention.tip_retention_extend(actor=request.user, tip=tip, until=payload.until)
 
 
 @router.get("/tips/{int:tip_id}/duplicates", auth=signed_in)
 def tip_duplicates(request: HttpRequest, tip_id: int) -> list[dict[str, Any]]:
     """Possible duplicates with the reasons (same ward and time, same phone or plate, similar text)."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
-    content = services.tip_read(actor=request.user, tip=tip)
+    content = reading.tip_read(actor=request.user, tip=tip)
     return [
         {"id": p.tip.pk, "reference": p.tip.reference, "reasons": p.reasons, "similarity": round(p.similarity, 2)}
-        for p in services.tip_duplicates(actor=request.user, tip=tip, content=content)
+        for p in reading.tip_duplicates(actor=request.user, tip=tip, content=content)
     ]
 
 
@@ -471,7 +472,7 @@ def tip_duplicates(request: HttpRequest, tip_id: int) -> list[dict[str, Any]]:
 def tip_file(request: HttpRequest, tip_id: int, attachment_id: int) -> HttpResponse:
     """A file as received (evidence; its SHA-256 in `X-Content-SHA256`) or its metadata-free copy."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
-    item = services.tip_file_read(actor=request.user, tip=tip, attachment_id=attachment_id)
+    item = reading.tip_file_read(actor=request.user, tip=tip, attachment_id=attachment_id)
     response = HttpResponse(item.data, content_type=item.content_type)
     response["Content-Disposition"] = f'attachment; filename="{_safe_name(item.name)}"'
     response["X-Content-SHA256"] = item.sha256

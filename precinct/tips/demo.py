@@ -7,10 +7,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from precinct.core.demo import DemoAccount
-from precinct.organisation.demo import _demo_communes
-from precinct.organisation.models import Unit
-from precinct.tips import services
+from precinct.organisation.demo import demo_communes
+from precinct.organisation.selectors import province_root_or_none
 from precinct.tips.models import Tip
+from precinct.tips.services import submission
 
 REPORTS = [
     (
@@ -36,16 +36,16 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
     call_command("tips_keys", "create", stdout=stdout)
     if Tip.objects.exists():
         return []
-    root = Unit.objects.filter(parent__isnull=True).order_by("path").first()
-    communes = _demo_communes(root) if root else []
+    root = province_root_or_none()
+    communes = demo_communes(root) if root else []
     if not communes:
         return []
     ward = communes[0]  # the ward whose demo officers (canbo.<ward>, truc.<ward>) can open them
     now = timezone.now()
     for i, (category, text, vehicles) in enumerate(REPORTS):
-        filed = services.tip_submit(
+        filed = submission.tip_submit(
             actor=None,
-            report=services.Report(
+            report=submission.Report(
                 category=category,
                 description=text,
                 ward=ward.division_code or ward.code,

@@ -1,19 +1,21 @@
-"""Reads of crime reports, already narrowed to what the actor may see. Nothing here decrypts content:
-reading content is a recorded act (services.tip_read)."""
+"""Reads of crime reports, already narrowed to what the actor may see: by the recipients' roles alone,
+so a superuser or an administrator sees no report. Nothing here decrypts content: reading content is a
+recorded act (services.reading.tip_read)."""
 
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from precinct.core.errors import NotFound
-from precinct.organisation.models import Role, Unit
-from precinct.organisation.scoping import restrict
+from precinct.core.errors import NotFound, PermissionDenied
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Role, Unit
+from precinct.organisation.scoping import restrict_by_role
 from precinct.organisation.selectors import commune_level_units, province_root
-from precinct.tips.models import Tip
-from precinct.tips.permissions import TIP_ROLES
+from precinct.tips.models import Tip, TipPolicy
+from precinct.tips.permissions import TIP_ROLES, can_view_tips
 
 EXPIRED = "expired"  # a pseudo-status for the queue: the tombstones of reports whose retention ended
 
@@ -28,7 +30,7 @@ def tip_list(
     q: str = "",
     include_expired: bool = False,
 ) -> QuerySet[Tip]:
-    tips = restrict(Tip.objects.select_related("unit", "place"), actor, "unit_path", TIP_ROLES)
+    tips = restrict_by_role(Tip.objects.select_related("unit", "place"), actor, "unit_path", TIP_ROLES)
     if status == EXPIRED:
         tips, status = tips.filter(purged_at__isnull=False), ""
     elif not include_expired:
@@ -47,6 +49,8 @@ def tip_list(
 
 
 def tip_get(*, actor: Any, tip_id: int) -> Tip:
+    if not can_view_tips(actor):
+        raise PermissionDenied()  # not a recipient (a citizen, an administrator, a superuser): refused outright
     tip = tip_list(actor=actor, include_expired=True).filter(pk=tip_id).first()
     if tip is None:
         raise NotFound()  # outside the reach looks exactly like absent
@@ -58,6 +62,21 @@ def wards() -> QuerySet[Unit]:
     return commune_level_units()
 
 
+def ward_for(code: str) -> Unit | None:
+    """The police of a ward, commune or special zone, by the division's official code or the unit's code."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    units = Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS, is_active=True)
+    return units.filter(division_code=code).first() or units.filter(code=code).first()
+
+
+def retention_days() -> int:
+    """The default retention of new reports: the administrator's policy, else the setting."""
+    policy = TipPolicy.objects.first()
+    return policy.retention_days if policy else int(settings.PRECINCT_TIPS_RETENTION_DAYS)
+
+
 def reassign_targets(tip: Tip) -> list[Unit]:
     return [province_root(), *wards().exclude(pk=tip.unit_id)]
 
@@ -65,7 +84,7 @@ def reassign_targets(tip: Tip) -> list[Unit]:
 def tip_figures(*, actor: Any, since: datetime.date | None = None) -> dict[str, Any]:
     """Leaders' figures over the reports in their reach (expired ones included: their tombstones keep the
     category, ward, dates and outcome). No content is opened."""
-    tips = restrict(Tip.objects.all(), actor, "unit_path", (Role.LEADER,))
+    tips = restrict_by_role(Tip.objects.all(), actor, "unit_path", (Role.LEADER,))
     if since:
         tips = tips.filter(filed_at__date__gte=since)
     response = ExpressionWrapper(F("first_response_at") - F("filed_at"), output_field=DurationField())

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.tasks import task
 
-from precinct.tips.services import tips_expire_due
+from precinct.tips.services.retention import tips_expire_due
 
 
 @task

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.core.forms import flash_error
 from precinct.organisation.selectors import unit_by_code
-from precinct.tips import receipt, selectors, services
+from precinct.tips import receipt, selectors
 from precinct.tips.models import Category, Outcome, Priority, TipStatus
 from precinct.tips.permissions import (
     can_extend_retention,
@@ -30,6 +30,7 @@ from precinct.tips.permissions import (
     can_view_figures,
     can_view_tips,
 )
+from precinct.tips.services import handling, reading, retention
 
 # The reporting pages allow nothing but this origin's own scripts, styles and requests.
 STRICT_CSP = {
@@ -139,8 +140,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 @never_cache
 def detail(request: HttpRequest, tip_id: int) -> HttpResponse:
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
-    content = services.tip_read(actor=request.user, tip=tip)
-    duplicates = services.tip_duplicates(actor=request.user, tip=tip, content=content)
+    content = reading.tip_read(actor=request.user, tip=tip)
+    duplicates = reading.tip_duplicates(actor=request.user, tip=tip, content=content)
     return render(
         request,
         "tips/detail.html",
@@ -152,7 +153,7 @@ def detail(request: HttpRequest, tip_id: int) -> HttpResponse:
             "attachments": content.attachments,
             "duplicates": duplicates,
             "events": tip.events.select_related("actor"),
-            "next_statuses": [(s, TipStatus(s).label) for s in services.TRANSITIONS[tip.status]],
+            "next_statuses": [(s, TipStatus(s).label) for s in handling.TRANSITIONS[tip.status]],
             "outcomes": Outcome.choices,
             "priorities": Priority.choices,
             "can_reassign": can_reassign_tip(request.user, tip),
@@ -170,10 +171,10 @@ def act(request: HttpRequest, tip_id: int) -> HttpResponse:
     do, post, user = request.POST.get("do", ""), request.POST, request.user
     try:
         if do in ("reply", "note"):
-            services.tip_message_send(actor=user, tip=tip, body=post.get("body", ""), internal=do == "note")
+            handling.tip_message_send(actor=user, tip=tip, body=post.get("body", ""), internal=do == "note")
             done = _("Message sent to the reporter.") if do == "reply" else _("Note added.")
         elif do == "status":
-            services.tip_transition(
+            handling.tip_transition(
                 actor=user,
                 tip=tip,
                 status=post.get("status", ""),
@@ -182,13 +183,13 @@ def act(request: HttpRequest, tip_id: int) -> HttpResponse:
             )
             done = _("Status changed.")
         elif do == "priority":
-            services.tip_priority_set(actor=user, tip=tip, priority=_int(post.get("priority", "")) or 0)
+            handling.tip_priority_set(actor=user, tip=tip, priority=_int(post.get("priority", "")) or 0)
             done = _("Priority changed.")
         elif do == "reassign":
             unit = unit_by_code(post.get("unit", ""))
             if unit is None:
                 raise ValidationFailed({"unit": [_("There is no such unit.")]})
-            services.tip_reassign(actor=user, tip=tip, unit=unit)
+            handling.tip_reassign(actor=user, tip=tip, unit=unit)
             messages.success(request, _("The report was sent to %(unit)s.") % {"unit": unit.display_name})
             return redirect("tips:queue")
         elif do == "retention":
@@ -196,7 +197,7 @@ def act(request: HttpRequest, tip_id: int) -> HttpResponse:
                 until = datetime.date.fromisoformat(post.get("until", ""))
             except ValueError as exc:
                 raise ValidationFailed({"until": [_("Enter a valid date (YYYY-MM-DD).")]}) from exc
-            services.tip_retention_extend(actor=user, tip=tip, until=until)
+            retention.tip_retention_extend(actor=user, tip=tip, until=until)
             done = _("Retention extended.")
         else:
             raise DomainError("unknown_action", _("This action does not exist."))
@@ -215,7 +216,7 @@ def act(request: HttpRequest, tip_id: int) -> HttpResponse:
 @login_required
 def file(request: HttpRequest, tip_id: int, attachment_id: int) -> HttpResponse:
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
-    item = services.tip_file_read(actor=request.user, tip=tip, attachment_id=attachment_id)
+    item = reading.tip_file_read(actor=request.user, tip=tip, attachment_id=attachment_id)
     response = HttpResponse(item.data, content_type=item.content_type)
     safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in item.name)[:100] or "file"
     response["Content-Disposition"] = f'attachment; filename="{safe}"'
@@ -232,7 +233,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied()
     if request.method == "POST" and admin:
         try:
-            services.policy_set(actor=user, retention_days=_int(request.POST.get("retention_days", "")) or 0)
+            retention.policy_set(actor=user, retention_days=_int(request.POST.get("retention_days", "")) or 0)
         except ValidationFailed as exc:
             flash_error(request, exc)
         else:
@@ -243,5 +244,5 @@ def figures(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tips/figures.html",
-        {"data": data, "labels": labels, "can_set_policy": admin, "retention_days": services.retention_days()},
+        {"data": data, "labels": labels, "can_set_policy": admin, "retention_days": selectors.retention_days()},
     )

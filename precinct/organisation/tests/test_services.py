@@ -58,3 +58,17 @@ def test_scope_reaches_subtrees_not_siblings(world):
     assert not reaches(world.users["leader_a"], world.province)
     assert not reaches(world.users["citizen"], world.ward_a)
     assert not reaches(None, world.ward_a)
+
+
+def test_reach_by_role_ignores_superuser_status(world):
+    from precinct.organisation.scoping import has_role, reaches, reaches_by_role, restrict_by_role
+
+    superuser = world.users["superuser"]
+    assert reaches(superuser, world.ward_a) and not reaches_by_role(superuser, world.ward_a)
+    assert not has_role(superuser) and not restrict_by_role(Unit.objects.all(), superuser, "path").exists()
+    assert reaches_by_role(world.users["leader_p"], world.ward_b, (Role.LEADER,))
+    assert not reaches_by_role(world.users["leader_p"], world.ward_b, (Role.OFFICER,))
+    assert not reaches_by_role(world.users["leader_a"], None)
+    role_grant(actor=None, user=superuser, unit=world.ward_a, role=Role.OFFICER)
+    assert reaches_by_role(superuser, world.ward_a) and not reaches_by_role(superuser, world.ward_b)
+    assert list(restrict_by_role(Unit.objects.all(), superuser, "path")) == [world.ward_a]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from precinct.tips.services import tips_expire_due
+from precinct.tips.services.retention import tips_expire_due
 
 
 class Command(BaseCommand):

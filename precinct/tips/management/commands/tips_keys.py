@@ -11,7 +11,7 @@ from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
 from precinct.organisation.selectors import province_root
 from precinct.tips import crypto
 from precinct.tips.models import UnitKey
-from precinct.tips.services import unit_key_for, unit_key_rotate
+from precinct.tips.services.keys import unit_key_for, unit_key_rotate
 
 
 def receiving_units() -> list[Unit]:
