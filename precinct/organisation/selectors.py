@@ -97,6 +97,12 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
+def role_holders(*, unit: Unit, role: str) -> list[Any]:
+    """The active users who hold `role` on `unit` itself (a ward's duty officers)."""
+    holders = RoleAssignment.objects.filter(role=role, unit=unit, user__is_active=True).values("user_id")
+    return list(get_user_model().objects.filter(pk__in=holders).order_by("pk"))
+
+
 def role_holders_nearest(*, unit_path: str, role: str) -> list[Any]:
     """The active users who hold `role` on the unit at `unit_path`, else on the nearest unit above it
     that has anyone in that role (a ward without a leader escalates to the province's leaders)."""

@@ -13,7 +13,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from precinct.notifications.services import Message, notification_key, notify
 from precinct.organisation.models import Role
+from precinct.organisation.selectors import role_holders
 from precinct.tips import crypto, files, markers
 from precinct.tips.models import Tip, TipAttachment, TipEvent, TipMarker
 
@@ -132,9 +134,6 @@ def tell_duty_officers(tip: Tip, *, news: str, event: TipEvent) -> None:
     a link only, never anything the reporter wrote."""
     from django.urls import reverse
 
-    from precinct.accounts.models import User
-    from precinct.notifications.services import Message, notify
-
     link = f"{settings.PRECINCT_PUBLIC_URL.rstrip('/')}{reverse('tips:detail', args=[tip.pk])}"
     reference = f"{tip.reference[:4]}-{tip.reference[4:]}"
 
@@ -145,6 +144,5 @@ def tell_duty_officers(tip: Tip, *, news: str, event: TipEvent) -> None:
             subject = _("The reporter added information to crime report %(ref)s") % {"ref": reference}
         return Message(subject=str(subject), body=f"{subject}\n\n{link}\n", sms=f"{subject}: {link}")
 
-    duty = User.objects.filter(roles__unit=tip.unit, roles__role=Role.DUTY_OFFICER, is_active=True).distinct()
-    for user in duty:
-        notify(recipient=user, key=f"tips.{news}:{event.pk}", compose=compose, new_key=True)
+    for user in role_holders(unit=tip.unit, role=Role.DUTY_OFFICER):
+        notify(recipient=user, key=notification_key(f"tips.{news}", event.pk), compose=compose, new_key=True)
