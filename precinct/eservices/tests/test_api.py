@@ -2,10 +2,10 @@ import json
 
 import pytest
 
-from precinct.core.testing import Expect, assert_matrix
 from precinct.eservices.models import Dossier, DossierStatus, Procedure
 from precinct.eservices.services import Upload, dossier_submit
 from precinct.eservices.tests.conftest import PDF, pdf
+from precinct.testing import Expect, assert_matrix
 
 pytestmark = pytest.mark.django_db
 

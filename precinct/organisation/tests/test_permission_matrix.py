@@ -2,7 +2,7 @@
 
 import pytest
 
-from precinct.core.testing import ACTORS, Expect, assert_matrix
+from precinct.testing import ACTORS, Expect, assert_matrix
 
 pytestmark = pytest.mark.django_db
 
