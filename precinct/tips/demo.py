@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from precinct.core.demo import DemoAccount
-from precinct.organisation.demo import _demo_communes
+from precinct.organisation.demo import demo_communes
 from precinct.organisation.models import Unit
 from precinct.tips import services
 from precinct.tips.models import Tip
@@ -37,7 +37,7 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
     if Tip.objects.exists():
         return []
     root = Unit.objects.filter(parent__isnull=True).order_by("path").first()
-    communes = _demo_communes(root) if root else []
+    communes = demo_communes(root) if root else []
     if not communes:
         return []
     ward = communes[0]  # the ward whose demo officers (canbo.<ward>, truc.<ward>) can open them
