@@ -108,7 +108,7 @@ class ExtraDayOffAdmin(ScopedAuditedAdmin):
     list_display = ("day", "reason", "province_code")
     ordering = ("-day",)
 
-    def _unit_of(self, obj: ExtraDayOff) -> Unit | None:
+    def _unit_of(self, obj: Any) -> Unit | None:
         return unit_by_code(obj.province_code, kinds=(UnitKind.PROVINCE,))
 
     def save_model(self, request: HttpRequest, obj: ExtraDayOff, form: Any, change: bool) -> None:
