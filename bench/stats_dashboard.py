@@ -13,6 +13,7 @@ Prepare the database once (see docs/PERFORMANCE.md), e.g. 10 million dossiers:
   createdb precinct_stats_bench
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/precinct_stats_bench manage.py migrate && … seed_demo
   DATABASE_URL=… manage.py generate_dossiers --count 10000000 --years 5
+(generate_dossiers is precinct.devdata's, installed outside production; PRECINCT_DEVDATA=1 if PRECINCT_ENV=production.)
 Usage: DATABASE_URL=… .venv/bin/python bench/stats_dashboard.py [--runs 40] [--naive-runs 3] [--submissions 200]
 """
 

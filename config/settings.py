@@ -64,6 +64,12 @@ INSTALLED_APPS = [
     "precinct.results",
     "precinct.stats",
 ]
+# Development tooling (synthetic data: `generate_dossiers`, the demo's dossiers) is installed everywhere but in
+# production, where PRECINCT_DEVDATA=1 brings it back (a load test on a production-like server). Last, so the
+# demo's synthetic dossiers are seeded after the units and the catalogue they are spread over.
+PRECINCT_DEVDATA = env_bool("PRECINCT_DEVDATA", not PRODUCTION)
+if PRECINCT_DEVDATA:
+    INSTALLED_APPS.append("precinct.devdata")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -15,6 +15,7 @@ from precinct.core.calendar import LOCAL_TZ, calendar
 from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from precinct.core.inserts import PreparedInsert
 from precinct.eservices.cache import forget_procedures
+from precinct.eservices.codes import dossier_code
 from precinct.eservices.forms_schema import form_errors, schema_errors
 from precinct.eservices.models import (
     Dossier,
@@ -159,13 +160,13 @@ def _next_code(unit: Unit, day: datetime.date) -> str:
             )
             row = cursor.fetchone()
         if row is not None:
-            return f"{unit.code}-{day:%y%m%d}-{row[0]:04d}"
+            return dossier_code(unit.code, day, row[0])
         try:
             with transaction.atomic():
                 DossierCodeSequence.objects.create(agency_code=unit.code, day=day, last=1)
         except IntegrityError:
             continue  # another submission created it first: increment it instead
-        return f"{unit.code}-{day:%y%m%d}-0001"
+        return dossier_code(unit.code, day, 1)
     raise DomainError("busy", _("The service is busy. Please try again."), status=503)
 
 

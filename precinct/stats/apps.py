@@ -20,3 +20,7 @@ class StatsConfig(AppConfig):
         post_save.connect(receivers.record_rating, sender="eservices.DossierRating", dispatch_uid="stats.record_rating")
         # Fees: statistics follow payments (payments knows nothing of statistics), as they follow eservices.
         payment_request_changed.connect(receivers.record_fee, dispatch_uid="stats.record_fee")
+        # Headline figures for readers that must not import stats (planning's indicators): docs/adr/0016.
+        from precinct.stats.measures import register_measures
+
+        register_measures()

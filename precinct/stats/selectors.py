@@ -158,6 +158,15 @@ def public_scope() -> Scope:
     return _scope(root)
 
 
+def unit_scope(unit_path: str) -> Scope:
+    """A unit's subtree by path, for readers that are not a person (registered measures, stats.measures):
+    no permission check here, the caller makes it."""
+    unit = Unit.objects.filter(path=unit_path).first()
+    if unit is None:
+        raise NotFound()
+    return _scope(unit)
+
+
 def _scope(unit: Unit, *, field: str = "", procedure: str = "") -> Scope:
     scope = Scope(unit=unit, units=list(Unit.objects.filter(path__startswith=unit.path).order_by("path")))
     if field:

@@ -1,4 +1,6 @@
 """Synthetic dossiers for load tests, benchmarks and demonstrations: `manage.py generate_dossiers`.
+Development tooling (precinct.devdata): it writes eservices' and payments' tables in bulk, with their own
+code for the dossier code (`eservices.codes`), the receiving unit and the fee billed.
 
 Dossiers are spread over the province's commune-level units (commune procedures) and receiving
 departments (provincial ones), over the catalogue's current procedure versions, over `years` years
@@ -25,7 +27,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.db.models import F
@@ -34,6 +35,7 @@ from django.utils import timezone
 from precinct.accounts.models import User, UserKind
 from precinct.audit.services import audit_record
 from precinct.core.calendar import LOCAL_TZ, calendar
+from precinct.eservices.codes import dossier_code
 from precinct.eservices.models import (
     Channel,
     Dossier,
@@ -44,7 +46,9 @@ from precinct.eservices.models import (
     Level,
     ProcedureVersion,
 )
-from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
+from precinct.eservices.services import receiving_unit
+from precinct.organisation.models import Unit
+from precinct.organisation.selectors import commune_level_units, province_root_or_none
 from precinct.payments.fees import PROCEDURE_FEE, procedure_fee_required_for
 from precinct.payments.models import PaymentRequest, RequestStatus
 
@@ -169,15 +173,16 @@ def _citizen_pool(size: int, rng: random.Random) -> list[int]:
 
 
 def _targets(rng: random.Random) -> list[Target]:
-    province = f"{settings.PRECINCT_PROVINCE_CODE:02d}"
-    root = Unit.objects.filter(code=province, parent__isnull=True).first()
+    # Units as the live service chooses them: the province's commune-level police for commune procedures,
+    # eservices' own receiving unit for the others (its department, else the province).
+    root = province_root_or_none()
     if root is None:
         raise ValueError("There are no units: run `manage.py load_units` (or seed_demo) first.")
     units = list(Unit.objects.filter(path__startswith=root.path, is_active=True))
     lateness = {u.pk: math.exp(rng.gauss(0, 0.9)) for u in units}  # some units are often late, some never
     size = {u.pk: math.exp(rng.gauss(0, 0.6)) for u in units}  # and some are busier
-    communes = [u for u in units if u.kind in COMMUNE_LEVEL_KINDS]
-    by_code = {u.code: u for u in units}
+    # By path, as before the move to devdata: a given --seed still makes the same dossiers.
+    communes = list(commune_level_units().filter(path__startswith=root.path).order_by("path"))
     versions = list(
         ProcedureVersion.objects.filter(procedure__current_id=F("id"), procedure__is_active=True)
         .select_related("procedure", "workflow")
@@ -187,11 +192,7 @@ def _targets(rng: random.Random) -> list[Target]:
         raise ValueError("There is no catalogue or no commune-level unit: run `manage.py seed_demo` first.")
     targets = []
     for version in versions:
-        if version.level == Level.COMMUNE:
-            chosen = communes
-        else:
-            department = by_code.get(f"{province}-{version.receiving_department}")
-            chosen = [department or root]
+        chosen = communes if version.level == Level.COMMUNE else [receiving_unit(version, None)]
         cutoff = version.cutoff.hour + version.cutoff.minute / 60
         targets.append(
             Target(
@@ -199,8 +200,8 @@ def _targets(rng: random.Random) -> list[Target]:
                 procedure_id=version.procedure_id,
                 deadline=version.deadline_days,
                 cutoff_hour=cutoff,
-                units=[(u.pk, u.code, u.path, lateness[u.pk]) for u in chosen],
-                unit_weights=[size[u.pk] for u in chosen],
+                units=[(u.pk, u.code, u.path, lateness.get(u.pk, 1.0)) for u in chosen],
+                unit_weights=[size.get(u.pk, 1.0) for u in chosen],
                 fee_vnd=version.fee_vnd,
                 fee_required_for=json.dumps(procedure_fee_required_for(version.workflow.definition)),
             )
@@ -325,7 +326,7 @@ class Generator:
             yield Row(
                 (
                     dossier_id,
-                    f"{unit_code}-{day:%y%m%d}-{seq:04d}",
+                    dossier_code(unit_code, day, seq),
                     target.version_id,
                     choices(self.applicants)[0],
                     unit_id,
@@ -468,6 +469,7 @@ def generate_dossiers(
             "from": generator.first.isoformat(),
             "to": generator.last.isoformat(),
         }
+        # The action keeps the name it had when this lived in stats: earlier runs and later ones read alike.
         audit_record(actor=None, action="stats.generate_dossiers", target=None, after=result)
     result["seconds"] = round(time.monotonic() - started, 1)
     return result

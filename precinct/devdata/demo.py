@@ -1,11 +1,12 @@
 """Demo statistics: a few thousand synthetic dossiers over two years, so the dashboards have figures.
-(`manage.py generate_dossiers --count 1000000` makes a realistic volume.)"""
+(`manage.py generate_dossiers --count 1000000` makes a realistic volume.) seed_demo runs this after every
+other app's demo (devdata is the last installed app): the dossiers need the units and the catalogue."""
 
 from typing import Any
 
 from precinct.accounts.models import User
 from precinct.core.demo import DemoAccount
-from precinct.stats.generate import SYNTHETIC_DOMAIN, generate_dossiers
+from precinct.devdata.dossiers import SYNTHETIC_DOMAIN, generate_dossiers
 from precinct.stats.rebuild import stats_rebuild
 
 DEMO_DOSSIERS = 3000

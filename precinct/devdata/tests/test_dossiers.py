@@ -6,10 +6,12 @@ from django.utils import timezone
 
 from precinct.audit.models import AuditEvent
 from precinct.core.calendar import LOCAL_TZ
+from precinct.devdata.dossiers import generate_dossiers
+from precinct.eservices.codes import dossier_code
 from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierCodeSequence, DossierRating, Procedure
 from precinct.eservices.services import dossier_submit
+from precinct.organisation.models import Unit
 from precinct.payments.models import PaymentRequest
-from precinct.stats.generate import generate_dossiers
 from precinct.stats.models import MonthlyStat
 from precinct.stats.rebuild import stats_rebuild
 
@@ -21,6 +23,11 @@ def test_generated_dossiers_are_realistic_and_fit_with_live_ones(world, catalogu
     assert result["dossiers"] == Dossier.objects.count() == 3000
     dossiers = list(Dossier.objects.select_related("version"))
     assert len({d.code for d in dossiers}) == 3000
+    # Codes in eservices' own format: the receiving unit's code, the day of submission, the day's sequence.
+    units = {u.pk: u.code for u in Unit.objects.all()}
+    for d in dossiers:
+        sequence = int(d.code.rsplit("-", 1)[1])
+        assert d.code == dossier_code(units[d.unit_id], d.submitted_at.astimezone(LOCAL_TZ).date(), sequence)
     online = sum(d.channel == "online" for d in dossiers) / 3000
     assert online > 0.99
     closed = [d for d in dossiers if d.status in CLOSED_STATUSES]

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from precinct.stats.generate import generate_dossiers
+from precinct.devdata.dossiers import generate_dossiers
 from precinct.stats.rebuild import stats_rebuild
 
 
