@@ -11,7 +11,7 @@ PORT ?= 8000
 help:
 	@echo "make run     set up (venv, assets, migrations, demo data) and serve on http://$(HOST):$(PORT) with a task worker"
 	@echo "make test    set up and run the test suite (SQLite; browser tests when Chromium is found)"
-	@echo "make lint    ruff check, ruff format --check, mypy, makemigrations --check"
+	@echo "make lint    ruff check, ruff format --check, mypy, the import layers (lint-imports), makemigrations --check"
 
 # The virtual environment is (re)built when missing or when the dependency files change.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -60,6 +60,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy precinct config
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 	$(MANAGE) makemigrations --check --dry-run
 
 format: setup

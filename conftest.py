@@ -2,7 +2,7 @@ import pytest
 
 # Rate-limit counters live in the default cache, which is a database table in development and tests:
 # each test's transaction rolls its counters back, so tests start with none.
-from precinct.core.testing import World, build_world
+from precinct.testing import World, build_world
 
 
 @pytest.fixture

@@ -29,7 +29,6 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 from django.utils import timezone
 
-from precinct.core.testing import build_world
 from precinct.eservices.catalogue import catalogue_import
 from precinct.eservices.demo import CATALOGUE
 from precinct.eservices.models import Procedure
@@ -38,6 +37,7 @@ from precinct.payments.models import Payment, PaymentRequest
 from precinct.payments.providers.sandbox import SandboxProvider
 from precinct.payments.providers.vnpay import VnpayProvider, signature_valid
 from precinct.payments.services import payment_start
+from precinct.testing import build_world
 
 
 def rate(n: int, seconds: float) -> str:

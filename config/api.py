@@ -3,7 +3,6 @@
 from ninja import NinjaAPI
 
 from precinct.accounts.api import router as accounts_router
-from precinct.audit.api import router as audit_router
 from precinct.core.api import router as core_router
 from precinct.core.api_support import install_error_handlers
 from precinct.eservices.api import router as eservices_router
@@ -23,7 +22,6 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", organisation_router)
-api.add_router("/", audit_router)
 api.add_router("/", core_router)
 api.add_router("/", eservices_router)
 api.add_router("/", payments_router)

@@ -2,10 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from precinct.core import urls as core_urls
+from precinct.organisation.views import home
+
+# The landing page is organisation's (it knows who is looking), yet keeps the name `core:home` that templates
+# and LOGIN_REDIRECT_URL use: it joins the kernel's patterns in the "core" namespace here, above every app.
+core_patterns = ([path("", home, name="home"), *core_urls.urlpatterns], core_urls.app_name)
 
 urlpatterns = [
     path("api/v1/", api.urls),  # first: API calls are matched before the pages' patterns are tried
-    path("", include("precinct.core.urls")),
+    path("", include(core_patterns)),
     path("accounts/", include("precinct.accounts.urls")),
     path("org/", include("precinct.organisation.urls")),
     path("", include("precinct.eservices.urls")),

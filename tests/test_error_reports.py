@@ -55,7 +55,7 @@ def pdf_upload() -> SimpleUploadedFile:
 API = [
     ("accounts", "anonymous", "post", "/api/v1/citizens", "citizen", "precinct.accounts.services.citizen_register"),
     ("organisation", "anonymous", "get", "/api/v1/units", None, "precinct.organisation.selectors.unit_list"),
-    ("audit", "admin_p", "get", "/api/v1/audit/events", None, "precinct.audit.api.audit_event_list"),
+    ("audit", "admin_p", "get", "/api/v1/audit/events", None, "precinct.organisation.selectors.audit_event_list"),
     ("core", "anonymous", "get", "/api/v1/calendar/due-date?received_at=2026-03-02T09:00&working_days=3", None,
      "precinct.core.api.calendar"),
     ("eservices", "citizen", "post", "/api/v1/dossiers", "dossier", "precinct.eservices.api.procedure_for_submission"),
@@ -70,7 +70,7 @@ PAGES = [
     ("accounts", "anonymous", "post", "/accounts/register/", "citizen-form",
      "precinct.accounts.services.citizen_register"),
     ("organisation", "anonymous", "get", "/org/units/", None, "precinct.organisation.selectors.unit_list"),
-    ("core", "anonymous", "get", "/", None, "precinct.core.views.landing_context"),
+    ("core", "anonymous", "get", "/", None, "precinct.organisation.views.landing_context"),
     ("eservices", "anonymous", "get", "/services/", None, "precinct.eservices.selectors.procedure_list"),
     ("payments", "anonymous", "get", "/payments/return/", None, "precinct.payments.views.one"),
     ("portalsync", "admin_p", "get", "/portal-sync/", None, "precinct.portalsync.selectors.outbox_list"),

@@ -19,6 +19,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from precinct.accounts.models import ApiToken, User
+        from precinct.accounts.services import api_token_user
+        from precinct.core.api_support import set_token_resolver
+
+        # The API's bearer authentication (in the kernel) asks this app who a token belongs to.
+        set_token_resolver(api_token_user)
 
         # This process stops serving a memoised token look-up as soon as a user or token changes.
         for model in (User, ApiToken):

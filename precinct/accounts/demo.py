@@ -1,11 +1,21 @@
-"""Two demo citizens with valid personal identification numbers (Quảng Ninh, 022)."""
+"""Demo accounts: an administrator, leaders, officers and duty officers in three commune-level units and a
+department officer (each with an officer record and a role), and two citizens with valid personal
+identification numbers (Quảng Ninh, 022). Runs after the organisation's demo, which loads the units."""
 
 import datetime
+import random
+import unicodedata
 from typing import Any
 
+from django.db import transaction
+
 from precinct.accounts.models import User
-from precinct.accounts.services import CitizenInput, citizen_register
+from precinct.accounts.services import CitizenInput, citizen_register, officer_account_create
 from precinct.core.demo import DEMO_PASSWORD, DemoAccount
+from precinct.organisation.demo import GIVEN, demo_communes, fill_units_with_officers
+from precinct.organisation.models import Rank, Role, Unit
+from precinct.organisation.selectors import province_root
+from precinct.organisation.services import officer_save, role_grant
 
 CITIZENS = [
     CitizenInput(
@@ -29,8 +39,110 @@ CITIZENS = [
 ]
 
 
+def _slug(unit: Unit) -> str:
+    """'Công an phường Hà An' -> 'haan': short usernames people can type."""
+    name = unit.name.removeprefix("Công an ")
+    for division in ("phường ", "xã ", "đặc khu "):
+        name = name.removeprefix(division)
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in plain if c.isascii() and c.isalnum()).lower()
+
+
+def _account(
+    *, username: str, full_name: str, unit: Unit, role: str, rank: str, position: str, superuser: bool = False
+) -> DemoAccount:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = officer_account_create(
+            actor=None,
+            username=username,
+            full_name=full_name,
+            password=DEMO_PASSWORD,
+            is_staff=role == Role.ADMINISTRATOR,
+            is_superuser=superuser,
+        )
+        officer_save(
+            actor=None,
+            full_name=full_name,
+            rank=rank,
+            position=position,
+            unit=unit,
+            user=user,
+            phone=f"09{random.Random(username).randrange(10**7, 10**8)}",
+        )
+    role_grant(actor=None, user=user, unit=unit, role=role)
+    return DemoAccount(username, DEMO_PASSWORD, f"{Role(role).label} — {unit.name}")
+
+
+@transaction.atomic
+def _officers() -> list[DemoAccount]:
+    root = province_root()
+    accounts = [
+        _account(
+            username="admin",
+            full_name="Quản trị hệ thống",
+            unit=root,
+            role=Role.ADMINISTRATOR,
+            rank=Rank.MAJOR,
+            position="Quản trị hệ thống",
+            superuser=True,
+        ),
+        _account(
+            username="lanhdao.tinh",
+            full_name="Nguyễn Thành Trung",
+            unit=root,
+            role=Role.LEADER,
+            rank=Rank.COLONEL,
+            position="Phó Giám đốc",
+        ),
+    ]
+    pc06 = Unit.objects.filter(code=f"{root.code}-PC06").first()
+    if pc06:
+        accounts.append(
+            _account(
+                username="canbo.pc06",
+                full_name="Bùi Thị Phương",
+                unit=pc06,
+                role=Role.OFFICER,
+                rank=Rank.CAPTAIN,
+                position="Cán bộ tiếp nhận hồ sơ",
+            )
+        )
+    for n, unit in enumerate(demo_communes(root)):
+        slug = _slug(unit)
+        accounts += [
+            _account(
+                username=f"lanhdao.{slug}",
+                full_name=f"Phạm Quang {GIVEN[n]}",
+                unit=unit,
+                role=Role.LEADER,
+                rank=Rank.LIEUTENANT_COLONEL,
+                position="Trưởng Công an",
+            ),
+            _account(
+                username=f"canbo.{slug}",
+                full_name=f"Lê Minh {GIVEN[n + 5]}",
+                unit=unit,
+                role=Role.OFFICER,
+                rank=Rank.SENIOR_LIEUTENANT,
+                position="Cán bộ",
+            ),
+            _account(
+                username=f"truc.{slug}",
+                full_name=f"Đỗ Văn {GIVEN[n + 10]}",
+                unit=unit,
+                role=Role.DUTY_OFFICER,
+                rank=Rank.FIRST_LIEUTENANT,
+                position="Cán bộ trực ban",
+            ),
+        ]
+    # The fictional officers come after the demo officers, as they always did (same ids, same order).
+    fill_units_with_officers(root)
+    return accounts
+
+
 def seed(*, stdout: Any) -> list[DemoAccount]:
-    accounts = []
+    accounts = _officers()
     for data in CITIZENS:
         if not User.objects.filter(username=data.personal_id).exists():
             citizen_register(data=data)

@@ -6,6 +6,7 @@ language (Accept-Language), Vietnamese by default.
 """
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -24,11 +25,22 @@ from precinct.core.errors import DomainError, RateLimited
 logger = logging.getLogger(__name__)
 
 
+# Who a token belongs to is the accounts app's answer; it registers it when Django starts
+# (AccountsConfig.ready), so the kernel and the apps below accounts never import it.
+_token_resolver: Callable[[str], Any] | None = None
+
+
+def set_token_resolver(resolver: Callable[[str], Any]) -> None:
+    """Name the function that turns a bearer token into its active user (or None)."""
+    global _token_resolver
+    _token_resolver = resolver
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from precinct.accounts.services import api_token_user
-
-        user = api_token_user(token)
+        if _token_resolver is None:
+            return None  # nothing answers for tokens (accounts not installed): no token is valid
+        user = _token_resolver(token)
         if user is not None:
             request.user = user  # selectors and services read the actor from request.user
         return user

@@ -1,13 +1,7 @@
+"""The kernel's own page: the health check (the home page is organisation's, see config/urls.py)."""
+
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-
-from precinct.organisation.landing import landing_context
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """One landing page, shaped by who is looking: visitor, citizen, officer, leader, administrator."""
-    return render(request, "core/home.html", landing_context(request.user))
+from django.http import HttpRequest, JsonResponse
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

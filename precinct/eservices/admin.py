@@ -3,8 +3,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from precinct.core.admin_support import ScopedAuditedAdmin
 from precinct.eservices.models import Dossier, ProcedureVersion, ServiceField
+from precinct.organisation.admin_support import ScopedAuditedAdmin
 
 
 class ReadOnlyAdmin(ScopedAuditedAdmin):

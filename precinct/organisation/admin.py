@@ -1,3 +1,6 @@
+"""Admin pages for the unit tree, and for the models of the apps below it (the kernel's extra days off,
+the audit log), whose scoping by unit only this app can answer."""
+
 from typing import Any
 
 from django import forms
@@ -7,12 +10,16 @@ from django.db.models import ForeignKey
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from precinct.core.admin_support import ScopedAuditedAdmin
+from precinct.audit.models import AuditEvent
+from precinct.core.calendar import calendar_reset
 from precinct.core.errors import ValidationFailed
 from precinct.core.forms import add_validation_errors
+from precinct.core.models import ExtraDayOff
 from precinct.organisation import services
-from precinct.organisation.models import Officer, Role, RoleAssignment, Unit
+from precinct.organisation.admin_support import ScopedAuditedAdmin
+from precinct.organisation.models import Officer, Role, RoleAssignment, Unit, UnitKind
 from precinct.organisation.scoping import restrict
+from precinct.organisation.selectors import unit_by_code
 
 
 class UnitForm(forms.ModelForm):
@@ -91,6 +98,46 @@ class RoleAssignmentAdmin(ScopedChoicesMixin, ScopedAuditedAdmin):
     list_filter = ("role",)
     search_fields = ("user__username", "user__full_name", "unit__name", "unit__code")
     autocomplete_fields = ("user",)
+
+
+@admin.register(ExtraDayOff)
+class ExtraDayOffAdmin(ScopedAuditedAdmin):
+    """The province's own days off; deadlines counted after a change move accordingly."""
+
+    audit_fields = ("province_code", "day", "reason")
+    list_display = ("day", "reason", "province_code")
+    ordering = ("-day",)
+
+    def _unit_of(self, obj: Any) -> Unit | None:
+        return unit_by_code(obj.province_code, kinds=(UnitKind.PROVINCE,))
+
+    def save_model(self, request: HttpRequest, obj: ExtraDayOff, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        calendar_reset()
+
+    def delete_model(self, request: HttpRequest, obj: ExtraDayOff) -> None:
+        super().delete_model(request, obj)
+        calendar_reset()
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ScopedAuditedAdmin):
+    """Read-only: the audit log is never edited, not even here."""
+
+    scope_path_field = "unit_path"
+    list_display = ("id", "occurred_at", "actor_label", "action", "target_label", "unit_path", "request_id")
+    list_filter = ("action",)
+    search_fields = ("action", "target_label", "actor_label", "target_id", "request_id")
+    date_hierarchy = "occurred_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 admin.site.site_header = _("Precinct administration")

@@ -1,13 +1,16 @@
+import datetime
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from precinct.audit.models import AuditEvent
 from precinct.core.api_support import signed_in
 from precinct.core.errors import PermissionDenied
 from precinct.organisation import selectors
 from precinct.organisation.models import Officer, Unit
-from precinct.organisation.permissions import can_view_officers
+from precinct.organisation.permissions import can_view_audit, can_view_officers
 
 router = Router(tags=["organisation"])
 
@@ -79,3 +82,45 @@ def officer_detail(request: HttpRequest, officer_id: int) -> Officer:
     if not can_view_officers(request.user):
         raise PermissionDenied()
     return selectors.officer_get(actor=request.user, officer_id=officer_id)
+
+
+class AuditEventOut(Schema):
+    id: int
+    occurred_at: datetime.datetime
+    actor_label: str
+    unit_path: str
+    action: str
+    target_type: str
+    target_id: str
+    target_label: str
+    before: dict | None
+    after: dict | None
+    request_id: str
+    hash: str
+
+
+class AuditFilter(Schema):
+    action: str = ""
+    target_type: str = ""
+    target_id: str = ""
+    limit: int = 100
+
+
+# The audit log read through the unit tree's scoping, so it is served here, above `audit`; its tag and
+# operation id stay those it had when `audit` served it, so the published API does not change.
+@router.get(
+    "/audit/events",
+    response=list[AuditEventOut],
+    auth=signed_in,
+    tags=["audit"],
+    operation_id="precinct_audit_api_audit_events",
+)
+def audit_events(request: HttpRequest, filters: Query[AuditFilter]) -> list[AuditEvent]:
+    """Newest first, at most `limit` (1–500), for units in the administrator's reach."""
+    if not can_view_audit(request.user):
+        raise PermissionDenied()
+    limit = max(1, min(filters.limit, 500))
+    events = selectors.audit_event_list(
+        actor=request.user, action=filters.action, target_type=filters.target_type, target_id=filters.target_id
+    )
+    return list(events[:limit])

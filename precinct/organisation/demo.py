@@ -1,18 +1,15 @@
-"""Demo organisation: the province's units, an administrator, leaders, officers and duty officers
-in three commune-level units, a department officer, and fictional officers across every unit."""
+"""Demo organisation: the province's units, and fictional officers across every unit (the demo officers
+who sign in, with their roles, are the accounts app's demo: accounts sits above the unit tree)."""
 
 import random
-import unicodedata
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
-from precinct.accounts.models import User
-from precinct.accounts.services import officer_account_create
-from precinct.core.demo import DEMO_PASSWORD, DemoAccount
-from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, Rank, Role, Unit, UnitKind
-from precinct.organisation.services import officer_save, province_units_load, role_grant
+from precinct.core.demo import DemoAccount
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, Rank, Unit, UnitKind
+from precinct.organisation.services import officer_save, province_units_load
 
 # Units the seeds talk about, when the province is Quảng Ninh; otherwise the first three.
 PREFERRED_COMMUNES = ("Phường Hà An", "Phường Hạ Long", "Đặc khu Vân Đồn")
@@ -58,43 +55,9 @@ def demo_communes(root: Unit) -> list[Unit]:
     return chosen
 
 
-def _slug(unit: Unit) -> str:
-    """'Công an phường Hà An' -> 'haan': short usernames people can type."""
-    name = unit.name.removeprefix("Công an ")
-    for division in ("phường ", "xã ", "đặc khu "):
-        name = name.removeprefix(division)
-    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in plain if c.isascii() and c.isalnum()).lower()
-
-
-def _account(
-    *, username: str, full_name: str, unit: Unit, role: str, rank: str, position: str, superuser: bool = False
-) -> DemoAccount:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = officer_account_create(
-            actor=None,
-            username=username,
-            full_name=full_name,
-            password=DEMO_PASSWORD,
-            is_staff=role == Role.ADMINISTRATOR,
-            is_superuser=superuser,
-        )
-        officer_save(
-            actor=None,
-            full_name=full_name,
-            rank=rank,
-            position=position,
-            unit=unit,
-            user=user,
-            phone=f"09{random.Random(username).randrange(10**7, 10**8)}",
-        )
-    role_grant(actor=None, user=user, unit=unit, role=role)
-    return DemoAccount(username, DEMO_PASSWORD, f"{Role(role).label} — {unit.name}")
-
-
-def _fill_units_with_officers(root: Unit) -> None:
-    """A few fictional officers in every unit, so lists and counts look like a real force."""
+def fill_units_with_officers(root: Unit) -> None:
+    """A few fictional officers in every unit, so lists and counts look like a real force (called by the
+    accounts demo after its officers, so every row comes in the order it always did)."""
     if Officer.objects.filter(unit__path__startswith=root.path, user__isnull=True).exists():
         return
     rng = random.Random(root.code)
@@ -114,69 +77,7 @@ def _fill_units_with_officers(root: Unit) -> None:
 
 @transaction.atomic
 def seed(*, stdout: Any) -> list[DemoAccount]:
-    province_code = settings.PRECINCT_PROVINCE_CODE
-    result = province_units_load(actor=None, province_code=province_code)
+    result = province_units_load(actor=None, province_code=settings.PRECINCT_PROVINCE_CODE)
     root = result.root
     stdout.write(f"Units: {root.name} and {Unit.objects.filter(parent=root).count()} units under it.")
-
-    accounts = [
-        _account(
-            username="admin",
-            full_name="Quản trị hệ thống",
-            unit=root,
-            role=Role.ADMINISTRATOR,
-            rank=Rank.MAJOR,
-            position="Quản trị hệ thống",
-            superuser=True,
-        ),
-        _account(
-            username="lanhdao.tinh",
-            full_name="Nguyễn Thành Trung",
-            unit=root,
-            role=Role.LEADER,
-            rank=Rank.COLONEL,
-            position="Phó Giám đốc",
-        ),
-    ]
-    pc06 = Unit.objects.filter(code=f"{root.code}-PC06").first()
-    if pc06:
-        accounts.append(
-            _account(
-                username="canbo.pc06",
-                full_name="Bùi Thị Phương",
-                unit=pc06,
-                role=Role.OFFICER,
-                rank=Rank.CAPTAIN,
-                position="Cán bộ tiếp nhận hồ sơ",
-            )
-        )
-    for n, unit in enumerate(demo_communes(root)):
-        slug = _slug(unit)
-        accounts += [
-            _account(
-                username=f"lanhdao.{slug}",
-                full_name=f"Phạm Quang {GIVEN[n]}",
-                unit=unit,
-                role=Role.LEADER,
-                rank=Rank.LIEUTENANT_COLONEL,
-                position="Trưởng Công an",
-            ),
-            _account(
-                username=f"canbo.{slug}",
-                full_name=f"Lê Minh {GIVEN[n + 5]}",
-                unit=unit,
-                role=Role.OFFICER,
-                rank=Rank.SENIOR_LIEUTENANT,
-                position="Cán bộ",
-            ),
-            _account(
-                username=f"truc.{slug}",
-                full_name=f"Đỗ Văn {GIVEN[n + 10]}",
-                unit=unit,
-                role=Role.DUTY_OFFICER,
-                rank=Rank.FIRST_LIEUTENANT,
-                position="Cán bộ trực ban",
-            ),
-        ]
-    _fill_units_with_officers(root)
-    return accounts
+    return []

@@ -8,9 +8,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from precinct.audit.models import AuditEvent
 from precinct.core.errors import DomainError, NotFound
 from precinct.core.memo import Memo
-from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, RoleAssignment, Unit
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, Role, RoleAssignment, Unit
 from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import restrict
 
@@ -131,3 +132,18 @@ def officer_get(*, actor: Any, officer_id: int) -> Officer:
         # Outside the actor's reach looks exactly like absent: no probing for existence.
         raise NotFound()
     return officer
+
+
+def audit_event_list(
+    *, actor: Any, action: str = "", target_type: str = "", target_id: str = ""
+) -> QuerySet[AuditEvent]:
+    """Audit events of units in the administrator's reach (events without a unit: superusers only).
+    Here rather than in `audit`, which sits below the unit tree and knows units only by their path."""
+    events = restrict(AuditEvent.objects.all(), actor, "unit_path", (Role.ADMINISTRATOR,))
+    if action:
+        events = events.filter(action=action)
+    if target_type:
+        events = events.filter(target_type=target_type)
+    if target_id:
+        events = events.filter(target_id=target_id)
+    return events

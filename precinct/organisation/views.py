@@ -5,8 +5,16 @@ from django.shortcuts import render
 
 from precinct.core.errors import PermissionDenied
 from precinct.organisation import selectors
+from precinct.organisation.landing import landing_context
 from precinct.organisation.models import UnitKind
 from precinct.organisation.permissions import can_view_officers
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """One landing page, shaped by who is looking: visitor, citizen, officer, leader, administrator.
+
+    Routed at "/" as `core:home` by config/urls.py (the name templates and LOGIN_REDIRECT_URL use)."""
+    return render(request, "organisation/home.html", landing_context(request.user))
 
 
 def units(request: HttpRequest) -> HttpResponse:

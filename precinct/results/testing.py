@@ -19,5 +19,5 @@ def unit_key(unit: Any, *, name: str = "test") -> SigningKey:
 
 
 def world_signing_keys(world: Any) -> dict[str, SigningKey]:
-    """Keys for ward A, ward B and the department of `precinct.core.testing.build_world()`."""
+    """Keys for ward A, ward B and the department of `precinct.testing.build_world()`."""
     return {name: unit_key(getattr(world, name)) for name in ("ward_a", "ward_b", "department")}

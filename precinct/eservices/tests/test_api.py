@@ -4,10 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from precinct.core.testing import Expect, assert_matrix
 from precinct.eservices.models import Dossier, DossierStatus, Procedure
 from precinct.eservices.services import Upload, dossier_submit
 from precinct.eservices.tests.conftest import PDF, pdf
+from precinct.testing import Expect, assert_matrix
 
 pytestmark = pytest.mark.django_db
 

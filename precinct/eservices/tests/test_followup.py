@@ -9,12 +9,12 @@ from django.core import mail
 from precinct.audit.models import AuditEvent
 from precinct.core.calendar import calendar
 from precinct.core.errors import DomainError
-from precinct.core.testing import Expect, assert_matrix, run_queued_tasks
 from precinct.eservices.escalation import escalation_sweep
 from precinct.eservices.models import Dossier, DossierEvent, DossierRating
 from precinct.eservices.services import dossier_rate, dossier_transition
 from precinct.eservices.signals import dossier_changed
 from precinct.notifications.models import Notification, PendingCompose
+from precinct.testing import Expect, assert_matrix, run_queued_tasks
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 
 import pytest
 
-from precinct.core.testing import ACTORS, Expect, assert_matrix
 from precinct.eservices.models import Procedure
 from precinct.eservices.services import dossier_submit
+from precinct.testing import ACTORS, Expect, assert_matrix
 
 pytestmark = pytest.mark.django_db
 

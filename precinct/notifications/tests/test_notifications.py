@@ -76,7 +76,7 @@ def test_a_failing_delivery_is_retried_then_given_up(citizen, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_queued_in_a_rolled_back_transaction_sends_nothing_and_a_committed_one_is_delivered_by_the_worker():
-    from precinct.core.testing import build_world
+    from precinct.testing import build_world
 
     world = build_world()
     citizen = world.users["citizen"]
@@ -108,9 +108,9 @@ def _register_test_composers(recipient):
 
 @pytest.mark.django_db(transaction=True)
 def test_notify_later_writes_one_row_with_the_change_and_the_worker_composes_and_sends_it():
-    from precinct.core.testing import build_world
     from precinct.notifications.models import PendingCompose
     from precinct.notifications.services import notify_later
+    from precinct.testing import build_world
 
     world = build_world()
     citizen = world.users["citizen"]
@@ -147,9 +147,9 @@ def test_a_message_that_cannot_be_composed_waits_and_the_others_go_out(citizen):
 
 @pytest.mark.django_db(transaction=True)
 def test_with_a_backend_that_cannot_wait_the_drain_runs_on_commit(settings):
-    from precinct.core.testing import build_world
     from precinct.notifications import services
     from precinct.notifications.models import PendingCompose
+    from precinct.testing import build_world
 
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.NOTIFY_LATER_SECONDS = 5

@@ -70,3 +70,19 @@ def test_admin_form_rejects_a_duplicate_code_and_saves_nothing(world):
     assert response.status_code == 200  # the form again, with its errors
     assert Unit.objects.filter(code=world.ward_b.code).count() == 1
     assert AuditEvent.objects.count() == before
+
+
+def test_administrator_adds_an_extra_day_off_audited_on_the_province_and_counted_at_once(world):
+    import datetime
+
+    from precinct.core.calendar import calendar
+
+    day = datetime.date(2026, 6, 10)  # a Wednesday, no holiday
+    assert calendar().is_working_day(day)
+    response = world.client("admin_p").post(
+        "/admin/core/extradayoff/add/", {"province_code": "22", "day": "2026-06-10", "reason": "Bão số 3"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="admin.extradayoff_create")
+    assert event.unit_path == world.province.path and event.actor == world.users["admin_p"]
+    assert not calendar().is_working_day(day)

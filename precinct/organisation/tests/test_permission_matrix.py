@@ -2,7 +2,7 @@
 
 import pytest
 
-from precinct.core.testing import ACTORS, Expect, assert_matrix
+from precinct.testing import ACTORS, Expect, assert_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +183,12 @@ def test_admin_is_scoped_for_a_ward_administrator(world):
     # Another ward's officer cannot be opened by its id either.
     other = world.client("officer_a").get(f"/admin/organisation/officer/{world.officers['b'].pk}/change/")
     assert other.status_code == 302  # the admin redirects away from objects outside the queryset
+
+
+def test_home_keeps_its_name_core_home():
+    # Templates and LOGIN_REDIRECT_URL name it so; config/urls.py puts organisation's view under that name.
+    from django.urls import resolve, reverse
+
+    from precinct.organisation.views import home
+
+    assert reverse("core:home") == "/" and resolve("/").func is home

@@ -3,10 +3,10 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from precinct.core.testing import Expect, assert_matrix
 from precinct.payments.models import Payment
 from precinct.payments.services import payment_callback
 from precinct.payments.tests.conftest import sandbox_callback, start, url_params
+from precinct.testing import Expect, assert_matrix
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
 import pytest
 
 from precinct.audit.models import AuditEvent
-from precinct.core.testing import Expect, assert_matrix
 from precinct.payments.models import Payment, PaymentStatus, RequestStatus, SandboxTransaction
 from precinct.payments.tests.conftest import url_params
+from precinct.testing import Expect, assert_matrix
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,11 @@
 import pytest
 
 from precinct.audit.models import AuditEvent
-from precinct.core.testing import Expect, assert_matrix
 from precinct.eservices.models import Procedure
 from precinct.eservices.services import dossier_submit
 from precinct.organisation.models import Role, RoleAssignment
 from precinct.portalsync.models import OutboxEvent, OutboxState
+from precinct.testing import Expect, assert_matrix
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from precinct.core.testing import ACTORS, Expect, assert_matrix
 from precinct.eservices.models import DossierStatus
 from precinct.results.models import ResultDocument
+from precinct.testing import ACTORS, Expect, assert_matrix
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from precinct.core.calendar import LOCAL_TZ, calendar
-from precinct.core.testing import Expect, assert_matrix
 from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierEvent, Procedure
 from precinct.stats.contributions import RESOLVED_STATUSES
 from precinct.stats.folding import stats_fold
 from precinct.stats.labels import FIGURE_LABELS
 from precinct.stats.selectors import MEASURES, add_months
 from precinct.stats.templatetags.stats_tags import format_number
+from precinct.testing import Expect, assert_matrix
 
 pytestmark = pytest.mark.django_db
 

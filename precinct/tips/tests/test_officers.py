@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from precinct.audit.models import AuditEvent
-from precinct.core.testing import Expect, assert_matrix
+from precinct.testing import Expect, assert_matrix
 from precinct.tips.models import Tip, TipAttachment, TipMarker, TipMessage, TipSeal
 from precinct.tips.tests.conftest import file_tip, follow, jpeg_with_gps, multipart_tip
 

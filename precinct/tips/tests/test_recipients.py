@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from precinct.audit.models import AuditEvent
 from precinct.core.errors import PermissionDenied
-from precinct.core.testing import Expect, assert_matrix
+from precinct.testing import Expect, assert_matrix
 from precinct.organisation.models import Role
 from precinct.organisation.services import role_grant
 from precinct.tips.models import Tip, TipMessage

@@ -1,4 +1,4 @@
-"""Admin pages that respect unit scope and write through the audit log."""
+"""The base of every admin page: lists scoped to the administrator's units, saves written to the audit log."""
 
 from typing import Any
 
@@ -8,6 +8,8 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from precinct.audit.services import audit_record, snapshot
+from precinct.organisation.models import Role
+from precinct.organisation.scoping import has_any_role, restrict
 
 
 class ScopedAuditedAdmin(admin.ModelAdmin):
@@ -23,18 +25,12 @@ class ScopedAuditedAdmin(admin.ModelAdmin):
         return getattr(obj, "unit", None)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        from precinct.organisation.models import Role
-        from precinct.organisation.scoping import restrict
-
         queryset = super().get_queryset(request)
         if not self.scope_path_field:
             return queryset
         return restrict(queryset, request.user, self.scope_path_field, (Role.ADMINISTRATOR,))
 
     def _is_administrator(self, request: HttpRequest) -> bool:
-        from precinct.organisation.models import Role
-        from precinct.organisation.scoping import has_any_role
-
         return has_any_role(request.user, (Role.ADMINISTRATOR,))
 
     def has_module_permission(self, request: HttpRequest) -> bool:

@@ -1,4 +1,7 @@
-"""Test helpers later apps reuse: a small force with known people, and the permission matrix.
+"""The test kit every app's tests use: a small force with known people, and the permission matrix.
+
+It sits above every app (it builds users, units and roles, and runs queued notifications), so only
+tests import it; the import contract in pyproject.toml keeps application code from doing so.
 
 The world: a province with one department and two wards (A and B), and one person per role:
 
