@@ -62,7 +62,8 @@ API = [
     ("payments", "citizen", "get", "/api/v1/dossiers/X-1/payments", None, "precinct.payments.api.dossier_get"),
     ("portalsync", "admin_p", "get", "/api/v1/portal-sync/status", None, "precinct.portalsync.selectors.outbox_counts"),
     ("tips-json", "anonymous", "post", "/api/v1/tips", "tip", "precinct.tips.services.submission.tip_submit"),
-    ("tips-multipart", "anonymous", "post", "/api/v1/tips", "tip-multipart", "precinct.tips.services.submission.tip_submit"),
+    ("tips-multipart", "anonymous", "post", "/api/v1/tips", "tip-multipart",
+     "precinct.tips.services.submission.tip_submit"),
     ("results", "anonymous", "post", "/api/v1/verify", "verify", "precinct.results.api.verify_upload"),
     ("stats", "leader_p", "get", "/api/v1/stats/dossiers", None, "precinct.stats.selectors.stats_scope"),
 ]  # fmt: skip

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from precinct.audit.models import AuditEvent
 from precinct.core.errors import PermissionDenied
-from precinct.testing import Expect, assert_matrix
 from precinct.organisation.models import Role
 from precinct.organisation.services import role_grant
+from precinct.testing import Expect, assert_matrix
 from precinct.tips.models import Tip, TipMessage
 from precinct.tips.services.keys import unit_key_rotate
 from precinct.tips.services.reading import tip_duplicates, tip_file_read, tip_read
