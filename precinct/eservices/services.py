@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -34,7 +33,7 @@ from precinct.eservices.signals import DossierChange, TransitionCheck, dossier_c
 from precinct.eservices.workflow import RUNNING, Move, apply_effect, default_workflow
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
 from precinct.organisation.scoping import reaches
-from precinct.organisation.selectors import active_unit, province_root
+from precinct.organisation.selectors import active_unit, province_code, province_root
 
 MAX_FILES = 10
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -138,13 +137,12 @@ def _check_uploads(uploads: list[Upload]) -> dict[str, list[Any]]:
 
 def receiving_unit(version: ProcedureVersion, unit_code: str | None) -> Unit:
     """Where a dossier goes: the chosen commune-level police, or the province's receiving department."""
-    province = f"{settings.PRECINCT_PROVINCE_CODE:02d}"
     if version.level == Level.COMMUNE:
         unit = active_unit(unit_code or "")
         if unit is None or unit.kind not in COMMUNE_LEVEL_KINDS:
             raise ValidationFailed({"unit": [_("Choose the ward, commune or special zone police.")]})
         return unit
-    return active_unit(f"{province}-{version.receiving_department}") or province_root()
+    return active_unit(f"{province_code()}-{version.receiving_department}") or province_root()
 
 
 def _next_code(unit: Unit, day: datetime.date) -> str:

@@ -104,6 +104,12 @@ def role_holders(*, unit: Unit, role: str) -> list[Any]:
     return list(get_user_model().objects.filter(pk__in=holders).order_by("pk"))
 
 
+def role_holders_anywhere(*, role: str) -> list[Any]:
+    """The active users who hold `role` on any unit (every administrator, for the system's alerts)."""
+    holders = RoleAssignment.objects.filter(role=role, user__is_active=True).values("user_id")
+    return list(get_user_model().objects.filter(pk__in=holders).order_by("pk"))
+
+
 def role_holders_nearest(*, unit_path: str, role: str) -> list[Any]:
     """The active users who hold `role` on the unit at `unit_path`, else on the nearest unit above it
     that has anyone in that role (a ward without a leader escalates to the province's leaders)."""

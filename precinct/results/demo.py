@@ -11,6 +11,7 @@ from django.db.models import Q
 from precinct.core.demo import DemoAccount
 from precinct.core.errors import DomainError
 from precinct.organisation.models import Unit, UnitKind
+from precinct.organisation.selectors import province_root_or_none
 from precinct.results import keys, services
 from precinct.results.models import SigningKey
 
@@ -20,7 +21,7 @@ DEMO_KEY_FILE = "demo"
 def seed(*, stdout: Any) -> list[DemoAccount]:
     authority = keys.ca_load()
     if authority is None:
-        root = Unit.objects.filter(parent__isnull=True).order_by("code").first()
+        root = province_root_or_none()
         organisation = root.name if root else "Precinct"
         authority = keys.ca_create(name=f"DEMO CA — {organisation}", organisation=organisation)
     have = set(SigningKey.objects.filter(is_active=True).values_list("unit_id", flat=True))

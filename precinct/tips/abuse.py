@@ -114,10 +114,11 @@ def count_receipt_failure() -> None:
 
 def alert_recipients() -> list[str]:
     """settings.ADMINS and every active account holding the administrator role that has an e-mail."""
-    from precinct.organisation.models import Role, RoleAssignment
+    from precinct.organisation.models import Role
+    from precinct.organisation.selectors import role_holders_anywhere
 
-    accounts = RoleAssignment.objects.filter(role=Role.ADMINISTRATOR, user__is_active=True).exclude(user__email="")
-    return sorted(set(settings.ADMINS) | set(accounts.values_list("user__email", flat=True)))
+    emails = {user.email for user in role_holders_anywhere(role=Role.ADMINISTRATOR) if user.email}
+    return sorted(set(settings.ADMINS) | emails)
 
 
 def burst_alert(*, kind: str, count: int, window: int) -> None:

@@ -65,3 +65,22 @@ def test_province_administrator(world):
     ward_admin = world.users["officer_b"]
     RoleAssignment.objects.create(user=ward_admin, unit=world.ward_b, role=Role.ADMINISTRATOR)
     assert not is_province_administrator(ward_admin)
+
+
+def test_no_other_app_answers_the_tree_questions_itself():
+    """The province root (`parent__isnull`) and role holders (`RoleAssignment.objects`) are asked of
+    organisation only: a second copy elsewhere would drift from this one."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root)
+        if relative.parts[0] in ("organisation", "testing.py") or "tests" in relative.parts:
+            continue
+        if "migrations" in relative.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "parent__isnull" in text or "RoleAssignment.objects" in text:
+            offenders.append(str(relative))
+    assert offenders == []
