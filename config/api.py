@@ -8,6 +8,7 @@ from precinct.core.api_support import install_error_handlers
 from precinct.eservices.api import router as eservices_router
 from precinct.organisation.api import router as organisation_router
 from precinct.payments.api import router as payments_router
+from precinct.planning.api import router as planning_router
 from precinct.portalsync.api import router as portalsync_router
 from precinct.results.api import router as results_router
 from precinct.stats.api import router as stats_router
@@ -29,3 +30,4 @@ api.add_router("/", portalsync_router)
 api.add_router("/", tips_router)
 api.add_router("/", results_router)
 api.add_router("/", stats_router)
+api.add_router("/", planning_router)

@@ -1,0 +1,218 @@
+"""Reads of plans, tasks and indicators, narrowed to what the actor may see, with statuses derived as of a date.
+
+A plan is seen by the units its roles reach: the plan's lead unit (and everyone over it), and the lead or
+coordinating unit of any of its tasks. Whoever reaches the plan's lead unit sees all its tasks; a unit that
+only leads or coordinates some tasks sees those.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from precinct.core.actors import Actor
+from precinct.core.errors import NotFound
+from precinct.core.measures import Grain, UnknownMeasure, measure_get, measure_value
+from precinct.organisation.scoping import reaches, restrict
+from precinct.planning.models import Indicator, IndicatorValue, Plan, Task
+from precinct.planning.permissions import READ_ROLES
+from precinct.planning.status import (
+    IndicatorStatus,
+    TaskFacts,
+    TaskStatus,
+    change_of,
+    expected_progress,
+    indicator_status,
+    progress_of,
+    target_of,
+    task_status,
+)
+
+
+def _tasks_reached(actor: Actor) -> QuerySet[Task]:
+    by_lead = restrict(Task.objects.all(), actor, "lead_unit__path", READ_ROLES)
+    by_coordination = restrict(Task.objects.all(), actor, "coordinating_units__path", READ_ROLES)
+    return Task.objects.filter(Q(pk__in=by_lead.values("pk")) | Q(pk__in=by_coordination.values("pk")))
+
+
+def plan_list(*, actor: Actor) -> QuerySet[Plan]:
+    led = restrict(Plan.objects.all(), actor, "lead_unit__path", READ_ROLES)
+    return (
+        Plan.objects.filter(Q(pk__in=led.values("pk")) | Q(pk__in=_tasks_reached(actor).values("plan_id")))
+        .select_related("lead_unit")
+        .order_by("-issued_on", "number")
+    )
+
+
+def plan_get(*, actor: Actor, pk: int) -> Plan:
+    plan = plan_list(actor=actor).filter(pk=pk).first()
+    if plan is None:
+        raise NotFound()
+    return plan
+
+
+def task_list(*, actor: Actor, plan: Plan) -> QuerySet[Task]:
+    tasks = Task.objects.filter(plan=plan)
+    if not reaches(actor, plan.lead_unit, READ_ROLES):
+        tasks = tasks.filter(pk__in=_tasks_reached(actor).values("pk"))
+    return tasks.select_related("lead_unit").prefetch_related("coordinating_units").order_by("position")
+
+
+def task_get(*, actor: Actor, pk: int) -> Task:
+    task = Task.objects.filter(pk=pk).select_related("plan__lead_unit", "lead_unit").first()
+    if task is None or not task_list(actor=actor, plan=task.plan).filter(pk=pk).exists():
+        raise NotFound()
+    return task
+
+
+def indicator_get(*, actor: Actor, pk: int) -> Indicator:
+    indicator = Indicator.objects.filter(pk=pk).select_related("plan__lead_unit", "unit").first()
+    if indicator is None or not plan_list(actor=actor).filter(pk=indicator.plan_id).exists():
+        raise NotFound()
+    return indicator
+
+
+# --- derived statuses -------------------------------------------------------------------------------------
+
+
+@dataclass
+class TaskRow:
+    task: Task
+    status: TaskStatus
+    done_on: datetime.date | None
+    last_period: datetime.date | None
+
+
+def task_rows(tasks: QuerySet[Task], *, as_of: datetime.date, warn_days: int) -> list[TaskRow]:
+    """Each task with its status on `as_of`: only updates reported by then count (the plan as it stood)."""
+    known = Q(updates__reported_on__lte=as_of)
+    annotated = tasks.annotate(
+        first_done=Min("updates__done_on", filter=known & Q(updates__done_on__isnull=False)),
+        latest_period=Max("updates__period_start", filter=known),
+        update_count=Count("updates", filter=known),
+    )
+    rows = []
+    for task in annotated:
+        facts = TaskFacts(
+            kind=task.kind,
+            starts_on=task.starts_on,
+            due_on=task.due_on,
+            done_on=task.first_done,  # type: ignore[attr-defined]
+            last_period=task.latest_period,  # type: ignore[attr-defined]
+            has_updates=bool(task.update_count),  # type: ignore[attr-defined]
+        )
+        status = task_status(facts, today=as_of, warn_days=warn_days)
+        rows.append(TaskRow(task, status, facts.done_on, facts.last_period))
+    return rows
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    target: Decimal
+    value: Decimal | None
+    change: Decimal | None
+    progress: Decimal | None
+    status: IndicatorStatus
+    source: str
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+def indicator_value(indicator: Indicator, *, start: datetime.date, end: datetime.date, as_of: datetime.date) -> Decimal | None:
+    """The indicator's value for the period: its measure's figure for the responsible unit's subtree, or the
+    latest value entered (by `as_of`) for a period ending within it."""
+    if indicator.measure_key:
+        try:
+            measure = measure_get(indicator.measure_key)
+        except UnknownMeasure:
+            return None
+        if measure.grain == Grain.MONTH:
+            start, end = start.replace(day=1), _month_end(end)
+        value = measure_value(indicator.measure_key, unit_path=indicator.unit.path, start=start, end=end)
+        return None if value is None else Decimal(value)
+    entered = (
+        IndicatorValue.objects.filter(
+            indicator=indicator, period_end__gte=start, period_end__lte=end, created_at__date__lte=as_of
+        )
+        .order_by("-period_end", "-created_at")
+        .first()
+    )
+    return entered.value if entered else None
+
+
+def indicator_rows(plan: Plan, *, start: datetime.date, end: datetime.date, as_of: datetime.date) -> list[IndicatorRow]:
+    expected = expected_progress(start=plan.period_start, end=plan.period_end, today=as_of)
+    rows = []
+    for indicator in plan.indicators.select_related("unit").order_by("position"):
+        target = target_of(
+            baseline=indicator.baseline_value, target=indicator.target_value, relative=indicator.target_relative
+        )
+        value = indicator_value(indicator, start=start, end=end, as_of=as_of)
+        progress = progress_of(
+            baseline=indicator.baseline_value, target=target, current=value, direction=indicator.direction
+        )
+        rows.append(
+            IndicatorRow(
+                indicator=indicator,
+                target=target,
+                value=value,
+                change=change_of(baseline=indicator.baseline_value, current=value),
+                progress=progress,
+                status=indicator_status(progress=progress, expected=expected, margin=indicator.at_risk_margin),
+                source=indicator.measure_key or _("entered by hand"),
+            )
+        )
+    return rows
+
+
+@dataclass
+class Overview:
+    plan: Plan
+    as_of: datetime.date
+    start: datetime.date
+    end: datetime.date
+    tasks: list[TaskRow]
+    indicators: list[IndicatorRow]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return len(self.tasks)
+
+    def summary(self) -> str:
+        """The seeds' sentence, written from data."""
+        c = self.counts
+        return _(
+            "Of %(total)d tasks, %(done)d completed, %(on_schedule)d on schedule, %(maintained)d maintained "
+            "regularly, %(at_risk)d at risk, %(late)d late, %(not_started)d not started."
+        ) % {"total": self.total, **c}
+
+
+def default_period(as_of: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The reporting period by default: from the start of the year to the end of `as_of`'s month."""
+    return as_of.replace(month=1, day=1), _month_end(as_of)
+
+
+def plan_overview(
+    *,
+    actor: Actor,
+    plan: Plan,
+    as_of: datetime.date | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> Overview:
+    as_of = as_of or timezone.localdate()
+    default_start, default_end = default_period(as_of)
+    start, end = start or default_start, end or default_end
+    rows = task_rows(task_list(actor=actor, plan=plan), as_of=as_of, warn_days=plan.warn_days)
+    counted = Counter(row.status for row in rows)
+    counts = {status.value: counted.get(status, 0) for status in TaskStatus}
+    return Overview(plan, as_of, start, end, rows, indicator_rows(plan, start=start, end=end, as_of=as_of), counts)

@@ -1,0 +1,188 @@
+"""The planning pages: plans, a plan's overview (tasks by derived status, indicators), a task with its
+progress form, the XLSX import, the template and the periodic report."""
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from precinct.core.errors import DomainError, PermissionDenied
+from precinct.planning import importing, permissions, selectors, services
+from precinct.planning.export import report_xlsx
+from precinct.planning.status import TaskStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _reader(request: HttpRequest) -> Any:
+    if not permissions.can_use_planning(request.user):
+        raise PermissionDenied()
+    return request.user
+
+
+def _date(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _errors(exc: DomainError) -> list[str]:
+    found = [str(m) for msgs in exc.fields.values() for m in msgs]
+    return found or [str(exc.message)]
+
+
+@login_required
+def plans(request: HttpRequest) -> HttpResponse:
+    actor = _reader(request)
+    return render(
+        request,
+        "planning/plans.html",
+        {"plans": selectors.plan_list(actor=actor), "can_create": permissions.can_create_plan(actor)},
+    )
+
+
+@login_required
+def plan_new(request: HttpRequest) -> HttpResponse:
+    actor = _reader(request)
+    if not permissions.can_create_plan(actor):
+        raise PermissionDenied()
+    errors: list[str] = []
+    if request.method == "POST":
+        data = request.POST
+        dates = {k: _date(data.get(k)) for k in ("issued_on", "period_start", "period_end")}
+        if None in dates.values():
+            errors.append(_("Enter the dates (issued, period from, period to)."))
+        else:
+            try:
+                plan = services.plan_create(
+                    actor=actor,
+                    number=data.get("number", ""),
+                    title=data.get("title", ""),
+                    issuer=data.get("issuer", ""),
+                    lead_unit_code=data.get("lead_unit", ""),
+                    document=request.FILES.get("document"),
+                    **dates,  # type: ignore[arg-type]
+                )
+            except DomainError as exc:
+                errors = _errors(exc)
+            else:
+                messages.success(request, _("The plan was created."))
+                return redirect("planning:overview", pk=plan.pk)
+    return render(request, "planning/plan_new.html", {"errors": errors, "data": request.POST}, status=422 if errors else 200)
+
+
+@login_required
+def overview(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _reader(request)
+    plan = selectors.plan_get(actor=actor, pk=pk)
+    as_of = _date(request.GET.get("as_of"))
+    view = selectors.plan_overview(actor=actor, plan=plan, as_of=as_of)
+    wanted = request.GET.get("status", "")
+    rows = [r for r in view.tasks if not wanted or r.status == wanted]
+    tiles = [(s, view.counts[s.value]) for s in TaskStatus]
+    return render(
+        request,
+        "planning/overview.html",
+        {
+            "view": view,
+            "plan": plan,
+            "rows": rows,
+            "tiles": tiles,
+            "wanted": wanted,
+            "as_of_param": request.GET.get("as_of", ""),
+            "can_manage": permissions.can_manage_plan(actor, plan),
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _reader(request)
+    plan = selectors.plan_get(actor=actor, pk=pk)
+    if not permissions.can_manage_plan(actor, plan):
+        raise PermissionDenied()
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise DomainError("validation_error", _("Choose the Excel file to import."))
+        tasks = services.tasks_import(actor=actor, plan=plan, rows=importing.parse_xlsx(upload.read()))
+    except DomainError as exc:
+        for message in [str(exc.message), *_errors(exc)][:50]:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(n)d tasks were imported.") % {"n": len(tasks)})
+    return redirect("planning:overview", pk=plan.pk)
+
+
+@login_required
+def template(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    response = HttpResponse(importing.template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhiem-vu.xlsx"'
+    return response
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _reader(request)
+    plan = selectors.plan_get(actor=actor, pk=pk)
+    view = selectors.plan_overview(
+        actor=actor,
+        plan=plan,
+        as_of=_date(request.GET.get("as_of")),
+        start=_date(request.GET.get("start")),
+        end=_date(request.GET.get("end")),
+    )
+    response = HttpResponse(report_xlsx(view), content_type=XLSX)
+    safe = plan.number.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{safe}-{view.as_of:%Y%m%d}.xlsx"'
+    return response
+
+
+@login_required
+def task(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _reader(request)
+    item = selectors.task_get(actor=actor, pk=pk)
+    errors: list[str] = []
+    can_update = permissions.can_update_task(actor, item)
+    if request.method == "POST":
+        if not can_update:
+            raise PermissionDenied()
+        percent = request.POST.get("percent", "").strip()
+        try:
+            services.task_update_report(
+                actor=actor,
+                task=item,
+                text=request.POST.get("text", ""),
+                percent=int(percent) if percent.isdigit() else None,
+                period=_date(request.POST.get("period")),
+                done_on=_date(request.POST.get("done_on")),
+                evidence=request.POST.get("evidence", ""),
+                files=request.FILES.getlist("files"),
+            )
+        except DomainError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("The progress was recorded."))
+            return redirect("planning:task", pk=item.pk)
+    row = selectors.task_rows(selectors.task_list(actor=actor, plan=item.plan).filter(pk=item.pk), as_of=timezone.localdate(), warn_days=item.plan.warn_days)[0]
+    return render(
+        request,
+        "planning/task.html",
+        {
+            "task": item,
+            "row": row,
+            "updates": item.updates.prefetch_related("files").order_by("-reported_on", "-pk"),
+            "can_update": can_update,
+            "errors": errors,
+        },
+        status=422 if errors else 200,
+    )
