@@ -225,7 +225,8 @@ def indicator_create(request: HttpRequest, pk: int, body: IndicatorIn) -> tuple[
     """An indicator: baseline, target (absolute, or a per cent change when `target_relative`), and either a
     registered measure's key (computed) or values entered per period."""
     plan = selectors.plan_get(actor=_reader(request), pk=pk)
-    indicator = services.indicator_create(actor=request.user, plan=plan, **body.dict())
+    fields = body.dict()
+    indicator = services.indicator_create(actor=request.user, plan=plan, unit_code=fields.pop("unit"), **fields)
     return 201, {"id": indicator.pk}
 
 

@@ -61,6 +61,7 @@ def _seed(root: Any, leader: User) -> None:
         issued_on=start,
         period_start=start,
         period_end=datetime.date(today.year + 1, 12, 31),
+        lead_unit_code=root.code,
     )
     day = datetime.timedelta(days=1)
     # (how many, kind of task, due date from today in days, what is reported)
@@ -88,7 +89,7 @@ def _seed(root: Any, leader: User) -> None:
                     lead_unit_code=lead.code,
                     coordinating_codes=others,
                     kind=kind,
-                    due_on=today + day * (due_in + i * 7) if due_in is not None else None,
+                    due_on=today + day * (due_in + i * 3) if due_in is not None else None,
                     starts_on=start,
                     expected_output="Báo cáo kết quả" if kind != TaskKind.DUE else "Văn bản, báo cáo hoàn thành",
                 ),
