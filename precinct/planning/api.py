@@ -172,7 +172,9 @@ def plan_detail(request: HttpRequest, pk: int, query: Query[OverviewQuery]) -> d
     )
 
 
-@router.post("/planning/plans/{pk}/tasks", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in)
+@router.post(
+    "/planning/plans/{pk}/tasks", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
+)
 def task_create(request: HttpRequest, pk: int, body: TaskIn) -> tuple[int, dict[str, Any]]:
     plan = selectors.plan_get(actor=_reader(request), pk=pk)
     task = services.task_create(
@@ -193,7 +195,9 @@ def task_create(request: HttpRequest, pk: int, body: TaskIn) -> tuple[int, dict[
 
 
 @router.post(
-    "/planning/plans/{pk}/tasks/import", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
+    "/planning/plans/{pk}/tasks/import",
+    response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=signed_in,
 )
 def tasks_import(request: HttpRequest, pk: int, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
     """Tasks from the XLSX template (/planning/template.xlsx): every row or none; errors name row and column."""
@@ -204,7 +208,9 @@ def tasks_import(request: HttpRequest, pk: int, file: File[UploadedFile]) -> tup
     return 201, {"imported": len(tasks)}
 
 
-@router.post("/planning/tasks/{pk}/updates", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in)
+@router.post(
+    "/planning/tasks/{pk}/updates", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
+)
 def task_update(request: HttpRequest, pk: int, body: UpdateIn) -> tuple[int, dict[str, Any]]:
     """Progress of a task, by its lead unit; `done_on` with `evidence` completes it; one per period if recurring."""
     task = selectors.task_get(actor=_reader(request), pk=pk)
@@ -220,7 +226,9 @@ def task_update(request: HttpRequest, pk: int, body: UpdateIn) -> tuple[int, dic
     return 201, {"id": update.pk, "period": update.period_start}
 
 
-@router.post("/planning/plans/{pk}/indicators", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in)
+@router.post(
+    "/planning/plans/{pk}/indicators", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
+)
 def indicator_create(request: HttpRequest, pk: int, body: IndicatorIn) -> tuple[int, dict[str, Any]]:
     """An indicator: baseline, target (absolute, or a per cent change when `target_relative`), and either a
     registered measure's key (computed) or values entered per period."""
@@ -230,7 +238,11 @@ def indicator_create(request: HttpRequest, pk: int, body: IndicatorIn) -> tuple[
     return 201, {"id": indicator.pk}
 
 
-@router.post("/planning/indicators/{pk}/values", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in)
+@router.post(
+    "/planning/indicators/{pk}/values",
+    response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=signed_in,
+)
 def indicator_value(request: HttpRequest, pk: int, body: ValueIn) -> tuple[int, dict[str, Any]]:
     indicator = selectors.indicator_get(actor=_reader(request), pk=pk)
     entered = services.indicator_value_enter(actor=request.user, indicator=indicator, **body.dict())

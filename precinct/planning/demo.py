@@ -160,5 +160,10 @@ def _seed(root: Any, leader: User) -> None:
     year_start = today.replace(month=1, day=1)
     for indicator, value in ((crimes, "930"), (discipline, "0.45"), (degree, "71")):
         services.indicator_value_enter(
-            actor=leader, indicator=indicator, period_start=year_start, period_end=today, value=value, evidence="Báo cáo tháng"
+            actor=leader,
+            indicator=indicator,
+            period_start=year_start,
+            period_end=today,
+            value=value,
+            evidence="Báo cáo tháng",
         )

@@ -48,8 +48,17 @@ def report_xlsx(overview: Overview) -> bytes:
     tasks = book.create_sheet(_("Tasks")[:31])
     _header(
         tasks,
-        [_("No."), _("Task"), _("Lead unit"), _("Coordinating units"), _("Kind"), _("Due date"), _("Status"),
-         _("Completed on"), _("Last period reported")],
+        [
+            _("No."),
+            _("Task"),
+            _("Lead unit"),
+            _("Coordinating units"),
+            _("Kind"),
+            _("Due date"),
+            _("Status"),
+            _("Completed on"),
+            _("Last period reported"),
+        ],
         [6, 70, 30, 30, 16, 12, 20, 14, 16],
     )
     for row in overview.tasks:
@@ -75,12 +84,23 @@ def report_xlsx(overview: Overview) -> bytes:
     indicators = book.create_sheet(_("Indicators")[:31])
     _header(
         indicators,
-        [_("No."), _("Indicator"), _("Unit of measure"), _("Base period"), _("Baseline"), _("Target"), _("Value"),
-         _("Change against the baseline (%)"), _("Progress (%)"), _("Status"), _("Source")],
+        [
+            _("No."),
+            _("Indicator"),
+            _("Unit of measure"),
+            _("Base period"),
+            _("Baseline"),
+            _("Target"),
+            _("Value"),
+            _("Change against the baseline (%)"),
+            _("Progress (%)"),
+            _("Status"),
+            _("Source"),
+        ],
         [6, 50, 12, 14, 12, 12, 12, 16, 14, 16, 30],
     )
-    for row in overview.indicators:
-        indicator = row.indicator
+    for line in overview.indicators:
+        indicator = line.indicator
         indicators.append(
             [
                 indicator.position,
@@ -88,12 +108,12 @@ def report_xlsx(overview: Overview) -> bytes:
                 indicator.unit_of_measure,
                 indicator.baseline_label,
                 _number(indicator.baseline_value),
-                _number(row.target),
-                _number(row.value),
-                _number(row.change),
-                _number(row.progress),
-                str(row.status.label),
-                row.source,
+                _number(line.target),
+                _number(line.value),
+                _number(line.change),
+                _number(line.progress),
+                str(line.status.label),
+                line.source,
             ]
         )
     out = io.BytesIO()

@@ -136,4 +136,3 @@ def parse_xlsx(data: bytes) -> list[tuple[int, TaskInput | Errors]]:
         )
     book.close()
     return rows
-

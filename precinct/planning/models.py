@@ -62,9 +62,7 @@ class Task(models.Model):
         ordering = ("plan", "position")
         constraints = [
             models.UniqueConstraint(fields=("plan", "position"), name="task_position_unique"),
-            models.CheckConstraint(
-                condition=~Q(kind="due") | Q(due_on__isnull=False), name="task_due_has_date"
-            ),
+            models.CheckConstraint(condition=~Q(kind="due") | Q(due_on__isnull=False), name="task_due_has_date"),
         ]
 
     def __str__(self) -> str:
@@ -96,11 +94,17 @@ class TaskUpdate(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.task} · {self.reported_on}"
+
 
 class TaskUpdateFile(models.Model):
     update = models.ForeignKey(TaskUpdate, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(upload_to="planning/updates/%Y/")
     name = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Direction(models.TextChoices):
@@ -152,3 +156,6 @@ class IndicatorValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("indicator", "period_start", "period_end"), name="indicator_value_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.period_end}"

@@ -126,7 +126,9 @@ def _month_end(day: datetime.date) -> datetime.date:
     return following - datetime.timedelta(days=1)
 
 
-def indicator_value(indicator: Indicator, *, start: datetime.date, end: datetime.date, as_of: datetime.date) -> Decimal | None:
+def indicator_value(
+    indicator: Indicator, *, start: datetime.date, end: datetime.date, as_of: datetime.date
+) -> Decimal | None:
     """The indicator's value for the period: its measure's figure for the responsible unit's subtree, or the
     latest value entered (by `as_of`) for a period ending within it."""
     if indicator.measure_key:

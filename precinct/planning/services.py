@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from precinct.accounts.models import User
 from precinct.audit.services import audit_record
 from precinct.core.actors import Actor
 from precinct.core.errors import PermissionDenied, ValidationFailed
 from precinct.core.measures import UnknownMeasure, measure_get
-from precinct.organisation.selectors import unit_by_code
 from precinct.organisation.models import Unit
+from precinct.organisation.selectors import unit_by_code
 from precinct.planning import permissions
 from precinct.planning.models import (
     RECURRING_KINDS,
@@ -116,7 +117,16 @@ class TaskInput:
 
 
 # Field names as the import template's columns name them, for messages that point at a cell.
-TASK_FIELDS = ("position", "content", "lead_unit", "coordinating_units", "kind", "due_on", "starts_on", "expected_output")
+TASK_FIELDS = (
+    "position",
+    "content",
+    "lead_unit",
+    "coordinating_units",
+    "kind",
+    "due_on",
+    "starts_on",
+    "expected_output",
+)
 
 
 def task_validate(plan: Plan, data: TaskInput, *, taken: set[int]) -> tuple[Errors, Task | None, list[Unit]]:
@@ -262,7 +272,7 @@ def task_update_report(
         done_on=done_on,
         evidence=evidence.strip()[:400],
         reported_on=today,
-        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author=actor if isinstance(actor, User) else None,
     )
     for upload in files:
         TaskUpdateFile.objects.create(update=update, file=upload, name=(upload.name or "")[:200])
@@ -325,7 +335,9 @@ def indicator_create(
         errors.setdefault("at_risk_margin", []).append(_("This value is out of range."))
     if baseline is not None and target is not None and direction in (Direction.INCREASE, Direction.DECREASE):
         goal = baseline * (100 + target) / 100 if target_relative else target
-        if (direction == Direction.DECREASE and goal >= baseline) or (direction == Direction.INCREASE and goal <= baseline):
+        if (direction == Direction.DECREASE and goal >= baseline) or (
+            direction == Direction.INCREASE and goal <= baseline
+        ):
             errors.setdefault("target_value", []).append(_("The target does not go in the indicator's direction."))
     if errors:
         raise ValidationFailed(errors)
@@ -377,7 +389,7 @@ def indicator_value_enter(
         period_end=period_end,
         value=number,
         evidence=evidence.strip()[:400],
-        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author=actor if isinstance(actor, User) else None,
     )
     audit_record(
         actor=actor, action="planning.indicator_value", target=indicator, unit=indicator.unit, after={"value": number}

@@ -75,7 +75,9 @@ def plan_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The plan was created."))
                 return redirect("planning:overview", pk=plan.pk)
-    return render(request, "planning/plan_new.html", {"errors": errors, "data": request.POST}, status=422 if errors else 200)
+    return render(
+        request, "planning/plan_new.html", {"errors": errors, "data": request.POST}, status=422 if errors else 200
+    )
 
 
 @login_required
@@ -173,7 +175,11 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The progress was recorded."))
             return redirect("planning:task", pk=item.pk)
-    row = selectors.task_rows(selectors.task_list(actor=actor, plan=item.plan).filter(pk=item.pk), as_of=timezone.localdate(), warn_days=item.plan.warn_days)[0]
+    row = selectors.task_rows(
+        selectors.task_list(actor=actor, plan=item.plan).filter(pk=item.pk),
+        as_of=timezone.localdate(),
+        warn_days=item.plan.warn_days,
+    )[0]
     return render(
         request,
         "planning/task.html",

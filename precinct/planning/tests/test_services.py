@@ -108,7 +108,16 @@ def test_import_is_all_or_nothing_with_row_and_column(world, plan):
     assert plan.tasks.count() == 2  # nothing half-imported
     good = _xlsx(
         [
-            [3, "Nhiệm vụ tốt", world.ward_a.code, f"{world.department.code}, {world.ward_b.code}", "due", "30/12/2026", "", "Báo cáo"],
+            [
+                3,
+                "Nhiệm vụ tốt",
+                world.ward_a.code,
+                f"{world.department.code}, {world.ward_b.code}",
+                "due",
+                "30/12/2026",
+                "",
+                "Báo cáo",
+            ],
             [4, "Hàng tháng", world.ward_b.code, "", "Monthly", "", "", ""],
         ]
     )
@@ -157,14 +166,24 @@ def test_crime_indicator_and_a_measure_bound_indicator(world, plan):
     )
     with pytest.raises(ValidationFailed) as refused:
         services.indicator_create(
-            actor=leader, plan=plan, name="x", unit_code=world.province.code, direction=Direction.DECREASE,
-            baseline_value="10", baseline_label="2024", target_value="12", measure_key="nothing.here",
+            actor=leader,
+            plan=plan,
+            name="x",
+            unit_code=world.province.code,
+            direction=Direction.DECREASE,
+            baseline_value="10",
+            baseline_label="2024",
+            target_value="12",
+            measure_key="nothing.here",
         )
     assert set(refused.value.fields) == {"measure_key", "target_value"}
     view = selectors.plan_overview(actor=leader, plan=plan)
     first, second = view.indicators
     assert (first.target, first.value, first.change, first.status) == (
-        Decimal("950.00"), Decimal("930.00"), Decimal("-7.0"), IndicatorStatus.ON_TRACK
+        Decimal("950.00"),
+        Decimal("930.00"),
+        Decimal("-7.0"),
+        IndicatorStatus.ON_TRACK,
     )
     assert second.value is None and second.status == IndicatorStatus.NO_DATA  # no dossier resolved: no share
     book = load_workbook(io.BytesIO(report_xlsx(view)))
@@ -176,16 +195,26 @@ def test_crime_indicator_and_a_measure_bound_indicator(world, plan):
 def test_plan_create_refuses_bad_input_and_files(world):
     with pytest.raises(ValidationFailed) as refused:
         services.plan_create(
-            actor=world.user("leader_p"), number="", title="T", issuer="I",
-            issued_on=datetime.date(2026, 1, 1), period_start=datetime.date(2026, 6, 1),
-            period_end=datetime.date(2026, 1, 1), lead_unit_code="nope",
+            actor=world.user("leader_p"),
+            number="",
+            title="T",
+            issuer="I",
+            issued_on=datetime.date(2026, 1, 1),
+            period_start=datetime.date(2026, 6, 1),
+            period_end=datetime.date(2026, 1, 1),
+            lead_unit_code="nope",
             document=SimpleUploadedFile("x.exe", b"MZ"),
         )
     assert set(refused.value.fields) == {"number", "period_end", "lead_unit", "document"}
     with pytest.raises(PermissionDenied):
         services.plan_create(
-            actor=world.user("officer_a"), number="1/KH", title="T", issuer="I",
-            issued_on=datetime.date(2026, 1, 1), period_start=datetime.date(2026, 1, 1),
-            period_end=datetime.date(2026, 12, 31), lead_unit_code=world.ward_a.code,
+            actor=world.user("officer_a"),
+            number="1/KH",
+            title="T",
+            issuer="I",
+            issued_on=datetime.date(2026, 1, 1),
+            period_start=datetime.date(2026, 1, 1),
+            period_end=datetime.date(2026, 12, 31),
+            lead_unit_code=world.ward_a.code,
         )
     assert not Task.objects.exists()

@@ -22,9 +22,10 @@ from precinct.planning.status import (
 
 TODAY = datetime.date(2026, 12, 2)
 D = datetime.date
+JANUARY = D(2026, 1, 1)
 
 
-def facts(kind=TaskKind.DUE, *, due=None, done=None, last=None, updates=False, starts=D(2026, 1, 1)):
+def facts(kind=TaskKind.DUE, *, due=None, done=None, last=None, updates=False, starts=JANUARY):
     return TaskFacts(kind=kind, starts_on=starts, due_on=due, done_on=done, last_period=last, has_updates=updates)
 
 
@@ -99,7 +100,9 @@ def test_indicator_status(current, expected, status):
 
 
 def test_target_equal_to_baseline_and_expected_progress():
-    assert progress_of(baseline=Decimal(100), target=Decimal(100), current=Decimal(100), direction=Direction.REACH) == 100
+    assert (
+        progress_of(baseline=Decimal(100), target=Decimal(100), current=Decimal(100), direction=Direction.REACH) == 100
+    )
     assert progress_of(baseline=Decimal(100), target=Decimal(100), current=Decimal(99), direction=Direction.REACH) == 0
     assert expected_progress(start=D(2026, 1, 1), end=D(2026, 12, 31), today=D(2025, 6, 1)) == 0
     assert expected_progress(start=D(2026, 1, 1), end=D(2026, 12, 31), today=D(2027, 6, 1)) == 100
