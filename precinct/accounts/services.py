@@ -21,6 +21,7 @@ from precinct.accounts.models import ApiToken, SexChoices, User, UserKind
 from precinct.accounts.personal_id import personal_id_errors
 from precinct.audit.services import audit_record, snapshot
 from precinct.core import ratelimit
+from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied, RateLimited, ValidationFailed
 from precinct.core.memo import Memo
 
@@ -109,7 +110,7 @@ def citizen_register(*, data: CitizenInput, language: str = "vi") -> User:
 @transaction.atomic
 def officer_account_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     full_name: str,
     password: str,
@@ -119,7 +120,7 @@ def officer_account_create(
     is_superuser: bool = False,
 ) -> User:
     """An account for an officer (roles are granted separately, by organisation.role_grant)."""
-    if actor is not None and not getattr(actor, "is_superuser", False):
+    if actor is not None and not actor.is_superuser:
         raise PermissionDenied(_("Only a system administrator can create officers' accounts."))
     errors: dict[str, list[Any]] = {}
     if not username.strip():

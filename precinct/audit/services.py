@@ -4,11 +4,13 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils import timezone
 
 from precinct.audit.models import GENESIS_HASH, AuditEvent
+from precinct.core.actors import Actor
 from precinct.core.inserts import PreparedInsert
 from precinct.core.request_context import current_request_id
 
@@ -80,7 +82,7 @@ def _append_in_python(event: AuditEvent) -> None:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: models.Model | None = None,
     target_label: str = "",
@@ -91,7 +93,9 @@ def audit_record(
     """Append one audit event. Must run inside the transaction of the write it records."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record() must be called inside the transaction of the write")
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    # A signed-in user is recorded by row and name; anonymous visitors and the system (None) as "system".
+    # The user model is found at run time (audit sits below accounts); the type checker knows it as User.
+    user = actor if isinstance(actor, get_user_model()) and actor.is_authenticated else None
     event = AuditEvent(
         occurred_at=timezone.now(),
         actor=user,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from precinct.audit.services import audit_record
+from precinct.core.actors import Actor
 from precinct.core.errors import PermissionDenied, ValidationFailed
 from precinct.eservices.models import Procedure, ProcedureVersion, ServiceField, Workflow
 from precinct.eservices.permissions import can_edit_catalogue
@@ -56,7 +57,7 @@ def _version_values(item: dict[str, Any], fields: dict[str, ServiceField], workf
 
 
 @transaction.atomic
-def catalogue_import(*, actor: Any, data: dict[str, Any]) -> ImportResult:
+def catalogue_import(*, actor: Actor, data: dict[str, Any]) -> ImportResult:
     if not can_edit_catalogue(actor):
         raise PermissionDenied()
     if data.get("format") != FORMAT:

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from precinct.accounts.actors import as_user
+from precinct.core.actors import Actor
 from precinct.core.inserts import PreparedInsert
 from precinct.eservices.models import Dossier, DossierEvent
 
@@ -19,12 +21,12 @@ _insert = PreparedInsert(DossierEvent, returning="id")
 
 
 def _write(
-    dossier: Dossier, *, actor: Any, action: str, from_status: str, note: str = "", data: dict[str, Any] | None = None
+    dossier: Dossier, *, actor: Actor, action: str, from_status: str, note: str = "", data: dict[str, Any] | None = None
 ) -> DossierEvent:
     event = DossierEvent(
         dossier=dossier,
         at=timezone.now(),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=as_user(actor),
         action=action,
         from_status=from_status,
         to_status=dossier.status,
@@ -35,13 +37,13 @@ def _write(
     return event
 
 
-def submitted_event(dossier: Dossier, *, actor: Any) -> DossierEvent:
+def submitted_event(dossier: Dossier, *, actor: Actor) -> DossierEvent:
     """The citizen submitted the dossier: its history starts (no status before)."""
     return _write(dossier, actor=actor, action=SUBMIT, from_status="")
 
 
 def transition_event(
-    dossier: Dossier, *, actor: Any, action: str, from_status: str, note: str = "", data: dict[str, Any]
+    dossier: Dossier, *, actor: Actor, action: str, from_status: str, note: str = "", data: dict[str, Any]
 ) -> DossierEvent:
     """A workflow action was taken (the dossier is already in its new state); `data` is what the action's
     effect changed (`workflow.apply_effect`), e.g. the new due date."""

@@ -2,12 +2,14 @@
 those messages carry. Connected to `signals.dossier_changed` in `EservicesConfig.ready()`."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from precinct.accounts.models import User
 from precinct.eservices.events import SUBMIT
 from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierEvent, DossierStatus
 from precinct.eservices.signals import DossierChange
@@ -87,7 +89,7 @@ def tell_applicant(sender: Any, *, change: DossierChange, **kwargs: Any) -> None
         notify_later(composer=COMPOSER, ref=change.event.pk)
 
 
-def compose_for_event(event_id: int) -> tuple[Any, Any, dict[str, Any]] | None:
+def compose_for_event(event_id: int) -> tuple[User, Callable[[], Message], dict[str, Any]] | None:
     """The applicant, their message about this history event, and its attachment (a notifications composer)."""
     event = (
         DossierEvent.objects.select_related("dossier__version", "dossier__applicant", "dossier__unit")

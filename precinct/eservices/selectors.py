@@ -6,6 +6,8 @@ from typing import Any
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from precinct.accounts.models import User
+from precinct.core.actors import Actor
 from precinct.core.errors import NotFound
 from precinct.core.text import fold
 from precinct.eservices.models import (
@@ -49,7 +51,7 @@ def field_list() -> QuerySet[ServiceField]:
 
 def dossier_list(
     *,
-    actor: Any,
+    actor: Actor,
     status: str = "",
     procedure: str = "",
     field: str = "",
@@ -59,7 +61,7 @@ def dossier_list(
 ) -> QuerySet[Dossier]:
     """Officers: dossiers of units in their reach. Citizens: their own. Anyone else: none."""
     dossiers = Dossier.objects.select_related("version__procedure", "version__field", "unit", "applicant")
-    if getattr(actor, "is_authenticated", False) and actor.is_citizen:
+    if isinstance(actor, User) and actor.is_citizen:
         dossiers = dossiers.filter(applicant=actor)
     else:
         dossiers = restrict(dossiers, actor, "unit_path", STAFF_ROLES)
@@ -83,7 +85,7 @@ def dossier_list(
     return dossiers
 
 
-def dossier_attachment_get(*, actor: Any, code: str, attachment_id: int) -> DossierAttachment:
+def dossier_attachment_get(*, actor: Actor, code: str, attachment_id: int) -> DossierAttachment:
     """A file of a dossier in the actor's reach (one query; outside the reach looks absent)."""
     in_reach = dossier_list(actor=actor).filter(code=code).values("pk")
     attachment = DossierAttachment.objects.filter(pk=attachment_id, dossier__in=in_reach).first()
@@ -92,7 +94,7 @@ def dossier_attachment_get(*, actor: Any, code: str, attachment_id: int) -> Doss
     return attachment
 
 
-def dossier_get(*, actor: Any, code: str) -> Dossier:
+def dossier_get(*, actor: Actor, code: str) -> Dossier:
     found = (
         dossier_list(actor=actor)
         .select_related("version__workflow")
@@ -113,7 +115,7 @@ RATING_GROUPS = {
 }
 
 
-def rating_averages(*, actor: Any, by: str) -> list[dict[str, Any]]:
+def rating_averages(*, actor: Actor, by: str) -> list[dict[str, Any]]:
     """Average rating per unit, procedure or officer, over the ratings of units the actor leads
     (leaders and administrators see their subtree; others see nothing)."""
     key, name = RATING_GROUPS[by]

@@ -9,7 +9,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from precinct.accounts.actors import as_user
+from precinct.accounts.models import User
 from precinct.audit.services import audit_record
+from precinct.core.actors import Actor
 from precinct.core.calendar import LOCAL_TZ, calendar
 from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from precinct.core.inserts import PreparedInsert
@@ -59,7 +62,7 @@ VERSION_FIELDS = (
 
 
 @transaction.atomic
-def procedure_save(*, actor: Any, code: str, **values: Any) -> ProcedureVersion:
+def procedure_save(*, actor: Actor, code: str, **values: Any) -> ProcedureVersion:
     """Create a procedure or publish a new version of it. Dossiers stay on the version they used."""
     if not can_edit_catalogue(actor):
         raise PermissionDenied()
@@ -88,7 +91,7 @@ def procedure_save(*, actor: Any, code: str, **values: Any) -> ProcedureVersion:
     if procedure is None:
         procedure = Procedure.objects.create(code=code.strip())
     number = (current.number + 1) if current else 1
-    version = ProcedureVersion(procedure=procedure, number=number, created_by=actor, **merged)
+    version = ProcedureVersion(procedure=procedure, number=number, created_by=as_user(actor), **merged)
     version.refresh_search_text()
     version.save()
     procedure.current = version
@@ -188,7 +191,7 @@ _insert_dossier = PreparedInsert(Dossier, returning="id")
 @transaction.atomic
 def dossier_submit(
     *,
-    actor: Any,
+    actor: Actor,
     procedure: Procedure,
     form_data: dict[str, Any],
     unit_code: str | None = None,
@@ -196,7 +199,7 @@ def dossier_submit(
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """A citizen submits a dossier online; it gets its code and due date at once."""
-    if not getattr(actor, "is_authenticated", False) or not actor.is_citizen:
+    if not isinstance(actor, User) or not actor.is_citizen:
         raise PermissionDenied(_("Only citizens can submit dossiers online."))
     version = procedure.current
     if version is None or not procedure.is_active:
@@ -252,22 +255,22 @@ def dossier_submit(
     return dossier
 
 
-def allowed_actions(actor: Any, dossier: Dossier) -> list[str]:
+def allowed_actions(actor: Actor, dossier: Dossier) -> list[str]:
     """The actions this actor may take on this dossier now (for buttons and for checks)."""
     actions = dossier.version.workflow.definition["actions"]
     return [name for name, spec in actions.items() if dossier.status in spec["from"] and _may(actor, dossier, spec)]
 
 
-def _may(actor: Any, dossier: Dossier, spec: dict[str, Any]) -> bool:
+def _may(actor: Actor, dossier: Dossier, spec: dict[str, Any]) -> bool:
     if spec["by"] == "applicant":
-        return getattr(actor, "pk", None) == dossier.applicant_id
+        return actor is not None and actor.pk == dossier.applicant_id
     return reaches(actor, dossier.unit, spec.get("roles", []))
 
 
 @transaction.atomic
 def dossier_transition(
     *,
-    actor: Any,
+    actor: Actor,
     dossier: Dossier,
     action: str,
     note: str = "",
@@ -313,7 +316,7 @@ def dossier_transition(
     if spec.get("to"):
         dossier.status = spec["to"]
     if spec["by"] == "officer" and effect != "transfer" and (action == "receive" or dossier.assignee_id is None):
-        dossier.assignee = actor  # whoever takes the dossier in answers for it (warned before the due date)
+        dossier.assignee = as_user(actor)  # whoever takes the dossier in answers for it (warned before the due date)
     dossier.save()
     _attach(dossier, uploads)
     event = transition_event(dossier, actor=actor, action=action, from_status=previous, note=note, data=data)
@@ -363,9 +366,9 @@ MAX_COMMENT = 2000
 
 
 @transaction.atomic
-def dossier_rate(*, actor: Any, dossier: Dossier, score: Any, comment: str = "") -> DossierRating:
+def dossier_rate(*, actor: Actor, dossier: Dossier, score: Any, comment: str = "") -> DossierRating:
     """The applicant rates a finished dossier, once (1–5 and an optional comment)."""
-    if getattr(actor, "pk", None) != dossier.applicant_id:
+    if actor is None or actor.pk != dossier.applicant_id:
         raise PermissionDenied(_("Only the applicant can rate this dossier."))
     dossier = Dossier.objects.select_for_update(of=("self",)).select_related("version", "unit").get(pk=dossier.pk)
     if dossier.status != DossierStatus.DONE:

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.dispatch import Signal
 
+from precinct.core.actors import Actor
 from precinct.eservices.events import MARKS, SUBMIT
 from precinct.eservices.models import Dossier, DossierEvent
 
@@ -34,7 +35,7 @@ class TransitionCheck:
 
     dossier: Dossier
     action: str
-    actor: Any
+    actor: Actor
     spec: Mapping[str, Any]
 
 
@@ -45,7 +46,7 @@ class DossierChange:
 
     dossier: Dossier
     event: DossierEvent
-    actor: Any
+    actor: Actor
 
     @property
     def is_submission(self) -> bool:

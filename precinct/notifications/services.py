@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django_tasks_db.backend import DatabaseBackend
 
+from precinct.accounts.models import User
 from precinct.core.batching import BatchedTask
 from precinct.core.inserts import PreparedInsert
 from precinct.notifications.attachments import render_attachment
@@ -39,7 +40,7 @@ def notification_key(kind: str, *parts: object) -> str:
 
 def notify(
     *,
-    recipient: Any,
+    recipient: User,
     key: str,
     compose: Callable[[], Message],
     attachment: dict[str, Any] | None = None,
@@ -84,7 +85,7 @@ def notify(
 
 # Composers build a message from a reference (e.g. a history event's id) when the worker runs, so the
 # request only writes one task row. Apps register theirs in AppConfig.ready().
-Composer = Callable[[int], tuple[Any, Callable[[], Message], dict[str, Any]] | None]
+Composer = Callable[[int], tuple[User, Callable[[], Message], dict[str, Any]] | None]
 _composers: dict[str, Composer] = {}
 
 

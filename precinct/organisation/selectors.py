@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from precinct.audit.models import AuditEvent
+from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, NotFound
 from precinct.core.memo import Memo
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, Role, RoleAssignment, Unit
@@ -16,7 +17,7 @@ from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import restrict
 
 
-def unit_list(*, actor: Any, parent: Unit | None = None, kind: str | None = None, q: str = "") -> QuerySet[Unit]:
+def unit_list(*, actor: Actor, parent: Unit | None = None, kind: str | None = None, q: str = "") -> QuerySet[Unit]:
     """The organisation chart is public: every active unit, optionally filtered."""
     units = Unit.objects.filter(is_active=True).select_related("parent")
     if parent is not None:
@@ -28,7 +29,7 @@ def unit_list(*, actor: Any, parent: Unit | None = None, kind: str | None = None
     return units
 
 
-def unit_get(*, actor: Any, code: str) -> Unit:
+def unit_get(*, actor: Actor, code: str) -> Unit:
     unit = Unit.objects.filter(code=code, is_active=True).select_related("parent").first()
     if unit is None:
         raise NotFound()
@@ -125,14 +126,14 @@ def role_holders_nearest(*, unit_path: str, role: str) -> list[Any]:
     return list(get_user_model().objects.filter(pk__in=nearest, is_active=True).order_by("pk"))
 
 
-def officer_list(*, actor: Any, unit: Unit | None = None) -> QuerySet[Officer]:
+def officer_list(*, actor: Actor, unit: Unit | None = None) -> QuerySet[Officer]:
     officers = restrict(Officer.objects.select_related("unit"), actor, "unit__path", STAFF_ROLES)
     if unit is not None:
         officers = officers.filter(unit__path__startswith=unit.path)
     return officers
 
 
-def officer_get(*, actor: Any, officer_id: int) -> Officer:
+def officer_get(*, actor: Actor, officer_id: int) -> Officer:
     officer = officer_list(actor=actor).filter(pk=officer_id).first()
     if officer is None:
         # Outside the actor's reach looks exactly like absent: no probing for existence.
@@ -141,7 +142,7 @@ def officer_get(*, actor: Any, officer_id: int) -> Officer:
 
 
 def audit_event_list(
-    *, actor: Any, action: str = "", target_type: str = "", target_id: str = ""
+    *, actor: Actor, action: str = "", target_type: str = "", target_id: str = ""
 ) -> QuerySet[AuditEvent]:
     """Audit events of units in the administrator's reach (events without a unit: superusers only).
     Here rather than in `audit`, which sits below the unit tree and knows units only by their path."""

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from precinct.audit.services import audit_record, snapshot
+from precinct.core.actors import Actor, Principal
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.organisation import divisions
 from precinct.organisation.models import Officer, Rank, Role, RoleAssignment, Unit, UnitKind
@@ -47,7 +49,7 @@ def _upsert_unit(*, code: str, defaults: dict[str, Any]) -> tuple[Unit, bool, bo
 
 
 @transaction.atomic
-def province_units_load(*, actor: Any, province_code: int) -> LoadResult:
+def province_units_load(*, actor: Actor, province_code: int) -> LoadResult:
     """Load (or refresh) a province's police: the provincial unit, its departments, and one police
     unit for each ward, commune and special zone. Idempotent: running it twice changes nothing."""
     if actor is not None and not can_manage_unit(actor, None):
@@ -122,7 +124,7 @@ def unit_input_check(*, code: str, name: str, kind: str, parent: Unit | None, in
 
 
 @transaction.atomic
-def unit_save(*, actor: Any, unit: Unit | None = None, **values: Any) -> Unit:
+def unit_save(*, actor: Actor, unit: Unit | None = None, **values: Any) -> Unit:
     """Create a unit, or change one (moving it rewrites the paths of everything under it)."""
     parent = values.get("parent", unit.parent if unit else None)
     if actor is None:  # the system itself (a management command)
@@ -180,7 +182,7 @@ def officer_input_check(values: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def officer_save(*, actor: Any, officer: Officer | None = None, **values: Any) -> Officer:
+def officer_save(*, actor: Actor, officer: Officer | None = None, **values: Any) -> Officer:
     """Create an officer, or change one (a transfer is a change of unit; both units must be in reach)."""
     officer_input_check(values)
     target_unit = values.get("unit", officer.unit if officer else None)
@@ -209,12 +211,13 @@ def officer_save(*, actor: Any, officer: Officer | None = None, **values: Any) -
 
 
 @transaction.atomic
-def role_grant(*, actor: Any, user: Any, unit: Unit, role: str) -> RoleAssignment:
+def role_grant(*, actor: Actor, user: Principal, unit: Unit, role: str) -> RoleAssignment:
+    """Give `user` (an officer's account) `role` over `unit`."""
     if role not in Role.values:
         raise ValidationFailed({"role": [_("Choose one of the listed roles.")]})
     if actor is not None and not can_grant_role(actor, unit):
         raise PermissionDenied()
-    if not user.is_officer:
+    if not isinstance(user, get_user_model()) or not user.is_officer:
         raise ValidationFailed({"user": [_("Roles can only be given to officers' accounts.")]})
     assignment, created = RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
@@ -230,7 +233,7 @@ def role_grant(*, actor: Any, user: Any, unit: Unit, role: str) -> RoleAssignmen
 
 
 @transaction.atomic
-def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     if actor is not None and not can_grant_role(actor, assignment.unit):
         raise PermissionDenied()
     before = {"user": assignment.user_id, "unit": assignment.unit.code, "role": assignment.role}

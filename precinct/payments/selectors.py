@@ -1,10 +1,9 @@
 """Reads of payments, narrowed to the dossiers the actor may see (the applicant, and staff whose roles
 reach the dossier's unit): a payment is as visible as its dossier, no more."""
 
-from typing import Any
-
 from django.db.models import Model, Prefetch, QuerySet
 
+from precinct.core.actors import Actor
 from precinct.core.errors import NotFound
 from precinct.eservices.models import Dossier
 from precinct.eservices.selectors import dossier_list
@@ -16,7 +15,7 @@ def one[M: Model](queryset: QuerySet[M]) -> M | None:
     return next(iter(queryset.order_by()[:1]), None)
 
 
-def payment_request_list(*, actor: Any, dossier: Dossier | None = None) -> QuerySet[PaymentRequest]:
+def payment_request_list(*, actor: Actor, dossier: Dossier | None = None) -> QuerySet[PaymentRequest]:
     requests = PaymentRequest.objects.filter(dossier__in=dossier_list(actor=actor).values("pk")).prefetch_related(
         Prefetch("payments", Payment.objects.order_by("-created_at", "-id"))
     )
@@ -25,7 +24,7 @@ def payment_request_list(*, actor: Any, dossier: Dossier | None = None) -> Query
     return requests.select_related("dossier")
 
 
-def payment_request_get(*, actor: Any, pk: int, code: str | None = None) -> PaymentRequest:
+def payment_request_get(*, actor: Actor, pk: int, code: str | None = None) -> PaymentRequest:
     requests = payment_request_list(actor=actor).filter(pk=pk)
     if code is not None:
         requests = requests.filter(dossier__code=code)
@@ -35,7 +34,7 @@ def payment_request_get(*, actor: Any, pk: int, code: str | None = None) -> Paym
     return request
 
 
-def payment_get(*, actor: Any, txn_ref: str) -> Payment:
+def payment_get(*, actor: Actor, txn_ref: str) -> Payment:
     payment = one(
         Payment.objects.filter(
             txn_ref=txn_ref, request__dossier__in=dossier_list(actor=actor).values("pk")
@@ -46,7 +45,7 @@ def payment_get(*, actor: Any, txn_ref: str) -> Payment:
     return payment
 
 
-def paid_payment_get(*, actor: Any, txn_ref: str) -> Payment:
+def paid_payment_get(*, actor: Actor, txn_ref: str) -> Payment:
     """A paid payment (receipts exist only for those)."""
     payment = payment_get(actor=actor, txn_ref=txn_ref)
     if payment.status != PaymentStatus.PAID:

@@ -15,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from precinct.accounts.actors import as_user
 from precinct.audit.services import audit_record
+from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied
 from precinct.eservices.models import Dossier, DossierEvent
 from precinct.payments.models import Payment, PaymentRequest, PaymentStatus, RequestStatus
@@ -28,7 +30,7 @@ from precinct.payments.signals import payment_request_changed
 @transaction.atomic
 def payment_request_create(
     *,
-    actor: Any,
+    actor: Actor,
     dossier: Dossier,
     purpose: str,
     amount_vnd: int,
@@ -59,7 +61,7 @@ def payment_request_create(
 
 
 @transaction.atomic
-def payment_requests_cancel_unpaid(*, actor: Any, dossier: Dossier, event: DossierEvent | None = None) -> int:
+def payment_requests_cancel_unpaid(*, actor: Actor, dossier: Dossier, event: DossierEvent | None = None) -> int:
     """A closed dossier (refused, returned, withdrawn, done) owes nothing more."""
     unpaid = list(PaymentRequest.objects.select_for_update().filter(dossier=dossier, status=RequestStatus.UNPAID))
     for request in unpaid:
@@ -96,14 +98,15 @@ def _locked_request(request_id: int, *, dossier_id: int) -> PaymentRequest:
 
 @transaction.atomic
 def payment_start(
-    *, actor: Any, request: PaymentRequest, return_url: str, client_ip: str = "", language: str = "vi"
+    *, actor: Actor, request: PaymentRequest, return_url: str, client_ip: str = "", language: str = "vi"
 ) -> tuple[Payment, str]:
     """The payer starts paying a request: a payment with a fresh transaction reference, and the provider's
     URL to send the payer to. Only a verified callback from the provider will mark it paid."""
     request = _locked_request(request.pk, dossier_id=request.dossier_id)
-    if getattr(actor, "pk", None) != request.dossier.applicant_id:
+    payer = as_user(actor)
+    if payer is None or payer.pk != request.dossier.applicant_id:
         raise PermissionDenied(_("Only the applicant can pay the fees of this dossier."))
-    if not can_pay(actor, request):
+    if not can_pay(payer, request):
         raise DomainError("not_payable", _("This fee cannot be paid now: it is paid or no longer due."), status=409)
     provider = get_provider()
     payment = Payment.objects.create(
@@ -111,7 +114,7 @@ def payment_start(
         provider=provider.name,
         txn_ref=_new_txn_ref(),
         amount_vnd=request.amount_vnd,
-        payer=actor,
+        payer=payer,
         created_at=timezone.now(),
     )
     audit_record(

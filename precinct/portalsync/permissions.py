@@ -1,5 +1,4 @@
-from typing import Any
-
+from precinct.core.actors import Actor
 from precinct.organisation.models import Role
 from precinct.organisation.scoping import has_any_role, reaches_everything, scope_paths
 from precinct.portalsync.models import OutboxEvent
@@ -7,12 +6,12 @@ from precinct.portalsync.models import OutboxEvent
 SYNC_ROLES = (Role.ADMINISTRATOR,)
 
 
-def can_view_portal_sync(actor: Any) -> bool:
+def can_view_portal_sync(actor: Actor) -> bool:
     """Administrators see the sync of the dossiers of units in their reach."""
     return has_any_role(actor, SYNC_ROLES)
 
 
-def can_manage_outbox_event(actor: Any, event: OutboxEvent) -> bool:
+def can_manage_outbox_event(actor: Actor, event: OutboxEvent) -> bool:
     """Retry or discard an event: an administrator over the dossier's receiving unit."""
     if reaches_everything(actor):
         return True

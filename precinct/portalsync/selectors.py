@@ -1,16 +1,15 @@
 """Reads of the portal sync, narrowed to the administrator's reach."""
 
-from typing import Any
-
 from django.db.models import Count, QuerySet
 
+from precinct.core.actors import Actor
 from precinct.core.errors import NotFound
 from precinct.organisation.scoping import restrict
 from precinct.portalsync.models import OutboxEvent, OutboxState
 from precinct.portalsync.permissions import SYNC_ROLES
 
 
-def outbox_list(*, actor: Any, state: str = OutboxState.DEAD, q: str = "") -> QuerySet[OutboxEvent]:
+def outbox_list(*, actor: Actor, state: str = OutboxState.DEAD, q: str = "") -> QuerySet[OutboxEvent]:
     """Events of dossiers received by units in the actor's reach; dead letters unless `state` says otherwise
     (empty: every state). Newest first."""
     events = restrict(OutboxEvent.objects.all(), actor, "unit_path", SYNC_ROLES)
@@ -21,14 +20,14 @@ def outbox_list(*, actor: Any, state: str = OutboxState.DEAD, q: str = "") -> Qu
     return events.order_by("-id")
 
 
-def outbox_get(*, actor: Any, pk: int) -> OutboxEvent:
+def outbox_get(*, actor: Actor, pk: int) -> OutboxEvent:
     event = restrict(OutboxEvent.objects.all(), actor, "unit_path", SYNC_ROLES).filter(pk=pk).first()
     if event is None:
         raise NotFound()
     return event
 
 
-def outbox_counts(*, actor: Any) -> dict[str, int]:
+def outbox_counts(*, actor: Actor) -> dict[str, int]:
     """How many events wait and how many failed, in the actor's reach (delivered ones are not counted:
     that table only grows)."""
     rows = (

@@ -1,13 +1,13 @@
 """Writes of the portal sync: the outbox row of each dossier change, and administrators' retry/discard."""
 
 import uuid
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from precinct.audit.services import audit_record
+from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.core.inserts import PreparedInsert
 from precinct.core.memo import Memo
@@ -87,7 +87,7 @@ def _locked(event: OutboxEvent) -> OutboxEvent:
 
 
 @transaction.atomic
-def outbox_retry(*, actor: Any, event: OutboxEvent) -> OutboxEvent:
+def outbox_retry(*, actor: Actor, event: OutboxEvent) -> OutboxEvent:
     """Send a dead-lettered event again: its attempts start over, and it goes out at the next pass."""
     if not can_manage_outbox_event(actor, event):
         raise PermissionDenied()
@@ -114,7 +114,7 @@ RETRY_ALL_LIMIT = 500
 
 
 @transaction.atomic
-def outbox_retry_all(*, actor: Any) -> int:
+def outbox_retry_all(*, actor: Actor) -> int:
     """After an outage: send every dead letter in the actor's reach again (at most 500 per call, oldest
     first; each is audited). Answers how many were queued."""
     if not can_view_portal_sync(actor):
@@ -144,7 +144,7 @@ def outbox_retry_all(*, actor: Any) -> int:
 
 
 @transaction.atomic
-def outbox_discard(*, actor: Any, event: OutboxEvent, reason: str) -> OutboxEvent:
+def outbox_discard(*, actor: Actor, event: OutboxEvent, reason: str) -> OutboxEvent:
     """Give up on a dead-lettered event (the portal will not hear of it); the dossier's later events then
     go out. A reason is required and kept in the audit log."""
     if not can_manage_outbox_event(actor, event):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from precinct.core.actors import Actor
 from precinct.core.errors import NotFound
 from precinct.eservices.selectors import dossier_list
 from precinct.results.models import ResultDocument, SigningKey
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from precinct.results.verify import Inspection
 
 
-def result_get(*, actor: Any, code: str) -> ResultDocument:
+def result_get(*, actor: Actor, code: str) -> ResultDocument:
     """The signed result of a dossier the actor may see (the applicant, officers reaching its unit)."""
     in_reach = dossier_list(actor=actor).filter(code=code).values("pk")
     document = (

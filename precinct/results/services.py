@@ -2,14 +2,15 @@
 transaction), revoking, and registering or issuing a unit's signing key."""
 
 import hashlib
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from precinct.accounts.actors import as_user
 from precinct.audit.services import audit_record
+from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.eservices.models import Dossier
 from precinct.organisation.models import Unit
@@ -46,7 +47,7 @@ def signer_for(unit: Unit) -> tuple[SigningKey, keys.UnitSigner]:
 
 
 @transaction.atomic
-def result_issue(*, actor: Any, dossier: Dossier) -> ResultDocument:
+def result_issue(*, actor: Actor, dossier: Dossier) -> ResultDocument:
     """Render the dossier's result, sign it with the issuing unit's key and keep it with its hash.
     Runs inside the `issue_result` transition's transaction: if anything fails, the dossier is not issued."""
     key, signer = signer_for(dossier.unit)
@@ -84,7 +85,7 @@ def result_issue(*, actor: Any, dossier: Dossier) -> ResultDocument:
 
 
 @transaction.atomic
-def result_revoke(*, actor: Any, document: ResultDocument, reason: str) -> ResultDocument:
+def result_revoke(*, actor: Actor, document: ResultDocument, reason: str) -> ResultDocument:
     """A leader of the issuing unit withdraws a result; verification then reports it as revoked."""
     document = (  # the document's row only, not its unit and dossier
         ResultDocument.objects.select_for_update(of=("self",)).select_related("unit", "dossier").get(pk=document.pk)
@@ -98,7 +99,7 @@ def result_revoke(*, actor: Any, document: ResultDocument, reason: str) -> Resul
         raise ValidationFailed({"reason": [_("Give the reason for revoking the result.")]})
     document.revoked_at = timezone.now()
     document.revoked_reason = reason[:2000]
-    document.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+    document.revoked_by = as_user(actor)
     document.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
     audit_record(
         actor=actor,
@@ -112,7 +113,7 @@ def result_revoke(*, actor: Any, document: ResultDocument, reason: str) -> Resul
 
 
 @transaction.atomic
-def signing_key_register(*, actor: Any, unit: Unit, key_file: str, cert_file: str = "") -> SigningKey:
+def signing_key_register(*, actor: Actor, unit: Unit, key_file: str, cert_file: str = "") -> SigningKey:
     """Make a key file under PRECINCT_SIGNING_DIR the unit's signing key (retiring the previous one).
     Refused unless the key opens with the configured passphrase and its certificate chains to a trust root."""
     if not can_manage_signing_keys(actor, unit):
@@ -160,7 +161,7 @@ def signing_key_register(*, actor: Any, unit: Unit, key_file: str, cert_file: st
     return key
 
 
-def signing_key_issue(*, actor: Any, unit: Unit, file_format: str = "p12", days: int = 730) -> SigningKey:
+def signing_key_issue(*, actor: Actor, unit: Unit, file_format: str = "p12", days: int = 730) -> SigningKey:
     """Generate a new key for the unit, certified by the local CA, and make it the unit's key (rotation).
     The files are written first; a refused registration leaves them unused in the unit's folder."""
     if not can_manage_signing_keys(actor, unit):

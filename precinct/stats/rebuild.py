@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from precinct.audit.services import audit_record
+from precinct.core.actors import Actor
 from precinct.core.calendar import calendar
 from precinct.eservices.models import (
     CLOSED_STATUSES,
@@ -177,7 +178,7 @@ def rebuild_tables() -> None:
             cursor.execute(statement, params)
 
 
-def stats_rebuild(*, actor: Any = None) -> dict[str, int]:
+def stats_rebuild(*, actor: Actor = None) -> dict[str, int]:
     """Recompute every summary from the dossier table (and drop waiting changes: they are included)."""
     outer = connection.in_atomic_block
     one_snapshot = connection.vendor == "postgresql" and not outer

@@ -16,6 +16,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from precinct.core.actors import Actor
 from precinct.core.calendar import LOCAL_TZ
 from precinct.core.errors import NotFound, PermissionDenied, ValidationFailed
 from precinct.eservices.models import CLOSED_STATUSES, Channel, Dossier, DossierStatus, Procedure, ServiceField
@@ -132,7 +133,7 @@ class Scope:
         return condition
 
 
-def stats_home_units(actor: Any) -> list[Unit]:
+def stats_home_units(actor: Actor) -> list[Unit]:
     """The outermost units whose statistics the actor may see (their dashboards)."""
     if reaches_everything(actor):
         return list(root_units())
@@ -140,7 +141,7 @@ def stats_home_units(actor: Any) -> list[Unit]:
     return list(Unit.objects.filter(path__in=paths).order_by("path"))
 
 
-def stats_scope(*, actor: Any, unit: str = "", field: str = "", procedure: str = "") -> Scope:
+def stats_scope(*, actor: Actor, unit: str = "", field: str = "", procedure: str = "") -> Scope:
     """The unit (code; default: the actor's own), field and procedure a report is about."""
     homes = stats_home_units(actor)
     if not homes:
@@ -458,7 +459,7 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(0), LOCAL_TZ)
 
 
-def dossiers_behind(*, actor: Any, scope: Scope, period: Period, measure: str) -> QuerySet[Dossier]:
+def dossiers_behind(*, actor: Actor, scope: Scope, period: Period, measure: str) -> QuerySet[Dossier]:
     """The dossiers a figure counts, through the officers' own scoped list (never outside the reach)."""
     if measure not in MEASURES:
         raise ValidationFailed({"measure": [_("Choose one of the listed values.")]})

@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from pydantic import ValidationError
 
+from precinct.core.actors import Actor
 from precinct.core.api_support import signed_in
 from precinct.core.calendar import LOCAL_TZ
 from precinct.core.errors import PermissionDenied, ValidationFailed
@@ -137,7 +138,7 @@ def _parse[S: Schema](schema: type[S], data: dict[str, Any]) -> S:
         raise NinjaValidationError(list(exc.errors())) from exc  # type: ignore[arg-type]
 
 
-def _reporter(request: HttpRequest, identified: bool) -> Any:
+def _reporter(request: HttpRequest, identified: bool) -> Actor:
     """A signed-in citizen (session or bearer token) may file an identified report; others are anonymous.
     With the browser session, an identified report also needs the CSRF token (the page sends it)."""
     header = request.headers.get("Authorization", "")
@@ -145,7 +146,7 @@ def _reporter(request: HttpRequest, identified: bool) -> Any:
         from precinct.accounts.services import api_token_user
 
         return api_token_user(header[7:].strip())
-    if identified and getattr(request.user, "is_authenticated", False):
+    if identified and request.user.is_authenticated:
         from django.middleware.csrf import CsrfViewMiddleware
 
         def view(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Qu
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from precinct.core.actors import Actor
 from precinct.core.errors import NotFound, PermissionDenied
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Role, Unit
 from precinct.organisation.scoping import restrict_by_role
@@ -22,7 +23,7 @@ EXPIRED = "expired"  # a pseudo-status for the queue: the tombstones of reports 
 
 def tip_list(
     *,
-    actor: Any,
+    actor: Actor,
     status: str = "",
     category: str = "",
     ward: str = "",
@@ -48,7 +49,7 @@ def tip_list(
     return tips.order_by("-priority", "filed_at")
 
 
-def tip_get(*, actor: Any, tip_id: int) -> Tip:
+def tip_get(*, actor: Actor, tip_id: int) -> Tip:
     if not can_view_tips(actor):
         raise PermissionDenied()  # not a recipient (a citizen, an administrator, a superuser): refused outright
     tip = tip_list(actor=actor, include_expired=True).filter(pk=tip_id).first()
@@ -81,7 +82,7 @@ def reassign_targets(tip: Tip) -> list[Unit]:
     return [province_root(), *wards().exclude(pk=tip.unit_id)]
 
 
-def tip_figures(*, actor: Any, since: datetime.date | None = None) -> dict[str, Any]:
+def tip_figures(*, actor: Actor, since: datetime.date | None = None) -> dict[str, Any]:
     """Leaders' figures over the reports in their reach (expired ones included: their tombstones keep the
     category, ward, dates and outcome). No content is opened."""
     tips = restrict_by_role(Tip.objects.all(), actor, "unit_path", (Role.LEADER,))

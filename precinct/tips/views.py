@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
+from precinct.accounts.models import User
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.core.forms import flash_error
 from precinct.organisation.selectors import unit_by_code
@@ -75,7 +76,7 @@ def report(request: HttpRequest) -> HttpResponse:
         {
             "categories": Category.choices,
             "wards": selectors.wards(),
-            "can_identify": getattr(user, "is_authenticated", False) and getattr(user, "is_citizen", False),
+            "can_identify": isinstance(user, User) and user.is_citizen,
             "needs_script": request.method == "POST",
         },
         status=400 if request.method == "POST" else 200,

@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from precinct.accounts.actors import as_user
 from precinct.audit.services import audit_record
+from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
 from precinct.organisation.selectors import province_root
@@ -29,7 +31,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def tip_locked(tip: Tip, actor: Any, check: Callable[[Any, Tip], bool] = can_handle_tip) -> Tip:
+def tip_locked(tip: Tip, actor: Actor, check: Callable[[Any, Tip], bool] = can_handle_tip) -> Tip:
     """The report locked for a write (inside the caller's transaction), if `check` lets the actor act on
     it and its content still exists."""
     tip = Tip.objects.select_for_update(of=("self",)).select_related("unit").get(pk=tip.pk)  # not the unit
@@ -46,7 +48,7 @@ def _responded(tip: Tip, now: datetime.datetime) -> None:
 
 
 @transaction.atomic
-def tip_message_send(*, actor: Any, tip: Tip, body: str, internal: bool = False) -> TipMessage:
+def tip_message_send(*, actor: Actor, tip: Tip, body: str, internal: bool = False) -> TipMessage:
     """An officer answers the reporter, or (internal=True) writes a note only officers see."""
     tip = tip_locked(tip, actor)
     errors: dict[str, list[Any]] = {}
@@ -58,14 +60,14 @@ def tip_message_send(*, actor: Any, tip: Tip, body: str, internal: bool = False)
     message = TipMessage.objects.create(
         tip=tip,
         kind=MessageKind.NOTE if internal else MessageKind.OFFICER,
-        author=actor,
+        author=as_user(actor),
         at=now,
         body=crypto.encrypt(key, body.encode()),
     )
     if not internal:
         _responded(tip, now)
         tip.save(update_fields=["first_response_at"])
-    TipEvent.objects.create(tip=tip, at=now, actor=actor, action="note" if internal else "officer_message")
+    TipEvent.objects.create(tip=tip, at=now, actor=as_user(actor), action="note" if internal else "officer_message")
     audit_record(
         actor=actor,
         action="tips.note_add" if internal else "tips.officer_message",
@@ -77,7 +79,7 @@ def tip_message_send(*, actor: Any, tip: Tip, body: str, internal: bool = False)
 
 
 @transaction.atomic
-def tip_transition(*, actor: Any, tip: Tip, status: str, outcome: str = "", note: str = "") -> Tip:
+def tip_transition(*, actor: Actor, tip: Tip, status: str, outcome: str = "", note: str = "") -> Tip:
     """Move a report along new → triage → investigating → referred → closed (with an outcome)."""
     tip = tip_locked(tip, actor)
     if status not in TipStatus.values:
@@ -105,11 +107,13 @@ def tip_transition(*, actor: Any, tip: Tip, status: str, outcome: str = "", note
         TipMessage.objects.create(
             tip=tip,
             kind=MessageKind.NOTE,
-            author=actor,
+            author=as_user(actor),
             at=now,
             body=crypto.encrypt(report_key(tip), note.strip()[:MAX_MESSAGE].encode()),
         )
-    TipEvent.objects.create(tip=tip, at=now, actor=actor, action="status", data={"to": status, "outcome": outcome})
+    TipEvent.objects.create(
+        tip=tip, at=now, actor=as_user(actor), action="status", data={"to": status, "outcome": outcome}
+    )
     audit_record(
         actor=actor,
         action="tips.tip_transition",
@@ -122,14 +126,14 @@ def tip_transition(*, actor: Any, tip: Tip, status: str, outcome: str = "", note
 
 
 @transaction.atomic
-def tip_priority_set(*, actor: Any, tip: Tip, priority: int) -> Tip:
+def tip_priority_set(*, actor: Actor, tip: Tip, priority: int) -> Tip:
     tip = tip_locked(tip, actor)
     if priority not in Priority.values:
         raise ValidationFailed({"priority": [_("Choose one of the listed values.")]})
     before = {"priority": tip.priority}
     tip.priority = priority
     tip.save(update_fields=["priority"])
-    TipEvent.objects.create(tip=tip, at=timezone.now(), actor=actor, action="priority", data={"to": priority})
+    TipEvent.objects.create(tip=tip, at=timezone.now(), actor=as_user(actor), action="priority", data={"to": priority})
     audit_record(
         actor=actor, action="tips.priority_set", target=tip, unit=tip.unit, before=before, after={"priority": priority}
     )
@@ -137,7 +141,7 @@ def tip_priority_set(*, actor: Any, tip: Tip, priority: int) -> Tip:
 
 
 @transaction.atomic
-def tip_reassign(*, actor: Any, tip: Tip, unit: Unit) -> Tip:
+def tip_reassign(*, actor: Actor, tip: Tip, unit: Unit) -> Tip:
     """The duty officer sends the report to another ward's police or to the province's duty desk. The
     report key is sealed to the new unit's key and the old unit's seal is removed."""
     tip = tip_locked(tip, actor, can_reassign_tip)
@@ -152,7 +156,11 @@ def tip_reassign(*, actor: Any, tip: Tip, unit: Unit) -> Tip:
     tip.unit, tip.unit_path = unit, unit.path
     tip.save(update_fields=["unit", "unit_path"])
     TipEvent.objects.create(
-        tip=tip, at=timezone.now(), actor=actor, action="reassign", data={"from": before["unit"], "to": unit.code}
+        tip=tip,
+        at=timezone.now(),
+        actor=as_user(actor),
+        action="reassign",
+        data={"from": before["unit"], "to": unit.code},
     )
     audit_record(
         actor=actor, action="tips.tip_reassign", target=tip, unit=unit, before=before, after={"unit": unit.code}

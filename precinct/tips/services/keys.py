@@ -1,13 +1,12 @@
 """The receiving units' key pairs: created on first need, rotated by administrators, and used to open a
 report's key. Private keys live in the key directory, never in the database."""
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from precinct.audit.services import audit_record
+from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied
 from precinct.organisation.models import Unit
 from precinct.tips import crypto
@@ -16,7 +15,7 @@ from precinct.tips.permissions import can_set_policy
 
 
 @transaction.atomic
-def unit_key_rotate(*, actor: Any, unit: Unit) -> UnitKey:
+def unit_key_rotate(*, actor: Actor, unit: Unit) -> UnitKey:
     """A new key pair for the unit: new reports are sealed to it; older keys stay (inactive) so their
     reports can still be read. The private key is written to the key directory, never to the database."""
     if actor is not None and not can_set_policy(actor):

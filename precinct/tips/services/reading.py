@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from precinct.audit.services import audit_record
+from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, NotFound, PermissionDenied
 from precinct.core.text import fold
 from precinct.tips import crypto
@@ -87,7 +88,7 @@ def _attachments(tip: Tip, key: bytes) -> list[Attachment]:
 
 
 @transaction.atomic
-def tip_read(*, actor: Any, tip: Tip) -> Content:
+def tip_read(*, actor: Actor, tip: Tip) -> Content:
     """An officer opens a report's content; the read is audited."""
     if not can_handle_tip(actor, tip):
         raise PermissionDenied()
@@ -113,7 +114,7 @@ class FileContent:
 
 
 @transaction.atomic
-def tip_file_read(*, actor: Any, tip: Tip, attachment_id: int) -> FileContent:
+def tip_file_read(*, actor: Actor, tip: Tip, attachment_id: int) -> FileContent:
     """An officer downloads a file (the original as received, or its metadata-free copy); audited."""
     if not can_handle_tip(actor, tip):
         raise PermissionDenied()
@@ -145,7 +146,7 @@ class Possible:
 
 
 @transaction.atomic
-def tip_duplicates(*, actor: Any, tip: Tip, content: Content, limit: int = 5) -> list[Possible]:
+def tip_duplicates(*, actor: Actor, tip: Tip, content: Content, limit: int = 5) -> list[Possible]:
     """Reports the actor may see that look like this one: same ward within three days, the same phone
     number or plate mentioned, or similar words. Opening the candidates is audited like any read."""
     if not can_handle_tip(actor, tip):

@@ -2,14 +2,15 @@
 expiry that destroys a report's content and leaves a tombstone (dates, category, ward, unit, outcome)."""
 
 import datetime
-from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from precinct.accounts.actors import as_user
 from precinct.audit.services import audit_record
+from precinct.core.actors import Actor
 from precinct.core.errors import PermissionDenied, ValidationFailed
 from precinct.tips.models import Tip, TipEvent, TipPolicy
 from precinct.tips.permissions import can_extend_retention, can_set_policy
@@ -17,7 +18,7 @@ from precinct.tips.services.handling import tip_locked
 
 
 @transaction.atomic
-def tip_retention_extend(*, actor: Any, tip: Tip, until: datetime.date) -> Tip:
+def tip_retention_extend(*, actor: Actor, tip: Tip, until: datetime.date) -> Tip:
     """A leader keeps a report longer than the default (never shorter)."""
     tip = tip_locked(tip, actor, can_extend_retention)
     if until <= tip.retain_until:
@@ -28,7 +29,7 @@ def tip_retention_extend(*, actor: Any, tip: Tip, until: datetime.date) -> Tip:
     tip.retain_until = until
     tip.save(update_fields=["retain_until"])
     TipEvent.objects.create(
-        tip=tip, at=timezone.now(), actor=actor, action="retention", data={"until": until.isoformat()}
+        tip=tip, at=timezone.now(), actor=as_user(actor), action="retention", data={"until": until.isoformat()}
     )
     audit_record(
         actor=actor,
@@ -42,7 +43,7 @@ def tip_retention_extend(*, actor: Any, tip: Tip, until: datetime.date) -> Tip:
 
 
 @transaction.atomic
-def policy_set(*, actor: Any, retention_days: int) -> TipPolicy:
+def policy_set(*, actor: Actor, retention_days: int) -> TipPolicy:
     """The administrator's default retention for new reports (30 days to 30 years)."""
     if not can_set_policy(actor):
         raise PermissionDenied()

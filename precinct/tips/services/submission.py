@@ -16,7 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from precinct.accounts.models import User
 from precinct.audit.services import audit_record
+from precinct.core.actors import Actor
 from precinct.core.errors import ValidationFailed
 from precinct.organisation.models import Unit
 from precinct.organisation.selectors import province_root
@@ -64,7 +66,7 @@ class Filed:
 
 
 def _validate(
-    actor: Any, report: Report, now: datetime.datetime
+    actor: Actor, report: Report, now: datetime.datetime
 ) -> tuple[dict[str, Any], Unit | None, dict[str, list[Any]]]:
     """The content to encrypt, the ward named (if any), and the errors per field."""
     errors: dict[str, list[Any]] = {}
@@ -114,7 +116,7 @@ def _validate(
         except Exception:
             errors["contact_email"] = [_("Enter a valid e-mail address.")]
     if report.identified:
-        if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_citizen", False):
+        if not isinstance(actor, User) or not actor.is_citizen:
             errors["identified"] = [_("Sign in as a citizen to send an identified report.")]
         else:
             content["identity"] = {"name": actor.full_name, "personal_id": actor.personal_id, "phone": actor.phone}
@@ -125,7 +127,7 @@ def _new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
-def tip_submit(*, actor: Any, report: Report, now: datetime.datetime | None = None) -> Filed:
+def tip_submit(*, actor: Actor, report: Report, now: datetime.datetime | None = None) -> Filed:
     """File a report (anonymous, or identified by a signed-in citizen). The answer carries the receipt,
     which exists nowhere else: only its Argon2id hash and HMAC index are stored.
 
