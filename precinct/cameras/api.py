@@ -160,19 +160,19 @@ def alert_list(request: HttpRequest, all: bool = False) -> list[Alert]:
     return list(selectors.alert_list(actor=request.user, open_only=not all)[:200])
 
 
-@router.post("/cameras/alerts/{alert_id}/acknowledge", response=AlertOut, auth=signed_in)
+@router.post("/cameras/alerts/{int:alert_id}/acknowledge", response=AlertOut, auth=signed_in)
 def alert_acknowledge(request: HttpRequest, alert_id: int) -> Alert:
     return services.alert_acknowledge(actor=request.user, alert=selectors.alert_get(actor=request.user, pk=alert_id))
 
 
-@router.post("/cameras/alerts/{alert_id}/hand-on", response=AlertOut, auth=signed_in)
+@router.post("/cameras/alerts/{int:alert_id}/hand-on", response=AlertOut, auth=signed_in)
 def alert_hand_on(request: HttpRequest, alert_id: int, payload: NoteIn) -> Alert:
     """Hand the alert on as an incident or a crime report (`cameras.signals.camera_alert_handed_on`)."""
     alert = selectors.alert_get(actor=request.user, pk=alert_id)
     return services.alert_hand_on(actor=request.user, alert=alert, note=payload.note)
 
 
-@router.post("/cameras/alerts/{alert_id}/dismiss", response=AlertOut, auth=signed_in)
+@router.post("/cameras/alerts/{int:alert_id}/dismiss", response=AlertOut, auth=signed_in)
 def alert_dismiss(request: HttpRequest, alert_id: int, payload: NoteIn) -> Alert:
     alert = selectors.alert_get(actor=request.user, pk=alert_id)
     return services.alert_dismiss(actor=request.user, alert=alert, note=payload.note)
@@ -184,26 +184,26 @@ def own_consents(request: HttpRequest) -> list[Consent]:
     return [consent for camera in selectors.own_cameras(actor=request.user) for consent in camera.consents.all()]
 
 
-@router.post("/cameras/consents/{consent_id}/withdraw", response=ConsentOut, auth=signed_in)
+@router.post("/cameras/consents/{int:consent_id}/withdraw", response=ConsentOut, auth=signed_in)
 def consent_withdraw(request: HttpRequest, consent_id: int) -> Consent:
     """The owner withdraws consent: the camera's later events are refused."""
     consent = selectors.own_consent_get(actor=request.user, pk=consent_id)
     return services.consent_withdraw(actor=request.user, consent=consent)
 
 
-@router.get("/cameras/{camera_id}", response=CameraOut, auth=signed_in)
+@router.get("/cameras/{int:camera_id}", response=CameraOut, auth=signed_in)
 def camera_detail(request: HttpRequest, camera_id: int) -> Camera:
     _require(can_view_cameras(request.user))
     return selectors.camera_get(actor=request.user, pk=camera_id)
 
 
-@router.post("/cameras/{camera_id}/status", response=CameraOut, auth=signed_in)
+@router.post("/cameras/{int:camera_id}/status", response=CameraOut, auth=signed_in)
 def camera_status(request: HttpRequest, camera_id: int, payload: StatusIn) -> Camera:
     camera = selectors.camera_get(actor=request.user, pk=camera_id)
     return services.camera_set_status(actor=request.user, camera=camera, status=payload.status)
 
 
-@router.post("/cameras/{camera_id}/consents", response={201: ConsentOut}, auth=signed_in)
+@router.post("/cameras/{int:camera_id}/consents", response={201: ConsentOut}, auth=signed_in)
 def consent_record(request: HttpRequest, camera_id: int, payload: ConsentIn) -> tuple[int, Consent]:
     """Record the household's signed consent (the signed form is uploaded on the camera's page)."""
     camera = selectors.camera_get(actor=request.user, pk=camera_id)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from precinct.audit.services import audit_record
@@ -274,7 +274,7 @@ def _tell_duty_officers(alert: Alert) -> None:
 
     def compose() -> Message:
         kind = str(AlertKind(alert.kind).label)
-        line = _t("Camera alert: %(kind)s at %(place)s. Open the duty console.") % {"kind": kind, "place": place}
+        line = gettext("Camera alert: %(kind)s at %(place)s. Open the duty console.") % {"kind": kind, "place": place}
         return Message(subject=line, body=f"{line}\n/cameras/console/", sms=line)
 
     for officer in role_holders_nearest(unit_path=alert.unit_path, role=Role.DUTY_OFFICER):
