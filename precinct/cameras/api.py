@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from precinct.cameras import selectors, services
 from precinct.cameras.ingest import MAX_PAYLOAD_BYTES, Received, inbox_store
@@ -137,14 +137,14 @@ def camera_list(request: HttpRequest, q: str = "") -> list[Camera]:
 
 
 @router.post("/cameras", response={201: CameraOut}, auth=signed_in)
-def camera_register(request: HttpRequest, payload: CameraIn) -> tuple[int, Camera]:
+def camera_register(request: HttpRequest, payload: CameraIn) -> Status:
     """Register a household's camera with a ward police in the caller's reach (officers, leaders, administrators)."""
     unit = unit_by_code(payload.unit_code, kinds=COMMUNE_LEVEL_KINDS)
     if unit is None:
         raise ValidationFailed({"unit_code": [_("No ward, commune or special-zone police has this code.")]})
     recorder = selectors.recorder_get(actor=request.user, pk=payload.recorder_id) if payload.recorder_id else None
     data = payload.dict(exclude={"unit_code", "recorder_id"})
-    return 201, services.camera_register(actor=request.user, unit=unit, recorder=recorder, **data)
+    return Status(201, services.camera_register(actor=request.user, unit=unit, recorder=recorder, **data))
 
 
 @router.get("/cameras/recorders", response=list[RecorderOut], auth=signed_in)
@@ -204,10 +204,10 @@ def camera_status(request: HttpRequest, camera_id: int, payload: StatusIn) -> Ca
 
 
 @router.post("/cameras/{int:camera_id}/consents", response={201: ConsentOut}, auth=signed_in)
-def consent_record(request: HttpRequest, camera_id: int, payload: ConsentIn) -> tuple[int, Consent]:
+def consent_record(request: HttpRequest, camera_id: int, payload: ConsentIn) -> Status:
     """Record the household's signed consent (the signed form is uploaded on the camera's page)."""
     camera = selectors.camera_get(actor=request.user, pk=camera_id)
-    return 201, services.consent_record(actor=request.user, camera=camera, **payload.dict())
+    return Status(201, services.consent_record(actor=request.user, camera=camera, **payload.dict()))
 
 
 def _signed_recorder(request: HttpRequest) -> Recorder:
@@ -228,7 +228,7 @@ def _signed_recorder(request: HttpRequest) -> Recorder:
 
 
 @router.post("/cameras/events", response={202: AcceptedOut}, auth=None)
-def webhook_event(request: HttpRequest) -> tuple[int, dict]:
+def webhook_event(request: HttpRequest) -> Status:
     """For recorders without MQTT: the body is one Frigate `events` message (JSON), signed with the recorder's
     webhook secret. Stored in the inbox as the listener would; a repeat is ignored; 202 once stored."""
     if len(request.body) > MAX_PAYLOAD_BYTES:
@@ -238,4 +238,4 @@ def webhook_event(request: HttpRequest) -> tuple[int, dict]:
     stored = inbox_store([Received(topic=topic, body=request.body, received_at=timezone.now())], recorder=recorder)
     if stored[0].state == InboxState.REFUSED:  # kept (and counted) as refused; the sender is told why
         raise DomainError("malformed", _("The message is not a Frigate event in JSON."), status=400)
-    return 202, {"accepted": 1}
+    return Status(202, {"accepted": 1})

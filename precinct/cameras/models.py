@@ -123,7 +123,7 @@ class Consent(models.Model):
 class InboxState(models.TextChoices):
     PENDING = "pending", _("Waiting")
     DONE = "done", _("Processed")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", _("Refused (not ingested)")
 
 
 class InboxMessage(models.Model):
