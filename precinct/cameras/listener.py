@@ -38,8 +38,10 @@ def make_client(url: str, client_id: str) -> mqtt.Client:
     return client
 
 
-def listen(*, url: str, client_id: str, stop: threading.Event, batch_size: int = 500, stdout: object = None) -> int:
-    """Run until `stop` is set; answers how many messages were stored."""
+def listen(
+    *, url: str, client_id: str, stop: threading.Event, batch_size: int = 500, ready: threading.Event | None = None
+) -> int:
+    """Run until `stop` is set; answers how many messages were stored. `ready` is set once subscribed."""
     inbox: queue.Queue[tuple[Received, int]] = queue.Queue()
     client = make_client(url, client_id)
     client.manual_ack_set(True)  # acknowledge only after the inbox row is committed
@@ -51,7 +53,12 @@ def listen(*, url: str, client_id: str, stop: threading.Event, batch_size: int =
     def on_message(client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
         inbox.put((Received(topic=message.topic, body=message.payload, received_at=timezone.now()), message.mid))
 
+    def on_subscribe(client: mqtt.Client, userdata: object, mid: int, reasons: object, properties: object) -> None:
+        if ready is not None:
+            ready.set()
+
     client.on_connect = on_connect
+    client.on_subscribe = on_subscribe
     client.on_message = on_message
     parts = urlsplit(url)
     client.connect_async(parts.hostname or "127.0.0.1", parts.port or 1883, keepalive=30)

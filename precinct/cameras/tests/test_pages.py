@@ -84,7 +84,8 @@ def test_alert_actions_on_the_console(world, cams):
             },
         )
         changed = dict(Alert.objects.filter(pk__in=made).values_list("pk", "status"))
-        # In order: anonymous, citizen, officer_a, duty_a, leader_a, officer_b, officer_dept, leader_p, admin_p, superuser.
+        # In the order of ACTORS: anonymous, citizen, officer_a, duty_a, leader_a, officer_b,
+        # officer_dept, leader_p, admin_p, superuser.
         acted = [changed[pk] == status for pk in made]
         assert acted == [False, False, True, True, True, False, False, True, False, True], action
 

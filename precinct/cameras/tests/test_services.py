@@ -88,7 +88,9 @@ def test_hand_on_sends_the_signal_with_its_frozen_payload(world, cams):
     with pytest.raises(AttributeError):
         heard[0].note = "x"  # type: ignore[misc]
     actions = list(
-        AuditEvent.objects.filter(target_id=str(alert.pk), target_type="cameras.Alert").order_by("id").values_list("action", flat=True)
+        AuditEvent.objects.filter(target_id=str(alert.pk), target_type="cameras.Alert")
+        .order_by("id")
+        .values_list("action", flat=True)
     )
     assert actions == ["cameras.alert_raise", "cameras.alert_acknowledge", "cameras.alert_hand_on"]
 
