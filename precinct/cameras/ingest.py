@@ -125,7 +125,7 @@ def event_record(*, row: InboxMessage) -> CameraEvent:
     `update`/`end`), and raise an alert when a rule of the ward matches. Refused (`Refused`) when the camera
     is unknown, suspended or retired, or has no consent in force."""
     after = row.payload.get("after")
-    if not isinstance(after, dict) or not after.get("camera") or not after.get("label"):
+    if row.recorder_id is None or not isinstance(after, dict) or not after.get("camera") or not after.get("label"):
         raise Refused("malformed")
     camera = (
         Camera.objects.select_related("unit")
@@ -176,6 +176,8 @@ def _maybe_alert(camera: Camera, event: CameraEvent) -> None:
 
 
 def _availability(row: InboxMessage) -> None:
+    if row.recorder_id is None:
+        raise Refused("unknown_source")
     recorder = Recorder.objects.select_for_update().get(pk=row.recorder_id)
     if row.payload.get("available") == "offline":
         recorder.reported_offline_at = recorder.reported_offline_at or row.received_at

@@ -148,6 +148,17 @@ class InboxMessage(models.Model):
         return self.key
 
 
+# Frigate's object labels the wards' rules use, for people to read (others are shown as they come).
+LABELS = {
+    "person": _("person"),
+    "boat": _("boat"),
+    "car": _("car"),
+    "motorcycle": _("motorcycle"),
+    "bicycle": _("bicycle"),
+    "dog": _("dog"),
+}
+
+
 class CameraEvent(models.Model):
     """One detection on a camera (a Frigate event): its new/update/end messages update the same row."""
 
@@ -169,6 +180,10 @@ class CameraEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.camera.code} {self.label} {self.external_id}"
+
+    @property
+    def label_display(self) -> str:
+        return str(LABELS.get(self.label, self.label))
 
 
 class AlertRule(models.Model):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from precinct.accounts.models import User
 from precinct.audit.services import audit_record
 from precinct.cameras.models import (
     OPEN_ALERT_STATES,
@@ -49,7 +50,7 @@ def recorder_register(
     unit: Unit,
     name: str,
     owner_name: str = "",
-    owner: object | None = None,
+    owner: User | None = None,
     mqtt_prefix: str = "",
     http_base_url: str = "",
 ) -> Recorder:
@@ -89,7 +90,7 @@ def camera_register(
     longitude: Decimal,
     source_name: str,
     recorder: Recorder | None = None,
-    owner: object | None = None,
+    owner: User | None = None,
     owner_phone: str = "",
     zone: str = "",
 ) -> Camera:
