@@ -10,12 +10,14 @@ import sys
 import threading
 import time
 import uuid
+from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 
 from precinct.cameras.ingest import inbox_process
@@ -47,7 +49,7 @@ def publish(*messages: tuple[str, bytes]) -> None:
     client.loop_start()
     try:
         for topic, body in messages:
-            client.publish(topic, body, qos=1).wait_for_publish(timeout=10)
+            client.publish(topic, body, qos=1, retain=topic.endswith("/available")).wait_for_publish(timeout=10)
     finally:
         client.loop_stop()
         client.disconnect()
@@ -94,7 +96,9 @@ def test_frigate_events_through_the_broker_become_one_event_and_one_alert(world,
         )
         mine = InboxMessage.objects.filter(recorder=cams.rec_a)
         wait_for(lambda: mine.filter(topic=f"{prefix}/events").count() >= 4, "four stored messages")
-    assert sorted(mine.values_list("state", "reason")) == [("pending", "")] * 3 + [("refused", "malformed")]
+    assert sorted(mine.filter(topic=f"{prefix}/events").values_list("state", "reason")) == [("pending", "")] * 3 + [
+        ("refused", "malformed")
+    ]
     inbox_process()
     event = CameraEvent.objects.get(external_id=event_id)
     assert (event.camera, str(event.score), event.ended_at is not None) == (cams.a1, "0.930", True)
@@ -114,6 +118,18 @@ def test_messages_published_while_the_listener_is_away_arrive_when_it_returns(wo
     inbox_process()
     assert set(CameraEvent.objects.values_list("external_id", flat=True)) == set(ids)
     _forget_session(client_id)
+
+
+def test_the_simulator_publishes_what_the_listener_stores(world, cams, broker):
+    prefix = cams.rec_a.mqtt_prefix
+    events = InboxMessage.objects.filter(recorder=cams.rec_a, topic=f"{prefix}/events")
+    with Listener(f"test-{uuid.uuid4()}"):
+        args = ("--recorder", prefix, "--url", URL, "--count", "2", "--interval", "0")
+        call_command("cameras_simulate", *args, stdout=StringIO())
+        wait_for(lambda: events.count() >= 6, "the simulated detections")
+    publish((f"{prefix}/available", b""))  # clear the retained availability on the shared broker
+    inbox_process()
+    assert CameraEvent.objects.filter(camera__recorder=cams.rec_a).count() == 2
 
 
 def _forget_session(client_id: str) -> None:
