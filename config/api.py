@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from precinct.accounts.api import router as accounts_router
+from precinct.cameras.api import router as cameras_router
 from precinct.core.api import router as core_router
 from precinct.core.api_support import install_error_handlers
 from precinct.eservices.api import router as eservices_router
@@ -31,3 +32,4 @@ api.add_router("/", tips_router)
 api.add_router("/", results_router)
 api.add_router("/", stats_router)
 api.add_router("/", planning_router)
+api.add_router("/", cameras_router)

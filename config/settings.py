@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "precinct.results",
     "precinct.stats",
     "precinct.planning",
+    "precinct.cameras",
 ]
 # Development tooling (synthetic data: `generate_dossiers`, the demo's dossiers) is installed everywhere but in
 # production, where PRECINCT_DEVDATA=1 brings it back (a load test on a production-like server). Last, so the
@@ -272,6 +273,12 @@ PORTAL_SYNC_BACKOFF_SECONDS = float(env("PORTAL_SYNC_BACKOFF_SECONDS", "30"))
 PORTAL_SYNC_BACKOFF_MAX_SECONDS = float(env("PORTAL_SYNC_BACKOFF_MAX_SECONDS", "3600"))
 PORTAL_SYNC_BATCH = int(env("PORTAL_SYNC_BATCH", "20"))
 PORTAL_SYNC_STATUS_CODES = env("PORTAL_SYNC_STATUS_CODES")  # JSON: dossier status -> portal code (overrides)
+
+# Cameras (precinct.cameras, docs/adr/0017). MQTT_URL empty: no listener; recorders post to the webhook.
+MQTT_URL = env("MQTT_URL")  # mqtt://user:password@host:1883
+CAMERAS_MQTT_CLIENT_ID = env("CAMERAS_MQTT_CLIENT_ID", "precinct-cameras")  # fixed: a persistent session
+CAMERAS_OFFLINE_GRACE_SECONDS = int(env("CAMERAS_OFFLINE_GRACE_SECONDS", "120"))  # shorter blips raise nothing
+CAMERAS_SILENCE_SECONDS = int(env("CAMERAS_SILENCE_SECONDS", "0"))  # silent this long = offline (0: never)
 
 # Signed results (precinct.results, docs/adr/0011): unit keys live in files under this directory, never in
 # the database; their passphrase comes from the environment (PRECINCT_SIGNING_PASSPHRASE, or

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("precinct.results.urls")),
     path("", include("precinct.stats.urls")),
     path("", include("precinct.planning.urls")),
+    path("", include("precinct.cameras.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,241 @@
+"""The cameras' JSON API: the registry, the duty console's alerts, the household's own cameras and consent,
+and the signed webhook recorders without MQTT post their Frigate events to."""
+
+import datetime
+import hashlib
+import hmac
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Schema, Status
+
+from precinct.cameras import selectors, services
+from precinct.cameras.ingest import MAX_PAYLOAD_BYTES, Received, inbox_store
+from precinct.cameras.models import Alert, Camera, Consent, ConsentScope, InboxState, Recorder
+from precinct.cameras.permissions import can_view_cameras, can_view_console
+from precinct.core.api_support import signed_in
+from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS
+from precinct.organisation.selectors import unit_by_code
+
+router = Router(tags=["cameras"])
+
+
+class CameraOut(Schema):
+    id: int
+    code: str
+    name: str
+    owner_name: str
+    latitude: Decimal
+    longitude: Decimal
+    zone: str
+    unit_code: str
+    recorder_id: int | None
+    source_name: str
+    status: str
+    last_event_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_unit_code(obj: Camera) -> str:
+        return obj.unit.code
+
+
+class CameraIn(Schema):
+    unit_code: str
+    code: str
+    name: str
+    owner_name: str
+    owner_phone: str = ""
+    latitude: Decimal
+    longitude: Decimal
+    zone: str = ""
+    recorder_id: int | None = None
+    source_name: str
+
+
+class StatusIn(Schema):
+    status: str
+
+
+class ConsentIn(Schema):
+    signed_on: datetime.date
+    scope: str = ConsentScope.EVENTS
+    retention_days: int = 30
+
+
+class ConsentOut(Schema):
+    id: int
+    camera_code: str
+    signed_on: datetime.date
+    scope: str
+    retention_days: int
+    withdrawn_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_camera_code(obj: Consent) -> str:
+        return obj.camera.code
+
+
+class RecorderOut(Schema):
+    id: int
+    name: str
+    owner_name: str
+    mqtt_prefix: str | None
+    http_base_url: str
+    last_seen_at: datetime.datetime | None
+    offline_alerted: bool
+
+
+class AlertOut(Schema):
+    id: int
+    kind: str
+    status: str
+    raised_at: datetime.datetime
+    camera_code: str | None
+    recorder_name: str | None
+    label: str | None
+    score: Decimal | None
+    note: str
+
+    @staticmethod
+    def resolve_camera_code(obj: Alert) -> str | None:
+        return obj.camera.code if obj.camera else None
+
+    @staticmethod
+    def resolve_recorder_name(obj: Alert) -> str | None:
+        return obj.recorder.name if obj.recorder else None
+
+    @staticmethod
+    def resolve_label(obj: Alert) -> str | None:
+        return obj.event.label if obj.event else None
+
+    @staticmethod
+    def resolve_score(obj: Alert) -> Decimal | None:
+        return obj.event.score if obj.event else None
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class AcceptedOut(Schema):
+    accepted: int
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied()
+
+
+@router.get("/cameras", response=list[CameraOut], auth=signed_in)
+def camera_list(request: HttpRequest, q: str = "") -> list[Camera]:
+    """Cameras of the wards in the caller's reach, with their positions."""
+    _require(can_view_cameras(request.user))
+    return list(selectors.camera_list(actor=request.user, q=q[:64]))
+
+
+@router.post("/cameras", response={201: CameraOut}, auth=signed_in)
+def camera_register(request: HttpRequest, payload: CameraIn) -> Status:
+    """Register a household's camera with a ward police in the caller's reach (officers, leaders, administrators)."""
+    unit = unit_by_code(payload.unit_code, kinds=COMMUNE_LEVEL_KINDS)
+    if unit is None:
+        raise ValidationFailed({"unit_code": [_("No ward, commune or special-zone police has this code.")]})
+    recorder = selectors.recorder_get(actor=request.user, pk=payload.recorder_id) if payload.recorder_id else None
+    data = payload.dict(exclude={"unit_code", "recorder_id"})
+    return Status(201, services.camera_register(actor=request.user, unit=unit, recorder=recorder, **data))
+
+
+@router.get("/cameras/recorders", response=list[RecorderOut], auth=signed_in)
+def recorder_list(request: HttpRequest) -> list[Recorder]:
+    _require(can_view_cameras(request.user))
+    return list(selectors.recorder_list(actor=request.user))
+
+
+@router.get("/cameras/alerts", response=list[AlertOut], auth=signed_in)
+def alert_list(request: HttpRequest, all: bool = False) -> list[Alert]:
+    """The duty console's alerts (open ones unless `all`), newest first, for the wards in the caller's reach."""
+    _require(can_view_console(request.user))
+    return list(selectors.alert_list(actor=request.user, open_only=not all)[:200])
+
+
+@router.post("/cameras/alerts/{int:alert_id}/acknowledge", response=AlertOut, auth=signed_in)
+def alert_acknowledge(request: HttpRequest, alert_id: int) -> Alert:
+    return services.alert_acknowledge(actor=request.user, alert=selectors.alert_get(actor=request.user, pk=alert_id))
+
+
+@router.post("/cameras/alerts/{int:alert_id}/hand-on", response=AlertOut, auth=signed_in)
+def alert_hand_on(request: HttpRequest, alert_id: int, payload: NoteIn) -> Alert:
+    """Hand the alert on as an incident or a crime report (`cameras.signals.camera_alert_handed_on`)."""
+    alert = selectors.alert_get(actor=request.user, pk=alert_id)
+    return services.alert_hand_on(actor=request.user, alert=alert, note=payload.note)
+
+
+@router.post("/cameras/alerts/{int:alert_id}/dismiss", response=AlertOut, auth=signed_in)
+def alert_dismiss(request: HttpRequest, alert_id: int, payload: NoteIn) -> Alert:
+    alert = selectors.alert_get(actor=request.user, pk=alert_id)
+    return services.alert_dismiss(actor=request.user, alert=alert, note=payload.note)
+
+
+@router.get("/cameras/mine", response=list[ConsentOut], auth=signed_in)
+def own_consents(request: HttpRequest) -> list[Consent]:
+    """The caller's own cameras' consents (a household)."""
+    return [consent for camera in selectors.own_cameras(actor=request.user) for consent in camera.consents.all()]
+
+
+@router.post("/cameras/consents/{int:consent_id}/withdraw", response=ConsentOut, auth=signed_in)
+def consent_withdraw(request: HttpRequest, consent_id: int) -> Consent:
+    """The owner withdraws consent: the camera's later events are refused."""
+    consent = selectors.own_consent_get(actor=request.user, pk=consent_id)
+    return services.consent_withdraw(actor=request.user, consent=consent)
+
+
+@router.get("/cameras/{int:camera_id}", response=CameraOut, auth=signed_in)
+def camera_detail(request: HttpRequest, camera_id: int) -> Camera:
+    _require(can_view_cameras(request.user))
+    return selectors.camera_get(actor=request.user, pk=camera_id)
+
+
+@router.post("/cameras/{int:camera_id}/status", response=CameraOut, auth=signed_in)
+def camera_status(request: HttpRequest, camera_id: int, payload: StatusIn) -> Camera:
+    camera = selectors.camera_get(actor=request.user, pk=camera_id)
+    return services.camera_set_status(actor=request.user, camera=camera, status=payload.status)
+
+
+@router.post("/cameras/{int:camera_id}/consents", response={201: ConsentOut}, auth=signed_in)
+def consent_record(request: HttpRequest, camera_id: int, payload: ConsentIn) -> Status:
+    """Record the household's signed consent (the signed form is uploaded on the camera's page)."""
+    camera = selectors.camera_get(actor=request.user, pk=camera_id)
+    return Status(201, services.consent_record(actor=request.user, camera=camera, **payload.dict()))
+
+
+def _signed_recorder(request: HttpRequest) -> Recorder:
+    """The recorder named by `X-Recorder-Id` whose secret signs the body: `X-Signature: sha256=<hex HMAC>`."""
+    refused = DomainError("bad_signature", _("The signature is missing or wrong."), status=401)
+    try:
+        recorder_id = int(request.headers.get("X-Recorder-Id", ""))
+    except ValueError:
+        raise refused from None
+    recorder = Recorder.objects.filter(pk=recorder_id).exclude(webhook_secret="").first()
+    given = request.headers.get("X-Signature", "").removeprefix("sha256=")
+    if recorder is None:
+        raise refused
+    expected = hmac.new(recorder.webhook_secret.encode(), request.body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(given, expected):
+        raise refused
+    return recorder
+
+
+@router.post("/cameras/events", response={202: AcceptedOut}, auth=None)
+def webhook_event(request: HttpRequest) -> Status:
+    """For recorders without MQTT: the body is one Frigate `events` message (JSON), signed with the recorder's
+    webhook secret. Stored in the inbox as the listener would; a repeat is ignored; 202 once stored."""
+    if len(request.body) > MAX_PAYLOAD_BYTES:
+        raise DomainError("too_large", _("The message is too large."), status=413)
+    recorder = _signed_recorder(request)
+    topic = f"{recorder.mqtt_prefix or f'webhook-{recorder.pk}'}/events"
+    stored = inbox_store([Received(topic=topic, body=request.body, received_at=timezone.now())], recorder=recorder)
+    if stored[0].state == InboxState.REFUSED:  # kept (and counted) as refused; the sender is told why
+        raise DomainError("malformed", _("The message is not a Frigate event in JSON."), status=400)
+    return Status(202, {"accepted": 1})

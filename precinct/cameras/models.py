@@ -1,0 +1,255 @@
+"""Household cameras registered with the ward police: recorders, cameras, consent, the inbox of raw recorder
+messages, the events made from them, alert rules and alerts. Precinct records no video: recorders do."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Recorder(models.Model):
+    """A household's video recorder (Frigate NVR): publishes on MQTT under `mqtt_prefix`, or posts to the
+    webhook signed with `webhook_secret`."""
+
+    name = models.CharField(_("name"), max_length=120)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    owner_name = models.CharField(_("owner's name"), max_length=120, blank=True)
+    unit = models.ForeignKey(
+        "organisation.Unit", verbose_name=_("ward police"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = models.CharField(max_length=255, db_index=True)
+    mqtt_prefix = models.CharField(_("MQTT topic prefix"), max_length=80, unique=True, null=True, blank=True)
+    http_base_url = models.URLField(_("HTTP base URL"), blank=True)
+    # The webhook's HMAC key: kept in clear because verifying an HMAC needs it (like the recorder does).
+    webhook_secret = models.CharField(_("webhook secret"), max_length=64, blank=True)
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    reported_offline_at = models.DateTimeField(_("reported offline at"), null=True, blank=True)  # last will
+    offline_alerted = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("recorder")
+        verbose_name_plural = _("recorders")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CameraStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    RETIRED = "retired", _("Retired")
+
+
+class Camera(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner's account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    owner_name = models.CharField(_("owner's name"), max_length=120)
+    owner_phone = models.CharField(_("owner's phone"), max_length=20, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    zone = models.CharField(_("zone"), max_length=120, blank=True)
+    unit = models.ForeignKey(
+        "organisation.Unit", verbose_name=_("ward police"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = models.CharField(max_length=255, db_index=True)
+    recorder = models.ForeignKey(
+        Recorder, verbose_name=_("recorder"), null=True, blank=True, on_delete=models.PROTECT, related_name="cameras"
+    )
+    source_name = models.CharField(_("camera name on the recorder"), max_length=80)
+    status = models.CharField(_("status"), max_length=12, choices=CameraStatus.choices, default=CameraStatus.ACTIVE)
+    last_event_at = models.DateTimeField(_("last event"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered at"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("camera")
+        verbose_name_plural = _("cameras")
+        constraints = [
+            models.UniqueConstraint(fields=["recorder", "source_name"], name="cameras_camera_source_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class ConsentScope(models.TextChoices):
+    EVENTS = "events", _("Events and snapshots")
+    EVENTS_LIVE = "events_live", _("Events, snapshots and a live view link")
+
+
+class Consent(models.Model):
+    """The household's signed consent for one camera. Events are accepted only while one is in force."""
+
+    camera = models.ForeignKey(Camera, verbose_name=_("camera"), on_delete=models.CASCADE, related_name="consents")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    signed_on = models.DateField(_("signed on"))
+    scope = models.CharField(_("scope"), max_length=16, choices=ConsentScope.choices, default=ConsentScope.EVENTS)
+    retention_days = models.PositiveSmallIntegerField(_("retention (days)"), default=30)
+    form_file = models.FileField(_("signed form"), upload_to="cameras/consents/", blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            # At most one consent in force per camera.
+            models.UniqueConstraint(
+                fields=["camera"], condition=Q(withdrawn_at__isnull=True), name="cameras_one_consent_in_force"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.camera.code} {self.signed_on}"
+
+
+class InboxState(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    DONE = "done", _("Processed")
+    REFUSED = "refused", _("Refused (not ingested)")
+
+
+class InboxMessage(models.Model):
+    """A raw message from a recorder, stored as received (MQTT or webhook). `key` is built from the sender's
+    own id (Frigate's event id and message type, plus a digest of the body), so a repeat is ignored."""
+
+    key = models.CharField(max_length=200, unique=True)
+    recorder = models.ForeignKey(Recorder, on_delete=models.CASCADE, related_name="+", null=True, blank=True)
+    unit_path = models.CharField(max_length=255, blank=True)
+    topic = models.CharField(max_length=200)
+    payload = models.JSONField()
+    received_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=InboxState.choices, default=InboxState.PENDING)
+    reason = models.CharField(max_length=40, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["id"], condition=Q(state="pending"), name="cameras_inbox_pending")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+# Frigate's object labels the wards' rules use, for people to read (others are shown as they come).
+LABELS = {
+    "person": _("person"),
+    "boat": _("boat"),
+    "car": _("car"),
+    "motorcycle": _("motorcycle"),
+    "bicycle": _("bicycle"),
+    "dog": _("dog"),
+}
+
+
+class CameraEvent(models.Model):
+    """One detection on a camera (a Frigate event): its new/update/end messages update the same row."""
+
+    camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="events")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    external_id = models.CharField(max_length=80)
+    label = models.CharField(_("object"), max_length=40)
+    sub_label = models.CharField(max_length=80, blank=True)
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=3)
+    zones = models.JSONField(default=list)
+    has_snapshot = models.BooleanField(default=False)
+    has_clip = models.BooleanField(default=False)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [models.UniqueConstraint(fields=["camera", "external_id"], name="cameras_event_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.camera.code} {self.label} {self.external_id}"
+
+    @property
+    def label_display(self) -> str:
+        return str(LABELS.get(self.label, self.label))
+
+
+class AlertRule(models.Model):
+    """Which events become alerts: a ward's rule, narrowed to a zone or one camera, by object label, minimum
+    score and local hours (a window may cross midnight: 20 → 5)."""
+
+    unit = models.ForeignKey(
+        "organisation.Unit", verbose_name=_("ward police"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit_path = models.CharField(max_length=255, db_index=True)
+    name = models.CharField(_("name"), max_length=120)
+    camera = models.ForeignKey(Camera, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    zone = models.CharField(_("zone"), max_length=120, blank=True)
+    labels = models.JSONField(_("objects"), default=list)
+    min_score = models.DecimalField(_("minimum score"), max_digits=4, decimal_places=3, default=0)
+    start_hour = models.PositiveSmallIntegerField(_("from hour"), default=0)
+    end_hour = models.PositiveSmallIntegerField(_("to hour"), default=24)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AlertKind(models.TextChoices):
+    DETECTION = "detection", _("Detection")
+    OFFLINE = "offline", _("Recorder offline")
+    ONLINE = "online", _("Recorder back online")
+
+
+class AlertStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    HANDED_ON = "handed_on", _("Handed on")
+    DISMISSED = "dismissed", _("Dismissed")
+    CLOSED = "closed", _("Closed (recovered)")
+
+
+OPEN_ALERT_STATES = (AlertStatus.NEW, AlertStatus.ACKNOWLEDGED)
+
+
+class Alert(models.Model):
+    kind = models.CharField(_("kind"), max_length=12, choices=AlertKind.choices)
+    status = models.CharField(_("status"), max_length=14, choices=AlertStatus.choices, default=AlertStatus.NEW)
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    camera = models.ForeignKey(Camera, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
+    recorder = models.ForeignKey(Recorder, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
+    event = models.OneToOneField(CameraEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="alert")
+    rule = models.ForeignKey(AlertRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    raised_at = models.DateTimeField(_("raised at"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["unit_path", "status"], name="cameras_alert_console")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

@@ -1,0 +1,92 @@
+"""Pages: the cameras of the officer's wards, the duty console (refreshed live by HTMX), and the household's
+own cameras with the consent it can withdraw."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from precinct.cameras import selectors, services
+from precinct.cameras.permissions import can_view_cameras, can_view_console
+from precinct.core.errors import DomainError, PermissionDenied
+from precinct.core.forms import flash_error
+
+
+@login_required
+def camera_list(request: HttpRequest) -> HttpResponse:
+    if not can_view_cameras(request.user):
+        raise PermissionDenied()
+    q = request.GET.get("q", "").strip()[:64]
+    return render(
+        request,
+        "cameras/cameras.html",
+        {
+            "cameras": selectors.camera_list(actor=request.user, q=q),
+            "recorders": selectors.recorder_list(actor=request.user),
+            "refusals": selectors.inbox_refusals(actor=request.user),
+            "q": q,
+        },
+    )
+
+
+def _console_context(request: HttpRequest) -> dict:
+    return {"alerts": selectors.alert_list(actor=request.user)[:100]}
+
+
+@login_required
+def console(request: HttpRequest) -> HttpResponse:
+    """The ward's duty console: open alerts, newest first; the list refreshes itself every few seconds."""
+    if not can_view_console(request.user):
+        raise PermissionDenied()
+    return render(request, "cameras/console.html", _console_context(request))
+
+
+@login_required
+def console_alerts(request: HttpRequest) -> HttpResponse:
+    """The console's alert list alone (what HTMX swaps in)."""
+    if not can_view_console(request.user):
+        raise PermissionDenied()
+    return render(request, "cameras/_alerts.html", _console_context(request))
+
+
+@login_required
+@require_POST
+def alert_act(request: HttpRequest, alert_id: int, action: str) -> HttpResponse:
+    alert = selectors.alert_get(actor=request.user, pk=alert_id)
+    note = request.POST.get("note", "")[:2000]
+    try:
+        if action == "acknowledge":
+            services.alert_acknowledge(actor=request.user, alert=alert)
+        elif action == "hand-on":
+            services.alert_hand_on(actor=request.user, alert=alert, note=note)
+        else:
+            services.alert_dismiss(actor=request.user, alert=alert, note=note)
+    except DomainError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("Alert #%(id)d updated.") % {"id": alert.pk})
+    return redirect("cameras:console")
+
+
+@login_required
+def own_cameras(request: HttpRequest) -> HttpResponse:
+    """A household's cameras and their consents."""
+    return render(request, "cameras/mine.html", {"cameras": selectors.own_cameras(actor=request.user)})
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
+    consent = selectors.own_consent_get(actor=request.user, pk=consent_id)
+    try:
+        services.consent_withdraw(actor=request.user, consent=consent)
+    except DomainError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Consent for %(code)s withdrawn: its events are no longer accepted.") % {"code": consent.camera.code},
+        )
+    return redirect("cameras:mine")
