@@ -6,6 +6,7 @@ from precinct.accounts.api import router as accounts_router
 from precinct.core.api import router as core_router
 from precinct.core.api_support import install_error_handlers
 from precinct.eservices.api import router as eservices_router
+from precinct.incidents.api import router as incidents_router
 from precinct.organisation.api import router as organisation_router
 from precinct.payments.api import router as payments_router
 from precinct.portalsync.api import router as portalsync_router
@@ -29,3 +30,4 @@ api.add_router("/", portalsync_router)
 api.add_router("/", tips_router)
 api.add_router("/", results_router)
 api.add_router("/", stats_router)
+api.add_router("/", incidents_router)
