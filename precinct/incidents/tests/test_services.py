@@ -48,9 +48,10 @@ def test_messages_are_in_vietnamese_and_english(world):
     from django.utils import translation
 
     for language, text in (("vi", "Hãy cho biết"), ("en", "Say what happened")):
-        with translation.override(language), pytest.raises(ValidationFailed) as refused:
-            record(world, description="")
-        assert text in str(refused.value.fields["description"][0])
+        with translation.override(language):
+            with pytest.raises(ValidationFailed) as refused:
+                record(world, description="")
+            assert text in str(refused.value.fields["description"][0])
 
 
 def test_an_officer_records_only_for_a_unit_they_reach(world):
