@@ -35,3 +35,8 @@ def can_view_crime_stats(actor: Actor) -> bool:
 
 def can_view_duty_log(actor: Actor) -> bool:
     return has_any_role(actor, DUTY_ROLES)
+
+
+def can_set_base_figures(actor: Actor, unit: Unit) -> bool:
+    """Counts from before the system: the unit's leaders and administrators above it."""
+    return reaches(actor, unit, (Role.LEADER, Role.ADMINISTRATOR))

@@ -15,8 +15,8 @@ from precinct.audit.services import audit_record
 from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.incidents import events, penal_code
-from precinct.incidents.models import Classification, Incident, IncidentReport, Priority, Source, Status
-from precinct.incidents.permissions import can_handle_incident, can_record_incident
+from precinct.incidents.models import BaseFigure, Classification, Incident, IncidentReport, Priority, Source, Status
+from precinct.incidents.permissions import can_handle_incident, can_record_incident, can_set_base_figures
 from precinct.organisation.models import Unit
 
 MAX_TEXT = 5000
@@ -327,3 +327,34 @@ def _link_report(*, actor: Actor, incident: Incident, tip: Any, summary: str) ->
         after={"report": tip.reference, "copied": bool(summary)},
     )
     return link
+
+
+@transaction.atomic
+def base_figure_set(*, actor: Actor, unit: Unit, year: int, crime_group: str, count: int) -> BaseFigure:
+    """Record how many crimes of a group a ward counted in a year before the system (the base period the
+    statistics compare against, e.g. 2016–2020). Setting it again replaces the count; audited."""
+    if not can_set_base_figures(actor, unit):
+        raise PermissionDenied()
+    errors: Errors = {}
+    if crime_group not in penal_code.group_codes():
+        errors.setdefault("crime_group", []).append(_("Choose one of the listed values."))
+    if not 1990 <= year <= timezone.localdate().year:
+        errors.setdefault("year", []).append(_("Enter a year between 1990 and this year."))
+    if count < 0:
+        errors.setdefault("count", []).append(_("A count cannot be negative."))
+    if errors:
+        raise ValidationFailed(errors)
+    before = BaseFigure.objects.filter(unit=unit, year=year, crime_group=crime_group).values_list("count", flat=True)
+    previous = before.first()
+    figure, _created = BaseFigure.objects.update_or_create(
+        unit=unit, year=year, crime_group=crime_group, defaults={"count": count, "unit_path": unit.path}
+    )
+    audit_record(
+        actor=actor,
+        action="incidents.base_figure_set",
+        target=figure,
+        unit=unit,
+        before={"count": previous} if previous is not None else None,
+        after={"year": year, "crime_group": crime_group, "count": count},
+    )
+    return figure
