@@ -5,6 +5,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from precinct.accounts.models import User
 from precinct.core.actors import Actor
 from precinct.incidents.models import Incident, IncidentEvent
 
@@ -14,11 +15,16 @@ REPORT_LINKED = "report_linked"
 CLASSIFIED = "classified"
 
 
+def person(actor: Actor) -> User | None:
+    """The signed-in user behind an actor, for the rows that name who did it (None: the system)."""
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
+
+
 def _write(incident: Incident, *, actor: Actor, action: str, from_status: str, data: dict[str, Any]) -> IncidentEvent:
     return IncidentEvent.objects.create(
         incident=incident,
         at=timezone.now(),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=person(actor),
         action=action,
         from_status=from_status,
         to_status=incident.status,

@@ -107,6 +107,9 @@ class IncidentEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
 
 class IncidentReport(models.Model):
     """A crime report (tips) an incident came from. Only the report's reference is kept, and what the
@@ -123,6 +126,9 @@ class IncidentReport(models.Model):
 
     class Meta:
         ordering = ["linked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} ← {self.tip_reference}"
 
     @property
     def display_reference(self) -> str:
@@ -143,3 +149,6 @@ class BaseFigure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "year", "crime_group"], name="incidents_one_base_figure")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} {self.year} {self.crime_group}: {self.count}"

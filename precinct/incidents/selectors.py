@@ -298,17 +298,24 @@ def crime_figures(
             }
         )
     per_ward: dict[int, dict[str, int]] = defaultdict(lambda: {"crimes": 0, "solved": 0})
-    for r in crimes.values("unit_id").annotate(n=Count("pk"), solved=solved):
-        per_ward[r["unit_id"]]["crimes"] += r["n"]
-        per_ward[r["unit_id"]]["solved"] += r["solved"]
+    for w in crimes.values("unit_id").annotate(n=Count("pk"), solved=solved):
+        per_ward[w["unit_id"]]["crimes"] += w["n"]
+        per_ward[w["unit_id"]]["solved"] += w["solved"]
     for ward in Unit.objects.filter(pk__in=per_ward).order_by("name"):
         row = per_ward[ward.pk]
         stats.wards.append(
-            {"unit": ward, "code": ward.code, "name": ward.display_name, **row, "solve_rate": _percent(row["solved"], row["crimes"])}
+            {
+                "unit": ward,
+                "code": ward.code,
+                "name": ward.display_name,
+                **row,
+                "solve_rate": _percent(row["solved"], row["crimes"]),
+            }
         )
     stats.wards.sort(key=lambda w: -w["crimes"])
-    for r in crimes.annotate(month=TruncMonth("received_at")).values("month").annotate(n=Count("pk")).order_by("month"):
-        stats.months.append({"month": f"{r['month']:%Y-%m}", "crimes": r["n"]})
+    by_month = crimes.annotate(month=TruncMonth("received_at")).values("month").annotate(n=Count("pk"))
+    for m in by_month.order_by("month"):
+        stats.months.append({"month": f"{m['month']:%Y-%m}", "crimes": m["n"]})
     return stats
 
 

@@ -136,7 +136,7 @@ def incident_record(*, actor: Actor, data: NewIncident) -> Incident:
         article=article,
         crime_group=group,
         priority=data.priority,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=events.person(actor),
     )
     events.recorded_event(incident, actor=actor)
     audit_record(
@@ -316,7 +316,7 @@ def _link_report(*, actor: Actor, incident: Incident, tip: Any, summary: str) ->
         tip_reference=tip.reference,
         summary=summary[:MAX_TEXT],
         linked_at=timezone.now(),
-        linked_by=actor if getattr(actor, "is_authenticated", False) else None,
+        linked_by=events.person(actor),
     )
     events.report_linked_event(incident, actor=actor, tip_reference=tip.reference)
     audit_record(

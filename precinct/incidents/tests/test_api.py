@@ -6,6 +6,7 @@ from precinct.incidents.models import Incident
 from precinct.incidents.tests.conftest import record
 from precinct.testing import Expect, assert_matrix
 
+
 def everyone(default, **overrides):
     return {
         a: overrides.get(a, default)
@@ -157,7 +158,9 @@ def test_opening_a_case_through_the_api(world):
     assert response.json()["case_number"] == "15/QĐ-CSĐT" and response.json()["investigating_unit"] == "22-PC06"
     # The investigating department now sees it.
     assert world.api_client("officer_dept").get(f"/api/v1/incidents/{incident.pk}").status_code == 200
-    again = client.post(f"/api/v1/incidents/{incident.pk}/status", data=json.dumps(body), content_type="application/json")
+    again = client.post(
+        f"/api/v1/incidents/{incident.pk}/status", data=json.dumps(body), content_type="application/json"
+    )
     assert again.status_code == 409
 
 

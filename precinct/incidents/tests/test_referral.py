@@ -53,9 +53,7 @@ def test_what_the_officer_copies_goes_into_the_incident(world):
 def test_referral_joins_an_existing_incident(world):
     existing = record(world)
     tip = tip_in_a(world)
-    handling.tip_transition(
-        actor=world.user("duty_a"), tip=tip, status="referred", case_reference=existing.reference
-    )
+    handling.tip_transition(actor=world.user("duty_a"), tip=tip, status="referred", case_reference=existing.reference)
     assert IncidentReport.objects.get(tip=tip).incident == existing
     assert Incident.objects.count() == 1
 

@@ -46,7 +46,9 @@ def year_of_crimes(world):
     crime(world, "251", 40)
     crime(world, "251", 41, solved=True)
     crime(world, "173", 100, unit=world.ward_b, actor="officer_b")
-    other = record(world, classification="administrative", article="", received_at=datetime.datetime(2025, 5, 1, tzinfo=TZ))
+    other = record(
+        world, classification="administrative", article="", received_at=datetime.datetime(2025, 5, 1, tzinfo=TZ)
+    )
     services.incident_transition(actor=leader, incident=other, status="administrative")
     not_crime = record(world, received_at=datetime.datetime(2025, 6, 1, tzinfo=TZ))
     services.incident_transition(actor=leader, incident=not_crime, status="not_a_crime")
@@ -105,7 +107,14 @@ def test_stats_matrix(world, year_of_crimes):
         "superuser": province,
     }
     assert_matrix(world, lambda c: c.get("/incidents/stats/", YEAR), leaders)
-    api = {a: (Expect(200, shows=tuple(s.replace(",", ".").replace(" %", "") for s in e.shows)) if isinstance(e, Expect) else e) for a, e in leaders.items()}
+    api = {
+        a: (
+            Expect(200, shows=tuple(s.replace(",", ".").replace(" %", "") for s in e.shows))
+            if isinstance(e, Expect)
+            else e
+        )
+        for a, e in leaders.items()
+    }
     assert_matrix(world, lambda c: c.get("/api/v1/incidents/stats", YEAR), api | {"anonymous": 401}, api=True)
     # A leader asking for a unit outside their reach: 404, like an absent one.
     ward_b = world.client("leader_a").get("/incidents/stats/", {"unit": world.ward_b.code, **YEAR})
@@ -139,4 +148,6 @@ def test_base_figures_are_validated_and_scoped(world):
     with pytest.raises(PermissionDenied):
         services.base_figure_set(actor=leader, unit=world.ward_b, year=2018, crime_group="drugs", count=1)
     with pytest.raises(PermissionDenied):
-        services.base_figure_set(actor=world.user("officer_a"), unit=world.ward_a, year=2018, crime_group="drugs", count=1)
+        services.base_figure_set(
+            actor=world.user("officer_a"), unit=world.ward_a, year=2018, crime_group="drugs", count=1
+        )
