@@ -109,8 +109,8 @@ def recording_units(actor: Actor) -> list[Unit]:
 
 
 def investigating_units() -> QuerySet[Unit]:
-    """Units that may investigate a case: any active unit (a ward police, a department)."""
-    return Unit.objects.filter(is_active=True).exclude(parent__isnull=True).order_by("kind", "name")
+    """Units that may investigate a case: any active unit (the province, a department, a ward police)."""
+    return Unit.objects.filter(is_active=True).order_by("kind", "name")
 
 
 # --- duty log -------------------------------------------------------------------------------------
