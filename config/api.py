@@ -7,6 +7,7 @@ from precinct.cameras.api import router as cameras_router
 from precinct.core.api import router as core_router
 from precinct.core.api_support import install_error_handlers
 from precinct.eservices.api import router as eservices_router
+from precinct.incidents.api import router as incidents_router
 from precinct.organisation.api import router as organisation_router
 from precinct.payments.api import router as payments_router
 from precinct.planning.api import router as planning_router
@@ -33,3 +34,4 @@ api.add_router("/", results_router)
 api.add_router("/", stats_router)
 api.add_router("/", planning_router)
 api.add_router("/", cameras_router)
+api.add_router("/", incidents_router)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("precinct.stats.urls")),
     path("", include("precinct.planning.urls")),
     path("", include("precinct.cameras.urls")),
+    path("", include("precinct.incidents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -411,6 +411,8 @@ class TransitionIn(Schema):
     status: str
     outcome: str = ""
     note: str = ""
+    case_summary: str = ""  # referring only: what the officer copies into the case
+    case_reference: str = ""  # referring only: an existing case to join
 
 
 @router.post("/tips/{int:tip_id}/status", auth=signed_in, response={200: TipOut, 409: ErrorOut, 422: ErrorOut})
@@ -419,7 +421,13 @@ def tip_status(request: HttpRequest, tip_id: int, payload: TransitionIn) -> Tip:
     false, duplicate)."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
     return handling.tip_transition(
-        actor=request.user, tip=tip, status=payload.status, outcome=payload.outcome, note=payload.note
+        actor=request.user,
+        tip=tip,
+        status=payload.status,
+        outcome=payload.outcome,
+        note=payload.note,
+        case_summary=payload.case_summary,
+        case_reference=payload.case_reference,
     )
 
 

@@ -181,6 +181,8 @@ def act(request: HttpRequest, tip_id: int) -> HttpResponse:
                 status=post.get("status", ""),
                 outcome=post.get("outcome", ""),
                 note=post.get("note", ""),
+                case_summary=post.get("case_summary", ""),
+                case_reference=post.get("case_reference", ""),
             )
             done = _("Status changed.")
         elif do == "priority":

@@ -20,6 +20,7 @@ from precinct.tips.models import MessageKind, Outcome, Priority, Tip, TipEvent, 
 from precinct.tips.permissions import can_handle_tip, can_reassign_tip
 from precinct.tips.services.intake import MAX_MESSAGE, clean_text
 from precinct.tips.services.keys import report_key, unit_key_for
+from precinct.tips.signals import TipReferral, tip_referred
 
 # Which status may follow which; closing needs an outcome.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -79,8 +80,19 @@ def tip_message_send(*, actor: Actor, tip: Tip, body: str, internal: bool = Fals
 
 
 @transaction.atomic
-def tip_transition(*, actor: Actor, tip: Tip, status: str, outcome: str = "", note: str = "") -> Tip:
-    """Move a report along new → triage → investigating → referred → closed (with an outcome)."""
+def tip_transition(
+    *,
+    actor: Actor,
+    tip: Tip,
+    status: str,
+    outcome: str = "",
+    note: str = "",
+    case_summary: str = "",
+    case_reference: str = "",
+) -> Tip:
+    """Move a report along new → triage → investigating → referred → closed (with an outcome). Referring
+    it sends `signals.tip_referred` with what the officer chose to copy into the case (`case_summary`) and
+    the case to join (`case_reference`), both only for a referral."""
     tip = tip_locked(tip, actor)
     if status not in TipStatus.values:
         raise ValidationFailed({"status": [_("Choose one of the listed values.")]})
@@ -96,6 +108,13 @@ def tip_transition(*, actor: Actor, tip: Tip, status: str, outcome: str = "", no
             raise ValidationFailed({"outcome": [_("Choose the outcome to close the report.")]})
     elif outcome:
         raise ValidationFailed({"outcome": [_("An outcome is given only when closing.")]})
+    case_summary, case_reference = case_summary.strip(), case_reference.strip()
+    if status != TipStatus.REFERRED and (case_summary or case_reference):
+        raise ValidationFailed({"case_summary": [_("A case is named only when referring the report to one.")]})
+    if len(case_summary) > MAX_MESSAGE:
+        raise ValidationFailed(
+            {"case_summary": [_("This text is too long (at most %(n)d characters).") % {"n": MAX_MESSAGE}]}
+        )
     now = timezone.now()
     before = {"status": tip.status, "outcome": tip.outcome}
     tip.status = status
@@ -114,6 +133,11 @@ def tip_transition(*, actor: Actor, tip: Tip, status: str, outcome: str = "", no
     TipEvent.objects.create(
         tip=tip, at=now, actor=as_user(actor), action="status", data={"to": status, "outcome": outcome}
     )
+    if status == TipStatus.REFERRED:
+        tip_referred.send(
+            sender=Tip,
+            referral=TipReferral(tip=tip, actor=actor, summary=case_summary, case_reference=case_reference),
+        )
     audit_record(
         actor=actor,
         action="tips.tip_transition",

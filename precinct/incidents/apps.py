@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IncidentsConfig(AppConfig):
+    name = "precinct.incidents"
+    label = "incidents"
+    verbose_name = _("Incidents")
+
+    def ready(self) -> None:
+        from precinct.incidents import measures, receivers
+        from precinct.tips.models import Tip
+        from precinct.tips.signals import tip_referred
+
+        tip_referred.connect(receivers.on_tip_referred, sender=Tip, dispatch_uid="incidents.on_tip_referred")
+        measures.register_all()

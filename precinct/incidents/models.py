@@ -1,0 +1,154 @@
+"""The incident register: every security-and-order event, whatever brought it in, with its history, the
+crime reports it came from, and the base-period counts the crime statistics compare against."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.TextChoices):
+    CRIME_REPORT = "crime_report", _("Crime report")
+    CAMERA_ALERT = "camera_alert", _("Camera alert")
+    PHONE = "phone", _("Phone call (ward / 113)")
+    WALK_IN = "walk_in", _("Walk-in")
+    PATROL = "patrol", _("Patrol")
+    TRANSFERRED = "transferred", _("Transferred from another unit")
+
+
+class Classification(models.TextChoices):
+    CRIME = "crime", _("Crime")
+    ADMINISTRATIVE = "administrative", _("Administrative violation")
+    TRAFFIC_ACCIDENT = "traffic_accident", _("Traffic accident")
+    FIRE_RESCUE = "fire_rescue", _("Fire / rescue")
+    OTHER = "other", _("Other")
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    VERIFYING = "verifying", _("Being verified")
+    ADMINISTRATIVE = "administrative", _("Handled as an administrative matter")
+    CASE_OPENED = "case_opened", _("Criminal case opened")
+    SOLVED = "solved", _("Solved")
+    SUSPENDED = "suspended", _("Suspended")
+    NOT_A_CRIME = "not_a_crime", _("Closed: not a crime")
+
+
+OPEN_STATUSES = (Status.RECEIVED, Status.VERIFYING)
+CASE_STATUSES = (Status.CASE_OPENED, Status.SOLVED, Status.SUSPENDED)  # a criminal case was opened
+
+
+class Incident(models.Model):
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    occurred_at = models.DateTimeField(_("when it happened"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    unit = models.ForeignKey(
+        "organisation.Unit", verbose_name=_("ward"), on_delete=models.PROTECT, related_name="incidents"
+    )
+    unit_path = models.CharField(max_length=255, db_index=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    description = models.TextField(_("what happened"))
+    classification = models.CharField(_("classification"), max_length=20, choices=Classification.choices)
+    article = models.CharField(_("Penal Code article"), max_length=8, blank=True)
+    crime_group = models.CharField(_("crime group"), max_length=24, blank=True)  # from the article's group
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    case_number = models.CharField(_("case number"), max_length=40, blank=True)
+    case_opened_on = models.DateField(_("case opened on"), null=True, blank=True)
+    investigating_unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("investigating unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="investigated_incidents",
+    )
+    investigating_path = models.CharField(max_length=255, blank=True, db_index=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["classification", "crime_group", "received_at"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"SV-{self.pk:06d}" if self.pk else "SV-?"
+
+
+class IncidentEvent(models.Model):
+    """The history of an incident: one row per change (written by events.py)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class IncidentReport(models.Model):
+    """A crime report (tips) an incident came from. Only the report's reference is kept, and what the
+    referring officer chose to copy; the report's content stays encrypted in tips."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="reports")
+    tip = models.OneToOneField("tips.Tip", null=True, on_delete=models.SET_NULL, related_name="+")
+    tip_reference = models.CharField(_("report reference"), max_length=12)
+    summary = models.TextField(_("copied by the officer"), blank=True)
+    linked_at = models.DateTimeField()
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["linked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} ← {self.tip_reference}"
+
+    @property
+    def display_reference(self) -> str:
+        return f"{self.tip_reference[:4]}-{self.tip_reference[4:]}"
+
+
+class BaseFigure(models.Model):
+    """Crimes counted before the system (e.g. 2016–2020), per ward, year and group: the base period the
+    statistics compare against."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    year = models.PositiveSmallIntegerField()
+    crime_group = models.CharField(max_length=24)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "crime_group"], name="incidents_one_base_figure")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} {self.year} {self.crime_group}: {self.count}"

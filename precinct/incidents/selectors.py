@@ -1,0 +1,333 @@
+"""Reads of the incident register, narrowed to what the actor may see (the handling ward's or the
+investigating unit's subtree), the duty log, and the crime statistics."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from precinct.core.actors import Actor
+from precinct.core.errors import NotFound, PermissionDenied, ValidationFailed
+from precinct.incidents import penal_code
+from precinct.incidents.models import (
+    CASE_STATUSES,
+    OPEN_STATUSES,
+    BaseFigure,
+    Classification,
+    Incident,
+    Source,
+    Status,
+)
+from precinct.incidents.permissions import (
+    INCIDENT_ROLES,
+    STATS_ROLES,
+    can_view_crime_stats,
+    can_view_duty_log,
+    can_view_incidents,
+)
+from precinct.organisation.models import Unit
+from precinct.organisation.scoping import reaches, reaches_everything, restrict, scope_paths
+from precinct.organisation.selectors import commune_level_units, province_root
+
+BASE_FROM, BASE_TO, TARGET_PERCENT = 2016, 2020, Decimal(-5)  # the seeds' target: −5 % against 2016–2020
+
+
+def _visible(actor: Actor) -> QuerySet[Incident]:
+    incidents = Incident.objects.select_related("unit", "investigating_unit")
+    # The handling ward's people, or the investigating unit's: two restricts, one query.
+    return restrict(incidents, actor, "unit_path", INCIDENT_ROLES) | restrict(
+        incidents, actor, "investigating_path", INCIDENT_ROLES
+    )
+
+
+def _day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """Local calendar days start..end (both included) as an aware [from, to) range."""
+    tz = timezone.get_current_timezone()
+    first = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    last = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return first, last
+
+
+def incident_list(
+    *,
+    actor: Actor,
+    status: str = "",
+    source: str = "",
+    classification: str = "",
+    group: str = "",
+    article: str = "",
+    ward: str = "",
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    crimes_only: bool = False,
+) -> QuerySet[Incident]:
+    incidents = _visible(actor)
+    if status == "open":
+        incidents = incidents.filter(status__in=OPEN_STATUSES)
+    elif status:
+        incidents = incidents.filter(status=status)
+    if source:
+        incidents = incidents.filter(source=source)
+    if classification:
+        incidents = incidents.filter(classification=classification)
+    if crimes_only:
+        incidents = incidents.filter(classification=Classification.CRIME, status__in=CASE_STATUSES)
+    if group:
+        incidents = incidents.filter(crime_group=group)
+    if article:
+        incidents = incidents.filter(article=article)
+    if ward:
+        unit = Unit.objects.filter(code=ward).first()
+        incidents = incidents.filter(unit_path__startswith=unit.path) if unit else incidents.none()
+    if start or end:
+        first, last = _day_bounds(start or datetime.date(1900, 1, 1), end or datetime.date(2999, 12, 31))
+        incidents = incidents.filter(received_at__gte=first, received_at__lt=last)
+    return incidents.order_by("-received_at", "-pk")
+
+
+def incident_get(*, actor: Actor, incident_id: int) -> Incident:
+    if not can_view_incidents(actor):
+        raise PermissionDenied()  # no role that reads incidents: refused before any incident is looked up
+    incident = _visible(actor).filter(pk=incident_id).first()
+    if incident is None:
+        raise NotFound()  # outside the reach looks exactly like absent
+    return incident
+
+
+def recording_units(actor: Actor) -> list[Unit]:
+    """The units the actor may record incidents for: the wards, communes and special zones they reach,
+    and their own units (a department's duty desk)."""
+    units = [u for u in commune_level_units() if reaches(actor, u, INCIDENT_ROLES)]
+    own = Unit.objects.filter(path__in=scope_paths(actor, INCIDENT_ROLES), is_active=True)
+    return list({u.pk: u for u in [*own, *units]}.values())
+
+
+def investigating_units() -> QuerySet[Unit]:
+    """Units that may investigate a case: any active unit (the province, a department, a ward police)."""
+    return Unit.objects.filter(is_active=True).order_by("kind", "name")
+
+
+# --- duty log -------------------------------------------------------------------------------------
+
+
+@dataclass
+class DutyLog:
+    today: list[Incident]
+    open: list[tuple[Incident, int]]  # with its age in days
+    from_reports: list[Incident]
+    from_cameras: list[Incident]
+
+
+def duty_log(*, actor: Actor, now: datetime.datetime | None = None) -> DutyLog:
+    if not can_view_duty_log(actor):
+        raise PermissionDenied()
+    now = now or timezone.now()
+    first, last = _day_bounds(timezone.localdate(now), timezone.localdate(now))
+    visible = _visible(actor)
+    open_ = visible.filter(status__in=OPEN_STATUSES)
+    return DutyLog(
+        today=list(visible.filter(received_at__gte=first, received_at__lt=last).order_by("-received_at")[:200]),
+        open=[(i, (now - i.received_at).days) for i in open_.order_by("received_at")[:200]],
+        from_reports=list(open_.filter(source=Source.CRIME_REPORT).prefetch_related("reports")[:100]),
+        from_cameras=list(open_.filter(source=Source.CAMERA_ALERT)[:100]),
+    )
+
+
+# --- crime statistics -----------------------------------------------------------------------------
+
+
+def _percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _period_years(start: datetime.date, end: datetime.date) -> Decimal:
+    """How many years the period is, for scaling a base period's yearly average: whole months count as
+    twelfths (a calendar year is exactly 1), other periods by days over 365."""
+    if start.day == 1 and (end + datetime.timedelta(days=1)).day == 1:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        return Decimal(months) / 12
+    return Decimal((end - start).days + 1) / 365
+
+
+@dataclass
+class GroupRow:
+    code: str
+    name: str
+    crimes: int
+    solved: int
+    base_average: Decimal | None  # the base period's yearly average, scaled to this period
+    change_percent: Decimal | None
+
+    @property
+    def solve_rate(self) -> Decimal | None:
+        return _percent(self.solved, self.crimes)
+
+
+@dataclass
+class CrimeStats:
+    unit: Unit
+    start: datetime.date
+    end: datetime.date
+    base_from: int
+    base_to: int
+    target_percent: Decimal
+    crimes: int = 0
+    solved: int = 0
+    groups: list[GroupRow] = field(default_factory=list)
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    wards: list[dict[str, Any]] = field(default_factory=list)
+    months: list[dict[str, Any]] = field(default_factory=list)
+    base_average: Decimal | None = None
+    incidents: int = 0
+
+    @property
+    def solve_rate(self) -> Decimal | None:
+        return _percent(self.solved, self.crimes)
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        if not self.base_average:
+            return None
+        return _percent(Decimal(self.crimes) - self.base_average, self.base_average)
+
+    def group(self, code: str) -> GroupRow | None:
+        return next((g for g in self.groups if g.code == code), None)
+
+    @property
+    def social_order(self) -> GroupRow | None:
+        return self.group("social_order")
+
+    @property
+    def target_met(self) -> bool | None:
+        """Social-order crimes against the base period, the seeds' target."""
+        row = self.social_order
+        if row is None or row.change_percent is None:
+            return None
+        return row.change_percent <= self.target_percent
+
+
+def crimes_in(unit_path: str, start: datetime.date, end: datetime.date) -> QuerySet[Incident]:
+    """Crimes counted for a subtree and period: incidents classified as crimes whose criminal case was
+    opened (opened, solved or suspended), by the day they were received. No actor: callers check reach."""
+    first, last = _day_bounds(start, end)
+    return Incident.objects.filter(
+        unit_path__startswith=unit_path,
+        classification=Classification.CRIME,
+        status__in=CASE_STATUSES,
+        received_at__gte=first,
+        received_at__lt=last,
+    )
+
+
+def base_averages(unit_path: str, base_from: int, base_to: int) -> dict[str, Decimal]:
+    """The base period's yearly average per crime group for the subtree (years with no row count as 0)."""
+    years = base_to - base_from + 1
+    rows = (
+        BaseFigure.objects.filter(unit_path__startswith=unit_path, year__gte=base_from, year__lte=base_to)
+        .values("crime_group")
+        .annotate(total=Sum("count"))
+    )
+    return {r["crime_group"]: Decimal(r["total"]) / years for r in rows}
+
+
+def stats_unit(*, actor: Actor, code: str = "") -> Unit:
+    """The unit whose statistics the actor asks for: the one named (if they reach it), else their own
+    outermost unit (the province for a superuser)."""
+    if not can_view_crime_stats(actor):
+        raise PermissionDenied()
+    if code:
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None or not reaches(actor, unit, STATS_ROLES):
+            raise NotFound()
+        return unit
+    if reaches_everything(actor):
+        return province_root()
+    paths = scope_paths(actor, STATS_ROLES)
+    return Unit.objects.get(path=paths[0])
+
+
+def crime_figures(
+    unit: Unit,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    base_from: int = BASE_FROM,
+    base_to: int = BASE_TO,
+    target_percent: Decimal = TARGET_PERCENT,
+) -> CrimeStats:
+    """The figures for a unit's subtree (no actor: the caller checks reach)."""
+    if start > end:
+        raise ValidationFailed({"from": [_("The period starts after it ends.")]})
+    if base_from > base_to:
+        raise ValidationFailed({"base_from": [_("The base period starts after it ends.")]})
+    stats = CrimeStats(unit, start, end, base_from, base_to, target_percent)
+    crimes = crimes_in(unit.path, start, end)
+    first, last = _day_bounds(start, end)
+    stats.incidents = Incident.objects.filter(
+        unit_path__startswith=unit.path, received_at__gte=first, received_at__lt=last
+    ).count()
+    solved = Count("pk", filter=Q(status=Status.SOLVED))
+    by_group = {r["crime_group"]: r for r in crimes.values("crime_group").annotate(n=Count("pk"), solved=solved)}
+    bases = base_averages(unit.path, base_from, base_to)
+    years = _period_years(start, end)
+    for g in penal_code.groups():
+        row = by_group.get(g.code, {"n": 0, "solved": 0})
+        base = (bases[g.code] * years).quantize(Decimal("0.1")) if g.code in bases else None
+        change = _percent(Decimal(row["n"]) - base, base) if base else None
+        stats.groups.append(GroupRow(g.code, g.name, row["n"], row["solved"], base, change))
+    stats.crimes = sum(g.crimes for g in stats.groups)
+    stats.solved = sum(g.solved for g in stats.groups)
+    stats.base_average = (sum(bases.values(), Decimal(0)) * years).quantize(Decimal("0.1")) if bases else None
+    for r in crimes.values("article").annotate(n=Count("pk"), solved=solved).order_by("-n", "article"):
+        found = penal_code.article(r["article"])
+        stats.articles.append(
+            {
+                "article": r["article"],
+                "title": found.title if found else "",
+                "group": found.group if found else "",
+                "crimes": r["n"],
+                "solved": r["solved"],
+            }
+        )
+    per_ward: dict[int, dict[str, int]] = defaultdict(lambda: {"crimes": 0, "solved": 0})
+    for w in crimes.values("unit_id").annotate(n=Count("pk"), solved=solved):
+        per_ward[w["unit_id"]]["crimes"] += w["n"]
+        per_ward[w["unit_id"]]["solved"] += w["solved"]
+    for ward in Unit.objects.filter(pk__in=per_ward).order_by("name"):
+        row = per_ward[ward.pk]
+        stats.wards.append(
+            {
+                "unit": ward,
+                "code": ward.code,
+                "name": ward.display_name,
+                **row,
+                "solve_rate": _percent(row["solved"], row["crimes"]),
+            }
+        )
+    stats.wards.sort(key=lambda w: -w["crimes"])
+    by_month = crimes.annotate(month=TruncMonth("received_at")).values("month").annotate(n=Count("pk"))
+    for m in by_month.order_by("month"):
+        stats.months.append({"month": f"{m['month']:%Y-%m}", "crimes": m["n"]})
+    return stats
+
+
+def crime_stats(
+    *,
+    actor: Actor,
+    unit_code: str = "",
+    start: datetime.date,
+    end: datetime.date,
+    base_from: int = BASE_FROM,
+    base_to: int = BASE_TO,
+    target_percent: Decimal = TARGET_PERCENT,
+) -> CrimeStats:
+    unit = stats_unit(actor=actor, code=unit_code)
+    return crime_figures(unit, start, end, base_from=base_from, base_to=base_to, target_percent=target_percent)
