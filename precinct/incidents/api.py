@@ -45,10 +45,16 @@ class IncidentOut(Schema):
     case_opened_on: datetime.date | None
     investigating_unit: str | None = Field(None, alias="investigating_unit.code")
     from_reports: list[str]
+    from_camera_alerts: list[int]
 
     @staticmethod
     def resolve_from_reports(obj: Incident) -> list[str]:
         return [link.tip_reference for link in obj.reports.all()]
+
+    @staticmethod
+    def resolve_from_camera_alerts(obj: Incident) -> list[int]:
+        """The numbers of the camera alerts handed on to this incident (cameras' `Alert` ids)."""
+        return [link.alert_number for link in obj.camera_alerts.all()]
 
 
 class IncidentFilter(Schema):
@@ -86,7 +92,7 @@ def incident_list(request: HttpRequest, filters: Query[IncidentFilter]) -> list[
         start=filters.from_,
         end=filters.to,
         crimes_only=filters.crimes_only,
-    ).prefetch_related("reports")
+    ).prefetch_related("reports", "camera_alerts")
     return list(incidents[filters.offset : filters.offset + filters.limit])
 
 

@@ -8,9 +8,14 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
+        from precinct.cameras.models import Alert
+        from precinct.cameras.signals import camera_alert_handed_on
         from precinct.incidents import measures, receivers
         from precinct.tips.models import Tip
         from precinct.tips.signals import tip_referred
 
         tip_referred.connect(receivers.on_tip_referred, sender=Tip, dispatch_uid="incidents.on_tip_referred")
+        camera_alert_handed_on.connect(
+            receivers.on_camera_alert_handed_on, sender=Alert, dispatch_uid="incidents.on_camera_alert_handed_on"
+        )
         measures.register_all()

@@ -1,5 +1,6 @@
 """An incident's history (`IncidentEvent`), one helper per kind of event, whoever causes it (a service,
-the receiver of a referred crime report, an import). Each is called inside the writer's transaction."""
+the receivers of a referred crime report or a handed-on camera alert, an import). Each is called inside the
+writer's transaction."""
 
 from typing import Any
 
@@ -12,6 +13,7 @@ from precinct.incidents.models import Incident, IncidentEvent
 RECORDED = "recorded"
 TRANSITION = "transition"
 REPORT_LINKED = "report_linked"
+CAMERA_ALERT_LINKED = "camera_alert_linked"
 CLASSIFIED = "classified"
 
 
@@ -54,4 +56,17 @@ def report_linked_event(incident: Incident, *, actor: Actor, tip_reference: str)
     """A crime report was referred to this incident."""
     return _write(
         incident, actor=actor, action=REPORT_LINKED, from_status=incident.status, data={"report": tip_reference}
+    )
+
+
+def camera_alert_linked_event(
+    incident: Incident, *, actor: Actor, alert_number: int, camera_code: str
+) -> IncidentEvent:
+    """A camera alert was handed on to this incident (from the duty console)."""
+    return _write(
+        incident,
+        actor=actor,
+        action=CAMERA_ALERT_LINKED,
+        from_status=incident.status,
+        data={"alert": alert_number, "camera": camera_code},
     )

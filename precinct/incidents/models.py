@@ -1,9 +1,11 @@
 """The incident register: every security-and-order event, whatever brought it in, with its history, the
-crime reports it came from, and the base-period counts the crime statistics compare against."""
+crime reports and camera alerts it came from, and the base-period counts the crime statistics compare against."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from precinct.cameras.models import LABELS
 
 
 class Source(models.TextChoices):
@@ -133,6 +135,41 @@ class IncidentReport(models.Model):
     @property
     def display_reference(self) -> str:
         return f"{self.tip_reference[:4]}-{self.tip_reference[4:]}"
+
+
+class IncidentCameraAlert(models.Model):
+    """A camera alert a duty officer handed on, which this incident came from: the alert (while cameras keeps
+    it) and what identifies it once it is gone — its number, the camera and the detection. One incident per
+    alert: `alert_number` is unique, so handing the same alert on twice never makes two."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="camera_alerts")
+    alert = models.OneToOneField("cameras.Alert", null=True, on_delete=models.SET_NULL, related_name="+")
+    alert_number = models.PositiveBigIntegerField(_("alert number"), unique=True)
+    camera_code = models.CharField(_("camera"), max_length=40, blank=True)
+    camera_name = models.CharField(_("camera name"), max_length=120, blank=True)
+    event_label = models.CharField(_("object"), max_length=40, blank=True)
+    event_score = models.DecimalField(_("score"), max_digits=4, decimal_places=3, null=True, blank=True)
+    detected_at = models.DateTimeField(_("detected at"), null=True, blank=True)
+    note = models.TextField(_("note of the duty officer"), blank=True)
+    linked_at = models.DateTimeField()
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["linked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} ← camera alert {self.alert_number}"
+
+    @property
+    def event_label_display(self) -> str:
+        return str(LABELS.get(self.event_label, self.event_label))
+
+    @property
+    def confidence(self) -> int | None:
+        """The detection's score as a percentage."""
+        return None if self.event_score is None else round(self.event_score * 100)
 
 
 class BaseFigure(models.Model):

@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from precinct.incidents.services import incident_from_referral
+from precinct.cameras.signals import AlertHandedOn
+from precinct.incidents.services import incident_from_camera_alert, incident_from_referral
 from precinct.tips.signals import TipReferral
 
 
@@ -12,3 +13,9 @@ def on_tip_referred(sender: Any, *, referral: TipReferral, **kwargs: Any) -> Non
     incident_from_referral(
         actor=referral.actor, tip=referral.tip, summary=referral.summary, case_reference=referral.case_reference
     )
+
+
+def on_camera_alert_handed_on(sender: Any, *, handed_on: AlertHandedOn, **kwargs: Any) -> None:
+    """A camera alert handed on from the duty console creates an incident linked to it (one per alert). Runs
+    in the hand-on's transaction: a refusal (the officer cannot record incidents there) undoes the hand-on."""
+    incident_from_camera_alert(actor=handed_on.actor, alert=handed_on.alert, note=handed_on.note)

@@ -129,12 +129,12 @@ def duty_log(*, actor: Actor, now: datetime.datetime | None = None) -> DutyLog:
         raise PermissionDenied()
     now = now or timezone.now()
     first, last = _day_bounds(timezone.localdate(now), timezone.localdate(now))
-    visible = _visible(actor)
+    visible = _visible(actor).prefetch_related("reports", "camera_alerts")  # the rows' badges
     open_ = visible.filter(status__in=OPEN_STATUSES)
     return DutyLog(
         today=list(visible.filter(received_at__gte=first, received_at__lt=last).order_by("-received_at")[:200]),
         open=[(i, (now - i.received_at).days) for i in open_.order_by("received_at")[:200]],
-        from_reports=list(open_.filter(source=Source.CRIME_REPORT).prefetch_related("reports")[:100]),
+        from_reports=list(open_.filter(source=Source.CRIME_REPORT)[:100]),
         from_cameras=list(open_.filter(source=Source.CAMERA_ALERT)[:100]),
     )
 

@@ -1,21 +1,34 @@
 """Writes to the incident register. Each is one transaction: it checks the actor's reach, validates, writes,
 records the history (events.py) and an audit row. `incident_from_referral` is how a crime report referred
-to a case becomes (or joins) an incident; it runs in the report's transaction (receivers.py)."""
+to a case becomes (or joins) an incident, `incident_from_camera_alert` how a camera alert handed on from the
+duty console becomes one; each runs in the sender's transaction (receivers.py)."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from precinct.audit.services import audit_record
+from precinct.cameras.models import Alert, AlertKind
 from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.incidents import events, penal_code
-from precinct.incidents.models import BaseFigure, Classification, Incident, IncidentReport, Priority, Source, Status
+from precinct.incidents.models import (
+    BaseFigure,
+    Classification,
+    Incident,
+    IncidentCameraAlert,
+    IncidentReport,
+    Priority,
+    Source,
+    Status,
+)
 from precinct.incidents.permissions import can_handle_incident, can_record_incident, can_set_base_figures
 from precinct.organisation.models import Unit
 
@@ -327,6 +340,107 @@ def _link_report(*, actor: Actor, incident: Incident, tip: Any, summary: str) ->
         after={"report": tip.reference, "copied": bool(summary)},
     )
     return link
+
+
+# A detection between these local hours (20:00 → 05:00, the wards' night watch) is handed on as high priority.
+NIGHT_FROM_HOUR, NIGHT_TO_HOUR = 20, 5
+
+
+def _camera_alert_priority(alert: Alert) -> int:
+    """High for a detection at night (local time of the detection), normal otherwise (a daytime detection,
+    a recorder gone offline or back)."""
+    if alert.kind != AlertKind.DETECTION or alert.event is None:
+        return Priority.NORMAL
+    hour = timezone.localtime(alert.event.started_at).hour
+    return Priority.HIGH if hour >= NIGHT_FROM_HOUR or hour < NIGHT_TO_HOUR else Priority.NORMAL
+
+
+def _camera_alert_description(alert: Alert, note: str, language: str) -> str:
+    """What happened, in the language of the officer who handed the alert on: the detection (object, score,
+    camera, local time) or the recorder's state, then the officer's note."""
+    with translation.override(language):
+        camera, event = alert.camera, alert.event
+        if event is not None and camera is not None:
+            line = gettext(
+                "Camera alert #%(alert)d: %(object)s detected by camera %(code)s (%(name)s), "
+                "confidence %(score)d%%, at %(time)s."
+            ) % {
+                "alert": alert.pk,
+                "object": event.label_display,
+                "code": camera.code,
+                "name": camera.name,
+                "score": round(event.score * 100),
+                "time": f"{timezone.localtime(event.started_at):%H:%M %d/%m/%Y}",
+            }
+        else:
+            place = camera.code if camera is not None else (alert.recorder.name if alert.recorder else "")
+            line = gettext("Camera alert #%(alert)d: %(kind)s (%(place)s) at %(time)s.") % {
+                "alert": alert.pk,
+                "kind": AlertKind(alert.kind).label,
+                "place": place,
+                "time": f"{timezone.localtime(alert.raised_at):%H:%M %d/%m/%Y}",
+            }
+        if note:
+            line += "\n" + gettext("Duty officer's note: %(note)s") % {"note": note}
+    return line[:MAX_TEXT]
+
+
+@transaction.atomic
+def incident_from_camera_alert(*, actor: Actor, alert: Alert, note: str = "") -> Incident:
+    """A camera alert handed on from the duty console: a new incident (source "camera alert", the alert's
+    ward, received now, happened when the camera saw it, at the camera's point and zone, described in the
+    officer's language, high priority at night) and its link to the alert. Idempotent: an alert already
+    handed on answers with its incident. Runs inside `cameras.services.alert_hand_on()`'s transaction
+    (receivers.py), so a refusal here undoes the hand-on too."""
+    if not can_record_incident(actor, alert.unit):
+        raise PermissionDenied(_("You cannot record incidents for this unit."))
+    existing = IncidentCameraAlert.objects.select_related("incident").filter(alert_number=alert.pk).first()
+    if existing is not None:
+        return existing.incident
+    now = timezone.now()
+    camera, event = alert.camera, alert.event
+    occurred_at = event.started_at if event is not None else alert.raised_at
+    if occurred_at > now:  # a recorder whose clock runs ahead
+        occurred_at = min(alert.raised_at, now)
+    note = note.strip()
+    user = events.person(actor)
+    incident = incident_record(
+        actor=actor,
+        data=NewIncident(
+            unit=alert.unit,
+            source=Source.CAMERA_ALERT,
+            description=_camera_alert_description(alert, note, user.language if user else settings.LANGUAGE_CODE),
+            classification=Classification.OTHER,  # the officer classifies it once it is verified
+            priority=_camera_alert_priority(alert),
+            occurred_at=occurred_at,
+            received_at=now,
+            address=(camera.zone or camera.name)[:255] if camera is not None else "",
+            latitude=camera.latitude if camera is not None else None,
+            longitude=camera.longitude if camera is not None else None,
+        ),
+    )
+    link = IncidentCameraAlert.objects.create(
+        incident=incident,
+        alert=alert,
+        alert_number=alert.pk,
+        camera_code=camera.code if camera is not None else "",
+        camera_name=camera.name if camera is not None else (alert.recorder.name if alert.recorder else ""),
+        event_label=event.label if event is not None else "",
+        event_score=event.score if event is not None else None,
+        detected_at=event.started_at if event is not None else None,
+        note=note[:MAX_TEXT],
+        linked_at=now,
+        linked_by=user,
+    )
+    events.camera_alert_linked_event(incident, actor=actor, alert_number=alert.pk, camera_code=link.camera_code)
+    audit_record(
+        actor=actor,
+        action="incidents.camera_alert_link",
+        target=incident,
+        unit=incident.unit,
+        after={"alert": alert.pk, "camera": link.camera_code, "kind": alert.kind},
+    )
+    return incident
 
 
 @transaction.atomic

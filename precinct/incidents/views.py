@@ -58,7 +58,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "end": _date(get.get("to", "")),
         "crimes_only": get.get("crimes_only", "") == "1",
     }
-    incidents = selectors.incident_list(actor=request.user, **filters).prefetch_related("reports")[:300]
+    incidents = selectors.incident_list(actor=request.user, **filters).prefetch_related("reports", "camera_alerts")
+    incidents = incidents[:300]
     return render(
         request,
         "incidents/list.html",
@@ -133,6 +134,7 @@ def detail(request: HttpRequest, incident_id: int) -> HttpResponse:
             "article": article,
             "group": penal_code.group(incident.crime_group) if incident.crime_group else None,
             "reports": incident.reports.all(),
+            "camera_alerts": incident.camera_alerts.all(),
             "events": incident.events.select_related("actor"),
             "can_handle": can_handle,
             "next_statuses": [(s, Status(s).label) for s in services.TRANSITIONS[incident.status]],

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from precinct.cameras.tests.conftest import cams  # noqa: F401  (a fixture used here: cameras in wards A and B)
 from precinct.incidents import services
 from precinct.incidents.models import Incident
 
