@@ -22,11 +22,20 @@ from django.db import connection
 
 from precinct.cameras.ingest import inbox_process
 from precinct.cameras.listener import listen
-from precinct.cameras.models import Alert, CameraEvent, InboxMessage
+from precinct.cameras.models import Alert, CameraEvent, InboxMessage, Recorder
 from precinct.cameras.tests.conftest import frigate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 URL = os.environ.get("MQTT_TEST_URL", "mqtt://127.0.0.1:1883")
+
+
+@pytest.fixture
+def cams(cams):
+    """Recorder A on a topic prefix of its own: tests on other xdist workers (and other runs) share the broker,
+    and a listener subscribes to every prefix, so a fixed "rec-a" would mix their messages."""
+    Recorder.objects.filter(pk=cams.rec_a.pk).update(mqtt_prefix=f"rec-a-{uuid.uuid4().hex[:12]}")
+    cams.rec_a.refresh_from_db()
+    return cams
 
 
 @pytest.fixture
