@@ -9,6 +9,7 @@ from precinct.eservices.api import router as eservices_router
 from precinct.organisation.api import router as organisation_router
 from precinct.payments.api import router as payments_router
 from precinct.portalsync.api import router as portalsync_router
+from precinct.residence.api import router as residence_router
 from precinct.results.api import router as results_router
 from precinct.stats.api import router as stats_router
 from precinct.tips.api import router as tips_router
@@ -29,3 +30,4 @@ api.add_router("/", portalsync_router)
 api.add_router("/", tips_router)
 api.add_router("/", results_router)
 api.add_router("/", stats_router)
+api.add_router("/", residence_router)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("precinct.tips.urls")),
     path("", include("precinct.results.urls")),
     path("", include("precinct.stats.urls")),
+    path("", include("precinct.residence.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
