@@ -92,6 +92,9 @@ class HouseholdMember(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person_id} in household {self.household_id} ({self.relation})"
+
 
 class ResidenceKind(models.TextChoices):
     PERMANENT = "permanent", _("Permanent residence")
@@ -162,6 +165,9 @@ class ResidenceEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.action} of record {self.record_id}"
+
 
 class NotDuplicate(models.Model):
     """Two persons an officer confirmed are different people: the pair is no longer shown as a duplicate."""
@@ -177,6 +183,9 @@ class NotDuplicate(models.Model):
             models.UniqueConstraint(fields=["first", "second"], name="residence_not_duplicate_once"),
             models.CheckConstraint(condition=Q(first__lt=models.F("second")), name="residence_not_duplicate_ordered"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
 
 
 class EstablishmentKind(models.TextChoices):
@@ -219,6 +228,9 @@ class StayNotice(models.Model):
         constraints = [models.UniqueConstraint(fields=["establishment", "key"], name="residence_notice_once")]
         indexes = [models.Index(fields=["processed_at", "id"])]
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class Stay(models.Model):
     establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="stays")
@@ -236,3 +248,6 @@ class Stay(models.Model):
     class Meta:
         ordering = ["-arrival", "pk"]
         constraints = [models.UniqueConstraint(fields=["establishment", "stay_id"], name="residence_stay_once")]
+
+    def __str__(self) -> str:
+        return f"{self.guest_name} ({self.stay_id})"

@@ -4,6 +4,7 @@ stays from establishments, duplicate decisions. Each runs in one transaction wit
 import datetime
 import hashlib
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -85,7 +86,7 @@ def person_create(
 
 @transaction.atomic
 def household_create(
-    *, actor: Actor, unit: Unit, street: str, number: str, head: Person, members: list[tuple[Person, str]] = ()
+    *, actor: Actor, unit: Unit, street: str, number: str, head: Person, members: Sequence[tuple[Person, str]] = ()
 ) -> Household:
     """A household at an address with its head and members (person, relation to the head)."""
     if actor is not None:

@@ -4,9 +4,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from precinct.eservices.models import Procedure
-from precinct.eservices.services import dossier_submit, dossier_transition
+from precinct.eservices.services import Upload, dossier_submit, dossier_transition
 from precinct.eservices.tests.conftest import catalogue, pdf  # noqa: F401 (fixture)
-from precinct.eservices.services import Upload
 from precinct.payments.models import PaymentRequest, RequestStatus
 from precinct.payments.providers.sandbox import SandboxProvider
 from precinct.payments.services import payment_callback, payment_start
@@ -18,7 +17,10 @@ def submit(world, code: str, form: dict):
     procedure = Procedure.objects.get(code=code)
     uploads = [Upload(d["name"], pdf()) for d in procedure.current.required_documents if d.get("required")]
     return dossier_submit(
-        actor=world.users["citizen"], procedure=procedure, form_data=form, unit_code=world.ward_a.code,
+        actor=world.users["citizen"],
+        procedure=procedure,
+        form_data=form,
+        unit_code=world.ward_a.code,
         uploads=uploads,
     )
 
@@ -44,19 +46,36 @@ def register(world):
     """Ward A's small register: a household of two at Tổ 3, Khu 5, both with a permanent residence."""
     officer = world.users["officer_a"]
     head = person_create(
-        actor=officer, unit=world.ward_a, full_name="Nguyễn Văn Hùng", personal_id="022075001234",
-        date_of_birth=datetime.date(1975, 3, 2), sex="male", place_of_origin="Hạ Long, Quảng Ninh", ethnicity="Kinh",
+        actor=officer,
+        unit=world.ward_a,
+        full_name="Nguyễn Văn Hùng",
+        personal_id="022075001234",
+        date_of_birth=datetime.date(1975, 3, 2),
+        sex="male",
+        place_of_origin="Hạ Long, Quảng Ninh",
+        ethnicity="Kinh",
     )
     wife = person_create(
-        actor=officer, unit=world.ward_a, full_name="Trần Thị Lan", personal_id="022178004321",
-        date_of_birth=datetime.date(1978, 7, 9), sex="female", place_of_origin="Cẩm Phả, Quảng Ninh", ethnicity="Kinh",
+        actor=officer,
+        unit=world.ward_a,
+        full_name="Trần Thị Lan",
+        personal_id="022178004321",
+        date_of_birth=datetime.date(1978, 7, 9),
+        sex="female",
+        place_of_origin="Cẩm Phả, Quảng Ninh",
+        ethnicity="Kinh",
     )
     household = household_create(
         actor=officer, unit=world.ward_a, street="Tổ 3, Khu 5", number="12", head=head, members=[(wife, "spouse")]
     )
     for person in (head, wife):
         residence_register(
-            actor=officer, person=person, kind=ResidenceKind.PERMANENT, unit=world.ward_a,
-            address="Số 12, Tổ 3, Khu 5", start=datetime.date(2010, 1, 1), household=household,
+            actor=officer,
+            person=person,
+            kind=ResidenceKind.PERMANENT,
+            unit=world.ward_a,
+            address="Số 12, Tổ 3, Khu 5",
+            start=datetime.date(2010, 1, 1),
+            household=household,
         )
     return {"head": head, "wife": wife, "household": household}

@@ -43,8 +43,13 @@ def test_permanent_registration_moves_and_deregistration_ends(world, catalogue, 
         personal_id="022090012345", full_name="Citizen Person", unit=world.ward_b, unit_path=world.ward_b.path
     )
     ResidenceRecord.objects.create(
-        person=citizen, kind="permanent", unit=world.ward_b, unit_path=world.ward_b.path, address="Cũ",
-        start=datetime.date(2000, 1, 1), basis="import",
+        person=citizen,
+        kind="permanent",
+        unit=world.ward_b,
+        unit_path=world.ward_b.path,
+        address="Cũ",
+        start=datetime.date(2000, 1, 1),
+        basis="import",
     )
     advance(world, submit(world, "CT-01", {"dia_chi": "Số 9, Tổ 1", "ly_do": "Chuyển đến"}), RESULT)
     current = citizen.records.get(is_current=True)
@@ -65,7 +70,9 @@ def test_an_extension_with_no_temporary_residence_refuses_to_issue_the_result(wo
 
 
 def test_an_extension_moves_the_end_date(world, catalogue):
-    advance(world, submit(world, "CT-02", {"dia_chi": "Số 8", "tu_ngay": "2026-12-01", "den_ngay": "2027-01-31"}), RESULT)
+    advance(
+        world, submit(world, "CT-02", {"dia_chi": "Số 8", "tu_ngay": "2026-12-01", "den_ngay": "2027-01-31"}), RESULT
+    )
     advance(world, submit(world, "CT-03", {"dia_chi": "Số 8", "den_ngay": "2027-06-30"}), RESULT)
     record = ResidenceRecord.objects.get()
     assert record.end == datetime.date(2027, 6, 30)

@@ -5,18 +5,35 @@ from precinct.residence.models import Stay, StayNotice
 from precinct.residence.services import establishment_register, stay_notices_process
 from precinct.testing import run_queued_tasks
 
-GOOD = {"stay_id": "R101-1", "full_name": "Phạm Minh Tuấn", "personal_id": "001088012345", "date_of_birth": "1988-04-05",
-        "sex": "male", "arrival": "2026-12-01T14:00:00+07:00", "expected_departure": "2026-12-03"}
-FOREIGN = {"stay_id": "R102-1", "full_name": "Anna Schmidt", "nationality": "DE", "passport_number": "C01X00T47",
-           "date_of_birth": "1990-02-03", "arrival": "2026-12-01T15:00:00+07:00"}
+GOOD = {
+    "stay_id": "R101-1",
+    "full_name": "Phạm Minh Tuấn",
+    "personal_id": "001088012345",
+    "date_of_birth": "1988-04-05",
+    "sex": "male",
+    "arrival": "2026-12-01T14:00:00+07:00",
+    "expected_departure": "2026-12-03",
+}
+FOREIGN = {
+    "stay_id": "R102-1",
+    "full_name": "Anna Schmidt",
+    "nationality": "DE",
+    "passport_number": "C01X00T47",
+    "date_of_birth": "1990-02-03",
+    "arrival": "2026-12-01T15:00:00+07:00",
+}
 BAD = {"stay_id": "R103-1", "full_name": "Lê Văn Sai", "personal_id": "12345", "arrival": "2026-12-01T15:00:00+07:00"}
 
 
 @pytest.fixture
 def hotel(world):
     establishment, key = establishment_register(
-        actor=world.users["leader_a"], unit=world.ward_a, name="Khách sạn Hạ Long Bay", kind="hotel",
-        owner_name="Vũ Thị Hoa", address="Số 1 Hạ Long",
+        actor=world.users["leader_a"],
+        unit=world.ward_a,
+        name="Khách sạn Hạ Long Bay",
+        kind="hotel",
+        owner_name="Vũ Thị Hoa",
+        address="Số 1 Hạ Long",
     )
     return establishment, Client(headers={"X-Establishment-Key": key})
 
