@@ -91,7 +91,11 @@ def ward_report(unit_path: str, *, today: datetime.date | None = None, until: da
     people = list(persons.order_by("pk"))
     report = Report(persons=len(people))
     for p in people:
-        missing = [str(Person._meta.get_field(name).verbose_name) for name in REQUIRED_FIELDS if not getattr(p, name)]
+        missing = [
+            str(getattr(Person._meta.get_field(name), "verbose_name", name))
+            for name in REQUIRED_FIELDS
+            if not getattr(p, name)
+        ]
         if missing:
             report.incomplete.append((p, missing))
         else:
