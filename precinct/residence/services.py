@@ -244,11 +244,20 @@ def dossier_apply(*, actor: Actor, dossier: Dossier, code: str) -> ResidenceReco
             .first()
         )
         if record is None:
-            raise DomainError(
-                "residence_nothing_to_change",
-                _("The register holds no current residence of this person for this dossier to change."),
-                status=409,
-            )
+            if plan.operation == changes.EXTEND and plan.end is not None:
+                # No temporary residence on file here (registered before the register existed): the extension's
+                # result is the legal basis for one until the new date.
+                return residence_register(
+                    actor=actor,
+                    person=person,
+                    kind=ResidenceKind.TEMPORARY,
+                    unit=dossier.unit,
+                    address=plan.address,
+                    start=plan.start,
+                    end=plan.end,
+                    dossier=dossier,
+                )
+            return None  # nothing on file to deregister: the result stands, the register has nothing to end
         before = events.record_state(record)
         if plan.operation == changes.EXTEND:
             previous = str(record.end)

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 
-from precinct.core.errors import DomainError
 from precinct.eservices.models import DossierStatus
 from precinct.residence.models import Person, ResidenceKind, ResidenceRecord
 from precinct.residence.tests.conftest import advance, submit
@@ -60,13 +59,12 @@ def test_permanent_registration_moves_and_deregistration_ends(world, catalogue, 
     assert citizen.records.get(address="Số 9, Tổ 1").events.last().dossier_id == dossier.pk
 
 
-def test_an_extension_with_no_temporary_residence_refuses_to_issue_the_result(world, catalogue):
-    dossier = advance(world, submit(world, "CT-03", {"dia_chi": "Số 8", "den_ngay": "2027-06-30"}), RESULT[:3])
-    with pytest.raises(DomainError) as exc:
-        advance(world, dossier, ["issue_result"])
-    assert exc.value.code == "residence_nothing_to_change"
-    dossier.refresh_from_db()
-    assert dossier.status == DossierStatus.APPROVED  # the whole move rolled back
+def test_an_extension_with_no_temporary_residence_on_file_registers_one(world, catalogue):
+    dossier = advance(world, submit(world, "CT-03", {"dia_chi": "Số 8", "den_ngay": "2027-06-30"}), RESULT)
+    assert dossier.status == DossierStatus.RESULT_ISSUED
+    record = ResidenceRecord.objects.get()
+    assert record.kind == ResidenceKind.TEMPORARY and record.dossier_id == dossier.pk
+    assert record.end == datetime.date(2027, 6, 30)
 
 
 def test_an_extension_moves_the_end_date(world, catalogue):
