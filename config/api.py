@@ -12,6 +12,7 @@ from precinct.organisation.api import router as organisation_router
 from precinct.payments.api import router as payments_router
 from precinct.planning.api import router as planning_router
 from precinct.portalsync.api import router as portalsync_router
+from precinct.residence.api import router as residence_router
 from precinct.results.api import router as results_router
 from precinct.stats.api import router as stats_router
 from precinct.tips.api import router as tips_router
@@ -35,3 +36,4 @@ api.add_router("/", stats_router)
 api.add_router("/", planning_router)
 api.add_router("/", cameras_router)
 api.add_router("/", incidents_router)
+api.add_router("/", residence_router)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "precinct.planning",
     "precinct.cameras",
     "precinct.incidents",
+    "precinct.residence",
 ]
 # Development tooling (synthetic data: `generate_dossiers`, the demo's dossiers) is installed everywhere but in
 # production, where PRECINCT_DEVDATA=1 brings it back (a load test on a production-like server). Last, so the

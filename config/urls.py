@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("precinct.planning.urls")),
     path("", include("precinct.cameras.urls")),
     path("", include("precinct.incidents.urls")),
+    path("", include("precinct.residence.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

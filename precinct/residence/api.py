@@ -1,0 +1,130 @@
+"""The register's JSON API: scoped reads for officers; guests' stays posted by establishments with their key."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.security import APIKeyHeader
+
+from precinct.core.api_support import signed_in
+from precinct.residence import selectors, services
+from precinct.residence.models import Establishment, Person, Stay
+
+router = Router(tags=["residence"])
+
+
+class EstablishmentKey(APIKeyHeader):
+    """`X-Establishment-Key: est_…`: the key given when the hotel or homestay was registered to its ward."""
+
+    param_name = "X-Establishment-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Establishment | None:
+        return selectors.establishment_by_key(key) if key else None
+
+
+class PersonOut(Schema):
+    id: int
+    personal_id: str
+    full_name: str
+    date_of_birth: datetime.date | None
+    sex: str
+    status: str
+    ward: str
+
+    @staticmethod
+    def resolve_ward(obj: Person) -> str:
+        return obj.unit.code
+
+
+class StayIn(Schema):
+    stay_id: str
+    event: str = "arrival"
+    full_name: str = ""
+    personal_id: str = ""
+    passport_number: str = ""
+    nationality: str = "VN"
+    date_of_birth: str = ""
+    sex: str = ""
+    arrival: str = ""
+    expected_departure: str = ""
+    departed_at: str = ""
+
+
+class StaysIn(Schema):
+    stays: list[StayIn]
+
+
+class StaysOut(Schema):
+    accepted: list[str]
+    repeated: list[str]
+    refused: list[dict[str, Any]]
+
+
+class StayOut(Schema):
+    stay_id: str
+    establishment: str
+    guest_name: str
+    personal_id: str
+    passport_number: str
+    nationality: str
+    arrival: datetime.datetime
+    expected_departure: datetime.date | None
+
+    @staticmethod
+    def resolve_establishment(obj: Stay) -> str:
+        return obj.establishment.name
+
+
+class QualityOut(Schema):
+    ward: str
+    persons: int
+    completeness: Decimal | None
+    validity: Decimal | None
+    uniqueness: Decimal | None
+    timeliness: Decimal | None
+    duplicate_candidates: int
+    expired_temporary: int
+
+
+@router.get("/residence/persons", response=list[PersonOut], auth=signed_in)
+def person_list(request: HttpRequest, q: str = "") -> list[Person]:
+    """Residents of the wards the caller reaches (a name, accents optional, or a personal ID number)."""
+    return list(selectors.person_list(actor=request.user, q=q)[:200])
+
+
+@router.get("/residence/persons/{pk}", response=PersonOut, auth=signed_in)
+def person_get(request: HttpRequest, pk: int) -> Person:
+    return selectors.person_get(actor=request.user, pk=pk)
+
+
+@router.post("/residence/stays", response=StaysOut, auth=EstablishmentKey())
+def stays_post(request: HttpRequest, body: StaysIn) -> dict[str, Any]:
+    """An establishment reports guests' arrivals and departures (one or many). Each good row is stored once
+    (keyed by the establishment's stay id and the event; a repeat is answered in `repeated`); bad rows are
+    refused one by one in `refused` with their reasons, the others kept."""
+    establishment: Establishment = request.auth  # type: ignore[attr-defined]
+    rows = [row.dict() for row in body.stays]
+    return services.stay_notices_receive(establishment=establishment, rows=rows)
+
+
+@router.get("/residence/stays/current", response=list[StayOut], auth=signed_in)
+def stays_current(request: HttpRequest) -> list[Stay]:
+    """Guests staying now in the wards the caller reaches."""
+    return list(selectors.stays_current(actor=request.user)[:500])
+
+
+@router.get("/residence/quality/{unit_code}", response=QualityOut, auth=signed_in)
+def quality_get(request: HttpRequest, unit_code: str) -> dict[str, Any]:
+    unit, report = selectors.ward_quality(actor=request.user, code=unit_code)
+    return {
+        "ward": unit.code,
+        "persons": report.persons,
+        "completeness": report.completeness,
+        "validity": report.validity,
+        "uniqueness": report.uniqueness,
+        "timeliness": report.timeliness,
+        "duplicate_candidates": len(report.duplicates),
+        "expired_temporary": len(report.expired),
+    }

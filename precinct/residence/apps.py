@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResidenceConfig(AppConfig):
+    name = "precinct.residence"
+    label = "residence"
+    verbose_name = _("Residence")
+
+    def ready(self) -> None:
+        from precinct.eservices.models import Dossier
+        from precinct.eservices.signals import dossier_changed
+        from precinct.residence import measures, receivers
+
+        dossier_changed.connect(receivers.on_dossier_changed, sender=Dossier, dispatch_uid="residence.changed")
+        measures.register_all()

@@ -1,0 +1,253 @@
+"""The population register: persons, households at an address, residence records with their legal basis and
+history, accommodation establishments and their guests' stays (an inbox of raw notices, then stays)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PersonStatus(models.TextChoices):
+    LIVING = "living", _("Living")
+    DECEASED = "deceased", _("Deceased")
+    MISSING = "missing", _("Missing")
+
+
+class SexChoices(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Person(models.Model):
+    """A resident, held by the ward whose police keep the record (`unit_path`: scoped reads)."""
+
+    personal_id = models.CharField(_("personal identification number"), max_length=12, blank=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    name_folded = models.CharField(max_length=150, editable=False, default="")  # accent-free, for matching
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=8, choices=SexChoices.choices, blank=True)
+    place_of_origin = models.CharField(_("place of origin"), max_length=200, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=50, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, default="VN")
+    status = models.CharField(_("status"), max_length=10, choices=PersonStatus.choices, default=PersonStatus.LIVING)
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("ward"))
+    unit_path = models.CharField(max_length=255, db_index=True)
+    verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        ordering = ["full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["personal_id"], condition=~Q(personal_id=""), name="residence_person_personal_id_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["unit_path", "date_of_birth"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("Head of household")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    SIBLING = "sibling", _("Sibling")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    OTHER = "other", _("Other")
+
+
+class Household(models.Model):
+    """A household at an address in a ward: a head and members with their relation to the head."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("ward"))
+    unit_path = models.CharField(max_length=255, db_index=True)
+    street = models.CharField(_("street / hamlet"), max_length=200)
+    number = models.CharField(_("house number"), max_length=30, blank=True)
+    head = models.ForeignKey(
+        Person, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("head of household")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household")
+        ordering = ["street", "number", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.street}".strip()
+
+
+class HouseholdMember(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    relation = models.CharField(_("relation to the head"), max_length=12, choices=Relation.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["household", "person"], name="residence_member_once"),
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(relation="head"), name="residence_one_head_per_household"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in household {self.household_id} ({self.relation})"
+
+
+class ResidenceKind(models.TextChoices):
+    PERMANENT = "permanent", _("Permanent residence")
+    TEMPORARY = "temporary", _("Temporary residence")
+    ABSENCE = "absence", _("Temporary absence")
+
+
+class Basis(models.TextChoices):
+    DOSSIER = "dossier", _("Dossier")
+    IMPORT = "import", _("Import")
+
+
+class ResidenceRecord(models.Model):
+    """One residence (or declared absence) of a person in a ward, with its legal basis. `is_current` turns
+    False when it ends; the database allows one current permanent residence per person."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="records")
+    kind = models.CharField(_("kind"), max_length=10, choices=ResidenceKind.choices)
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("ward"))
+    unit_path = models.CharField(max_length=255, db_index=True)
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="records")
+    address = models.CharField(_("address"), max_length=300)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
+    is_current = models.BooleanField(_("current"), default=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    basis = models.CharField(_("legal basis"), max_length=10, choices=Basis.choices)
+    dossier = models.ForeignKey("eservices.Dossier", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("residence record")
+        ordering = ["-start", "-pk"]
+        constraints = [
+            # A partial unique index: SQLite and PostgreSQL both enforce it, whatever code writes the row.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(kind="permanent", is_current=True),
+                name="residence_one_current_permanent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="temporary") | Q(end__isnull=False), name="residence_temporary_has_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="residence_dates"
+            ),
+            models.CheckConstraint(
+                condition=~Q(basis="dossier") | Q(dossier__isnull=False), name="residence_dossier_basis_has_dossier"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.address}"
+
+
+class ResidenceEvent(models.Model):
+    """The history of a residence record (written only through residence/events.py)."""
+
+    record = models.ForeignKey(ResidenceRecord, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=20)
+    data = models.JSONField(default=dict, blank=True)
+    dossier = models.ForeignKey(  # the dossier whose result made this change, if any
+        "eservices.Dossier", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} of record {self.record_id}"
+
+
+class NotDuplicate(models.Model):
+    """Two persons an officer confirmed are different people: the pair is no longer shown as a duplicate."""
+
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="residence_not_duplicate_once"),
+            models.CheckConstraint(condition=Q(first__lt=models.F("second")), name="residence_not_duplicate_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
+
+
+class EstablishmentKind(models.TextChoices):
+    HOTEL = "hotel", _("Hotel")
+    HOMESTAY = "homestay", _("Homestay")
+
+
+class Establishment(models.Model):
+    """A hotel or homestay registered to a ward; it reports guests' stays with its key (only a hash is kept)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=EstablishmentKind.choices)
+    owner_name = models.CharField(_("owner"), max_length=150)
+    address = models.CharField(_("address"), max_length=300)
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("ward"))
+    unit_path = models.CharField(max_length=255, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("establishment")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StayNotice(models.Model):
+    """The inbox: one raw notice as the establishment sent it, keyed by its own stay id and the event
+    (arrival / departure), so a repeat is ignored. A worker turns it into a Stay."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="notices")
+    key = models.CharField(max_length=120)
+    payload = models.JSONField()
+    received_at = models.DateTimeField()
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["establishment", "key"], name="residence_notice_once")]
+        indexes = [models.Index(fields=["processed_at", "id"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Stay(models.Model):
+    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="stays")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    stay_id = models.CharField(_("establishment's stay id"), max_length=100)
+    guest_name = models.CharField(_("guest"), max_length=150)
+    personal_id = models.CharField(_("personal identification number"), max_length=12, blank=True)
+    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    arrival = models.DateTimeField(_("arrival"))
+    expected_departure = models.DateField(_("expected departure"), null=True, blank=True)
+    departed_at = models.DateTimeField(_("departed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-arrival", "pk"]
+        constraints = [models.UniqueConstraint(fields=["establishment", "stay_id"], name="residence_stay_once")]
+
+    def __str__(self) -> str:
+        return f"{self.guest_name} ({self.stay_id})"

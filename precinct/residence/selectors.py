@@ -1,0 +1,156 @@
+"""Reads of the register, each narrowed to the wards the actor reaches (organisation.scoping.restrict)."""
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from precinct.core.actors import Actor
+from precinct.core.errors import NotFound
+from precinct.core.memo import Memo
+from precinct.core.text import fold
+from precinct.eservices.models import Dossier, Procedure
+from precinct.organisation.models import Unit
+from precinct.organisation.scoping import restrict
+from precinct.residence import changes
+from precinct.residence.models import (
+    Establishment,
+    Household,
+    HouseholdMember,
+    Person,
+    ResidenceEvent,
+    ResidenceRecord,
+    Stay,
+)
+from precinct.residence.permissions import READERS
+from precinct.residence.services import key_hash
+
+
+def person_list(*, actor: Actor, unit: Unit | None = None, q: str = "") -> QuerySet[Person]:
+    qs = restrict(Person.objects.select_related("unit"), actor, "unit_path", READERS)
+    if unit is not None:
+        qs = qs.filter(unit_path__startswith=unit.path)
+    if q := q.strip():
+        qs = qs.filter(personal_id=q) if q.isdigit() else qs.filter(name_folded__contains=fold(q))
+    return qs
+
+
+def person_get(*, actor: Actor, pk: int) -> Person:
+    person = person_list(actor=actor).filter(pk=pk).first()
+    if person is None:
+        raise NotFound()
+    return person
+
+
+def person_records(*, person: Person) -> list[ResidenceRecord]:
+    """A person's records with their history (the person was read through person_get, so in scope)."""
+    return list(person.records.select_related("unit", "household", "dossier").prefetch_related("events"))
+
+
+def person_households(*, person: Person) -> list[HouseholdMember]:
+    return list(person.memberships.select_related("household"))
+
+
+def household_list(*, actor: Actor, unit: Unit | None = None) -> QuerySet[Household]:
+    qs = restrict(Household.objects.select_related("unit", "head"), actor, "unit_path", READERS)
+    return qs.filter(unit_path__startswith=unit.path) if unit is not None else qs
+
+
+def household_get(*, actor: Actor, pk: int) -> Household:
+    household = (
+        household_list(actor=actor)
+        .prefetch_related(Prefetch("members", queryset=HouseholdMember.objects.select_related("person")))
+        .filter(pk=pk)
+        .first()
+    )
+    if household is None:
+        raise NotFound()
+    return household
+
+
+def household_current_records(*, household: Household) -> dict[int, list[ResidenceRecord]]:
+    person_ids = [m.person_id for m in household.members.all()]
+    by_person: dict[int, list[ResidenceRecord]] = {}
+    for record in ResidenceRecord.objects.filter(person_id__in=person_ids, is_current=True).select_related("unit"):
+        by_person.setdefault(record.person_id, []).append(record)
+    return by_person
+
+
+_procedure_codes = Memo(ttl=600)
+
+
+def residence_procedure_code(procedure_id: int) -> str | None:
+    """The code of a residence procedure from its id (None for every other procedure). A per-process memo
+    of the few ids in changes.CHANGES: the dossier receiver asks on every result issued, of any procedure."""
+    codes: dict[int, str] = _procedure_codes.get(
+        "ids", lambda: dict(Procedure.objects.filter(code__in=changes.CHANGES).values_list("id", "code"))
+    )
+    return codes.get(procedure_id)
+
+
+def dossier_residence_view(*, actor: Actor, code: str) -> dict[str, Any]:
+    """The register's side of a residence dossier: the planned change (before the result) or the records the
+    result made or changed (after), for a reader of the dossier's ward."""
+    dossier = restrict(Dossier.objects.select_related("version", "unit", "applicant"), actor, "unit_path", READERS)
+    found = dossier.filter(code=code).first()
+    if found is None:
+        raise NotFound()
+    proc_code = residence_procedure_code(found.version.procedure_id)
+    if proc_code is None:
+        raise NotFound()
+    plan = changes.plan_for(proc_code, found.form_data, timezone.localdate())
+    personal_id = getattr(found.applicant, "personal_id", "") or ""
+    person = Person.objects.filter(personal_id=personal_id).first() if personal_id else None
+    current = (
+        list(ResidenceRecord.objects.filter(person=person, is_current=True).select_related("unit")) if person else []
+    )
+    applied = list(
+        ResidenceEvent.objects.filter(dossier=found).select_related("record__unit", "record__person").order_by("pk")
+    )
+    return {
+        "dossier": found,
+        "procedure_code": proc_code,
+        "plan": plan,
+        "person": person,
+        "current": current,
+        "applied": applied,
+    }
+
+
+def stays_current(*, actor: Actor, unit: Unit | None = None) -> QuerySet[Stay]:
+    """Guests staying now (arrived, not departed) in the wards the actor reaches."""
+    qs = restrict(Stay.objects.select_related("establishment"), actor, "unit_path", READERS).filter(
+        departed_at__isnull=True
+    )
+    return qs.filter(unit_path__startswith=unit.path) if unit is not None else qs
+
+
+def establishment_by_key(key: str) -> Establishment | None:
+    return Establishment.objects.filter(key_hash=key_hash(key), is_active=True).select_related("unit").first()
+
+
+def ward_get(*, actor: Actor, code: str) -> Unit:
+    """A ward (or any unit) the actor may read the register of."""
+    from precinct.organisation.selectors import unit_by_code
+    from precinct.residence.permissions import can_read_register
+
+    unit = unit_by_code(code)
+    if unit is None or not can_read_register(actor, unit):
+        raise NotFound()
+    return unit
+
+
+def ward_quality(*, actor: Actor, code: str) -> tuple[Unit, Any]:
+    """The data-quality report of a ward the actor may read."""
+    from precinct.residence.quality import ward_report
+
+    unit = ward_get(actor=actor, code=code)
+    return unit, ward_report(unit.path)
+
+
+def wards_readable(*, actor: Actor) -> list[Unit]:
+    """The commune-level units whose register the actor may read."""
+    from precinct.organisation.selectors import commune_level_units
+    from precinct.residence.permissions import can_read_register
+
+    return [u for u in commune_level_units() if can_read_register(actor, u)]

@@ -1,0 +1,47 @@
+import datetime
+
+from precinct.audit.models import AuditEvent
+from precinct.core.measures import measure_value
+from precinct.residence.models import NotDuplicate, Person
+from precinct.residence.quality import ward_report
+from precinct.residence.services import not_duplicate_mark, person_create
+
+
+def test_accented_and_plain_names_with_one_birth_date_are_a_possible_duplicate_until_marked(world, register):
+    twin = person_create(
+        actor=world.users["officer_a"],
+        unit=world.ward_a,
+        full_name="Nguyen Van Hung",
+        date_of_birth=datetime.date(1975, 3, 2),
+        sex="male",
+    )
+    other_day = person_create(  # same name, another birth date: not a candidate
+        actor=world.users["officer_a"],
+        unit=world.ward_a,
+        full_name="Nguyễn Văn Hùng",
+        date_of_birth=datetime.date(1980, 3, 2),
+    )
+    pairs = [(a.pk, b.pk) for a, b, _s in ward_report(world.ward_a.path).duplicates]
+    assert pairs == [(register["head"].pk, twin.pk)]
+    assert other_day.pk not in {p for pair in pairs for p in pair}
+    audits = AuditEvent.objects.count()
+    not_duplicate_mark(actor=world.users["officer_a"], first=twin, second=register["head"])
+    assert ward_report(world.ward_a.path).duplicates == []
+    assert NotDuplicate.objects.count() == 1 and AuditEvent.objects.count() == audits + 1
+
+
+def test_scores_per_dimension_and_measures(world, register):
+    person_create(actor=world.users["officer_a"], unit=world.ward_a, full_name="Đỗ Thị Thiếu")  # incomplete
+    flawed = Person.objects.get(pk=register["wife"].pk)
+    Person.objects.filter(pk=flawed.pk).update(personal_id="022078004321")  # 4th digit wrong for a woman
+    report = ward_report(world.ward_a.path)
+    assert report.persons == 3 and report.complete == 2
+    assert next(p.pk for p, _m in report.incomplete) != register["head"].pk
+    assert [p.pk for p, _e in report.invalid] == [flawed.pk]
+    today = datetime.date.today()
+    assert (
+        measure_value("residence.completeness", unit_path=world.ward_a.path, start=today, end=today)
+        == report.completeness
+    )
+    assert measure_value("residence.completeness", unit_path=world.ward_b.path, start=today, end=today) is None
+    assert measure_value("residence.duplicate_candidates", unit_path=world.province.path, start=today, end=today) == 0

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from precinct.residence import views
+
+app_name = "residence"
+urlpatterns = [
+    path("residence/", views.register, name="register"),
+    path("residence/persons/<int:pk>/", views.person, name="person"),
+    path("residence/households/<int:pk>/", views.household, name="household"),
+    path("residence/dossiers/<str:code>/", views.dossier, name="dossier"),
+    path("residence/guests/", views.guests, name="guests"),
+    path("residence/quality/<str:code>/", views.quality, name="quality"),
+    path("residence/quality/<str:code>/not-duplicate/", views.not_duplicate, name="not_duplicate"),
+]

@@ -1,0 +1,81 @@
+"""The register's pages: search, a person, a household, a dossier's change, current guests, a ward's quality."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from precinct.core.errors import DomainError
+from precinct.residence import selectors, services
+
+
+@login_required
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    persons = selectors.person_list(actor=request.user, q=q)[:100]
+    households = selectors.household_list(actor=request.user)[:50]
+    wards = selectors.wards_readable(actor=request.user)
+    return render(
+        request, "residence/register.html", {"q": q, "persons": persons, "households": households, "wards": wards}
+    )
+
+
+@login_required
+@require_GET
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.person_get(actor=request.user, pk=pk)
+    return render(
+        request,
+        "residence/person.html",
+        {
+            "person": found,
+            "records": selectors.person_records(person=found),
+            "memberships": selectors.person_households(person=found),
+        },
+    )
+
+
+@login_required
+@require_GET
+def household(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.household_get(actor=request.user, pk=pk)
+    current = selectors.household_current_records(household=found)
+    members = [(m, current.get(m.person_id, [])) for m in found.members.all()]
+    return render(request, "residence/household.html", {"household": found, "members": members})
+
+
+@login_required
+@require_GET
+def dossier(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "residence/dossier.html", selectors.dossier_residence_view(actor=request.user, code=code))
+
+
+@login_required
+@require_GET
+def guests(request: HttpRequest) -> HttpResponse:
+    return render(request, "residence/guests.html", {"stays": selectors.stays_current(actor=request.user)[:500]})
+
+
+@login_required
+@require_GET
+def quality(request: HttpRequest, code: str) -> HttpResponse:
+    unit, report = selectors.ward_quality(actor=request.user, code=code)
+    return render(request, "residence/quality.html", {"unit": unit, "report": report})
+
+
+@login_required
+@require_POST
+def not_duplicate(request: HttpRequest, code: str) -> HttpResponse:
+    unit, _report = selectors.ward_quality(actor=request.user, code=code)
+    try:
+        first = selectors.person_get(actor=request.user, pk=int(request.POST.get("first", "0")))
+        second = selectors.person_get(actor=request.user, pk=int(request.POST.get("second", "0")))
+        services.not_duplicate_mark(actor=request.user, first=first, second=second)
+    except (DomainError, ValueError) as exc:
+        messages.error(request, str(getattr(exc, "message", _("The request is not valid."))))
+    else:
+        messages.success(request, _("Marked as different people."))
+    return redirect("residence:quality", code=unit.code)
