@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "precinct.core.context_processors.site",
                 "precinct.organisation.context_processors.site_unit",
+                "precinct.tips.context_processors.tips_nav",
             ],
         },
     },

@@ -174,3 +174,15 @@ def test_figures_are_the_leaders_and_the_policy_the_administrators(world):
     assert unit_key_rotate(actor=world.users["admin_p"], unit=world.ward_a).is_active
     with pytest.raises(PermissionDenied):
         unit_key_rotate(actor=world.users["leader_p"], unit=world.ward_a)
+
+
+@pytest.mark.parametrize(
+    ("actor", "queue_link"),
+    [("officer_a", True), ("duty_a", True), ("leader_p", True), ("admin_p", False), ("superuser", False),
+     ("citizen", False), ("anonymous", False)],
+)  # fmt: skip
+def test_the_header_offers_the_queue_only_to_recipients(world, actor, queue_link):
+    """Administrators read no report, so their header offers the public form, not a queue that answers 403."""
+    page = world.client(actor).get("/").content.decode()
+    assert ('href="/tips/"' in page) is queue_link
+    assert ('href="/report/"' in page) is not queue_link
