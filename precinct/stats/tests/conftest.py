@@ -40,13 +40,21 @@ def citizens(n: int) -> list[User]:
     ]
 
 
+def _submitted_at(days_ago: int) -> datetime.datetime:
+    """`days_ago` days back, before the 17:00 cut-off whatever the hour the suite runs: a submission after
+    17:00 counts from the next working day, which would shift every due date and the figures built on them."""
+    now = timezone.localtime()
+    morning = now.replace(hour=9, minute=0, second=0, microsecond=0)
+    return min(now, morning) - datetime.timedelta(days=days_ago)
+
+
 def submit(world, citizen, code: str, *, days_ago: int, channel: str = "online"):
     dossier = dossier_submit(
         actor=citizen,
         procedure=Procedure.objects.get(code=code),
         form_data=FORMS[code],
         unit_code=random.choice([world.ward_a.code, world.ward_b.code]) if code in COMMUNE else None,
-        now=timezone.now() - datetime.timedelta(days=days_ago),
+        now=_submitted_at(days_ago),
     )
     if channel != "online":
         # Counter and post dossiers are entered by officers (not built yet): change the channel, and tell
