@@ -80,12 +80,22 @@ _PYDANTIC_MESSAGES = {
     "less_than_equal": "This value is out of range.",
     "greater_than": "This value is out of range.",
     "less_than": "This value is out of range.",
+    "date_out_of_range": "Enter a date between 1900-01-01 and 2199-12-31.",
+    "model_attributes_type": "The request body must be a JSON object.",
+    "dict_type": "The request body must be a JSON object.",
+    "model_type": "The request body must be a JSON object.",
 }
 
 
+_LOCATIONS = ("body", "query", "path", "header", "cookie", "form", "file", "payload")
+
+
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
-    # ninja reports ("body", "payload", "field") or ("query", "field"); keep the input's own name.
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie", "form", "payload")]
+    # ninja reports ("body", "payload", "field"), ("query", "field") or ("file", "file"); keep the input's own
+    # name, once.
+    parts = [str(p) for p in loc if p not in _LOCATIONS]
+    if not parts and loc and str(loc[0]) == "file" and len(loc) > 1:
+        parts = [str(loc[-1])]
     return ".".join(parts) or "__all__"
 
 
@@ -107,7 +117,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         fields: dict[str, list[Any]] = {}
         for error in exc.errors:
-            fields.setdefault(_field_name(error.get("loc", ())), []).append(_translated_pydantic_message(error))
+            messages = fields.setdefault(_field_name(error.get("loc", ())), [])
+            message = _translated_pydantic_message(error)
+            if message not in messages:  # a missing body is one error, not one per field it lacks
+                messages.append(message)
         return api.create_response(
             request, error_body("validation_error", _("Some fields are not valid."), fields), status=422
         )

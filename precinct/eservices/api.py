@@ -7,10 +7,11 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from precinct.core.api_support import signed_in
+from precinct.core.api_types import Date, Days, Id, Int64, Pagination
 from precinct.core.calendar import calendar
 from precinct.core.errors import PermissionDenied, ValidationFailed
 from precinct.eservices import public, selectors, services
@@ -179,7 +180,7 @@ class DossierFilter(Schema):
     status: str = ""
     procedure: str = ""
     field: str = ""
-    due_within_days: int | None = None
+    due_within_days: Days | None = None
     overdue: bool = False
     q: str = ""
 
@@ -187,7 +188,7 @@ class DossierFilter(Schema):
 class ActionIn(Schema):
     note: str = ""
     target_unit: str = ""
-    new_due_date: datetime.date | None = None
+    new_due_date: Date | None = None
 
 
 class TransitionIn(ActionIn):
@@ -195,7 +196,7 @@ class TransitionIn(ActionIn):
 
 
 class RatingIn(Schema):
-    score: int
+    score: Int64  # 1–5: the service says so in its own words
     comment: str = ""
 
 
@@ -265,7 +266,7 @@ def field_list(request: HttpRequest) -> QuerySet[ServiceField]:
 
 
 @router.get("/procedures", response=list[ProcedureOut], auth=None)
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def procedure_list(request: HttpRequest, filters: Query[ProcedureFilter]) -> QuerySet[Procedure]:
     """The catalogue. `q` searches code and names without regard to accents ('cu tru' finds 'cư trú')."""
     return selectors.procedure_list(q=filters.q, field=filters.field, level=filters.level)
@@ -340,7 +341,7 @@ def dossier_submit(request: HttpRequest) -> Status[dict[str, Any]]:
 
 
 @router.get("/dossiers", response=list[DossierOut], auth=signed_in)
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def dossier_list(request: HttpRequest, filters: Query[DossierFilter]) -> QuerySet[Dossier]:
     """Officers: dossiers of the units in their reach. Citizens: their own."""
     return selectors.dossier_list(
@@ -411,7 +412,7 @@ def rating_averages(request: HttpRequest, by: str = "unit") -> list[dict[str, An
 
 
 @router.get("/dossiers/{code}/attachments/{attachment_id}", auth=signed_in)
-def dossier_attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
+def dossier_attachment(request: HttpRequest, code: str, attachment_id: Id) -> FileResponse:
     return attachment_response(
         selectors.dossier_attachment_get(actor=request.user, code=code, attachment_id=attachment_id)
     )
