@@ -149,7 +149,7 @@ def form_refusal(request: HttpRequest) -> BadInput | None:
 
 def _checked_on_first_read(request: HttpRequest) -> None:
     """Check a multipart body's fields when the handler first reads them (request.POST / request.FILES)."""
-    load: Callable[[], None] = request._load_post_and_files  # type: ignore[attr-defined]
+    load: Callable[[], None] = request._load_post_and_files
 
     def load_and_check() -> None:
         load()
@@ -157,7 +157,7 @@ def _checked_on_first_read(request: HttpRequest) -> None:
         if refusal is not None:
             raise refusal
 
-    request._load_post_and_files = load_and_check  # type: ignore[attr-defined]
+    request._load_post_and_files = load_and_check  # type: ignore[method-assign]
 
 
 class InputGuardMiddleware:

@@ -53,6 +53,12 @@ DESCRIPTIONS = {
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 
+def declares(*statuses: int) -> dict[str, Any]:
+    """`openapi_extra` for a handler whose own refusals the layers cannot know (a 404 for a reference in the
+    query, a 401 of its own signature check): `@router.get(..., openapi_extra=declares(404))`."""
+    return {"responses": {str(status): {"description": DESCRIPTIONS[str(status)]} for status in statuses}}
+
+
 def expected_error_statuses(operation: dict[str, Any]) -> set[str]:
     """The error statuses the layers in front of every handler may give this operation."""
     statuses = {"400"}

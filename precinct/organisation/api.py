@@ -9,6 +9,7 @@ from precinct.audit.models import AuditEvent
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Id, Int64, Pagination
 from precinct.core.errors import PermissionDenied
+from precinct.core.openapi import declares
 from precinct.organisation import selectors
 from precinct.organisation.models import Officer, Unit
 from precinct.organisation.permissions import can_view_audit, can_view_officers
@@ -53,7 +54,7 @@ class OfficerOut(Schema):
         return str(obj.get_rank_display())
 
 
-@router.get("/units", response=list[UnitOut], auth=None)
+@router.get("/units", response=list[UnitOut], auth=None, openapi_extra=declares(404))
 @paginate(Pagination)
 def unit_list(request: HttpRequest, filters: Query[UnitFilter]) -> QuerySet[Unit]:
     """The organisation chart (public). Filter by parent unit code, kind, or a name/code search.
@@ -67,7 +68,7 @@ def unit_detail(request: HttpRequest, code: str) -> Unit:
     return selectors.unit_get(actor=request.user, code=code)
 
 
-@router.get("/officers", response=list[OfficerOut], auth=signed_in)
+@router.get("/officers", response=list[OfficerOut], auth=signed_in, openapi_extra=declares(404))
 @paginate(Pagination)
 def officer_list(request: HttpRequest, unit: str | None = None) -> QuerySet[Officer]:
     """Officers in the caller's reach (their roles' units and everything under them), a page at a time

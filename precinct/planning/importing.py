@@ -117,7 +117,7 @@ def parse_xlsx(data: bytes) -> list[tuple[int, TaskInput | Errors]]:
             errors.setdefault("position", []).append(_("Enter a whole number from 1."))
         due_on = _date(raw["due_on"], "due_on", errors)
         starts_on = _date(raw["starts_on"], "starts_on", errors)
-        if errors:
+        if errors or position is None:
             rows.append((number, errors))
             continue
         rows.append(

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Id, Pagination
 from precinct.core.errors import PermissionDenied, ValidationFailed
+from precinct.core.openapi import declares
 from precinct.portalsync import selectors, services
 from precinct.portalsync.mapping import PORTAL_STATUS_LABELS
 from precinct.portalsync.models import OutboxEvent, OutboxState
@@ -111,14 +112,18 @@ def event_retry_all(request: HttpRequest) -> dict:
     return {"retried": services.outbox_retry_all(actor=request.user)}
 
 
-@router.post("/portal-sync/events/{event_id}/retry", response=OutboxEventOut, auth=signed_in)
+@router.post(
+    "/portal-sync/events/{event_id}/retry", response=OutboxEventOut, auth=signed_in, openapi_extra=declares(409)
+)
 def event_retry(request: HttpRequest, event_id: Id) -> OutboxEvent:
     """Send a dead letter again (its attempts start over). 409 unless the event is a dead letter."""
     _require_viewer(request)
     return services.outbox_retry(actor=request.user, event=selectors.outbox_get(actor=request.user, pk=event_id))
 
 
-@router.post("/portal-sync/events/{event_id}/discard", response=OutboxEventOut, auth=signed_in)
+@router.post(
+    "/portal-sync/events/{event_id}/discard", response=OutboxEventOut, auth=signed_in, openapi_extra=declares(409)
+)
 def event_discard(request: HttpRequest, event_id: Id, payload: DiscardIn) -> OutboxEvent:
     """Give up on a dead letter, with a `reason` (required); the dossier's later events then go out."""
     _require_viewer(request)

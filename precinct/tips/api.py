@@ -392,7 +392,9 @@ class BodyIn(Schema):
     body: str
 
 
-@router.post("/tips/{int:tip_id}/messages", auth=signed_in, response={201: dict, 403: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/tips/{int:tip_id}/messages", auth=signed_in, response={201: dict, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
 def tip_message(request: HttpRequest, tip_id: Id, payload: BodyIn) -> Status[dict[str, Any]]:
     """Answer the reporter (they see it on follow-up)."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
@@ -400,7 +402,9 @@ def tip_message(request: HttpRequest, tip_id: Id, payload: BodyIn) -> Status[dic
     return Status(201, _officer_detail(request, tip))
 
 
-@router.post("/tips/{int:tip_id}/notes", auth=signed_in, response={201: dict, 403: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/tips/{int:tip_id}/notes", auth=signed_in, response={201: dict, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
 def tip_note(request: HttpRequest, tip_id: Id, payload: BodyIn) -> Status[dict[str, Any]]:
     """An internal note between officers; the reporter never sees it."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
@@ -436,7 +440,7 @@ class PriorityIn(Schema):
     priority: Int64
 
 
-@router.post("/tips/{int:tip_id}/priority", auth=signed_in, response={200: TipOut, 422: ErrorOut})
+@router.post("/tips/{int:tip_id}/priority", auth=signed_in, response={200: TipOut, 409: ErrorOut, 422: ErrorOut})
 def tip_priority(request: HttpRequest, tip_id: Id, payload: PriorityIn) -> Tip:
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
     return handling.tip_priority_set(actor=request.user, tip=tip, priority=payload.priority)
@@ -446,7 +450,9 @@ class ReassignIn(Schema):
     unit: str
 
 
-@router.post("/tips/{int:tip_id}/reassign", auth=signed_in, response={200: TipOut, 403: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/tips/{int:tip_id}/reassign", auth=signed_in, response={200: TipOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
 def tip_reassign(request: HttpRequest, tip_id: Id, payload: ReassignIn) -> Tip:
     """Duty officers: send the report to another ward's police (unit code) or the province's duty desk."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
@@ -460,7 +466,9 @@ class RetentionIn(Schema):
     until: Date
 
 
-@router.post("/tips/{int:tip_id}/retention", auth=signed_in, response={200: TipOut, 403: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/tips/{int:tip_id}/retention", auth=signed_in, response={200: TipOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
 def tip_retention(request: HttpRequest, tip_id: Id, payload: RetentionIn) -> Tip:
     """Leaders: keep the report until a later date."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
