@@ -209,3 +209,21 @@ def test_numbers_that_int_cannot_read_are_ignored_not_a_500(world, path):
     client = world.client("leader_a")
     client.raise_request_exception = False
     assert client.get(path).status_code < 500
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "[" * 100_000,  # json.loads' recursion
+        '{"a": "\\u0000"}',  # an escaped NUL: no raw NUL in the field, one in the value
+        '{"a": ' + DIGITS_5000 + "}",
+    ],
+)
+def test_json_in_a_multipart_field_follows_the_json_body_rules(world, data):
+    client = world.api_client("citizen")
+    client.raise_request_exception = False
+    before = _snapshot()
+    response = client.post("/api/v1/dossiers", {"procedure_code": "x", "data": data})
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["error"]["fields"]["data"]
+    assert _snapshot() == before

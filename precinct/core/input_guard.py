@@ -125,6 +125,27 @@ def json_refusal(body: bytes) -> BadInput | None:
     return None
 
 
+def json_field_loads(text: str, *, field: str) -> Any:
+    """Parse JSON carried in a form field (a multipart submission's `data`) under the same rules as a JSON
+    body: nesting within PRECINCT_MAX_JSON_DEPTH, no untakeable text or numbers (BadInput naming the field).
+    Raises ValueError when it is not JSON at all."""
+    from django.conf import settings
+
+    from precinct.core.request_limits import json_depth_exceeds
+
+    raw = text.encode("utf-8", "surrogatepass")
+    if json_depth_exceeds(raw, settings.PRECINCT_MAX_JSON_DEPTH):
+        raise BadInput(
+            _("The JSON body is nested too deeply (at most %(depth)d levels).")
+            % {"depth": settings.PRECINCT_MAX_JSON_DEPTH},
+            field=field,
+        )
+    refusal = json_refusal(raw)
+    if refusal is not None:
+        raise BadInput(str(refusal.message), field=field)
+    return json.loads(text)
+
+
 def request_refusal(request: HttpRequest) -> BadInput | None:
     """What is wrong with the request's path, query string or (non-multipart) body, if anything."""
     if _UNTAKEABLE.search(request.path):

@@ -14,6 +14,7 @@ from precinct.core.api_support import signed_in
 from precinct.core.api_types import Date, Days, Id, Int64, Pagination
 from precinct.core.calendar import calendar
 from precinct.core.errors import PermissionDenied, ValidationFailed
+from precinct.core.input_guard import json_field_loads
 from precinct.eservices import public, selectors, services
 from precinct.eservices.cache import procedure_for_submission
 from precinct.eservices.files import attachment_response
@@ -296,9 +297,9 @@ def _submission(request: HttpRequest) -> tuple[dict[str, Any], list[services.Upl
         uploads: list[services.Upload] = []
     else:
         body = {key: request.POST.get(key, "") for key in ("procedure_code", "unit_code")}
-        try:
-            body["data"] = json.loads(request.POST.get("data") or "{}")
-        except json.JSONDecodeError as exc:
+        try:  # the same depth, text and number rules as a JSON body (core.input_guard)
+            body["data"] = json_field_loads(request.POST.get("data") or "{}", field="data")
+        except ValueError as exc:
             raise not_object from exc
         uploads = _uploads(request.POST.getlist("documents"), request.FILES.getlist("files"))
     if not isinstance(body.get("data", {}), dict):
