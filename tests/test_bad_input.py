@@ -159,11 +159,24 @@ def test_a_json_body_over_the_limit_is_413(db):
     assert response.status_code == 413 and response.json()["error"]["code"] == "request_too_large"
 
 
-def test_a_missing_body_is_one_error_not_one_per_field(db):
-    response = Client().post("/api/v1/auth/token", data=b"", content_type="application/json")
+@pytest.mark.parametrize("body", [b"", b"[]", b"null", b'"text"'])
+def test_a_missing_or_non_object_body_is_one_error_not_one_per_field(db, body):
+    response = Client().post(
+        "/api/v1/auth/token", data=body, content_type="application/json", headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 422
     fields = response.json()["error"]["fields"]
-    assert sum(len(messages) for messages in fields.values()) == len(fields)  # no message twice for a field
+    assert list(fields) == ["__all__"] and len(fields["__all__"]) == 1, fields  # not username + password
+
+
+def test_a_body_that_is_not_json_is_a_400_in_the_callers_language(db):
+    response = Client().post("/api/v1/citizens", data=b"a=1", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "bad_request",
+        "message": "Nội dung yêu cầu không phải là JSON hợp lệ.",
+        "fields": {},
+    }
 
 
 # (actor, method, path, form or None, status)

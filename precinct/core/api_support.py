@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -105,6 +106,19 @@ def _translated_pydantic_message(error: dict[str, Any]) -> str:
     return _(message) if message else _("This value is not valid.")
 
 
+def _body_is_not_an_object(request: HttpRequest, exc: NinjaValidationError) -> bool:
+    """Whether the errors come from a JSON body that is not an object (ninja then reports each field missing)."""
+    if not any(tuple(e.get("loc", ()))[:1] == ("body",) for e in exc.errors):
+        return False
+    if "json" not in (request.content_type or ""):
+        return False
+    try:
+        first = request.body.lstrip()[:1]
+    except RawPostDataException:  # the body was streamed (multipart): not JSON
+        return False
+    return first not in (b"{", b"")
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -116,7 +130,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         fields: dict[str, list[Any]] = {}
-        for error in exc.errors:
+        if _body_is_not_an_object(request, exc):
+            # `[]`, `"x"` or `null` for a body schema: one error, not "required" once for each of its fields.
+            fields["__all__"] = [_("The request body must be a JSON object.")]
+        for error in () if fields else exc.errors:
             messages = fields.setdefault(_field_name(error.get("loc", ())), [])
             message = _translated_pydantic_message(error)
             if message not in messages:  # a missing body is one error, not one per field it lacks
@@ -133,6 +150,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
+            # ninja's own words, in English and with the parser's detail: say it in the caller's language.
+            body = error_body("bad_request", _("The request body is not valid JSON."))
+            return api.create_response(request, body, status=400)
         return api.create_response(request, error_body("http_error", exc.message), status=exc.status_code)
 
     @api.exception_handler(Http404)
