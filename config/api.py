@@ -1,11 +1,10 @@
 """The JSON API at /api/v1/: every app's router, one error shape, OpenAPI at /api/v1/openapi.json."""
 
-from ninja import NinjaAPI
-
 from precinct.accounts.api import router as accounts_router
 from precinct.cameras.api import router as cameras_router
 from precinct.core.api import router as core_router
 from precinct.core.api_support import install_error_handlers
+from precinct.core.openapi import PrecinctAPI
 from precinct.eservices.api import router as eservices_router
 from precinct.incidents.api import router as incidents_router
 from precinct.organisation.api import router as organisation_router
@@ -17,7 +16,7 @@ from precinct.results.api import router as results_router
 from precinct.stats.api import router as stats_router
 from precinct.tips.api import router as tips_router
 
-api = NinjaAPI(
+api = PrecinctAPI(
     title="Precinct API",
     version="1",
     description="Public services, reporting and the back office of a provincial police force.",

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "precinct.core.middleware.LanguageMiddleware",
     "precinct.core.request_limits.RequestLimitsMiddleware",  # before anything reads the body (CSRF does)
+    "precinct.core.input_guard.InputGuardMiddleware",  # NUL, lone surrogates, 64-bit JSON numbers: 400
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

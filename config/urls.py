@@ -27,3 +27,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# A path under /api/ that no pattern matches answers in the API's error shape, not an HTML page.
+handler404 = "precinct.core.views.not_found"

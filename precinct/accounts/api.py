@@ -9,6 +9,7 @@ from ninja.responses import Status
 from precinct.accounts import services
 from precinct.accounts.models import User
 from precinct.core.api_support import signed_in
+from precinct.core.api_types import Date
 
 router = Router(tags=["accounts"])
 
@@ -31,7 +32,7 @@ class ErrorOut(Schema):
 class CitizenIn(Schema):
     personal_id: str
     full_name: str
-    date_of_birth: datetime.date
+    date_of_birth: Date
     sex: str
     phone: str
     email: str = ""

@@ -16,7 +16,9 @@ from precinct.cameras.ingest import MAX_PAYLOAD_BYTES, Received, inbox_store
 from precinct.cameras.models import Alert, Camera, Consent, ConsentScope, InboxState, Recorder
 from precinct.cameras.permissions import can_view_cameras, can_view_console
 from precinct.core.api_support import signed_in
+from precinct.core.api_types import Date, Days, Id
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
+from precinct.core.openapi import declares
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS
 from precinct.organisation.selectors import unit_by_code
 
@@ -51,7 +53,7 @@ class CameraIn(Schema):
     latitude: Decimal
     longitude: Decimal
     zone: str = ""
-    recorder_id: int | None = None
+    recorder_id: Id | None = None
     source_name: str
 
 
@@ -60,9 +62,9 @@ class StatusIn(Schema):
 
 
 class ConsentIn(Schema):
-    signed_on: datetime.date
+    signed_on: Date
     scope: str = ConsentScope.EVENTS
-    retention_days: int = 30
+    retention_days: Days = 30
 
 
 class ConsentOut(Schema):
@@ -160,20 +162,22 @@ def alert_list(request: HttpRequest, all: bool = False) -> list[Alert]:
     return list(selectors.alert_list(actor=request.user, open_only=not all)[:200])
 
 
-@router.post("/cameras/alerts/{int:alert_id}/acknowledge", response=AlertOut, auth=signed_in)
-def alert_acknowledge(request: HttpRequest, alert_id: int) -> Alert:
+@router.post(
+    "/cameras/alerts/{int:alert_id}/acknowledge", response=AlertOut, auth=signed_in, openapi_extra=declares(409)
+)
+def alert_acknowledge(request: HttpRequest, alert_id: Id) -> Alert:
     return services.alert_acknowledge(actor=request.user, alert=selectors.alert_get(actor=request.user, pk=alert_id))
 
 
-@router.post("/cameras/alerts/{int:alert_id}/hand-on", response=AlertOut, auth=signed_in)
-def alert_hand_on(request: HttpRequest, alert_id: int, payload: NoteIn) -> Alert:
+@router.post("/cameras/alerts/{int:alert_id}/hand-on", response=AlertOut, auth=signed_in, openapi_extra=declares(409))
+def alert_hand_on(request: HttpRequest, alert_id: Id, payload: NoteIn) -> Alert:
     """Hand the alert on as an incident or a crime report (`cameras.signals.camera_alert_handed_on`)."""
     alert = selectors.alert_get(actor=request.user, pk=alert_id)
     return services.alert_hand_on(actor=request.user, alert=alert, note=payload.note)
 
 
-@router.post("/cameras/alerts/{int:alert_id}/dismiss", response=AlertOut, auth=signed_in)
-def alert_dismiss(request: HttpRequest, alert_id: int, payload: NoteIn) -> Alert:
+@router.post("/cameras/alerts/{int:alert_id}/dismiss", response=AlertOut, auth=signed_in, openapi_extra=declares(409))
+def alert_dismiss(request: HttpRequest, alert_id: Id, payload: NoteIn) -> Alert:
     alert = selectors.alert_get(actor=request.user, pk=alert_id)
     return services.alert_dismiss(actor=request.user, alert=alert, note=payload.note)
 
@@ -184,27 +188,29 @@ def own_consents(request: HttpRequest) -> list[Consent]:
     return [consent for camera in selectors.own_cameras(actor=request.user) for consent in camera.consents.all()]
 
 
-@router.post("/cameras/consents/{int:consent_id}/withdraw", response=ConsentOut, auth=signed_in)
-def consent_withdraw(request: HttpRequest, consent_id: int) -> Consent:
+@router.post(
+    "/cameras/consents/{int:consent_id}/withdraw", response=ConsentOut, auth=signed_in, openapi_extra=declares(409)
+)
+def consent_withdraw(request: HttpRequest, consent_id: Id) -> Consent:
     """The owner withdraws consent: the camera's later events are refused."""
     consent = selectors.own_consent_get(actor=request.user, pk=consent_id)
     return services.consent_withdraw(actor=request.user, consent=consent)
 
 
 @router.get("/cameras/{int:camera_id}", response=CameraOut, auth=signed_in)
-def camera_detail(request: HttpRequest, camera_id: int) -> Camera:
+def camera_detail(request: HttpRequest, camera_id: Id) -> Camera:
     _require(can_view_cameras(request.user))
     return selectors.camera_get(actor=request.user, pk=camera_id)
 
 
-@router.post("/cameras/{int:camera_id}/status", response=CameraOut, auth=signed_in)
-def camera_status(request: HttpRequest, camera_id: int, payload: StatusIn) -> Camera:
+@router.post("/cameras/{int:camera_id}/status", response=CameraOut, auth=signed_in, openapi_extra=declares(409))
+def camera_status(request: HttpRequest, camera_id: Id, payload: StatusIn) -> Camera:
     camera = selectors.camera_get(actor=request.user, pk=camera_id)
     return services.camera_set_status(actor=request.user, camera=camera, status=payload.status)
 
 
 @router.post("/cameras/{int:camera_id}/consents", response={201: ConsentOut}, auth=signed_in)
-def consent_record(request: HttpRequest, camera_id: int, payload: ConsentIn) -> Status:
+def consent_record(request: HttpRequest, camera_id: Id, payload: ConsentIn) -> Status:
     """Record the household's signed consent (the signed form is uploaded on the camera's page)."""
     camera = selectors.camera_get(actor=request.user, pk=camera_id)
     return Status(201, services.consent_record(actor=request.user, camera=camera, **payload.dict()))
@@ -227,7 +233,7 @@ def _signed_recorder(request: HttpRequest) -> Recorder:
     return recorder
 
 
-@router.post("/cameras/events", response={202: AcceptedOut}, auth=None)
+@router.post("/cameras/events", response={202: AcceptedOut}, auth=None, openapi_extra=declares(401, 413))
 def webhook_event(request: HttpRequest) -> Status:
     """For recorders without MQTT: the body is one Frigate `events` message (JSON), signed with the recorder's
     webhook secret. Stored in the inbox as the listener would; a repeat is ignored; 202 once stored."""

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from precinct.core.api_types import DateTime
 from precinct.core.calendar import LOCAL_TZ, calendar
 from precinct.core.errors import ValidationFailed
 
@@ -12,7 +13,7 @@ router = Router(tags=["calendar"])
 
 
 class DueDateQuery(Schema):
-    received_at: datetime.datetime
+    received_at: DateTime
     working_days: int = Field(ge=0, le=365)
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -80,12 +81,22 @@ _PYDANTIC_MESSAGES = {
     "less_than_equal": "This value is out of range.",
     "greater_than": "This value is out of range.",
     "less_than": "This value is out of range.",
+    "date_out_of_range": "Enter a date between 1900-01-01 and 2199-12-31.",
+    "model_attributes_type": "The request body must be a JSON object.",
+    "dict_type": "The request body must be a JSON object.",
+    "model_type": "The request body must be a JSON object.",
 }
 
 
+_LOCATIONS = ("body", "query", "path", "header", "cookie", "form", "file", "payload")
+
+
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
-    # ninja reports ("body", "payload", "field") or ("query", "field"); keep the input's own name.
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie", "form", "payload")]
+    # ninja reports ("body", "payload", "field"), ("query", "field") or ("file", "file"); keep the input's own
+    # name, once.
+    parts = [str(p) for p in loc if p not in _LOCATIONS]
+    if not parts and loc and str(loc[0]) == "file" and len(loc) > 1:
+        parts = [str(loc[-1])]
     return ".".join(parts) or "__all__"
 
 
@@ -93,6 +104,19 @@ def _translated_pydantic_message(error: dict[str, Any]) -> str:
     message = _PYDANTIC_MESSAGES.get(error.get("type", ""))
     # gettext() on a variable: the catalogue holds each message above, marked in messages.py.
     return _(message) if message else _("This value is not valid.")
+
+
+def _body_is_not_an_object(request: HttpRequest, exc: NinjaValidationError) -> bool:
+    """Whether the errors come from a JSON body that is not an object (ninja then reports each field missing)."""
+    if not any(tuple(e.get("loc", ()))[:1] == ("body",) for e in exc.errors):
+        return False
+    if "json" not in (request.content_type or ""):
+        return False
+    try:
+        first = request.body.lstrip()[:1]
+    except RawPostDataException:  # the body was streamed (multipart): not JSON
+        return False
+    return first not in (b"{", b"")
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -106,8 +130,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         fields: dict[str, list[Any]] = {}
-        for error in exc.errors:
-            fields.setdefault(_field_name(error.get("loc", ())), []).append(_translated_pydantic_message(error))
+        if _body_is_not_an_object(request, exc):
+            # `[]`, `"x"` or `null` for a body schema: one error, not "required" once for each of its fields.
+            fields["__all__"] = [_("The request body must be a JSON object.")]
+        for error in () if fields else exc.errors:
+            messages = fields.setdefault(_field_name(error.get("loc", ())), [])
+            message = _translated_pydantic_message(error)
+            if message not in messages:  # a missing body is one error, not one per field it lacks
+                messages.append(message)
         return api.create_response(
             request, error_body("validation_error", _("Some fields are not valid."), fields), status=422
         )
@@ -120,6 +150,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
+            # ninja's own words, in English and with the parser's detail: say it in the caller's language.
+            body = error_body("bad_request", _("The request body is not valid JSON."))
+            return api.create_response(request, body, status=400)
         return api.create_response(request, error_body("http_error", exc.message), status=exc.status_code)
 
     @api.exception_handler(Http404)

@@ -10,4 +10,6 @@ MARKED = [
     gettext_noop("Enter text."),
     gettext_noop("The request body is not valid JSON."),
     gettext_noop("This value is out of range."),
+    gettext_noop("Enter a date between 1900-01-01 and 2199-12-31."),
+    gettext_noop("The request body must be a JSON object."),
 ]

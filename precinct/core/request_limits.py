@@ -16,6 +16,7 @@ language; pages with the error page.
 
 import io
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
@@ -131,12 +132,14 @@ class RequestLimitsMiddleware:
         )
 
     @staticmethod
-    def refuse(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    def refuse(
+        request: HttpRequest, status: int, code: str, message: str, fields: dict[str, list[Any]] | None = None
+    ) -> HttpResponse:
         if request.path.startswith("/api/"):
-            response: HttpResponse = JsonResponse(error_body(code, message), status=status)
+            response: HttpResponse = JsonResponse(error_body(code, message, fields), status=status)
         else:
             from django.shortcuts import render
 
-            error = DomainError(code, message, status=status)
+            error = DomainError(code, message, fields=fields, status=status)
             response = render(request, "core/error.html", {"error": error}, status=status)
         return response

@@ -7,12 +7,14 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from precinct.core.api_support import signed_in
+from precinct.core.api_types import Date, Days, Id, Int64, Pagination
 from precinct.core.calendar import calendar
 from precinct.core.errors import PermissionDenied, ValidationFailed
+from precinct.core.input_guard import json_field_loads
 from precinct.eservices import public, selectors, services
 from precinct.eservices.cache import procedure_for_submission
 from precinct.eservices.files import attachment_response
@@ -179,7 +181,7 @@ class DossierFilter(Schema):
     status: str = ""
     procedure: str = ""
     field: str = ""
-    due_within_days: int | None = None
+    due_within_days: Days | None = None
     overdue: bool = False
     q: str = ""
 
@@ -187,7 +189,7 @@ class DossierFilter(Schema):
 class ActionIn(Schema):
     note: str = ""
     target_unit: str = ""
-    new_due_date: datetime.date | None = None
+    new_due_date: Date | None = None
 
 
 class TransitionIn(ActionIn):
@@ -195,7 +197,7 @@ class TransitionIn(ActionIn):
 
 
 class RatingIn(Schema):
-    score: int
+    score: Int64  # 1–5: the service says so in its own words
     comment: str = ""
 
 
@@ -265,7 +267,7 @@ def field_list(request: HttpRequest) -> QuerySet[ServiceField]:
 
 
 @router.get("/procedures", response=list[ProcedureOut], auth=None)
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def procedure_list(request: HttpRequest, filters: Query[ProcedureFilter]) -> QuerySet[Procedure]:
     """The catalogue. `q` searches code and names without regard to accents ('cu tru' finds 'cư trú')."""
     return selectors.procedure_list(q=filters.q, field=filters.field, level=filters.level)
@@ -295,9 +297,9 @@ def _submission(request: HttpRequest) -> tuple[dict[str, Any], list[services.Upl
         uploads: list[services.Upload] = []
     else:
         body = {key: request.POST.get(key, "") for key in ("procedure_code", "unit_code")}
-        try:
-            body["data"] = json.loads(request.POST.get("data") or "{}")
-        except json.JSONDecodeError as exc:
+        try:  # the same depth, text and number rules as a JSON body (core.input_guard)
+            body["data"] = json_field_loads(request.POST.get("data") or "{}", field="data")
+        except ValueError as exc:
             raise not_object from exc
         uploads = _uploads(request.POST.getlist("documents"), request.FILES.getlist("files"))
     if not isinstance(body.get("data", {}), dict):
@@ -340,7 +342,7 @@ def dossier_submit(request: HttpRequest) -> Status[dict[str, Any]]:
 
 
 @router.get("/dossiers", response=list[DossierOut], auth=signed_in)
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def dossier_list(request: HttpRequest, filters: Query[DossierFilter]) -> QuerySet[Dossier]:
     """Officers: dossiers of the units in their reach. Citizens: their own."""
     return selectors.dossier_list(
@@ -411,7 +413,7 @@ def rating_averages(request: HttpRequest, by: str = "unit") -> list[dict[str, An
 
 
 @router.get("/dossiers/{code}/attachments/{attachment_id}", auth=signed_in)
-def dossier_attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
+def dossier_attachment(request: HttpRequest, code: str, attachment_id: Id) -> FileResponse:
     return attachment_response(
         selectors.dossier_attachment_get(actor=request.user, code=code, attachment_id=attachment_id)
     )

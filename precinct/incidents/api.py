@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from precinct.core.api_support import signed_in
+from precinct.core.api_types import Date, DateTime, Id, Int64, Limit, Offset
 from precinct.core.errors import PermissionDenied, ValidationFailed
 from precinct.incidents import penal_code, selectors, services
 from precinct.incidents.models import Incident
@@ -64,11 +65,11 @@ class IncidentFilter(Schema):
     group: str = ""
     article: str = ""
     ward: str = ""
-    from_: datetime.date | None = Field(None, alias="from")
-    to: datetime.date | None = None
+    from_: Date | None = Field(None, alias="from")
+    to: Date | None = None
     crimes_only: bool = False
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 def _refuse_outsiders(request: HttpRequest) -> None:
@@ -102,9 +103,9 @@ class IncidentIn(Schema):
     description: str = ""
     classification: str
     article: str = ""
-    priority: int = 2
-    occurred_at: datetime.datetime | None = None
-    received_at: datetime.datetime | None = None
+    priority: Int64 = 2
+    occurred_at: DateTime | None = None
+    received_at: DateTime | None = None
     address: str = ""
     latitude: Decimal | None = None
     longitude: Decimal | None = None
@@ -138,8 +139,8 @@ def article_list(request: HttpRequest) -> list[dict[str, str]]:
 
 class StatsFilter(Schema):
     unit: str = ""
-    from_: datetime.date | None = Field(None, alias="from")
-    to: datetime.date | None = None
+    from_: Date | None = Field(None, alias="from")
+    to: Date | None = None
     base_from: int = Field(selectors.BASE_FROM, ge=1990, le=2100)
     base_to: int = Field(selectors.BASE_TO, ge=1990, le=2100)
     target: Decimal = Field(selectors.TARGET_PERCENT, ge=-100, le=100)
@@ -229,14 +230,14 @@ def duty(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/incidents/{int:incident_id}", auth=signed_in, response={200: IncidentOut, 403: ErrorOut, 404: ErrorOut})
-def incident_get(request: HttpRequest, incident_id: int) -> Incident:
+def incident_get(request: HttpRequest, incident_id: Id) -> Incident:
     return selectors.incident_get(actor=request.user, incident_id=incident_id)
 
 
 class TransitionIn(Schema):
     status: str
     case_number: str = ""
-    case_opened_on: datetime.date | None = None
+    case_opened_on: Date | None = None
     investigating_unit: str = ""
     note: str = ""
 
@@ -246,7 +247,7 @@ class TransitionIn(Schema):
     auth=signed_in,
     response={200: IncidentOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
-def incident_status(request: HttpRequest, incident_id: int, payload: TransitionIn) -> Incident:
+def incident_status(request: HttpRequest, incident_id: Id, payload: TransitionIn) -> Incident:
     """received → verifying → administrative / case_opened (needs case_number, case_opened_on,
     investigating_unit) → solved / suspended; not_a_crime closes it."""
     incident = selectors.incident_get(actor=request.user, incident_id=incident_id)
@@ -267,7 +268,7 @@ def incident_status(request: HttpRequest, incident_id: int, payload: TransitionI
 class ClassifyIn(Schema):
     classification: str
     article: str = ""
-    priority: int | None = None
+    priority: Int64 | None = None
 
 
 @router.post(
@@ -275,7 +276,7 @@ class ClassifyIn(Schema):
     auth=signed_in,
     response={200: IncidentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def incident_classify(request: HttpRequest, incident_id: int, payload: ClassifyIn) -> Incident:
+def incident_classify(request: HttpRequest, incident_id: Id, payload: ClassifyIn) -> Incident:
     incident = selectors.incident_get(actor=request.user, incident_id=incident_id)
     return services.incident_classify(
         actor=request.user,

@@ -10,11 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from precinct.core.api_types import date_param, int_param
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.core.forms import flash_error
 from precinct.incidents import penal_code, selectors, services
@@ -24,11 +25,8 @@ from precinct.incidents.permissions import can_handle_incident, can_view_inciden
 from precinct.organisation.selectors import unit_by_code
 
 
-def _date(value: str) -> datetime.date | None:
-    try:
-        return parse_date(value[:10]) if value else None
-    except ValueError:
-        return None
+def _date(value: str, field: str) -> datetime.date | None:
+    return date_param(value, field=field)  # a year 0001 or 9999 is refused (400), not carried into arithmetic
 
 
 def _datetime(value: str) -> datetime.datetime | None:
@@ -36,6 +34,8 @@ def _datetime(value: str) -> datetime.datetime | None:
         parsed = parse_datetime(value[:19]) if value else None
     except ValueError:
         return None
+    if parsed is not None:
+        date_param(parsed.date().isoformat(), field="occurred_at")
     if parsed is not None and timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -54,8 +54,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "group": get.get("group", "")[:24],
         "article": get.get("article", "")[:8],
         "ward": get.get("ward", "")[:32],
-        "start": _date(get.get("from", "")),
-        "end": _date(get.get("to", "")),
+        "start": _date(get.get("from", ""), "from"),
+        "end": _date(get.get("to", ""), "to"),
         "crimes_only": get.get("crimes_only", "") == "1",
     }
     incidents = selectors.incident_list(actor=request.user, **filters).prefetch_related("reports", "camera_alerts")
@@ -92,7 +92,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
                     description=post.get("description", ""),
                     classification=post.get("classification", ""),
                     article=post.get("article", ""),
-                    priority=int(post.get("priority", "0")) if post.get("priority", "").isdigit() else 0,
+                    priority=int_param(post.get("priority", ""), low=0, high=32767) or 0,
                     occurred_at=_datetime(post.get("occurred_at", "")),
                     address=post.get("address", ""),
                     latitude=post.get("latitude", "") or None,
@@ -164,7 +164,7 @@ def act(request: HttpRequest, incident_id: int) -> HttpResponse:
                 incident=incident,
                 status=post.get("status", ""),
                 case_number=post.get("case_number", ""),
-                case_opened_on=_date(post.get("case_opened_on", "")),
+                case_opened_on=_date(post.get("case_opened_on", ""), "case_opened_on"),
                 investigating_unit=investigating,
                 note=post.get("note", ""),
             )
@@ -176,7 +176,7 @@ def act(request: HttpRequest, incident_id: int) -> HttpResponse:
                 incident=incident,
                 classification=post.get("classification", ""),
                 article=post.get("article", ""),
-                priority=int(priority) if priority.isdigit() else None,
+                priority=int_param(priority, low=0, high=32767),
             )
             messages.success(request, _("Classification saved."))
         else:
@@ -198,13 +198,16 @@ def duty(request: HttpRequest) -> HttpResponse:
 def _stats_request(request: HttpRequest) -> tuple[selectors.CrimeStats, dict[str, str]]:
     get = request.GET
     today = timezone.localdate()
-    start = _date(get.get("from", "")) or today.replace(month=1, day=1)
-    end = _date(get.get("to", "")) or today
-    base_from = int(get["base_from"]) if get.get("base_from", "").isdigit() else selectors.BASE_FROM
-    base_to = int(get["base_to"]) if get.get("base_to", "").isdigit() else selectors.BASE_TO
+    start = _date(get.get("from", ""), "from") or today.replace(month=1, day=1)
+    end = _date(get.get("to", ""), "to") or today
+    # The same bounds as GET /api/v1/incidents/stats: base years 1990–2100, a target within ±100 %.
+    base_from = int_param(get.get("base_from"), low=1990, high=2100) or selectors.BASE_FROM
+    base_to = int_param(get.get("base_to"), low=1990, high=2100) or selectors.BASE_TO
     try:
         target = Decimal(get.get("target", "") or selectors.TARGET_PERCENT)
     except InvalidOperation:
+        target = selectors.TARGET_PERCENT
+    if not target.is_finite() or not -100 <= target <= 100:
         target = selectors.TARGET_PERCENT
     stats = selectors.crime_stats(
         actor=request.user,

@@ -3,11 +3,13 @@ import datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from precinct.audit.models import AuditEvent
 from precinct.core.api_support import signed_in
+from precinct.core.api_types import Id, Int64, Pagination
 from precinct.core.errors import PermissionDenied
+from precinct.core.openapi import declares
 from precinct.organisation import selectors
 from precinct.organisation.models import Officer, Unit
 from precinct.organisation.permissions import can_view_audit, can_view_officers
@@ -52,8 +54,8 @@ class OfficerOut(Schema):
         return str(obj.get_rank_display())
 
 
-@router.get("/units", response=list[UnitOut], auth=None)
-@paginate(LimitOffsetPagination)
+@router.get("/units", response=list[UnitOut], auth=None, openapi_extra=declares(404))
+@paginate(Pagination)
 def unit_list(request: HttpRequest, filters: Query[UnitFilter]) -> QuerySet[Unit]:
     """The organisation chart (public). Filter by parent unit code, kind, or a name/code search.
     A page at a time (`limit` up to 500, `offset`); the answer is `{"items": [...], "count": N}`."""
@@ -66,8 +68,8 @@ def unit_detail(request: HttpRequest, code: str) -> Unit:
     return selectors.unit_get(actor=request.user, code=code)
 
 
-@router.get("/officers", response=list[OfficerOut], auth=signed_in)
-@paginate(LimitOffsetPagination)
+@router.get("/officers", response=list[OfficerOut], auth=signed_in, openapi_extra=declares(404))
+@paginate(Pagination)
 def officer_list(request: HttpRequest, unit: str | None = None) -> QuerySet[Officer]:
     """Officers in the caller's reach (their roles' units and everything under them), a page at a time
     (`limit` up to 500, `offset`); the answer is `{"items": [...], "count": N}`."""
@@ -78,7 +80,7 @@ def officer_list(request: HttpRequest, unit: str | None = None) -> QuerySet[Offi
 
 
 @router.get("/officers/{officer_id}", response=OfficerOut, auth=signed_in)
-def officer_detail(request: HttpRequest, officer_id: int) -> Officer:
+def officer_detail(request: HttpRequest, officer_id: Id) -> Officer:
     if not can_view_officers(request.user):
         raise PermissionDenied()
     return selectors.officer_get(actor=request.user, officer_id=officer_id)
@@ -103,7 +105,7 @@ class AuditFilter(Schema):
     action: str = ""
     target_type: str = ""
     target_id: str = ""
-    limit: int = 100
+    limit: Int64 = 100  # clamped to 1–500 below
 
 
 # The audit log read through the unit tree's scoping, so it is served here, above `audit`; its tag and

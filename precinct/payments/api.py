@@ -7,6 +7,7 @@ from ninja.responses import Status
 
 from precinct.accounts.services import client_address
 from precinct.core.api_support import signed_in
+from precinct.core.api_types import Id
 from precinct.core.errors import NotFound
 from precinct.eservices.selectors import dossier_get
 from precinct.payments import selectors, services
@@ -76,7 +77,7 @@ def payment_request_list(request: HttpRequest, code: str) -> list[PaymentRequest
     response={201: StartOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     auth=signed_in,
 )
-def payment_start(request: HttpRequest, code: str, request_id: int) -> Status[dict]:
+def payment_start(request: HttpRequest, code: str, request_id: Id) -> Status[dict]:
     """The applicant starts paying a fee: answers the provider's URL to send the payer to. The fee counts
     as paid only once the provider's signed notification (IPN) confirms it."""
     payment_request = selectors.payment_request_get(actor=request.user, pk=request_id, code=code)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from precinct.accounts.services import client_address
+from precinct.core.api_types import int_param
 from precinct.core.errors import DomainError
 from precinct.payments import selectors, services
 from precinct.payments.fees import vnd
@@ -122,7 +123,7 @@ def sandbox_pay(request: HttpRequest) -> HttpResponse:
             params, response_code=done.response_code, transaction_no=done.transaction_no, pay_date=done.pay_date
         )
         back = f"{back}?{query_string(callback)}"
-    amount = int(params["vnp_Amount"]) // 100 if params.get("vnp_Amount", "").isdigit() else 0
+    amount = (int_param(params.get("vnp_Amount", ""), low=0) or 0) // 100
     return render(
         request,
         "payments/sandbox.html",

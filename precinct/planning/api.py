@@ -1,7 +1,6 @@
 """The planning API: plans with their tasks' derived statuses and indicators, task progress, indicator values,
 the tasks' XLSX import. Handlers parse, call a selector or a service, and serialise."""
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +9,7 @@ from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from precinct.core.api_support import signed_in
+from precinct.core.api_types import Date, Days, Id, Int64
 from precinct.core.errors import PermissionDenied
 from precinct.planning import importing, permissions, selectors, services
 from precinct.planning.selectors import Overview
@@ -25,29 +25,29 @@ class PlanIn(Schema):
     number: str
     title: str
     issuer: str
-    issued_on: datetime.date
-    period_start: datetime.date
-    period_end: datetime.date
+    issued_on: Date
+    period_start: Date
+    period_end: Date
     lead_unit: str
-    warn_days: int = 14
+    warn_days: Days = 14
 
 
 class TaskIn(Schema):
-    position: int
+    position: Int64
     content: str
     lead_unit: str
     coordinating_units: list[str] = []
     kind: str
-    due_on: datetime.date | None = None
-    starts_on: datetime.date | None = None
+    due_on: Date | None = None
+    starts_on: Date | None = None
     expected_output: str = ""
 
 
 class UpdateIn(Schema):
     text: str
-    percent: int | None = None
-    period: datetime.date | None = None
-    done_on: datetime.date | None = None
+    percent: Int64 | None = None
+    period: Date | None = None
+    done_on: Date | None = None
     evidence: str = ""
 
 
@@ -61,20 +61,20 @@ class IndicatorIn(Schema):
     target_relative: bool = False
     unit_of_measure: str = ""
     measure_key: str = ""
-    at_risk_margin: int = 20
+    at_risk_margin: Int64 = 20
 
 
 class ValueIn(Schema):
-    period_start: datetime.date
-    period_end: datetime.date
+    period_start: Date
+    period_end: Date
     value: Decimal
     evidence: str = ""
 
 
 class OverviewQuery(Schema):
-    as_of: datetime.date | None = None
-    start: datetime.date | None = None
-    end: datetime.date | None = None
+    as_of: Date | None = None
+    start: Date | None = None
+    end: Date | None = None
 
 
 def _number(value: Decimal | None) -> str | None:
@@ -162,7 +162,7 @@ def plan_create(request: HttpRequest, body: PlanIn) -> tuple[int, dict[str, Any]
 
 
 @router.get("/planning/plans/{pk}", response={200: dict, 403: ErrorOut, 404: ErrorOut}, auth=signed_in)
-def plan_detail(request: HttpRequest, pk: int, query: Query[OverviewQuery]) -> dict[str, Any]:
+def plan_detail(request: HttpRequest, pk: Id, query: Query[OverviewQuery]) -> dict[str, Any]:
     """A plan's state: tasks with their status derived as of `as_of` (default today), counts by status,
     indicators with value, progress and status for the period `start`–`end` (default this year)."""
     actor = _reader(request)
@@ -175,7 +175,7 @@ def plan_detail(request: HttpRequest, pk: int, query: Query[OverviewQuery]) -> d
 @router.post(
     "/planning/plans/{pk}/tasks", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
 )
-def task_create(request: HttpRequest, pk: int, body: TaskIn) -> tuple[int, dict[str, Any]]:
+def task_create(request: HttpRequest, pk: Id, body: TaskIn) -> tuple[int, dict[str, Any]]:
     plan = selectors.plan_get(actor=_reader(request), pk=pk)
     task = services.task_create(
         actor=request.user,
@@ -199,7 +199,7 @@ def task_create(request: HttpRequest, pk: int, body: TaskIn) -> tuple[int, dict[
     response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=signed_in,
 )
-def tasks_import(request: HttpRequest, pk: int, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+def tasks_import(request: HttpRequest, pk: Id, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
     """Tasks from the XLSX template (/planning/template.xlsx): every row or none; errors name row and column."""
     plan = selectors.plan_get(actor=_reader(request), pk=pk)
     if not permissions.can_manage_plan(request.user, plan):
@@ -211,7 +211,7 @@ def tasks_import(request: HttpRequest, pk: int, file: File[UploadedFile]) -> tup
 @router.post(
     "/planning/tasks/{pk}/updates", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
 )
-def task_update(request: HttpRequest, pk: int, body: UpdateIn) -> tuple[int, dict[str, Any]]:
+def task_update(request: HttpRequest, pk: Id, body: UpdateIn) -> tuple[int, dict[str, Any]]:
     """Progress of a task, by its lead unit; `done_on` with `evidence` completes it; one per period if recurring."""
     task = selectors.task_get(actor=_reader(request), pk=pk)
     update = services.task_update_report(
@@ -229,7 +229,7 @@ def task_update(request: HttpRequest, pk: int, body: UpdateIn) -> tuple[int, dic
 @router.post(
     "/planning/plans/{pk}/indicators", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
 )
-def indicator_create(request: HttpRequest, pk: int, body: IndicatorIn) -> tuple[int, dict[str, Any]]:
+def indicator_create(request: HttpRequest, pk: Id, body: IndicatorIn) -> tuple[int, dict[str, Any]]:
     """An indicator: baseline, target (absolute, or a per cent change when `target_relative`), and either a
     registered measure's key (computed) or values entered per period."""
     plan = selectors.plan_get(actor=_reader(request), pk=pk)
@@ -243,7 +243,7 @@ def indicator_create(request: HttpRequest, pk: int, body: IndicatorIn) -> tuple[
     response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=signed_in,
 )
-def indicator_value(request: HttpRequest, pk: int, body: ValueIn) -> tuple[int, dict[str, Any]]:
+def indicator_value(request: HttpRequest, pk: Id, body: ValueIn) -> tuple[int, dict[str, Any]]:
     indicator = selectors.indicator_get(actor=_reader(request), pk=pk)
     entered = services.indicator_value_enter(actor=request.user, indicator=indicator, **body.dict())
     return 201, {"id": entered.pk}

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from precinct.core.api_types import int_param
 from precinct.core.errors import ValidationFailed
 from precinct.planning.models import TaskKind
 from precinct.planning.services import TASK_FIELDS, Errors, TaskInput
@@ -111,12 +112,12 @@ def parse_xlsx(data: bytes) -> list[tuple[int, TaskInput | Errors]]:
         raw = dict(zip(TASK_FIELDS, cells, strict=True))
         errors: Errors = {}
         position_text = _text(raw["position"])
-        position = int(position_text) if position_text.isdigit() else 0
-        if not position_text.isdigit():
+        position = int_param(position_text, low=0, high=2**31 - 1)
+        if position is None:
             errors.setdefault("position", []).append(_("Enter a whole number from 1."))
         due_on = _date(raw["due_on"], "due_on", errors)
         starts_on = _date(raw["starts_on"], "starts_on", errors)
-        if errors:
+        if errors or position is None:
             rows.append((number, errors))
             continue
         rows.append(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from precinct.core.api_types import date_param, int_param
 from precinct.core.errors import DomainError, PermissionDenied
 from precinct.planning import importing, permissions, selectors, services
 from precinct.planning.export import report_xlsx
@@ -26,11 +27,8 @@ def _reader(request: HttpRequest) -> Any:
     return request.user
 
 
-def _date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+def _date(value: str | None, field: str = "as_of") -> datetime.date | None:
+    return date_param(value, field=field)  # out of 1900–2199: 400, not an overflow in the status arithmetic
 
 
 def _errors(exc: DomainError) -> list[str]:
@@ -56,7 +54,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         data = request.POST
-        dates = {k: _date(data.get(k)) for k in ("issued_on", "period_start", "period_end")}
+        dates = {k: _date(data.get(k), k) for k in ("issued_on", "period_start", "period_end")}
         if None in dates.values():
             errors.append(_("Enter the dates (issued, period from, period to)."))
         else:
@@ -140,8 +138,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         actor=actor,
         plan=plan,
         as_of=_date(request.GET.get("as_of")),
-        start=_date(request.GET.get("start")),
-        end=_date(request.GET.get("end")),
+        start=_date(request.GET.get("start"), "start"),
+        end=_date(request.GET.get("end"), "end"),
     )
     response = HttpResponse(report_xlsx(view), content_type=XLSX)
     safe = plan.number.replace("/", "-")
@@ -164,9 +162,9 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=actor,
                 task=item,
                 text=request.POST.get("text", ""),
-                percent=int(percent) if percent.isdigit() else None,
-                period=_date(request.POST.get("period")),
-                done_on=_date(request.POST.get("done_on")),
+                percent=int_param(percent, low=0, high=2**31 - 1),
+                period=_date(request.POST.get("period"), "period"),
+                done_on=_date(request.POST.get("done_on"), "done_on"),
                 evidence=request.POST.get("evidence", ""),
                 files=request.FILES.getlist("files"),
             )

@@ -7,10 +7,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from precinct.core.api_support import signed_in
+from precinct.core.api_types import Id, Pagination
 from precinct.core.errors import PermissionDenied, ValidationFailed
+from precinct.core.openapi import declares
 from precinct.portalsync import selectors, services
 from precinct.portalsync.mapping import PORTAL_STATUS_LABELS
 from precinct.portalsync.models import OutboxEvent, OutboxState
@@ -82,7 +84,7 @@ def sync_status(request: HttpRequest) -> dict:
 
 
 @router.get("/portal-sync/events", response=list[OutboxEventOut], auth=signed_in)
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def event_list(request: HttpRequest, filters: Query[OutboxFilter]) -> QuerySet[OutboxEvent]:
     """Events for the national portal, newest first. By default the dead letters (events that exhausted
     their attempts or were refused for good); `state` = pending, delivered, dead, discarded, or empty for all.
@@ -94,7 +96,7 @@ def event_list(request: HttpRequest, filters: Query[OutboxFilter]) -> QuerySet[O
 
 
 @router.get("/portal-sync/events/{event_id}", response=OutboxEventOut, auth=signed_in)
-def event_detail(request: HttpRequest, event_id: int) -> OutboxEvent:
+def event_detail(request: HttpRequest, event_id: Id) -> OutboxEvent:
     _require_viewer(request)
     return selectors.outbox_get(actor=request.user, pk=event_id)
 
@@ -110,15 +112,19 @@ def event_retry_all(request: HttpRequest) -> dict:
     return {"retried": services.outbox_retry_all(actor=request.user)}
 
 
-@router.post("/portal-sync/events/{event_id}/retry", response=OutboxEventOut, auth=signed_in)
-def event_retry(request: HttpRequest, event_id: int) -> OutboxEvent:
+@router.post(
+    "/portal-sync/events/{event_id}/retry", response=OutboxEventOut, auth=signed_in, openapi_extra=declares(409)
+)
+def event_retry(request: HttpRequest, event_id: Id) -> OutboxEvent:
     """Send a dead letter again (its attempts start over). 409 unless the event is a dead letter."""
     _require_viewer(request)
     return services.outbox_retry(actor=request.user, event=selectors.outbox_get(actor=request.user, pk=event_id))
 
 
-@router.post("/portal-sync/events/{event_id}/discard", response=OutboxEventOut, auth=signed_in)
-def event_discard(request: HttpRequest, event_id: int, payload: DiscardIn) -> OutboxEvent:
+@router.post(
+    "/portal-sync/events/{event_id}/discard", response=OutboxEventOut, auth=signed_in, openapi_extra=declares(409)
+)
+def event_discard(request: HttpRequest, event_id: Id, payload: DiscardIn) -> OutboxEvent:
     """Give up on a dead letter, with a `reason` (required); the dossier's later events then go out."""
     _require_viewer(request)
     return services.outbox_discard(

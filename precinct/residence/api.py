@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from ninja.security import APIKeyHeader
 
 from precinct.core.api_support import signed_in
+from precinct.core.api_types import Id
 from precinct.residence import selectors, services
 from precinct.residence.models import Establishment, Person, Stay
 
@@ -95,7 +96,7 @@ def person_list(request: HttpRequest, q: str = "") -> list[Person]:
 
 
 @router.get("/residence/persons/{pk}", response=PersonOut, auth=signed_in)
-def person_get(request: HttpRequest, pk: int) -> Person:
+def person_get(request: HttpRequest, pk: Id) -> Person:
     return selectors.person_get(actor=request.user, pk=pk)
 
 

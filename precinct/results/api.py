@@ -131,9 +131,10 @@ def result_revoke(request: HttpRequest, code: str, payload: RevokeIn) -> ResultO
 
 
 @router.post("/verify", response={200: VerifyOut, 422: ErrorOut, 429: ErrorOut}, auth=None)
-def verify(request: HttpRequest, payload: Form[VerifyIn], file: File[UploadedFile] = None) -> VerifyOut:  # type: ignore[assignment]
-    """Anyone checks a PDF (multipart `file`, optional dossier `code`): signature intact, signer, trusted chain,
-    whether it is exactly the file issued (SHA-256 on record), and whether the result was revoked. `status` is
-    one of valid, revoked, tampered, resigned, untrusted, wrong_signer, not_found, unsigned, unreadable."""
-    data = file.read(MAX_BYTES + 1) if file is not None else None
+def verify(request: HttpRequest, payload: Form[VerifyIn], file: File[UploadedFile]) -> VerifyOut:
+    """Anyone checks a PDF (multipart `file`, required; optional dossier `code`): signature intact, signer,
+    trusted chain, whether it is exactly the file issued (SHA-256 on record), and whether the result was
+    revoked. `status` is one of valid, revoked, tampered, resigned, untrusted, wrong_signer, not_found,
+    unsigned, unreadable."""
+    data = file.read(MAX_BYTES + 1)
     return VerifyOut.from_verdict(verify_upload(request=request, data=data, code=payload.code))

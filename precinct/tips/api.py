@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from precinct.core.actors import Actor
 from precinct.core.api_support import signed_in
+from precinct.core.api_types import Date, DateTime, Id, Int64
 from precinct.core.calendar import LOCAL_TZ
 from precinct.core.errors import PermissionDenied, ValidationFailed
 from precinct.organisation.selectors import unit_by_code
@@ -46,7 +47,7 @@ class TipIn(Solved):
     address: str = ""
     latitude: float | None = None
     longitude: float | None = None
-    occurred_at: datetime.datetime | None = None
+    occurred_at: DateTime | None = None
     people: str = ""
     vehicles: str = ""
     contact_name: str = ""
@@ -331,7 +332,7 @@ class TipFilter(Schema):
     status: str = ""
     category: str = ""
     ward: str = ""
-    priority: int | None = None
+    priority: Int64 | None = None
     q: str = ""
 
 
@@ -361,7 +362,7 @@ def tip_list(request: HttpRequest, filters: Query[TipFilter]) -> Any:
 
 
 @router.get("/tips/figures", auth=signed_in)
-def tip_figures(request: HttpRequest, since: datetime.date | None = None) -> dict[str, Any]:
+def tip_figures(request: HttpRequest, since: Date | None = None) -> dict[str, Any]:
     """Leaders: reports by category, unit, ward and month, outcomes and time to first response."""
     if not can_view_figures(request.user):
         raise PermissionDenied()
@@ -369,7 +370,7 @@ def tip_figures(request: HttpRequest, since: datetime.date | None = None) -> dic
 
 
 class PolicyIn(Schema):
-    retention_days: int
+    retention_days: Int64
 
 
 @router.put("/tips/policy", auth=signed_in, response={200: PolicyIn, 403: ErrorOut, 422: ErrorOut})
@@ -382,7 +383,7 @@ def tip_policy(request: HttpRequest, payload: PolicyIn) -> dict[str, int]:
 
 
 @router.get("/tips/{int:tip_id}", auth=signed_in)
-def tip_detail(request: HttpRequest, tip_id: int) -> dict[str, Any]:
+def tip_detail(request: HttpRequest, tip_id: Id) -> dict[str, Any]:
     """A report with its content, messages, notes and files (the read is audited)."""
     return _officer_detail(request, selectors.tip_get(actor=request.user, tip_id=tip_id))
 
@@ -391,16 +392,20 @@ class BodyIn(Schema):
     body: str
 
 
-@router.post("/tips/{int:tip_id}/messages", auth=signed_in, response={201: dict, 403: ErrorOut, 422: ErrorOut})
-def tip_message(request: HttpRequest, tip_id: int, payload: BodyIn) -> Status[dict[str, Any]]:
+@router.post(
+    "/tips/{int:tip_id}/messages", auth=signed_in, response={201: dict, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
+def tip_message(request: HttpRequest, tip_id: Id, payload: BodyIn) -> Status[dict[str, Any]]:
     """Answer the reporter (they see it on follow-up)."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
     handling.tip_message_send(actor=request.user, tip=tip, body=payload.body)
     return Status(201, _officer_detail(request, tip))
 
 
-@router.post("/tips/{int:tip_id}/notes", auth=signed_in, response={201: dict, 403: ErrorOut, 422: ErrorOut})
-def tip_note(request: HttpRequest, tip_id: int, payload: BodyIn) -> Status[dict[str, Any]]:
+@router.post(
+    "/tips/{int:tip_id}/notes", auth=signed_in, response={201: dict, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
+def tip_note(request: HttpRequest, tip_id: Id, payload: BodyIn) -> Status[dict[str, Any]]:
     """An internal note between officers; the reporter never sees it."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
     handling.tip_message_send(actor=request.user, tip=tip, body=payload.body, internal=True)
@@ -416,7 +421,7 @@ class TransitionIn(Schema):
 
 
 @router.post("/tips/{int:tip_id}/status", auth=signed_in, response={200: TipOut, 409: ErrorOut, 422: ErrorOut})
-def tip_status(request: HttpRequest, tip_id: int, payload: TransitionIn) -> Tip:
+def tip_status(request: HttpRequest, tip_id: Id, payload: TransitionIn) -> Tip:
     """new → triage → investigating → referred → closed (closing needs `outcome`: verified, insufficient,
     false, duplicate)."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
@@ -432,11 +437,11 @@ def tip_status(request: HttpRequest, tip_id: int, payload: TransitionIn) -> Tip:
 
 
 class PriorityIn(Schema):
-    priority: int
+    priority: Int64
 
 
-@router.post("/tips/{int:tip_id}/priority", auth=signed_in, response={200: TipOut, 422: ErrorOut})
-def tip_priority(request: HttpRequest, tip_id: int, payload: PriorityIn) -> Tip:
+@router.post("/tips/{int:tip_id}/priority", auth=signed_in, response={200: TipOut, 409: ErrorOut, 422: ErrorOut})
+def tip_priority(request: HttpRequest, tip_id: Id, payload: PriorityIn) -> Tip:
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
     return handling.tip_priority_set(actor=request.user, tip=tip, priority=payload.priority)
 
@@ -445,8 +450,10 @@ class ReassignIn(Schema):
     unit: str
 
 
-@router.post("/tips/{int:tip_id}/reassign", auth=signed_in, response={200: TipOut, 403: ErrorOut, 422: ErrorOut})
-def tip_reassign(request: HttpRequest, tip_id: int, payload: ReassignIn) -> Tip:
+@router.post(
+    "/tips/{int:tip_id}/reassign", auth=signed_in, response={200: TipOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
+def tip_reassign(request: HttpRequest, tip_id: Id, payload: ReassignIn) -> Tip:
     """Duty officers: send the report to another ward's police (unit code) or the province's duty desk."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
     unit = unit_by_code(payload.unit)
@@ -456,18 +463,20 @@ def tip_reassign(request: HttpRequest, tip_id: int, payload: ReassignIn) -> Tip:
 
 
 class RetentionIn(Schema):
-    until: datetime.date
+    until: Date
 
 
-@router.post("/tips/{int:tip_id}/retention", auth=signed_in, response={200: TipOut, 403: ErrorOut, 422: ErrorOut})
-def tip_retention(request: HttpRequest, tip_id: int, payload: RetentionIn) -> Tip:
+@router.post(
+    "/tips/{int:tip_id}/retention", auth=signed_in, response={200: TipOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
+def tip_retention(request: HttpRequest, tip_id: Id, payload: RetentionIn) -> Tip:
     """Leaders: keep the report until a later date."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
     return retention.tip_retention_extend(actor=request.user, tip=tip, until=payload.until)
 
 
 @router.get("/tips/{int:tip_id}/duplicates", auth=signed_in)
-def tip_duplicates(request: HttpRequest, tip_id: int) -> list[dict[str, Any]]:
+def tip_duplicates(request: HttpRequest, tip_id: Id) -> list[dict[str, Any]]:
     """Possible duplicates with the reasons (same ward and time, same phone or plate, similar text)."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
     content = reading.tip_read(actor=request.user, tip=tip)
@@ -478,7 +487,7 @@ def tip_duplicates(request: HttpRequest, tip_id: int) -> list[dict[str, Any]]:
 
 
 @router.get("/tips/{int:tip_id}/files/{int:attachment_id}", auth=signed_in)
-def tip_file(request: HttpRequest, tip_id: int, attachment_id: int) -> HttpResponse:
+def tip_file(request: HttpRequest, tip_id: Id, attachment_id: Id) -> HttpResponse:
     """A file as received (evidence; its SHA-256 in `X-Content-SHA256`) or its metadata-free copy."""
     tip = selectors.tip_get(actor=request.user, tip_id=tip_id)
     item = reading.tip_file_read(actor=request.user, tip=tip, attachment_id=attachment_id)

@@ -19,6 +19,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from precinct.accounts.models import User
+from precinct.core.api_types import int_param
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.core.forms import flash_error
 from precinct.organisation.selectors import unit_by_code
@@ -106,7 +107,7 @@ def proof(request: HttpRequest) -> HttpResponse:
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return int_param(value, low=0, high=2**31 - 1)  # "²" is a digit to isdigit() but not to int()
 
 
 @login_required

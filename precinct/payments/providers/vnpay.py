@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
+from precinct.core.api_types import int_param
 from precinct.core.calendar import LOCAL_TZ
 from precinct.payments.providers.base import Callback, InvalidCallback, Provider, ProviderError, ProviderState
 
@@ -140,7 +141,8 @@ class VnpayProvider(Provider):
         if params.get("vnp_TmnCode") != self.tmn_code:
             raise InvalidCallback("other_merchant")
         raw_amount = str(params.get("vnp_Amount") or "")
-        amount = int(raw_amount) // 100 if raw_amount.isdigit() and int(raw_amount) % 100 == 0 else None
+        cents = int_param(raw_amount, low=0)  # "²" passes isdigit() and fails int(); so do 5,000 digits
+        amount = cents // 100 if cents is not None and cents % 100 == 0 else None
         return Callback(
             txn_ref=str(params.get("vnp_TxnRef") or ""),
             amount_vnd=amount,
@@ -193,7 +195,8 @@ class VnpayProvider(Provider):
         if answer.get("vnp_TxnRef") != payment.txn_ref:
             raise ProviderError("querydr answered about another transaction")
         raw = str(answer.get("vnp_Amount") or "")
-        amount = int(raw) // 100 if raw.isdigit() else None
+        cents = int_param(raw, low=0)
+        amount = cents // 100 if cents is not None else None
         status = str(answer.get("vnp_TransactionStatus") or "")
         state = {"00": "paid", "01": "pending", "02": "failed"}.get(status, "failed")
         return ProviderState(state, amount, detail=status)
