@@ -18,3 +18,17 @@ class ExtraDayOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} — {self.reason}"
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job (`core.schedule`) is next due, and the task its last run queued. The scheduler
+    claims a run by moving `next_run_at` forward in one conditional UPDATE, so two schedulers never both
+    queue it."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    next_run_at = models.DateTimeField()
+    last_claimed_at = models.DateTimeField(null=True, blank=True)
+    last_result_id = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} (next {self.next_run_at:%Y-%m-%d %H:%M:%S})"

@@ -1,0 +1,10 @@
+"""Background work of the kernel: putting back tasks a dead worker left running."""
+
+from django.tasks import task
+
+from precinct.core.taskqueue import tasks_recover_stuck
+
+
+@task
+def tasks_recover_stuck_task() -> dict[str, int]:
+    return tasks_recover_stuck()
