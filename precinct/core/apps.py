@@ -12,6 +12,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from precinct.core import schedule
 
+        schedule.register(
+            "core.idempotency_purge",
+            task="precinct.core.tasks.idempotency_purge_task",
+            every=datetime.timedelta(hours=1),
+            description="Delete Idempotency-Key records past IDEMPOTENCY_KEY_TTL_SECONDS",
+        )
         # Only django-tasks-db leaves rows "running" behind a dead worker; another backend has its own way.
         if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
             schedule.register(
