@@ -6,10 +6,10 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-postgres lint format bench seed worker clean help
+.PHONY: setup run test test-postgres lint format bench seed worker scheduler clean help
 
 help:
-	@echo "make run     set up (venv, assets, migrations, demo data) and serve on http://$(HOST):$(PORT) with a task worker"
+	@echo "make run     set up (venv, assets, migrations, demo data) and serve on http://$(HOST):$(PORT) with a task worker and the scheduler"
 	@echo "make test    set up and run the test suite (SQLite; browser tests when Chromium is found)"
 	@echo "make lint    ruff check, ruff format --check, mypy, the import layers (lint-imports), makemigrations --check"
 
@@ -38,13 +38,17 @@ setup: $(VENV)/.installed node_modules/.installed $(MO_FILES)
 run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT) (Ctrl-C stops both)"
+	@echo "Starting the task worker, the scheduler and the web server on http://$(HOST):$(PORT) (Ctrl-C stops all three)"
 	@$(MANAGE) db_worker & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) scheduler & scheduler=$$!; \
+	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
 worker: setup
 	$(MANAGE) db_worker
+
+scheduler: setup
+	$(MANAGE) scheduler
 
 seed: setup
 	$(MANAGE) migrate --noinput

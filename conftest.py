@@ -39,6 +39,12 @@ def _media_in_a_temporary_directory(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _audit_anchors_per_test(settings, tmp_path):
+    """Each test's audit anchors (and anchor key) in its own folder: anchors name row ids of its database."""
+    settings.PRECINCT_AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
+
+
+@pytest.fixture(autouse=True)
 def _no_memo_between_tests():
     """Per-process memos must not carry rows from one test's database into the next."""
     from precinct.core.memo import forget_all

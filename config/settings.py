@@ -4,6 +4,7 @@ Production (`PRECINCT_ENV=production`) refuses to start without SECRET_KEY, ALLO
 DATABASE_URL, and turns on secure cookies, HSTS and a content security policy.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -159,6 +160,17 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# A django-tasks-db task "running" longer than this is taken to be stranded by a dead worker and queued again
+# (precinct/core/taskqueue.py); after TASKS_MAX_CLAIMS workers died on it, it is marked failed.
+TASKS_STUCK_AFTER_SECONDS = int(env("TASKS_STUCK_AFTER_SECONDS", "900"))
+TASKS_MAX_CLAIMS = int(env("TASKS_MAX_CLAIMS", "3"))
+# Periodic jobs (`manage.py scheduler`, docs/adr/0024-scheduler.md): {"<job>": seconds} overrides a job's
+# period, 0 switches it off; `manage.py scheduler --list` shows the jobs.
+PRECINCT_SCHEDULE = json.loads(env("PRECINCT_SCHEDULE", "{}"))
+
+# How long a dossier submission's or payment start's Idempotency-Key is remembered (precinct/core/idempotency.py).
+IDEMPOTENCY_KEY_TTL_SECONDS = int(env("IDEMPOTENCY_KEY_TTL_SECONDS", str(24 * 3600)))
 
 # Dossier statistics: changes are folded into the summary tables this many seconds after they happen.
 STATS_FOLD_SECONDS = int(env("STATS_FOLD_SECONDS", "10"))
@@ -332,6 +344,11 @@ LOGGING = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
 PRECINCT_MAX_UPLOAD_BYTES = int(env("PRECINCT_MAX_UPLOAD_BYTES", str(51 * 1024 * 1024)))
 PRECINCT_MAX_JSON_DEPTH = int(env("PRECINCT_MAX_JSON_DEPTH", "64"))
+
+# The audit chain's head, signed with this installation's Ed25519 key (anchor.key, made on first use) and
+# appended to anchors.jsonl here: outside the database, so removing the newest audit rows shows
+# (docs/adr/0025-audit-protection.md). Back it up apart from the database.
+PRECINCT_AUDIT_ANCHOR_DIR = Path(env("PRECINCT_AUDIT_ANCHOR_DIR", str(BASE_DIR / "var" / "audit")))
 
 # Crime reports (precinct.tips). Unit private keys live in this directory, never in the database:
 # back it up separately from the database (docs/SECURITY.md). Argon2id at or above OWASP's minimum.

@@ -1,7 +1,9 @@
-"""Walk the audit chain and report the first row that was altered or removed."""
+"""Walk the audit chain and report the first row that was altered or removed, checking it against the signed
+anchors kept outside the database (precinct/audit/anchor.py), so removing the newest rows shows too."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from precinct.audit.anchor import Anchor, anchors_read
 from precinct.audit.models import GENESIS_HASH, AuditEvent
 
 
@@ -15,19 +17,30 @@ class ChainBreak:
 class VerifyResult:
     rows_checked: int
     first_break: ChainBreak | None
+    anchors_checked: int = 0
+    anchor_problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.first_break is None
+        return self.first_break is None and not self.anchor_problems
 
 
-def audit_chain_verify(*, chunk_size: int = 5000) -> VerifyResult:
+def audit_chain_verify(*, chunk_size: int = 5000, anchors: bool = True) -> VerifyResult:
+    anchored: dict[int, Anchor] = {}
+    problems: list[str] = []
+    if anchors:
+        found = anchors_read()
+        problems = found.problems
+        anchored = {anchor.row_id: anchor for anchor in found.anchors}
     expected_prev = GENESIS_HASH
     previous_id: int | None = None
     checked = 0
+    seen: set[int] = set()
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
         if event.compute_hash() != event.hash:
-            return VerifyResult(checked, ChainBreak(event.pk, "altered: its content does not match its hash"))
+            return VerifyResult(
+                checked, ChainBreak(event.pk, "altered: its content does not match its hash"), 0, problems
+            )
         if event.prev_hash != expected_prev:
             if previous_id is None:
                 reason = "the rows before it were removed"
@@ -36,8 +49,18 @@ def audit_chain_verify(*, chunk_size: int = 5000) -> VerifyResult:
                     f"does not follow row {previous_id}: row {previous_id} was altered "
                     "(and re-hashed) or rows between them were removed"
                 )
-            return VerifyResult(checked, ChainBreak(event.pk, reason))
+            return VerifyResult(checked, ChainBreak(event.pk, reason), 0, problems)
+        if (anchor := anchored.get(event.pk)) is not None:
+            if anchor.hash != event.hash:
+                reason = f"differs from its anchor of {anchor.at}: the chain was rewritten up to here"
+                return VerifyResult(checked, ChainBreak(event.pk, reason), len(seen), problems)
+            seen.add(event.pk)
         expected_prev = event.hash
         previous_id = event.pk
         checked += 1
-    return VerifyResult(checked, None)
+    if missing := sorted(set(anchored) - seen):
+        newest = anchored[missing[-1]]
+        ends = f"the log ends at row {previous_id}" if previous_id is not None else "the log is empty"
+        reason = f"rows up to {newest.row_id} (anchored at {newest.at}) were removed: {ends}"
+        return VerifyResult(checked, ChainBreak(missing[0], reason), len(seen), problems)
+    return VerifyResult(checked, None, len(seen), problems)

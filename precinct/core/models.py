@@ -18,3 +18,36 @@ class ExtraDayOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} — {self.reason}"
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job (`core.schedule`) is next due, and the task its last run queued. The scheduler
+    claims a run by moving `next_run_at` forward in one conditional UPDATE, so two schedulers never both
+    queue it."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    next_run_at = models.DateTimeField()
+    last_claimed_at = models.DateTimeField(null=True, blank=True)
+    last_result_id = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} (next {self.next_run_at:%Y-%m-%d %H:%M:%S})"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a request sent with an `Idempotency-Key` header (precinct/core/idempotency.py):
+    written in the same transaction as the write it answers, so it exists exactly when the write does."""
+
+    scope = models.CharField(max_length=60)  # the operation, e.g. "eservices.dossier_submit"
+    user_id = models.BigIntegerField()  # the caller (no foreign key: the kernel names no user model)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path, content type and body
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "user_id", "key"], name="idempotency_once_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.user_id} {self.key}"

@@ -1,13 +1,13 @@
 """Fixed-window counters in the shared cache, for guessing-sensitive endpoints (login, look-ups)."""
 
-import hashlib
-
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
 
 def _key(scope: str, identity: str) -> str:
-    # Hash the identity so usernames and addresses never appear as cache keys.
-    digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
+    # A keyed HMAC (a key derived from SECRET_KEY), so usernames and addresses never appear as cache keys and
+    # cannot be recovered from them: an unkeyed SHA-256 of an IPv4 address is reversed by trying all 2³² of them.
+    digest = salted_hmac("precinct.core.ratelimit", identity, algorithm="sha256").hexdigest()[:32]
     return f"rl:{scope}:{digest}"
 
 

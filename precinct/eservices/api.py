@@ -14,6 +14,7 @@ from precinct.core.api_support import signed_in
 from precinct.core.api_types import Date, Days, Id, Int64, Pagination
 from precinct.core.calendar import calendar
 from precinct.core.errors import PermissionDenied, ValidationFailed
+from precinct.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from precinct.core.input_guard import json_field_loads
 from precinct.eservices import public, selectors, services
 from precinct.eservices.cache import procedure_for_submission
@@ -313,12 +314,14 @@ def _submission(request: HttpRequest) -> tuple[dict[str, Any], list[services.Upl
     "/dossiers",
     response={201: DossierSubmittedOut, 404: ErrorOut, 422: ErrorOut},
     auth=signed_in,
-    openapi_extra={"requestBody": SUBMIT_BODY},
+    openapi_extra={"requestBody": SUBMIT_BODY, "parameters": [IDEMPOTENCY_KEY_PARAMETER]},
 )
+@idempotent("eservices.dossier_submit")
 def dossier_submit(request: HttpRequest) -> Status[dict[str, Any]]:
     """Submit a dossier: `procedure_code`, `unit_code` (for commune-level procedures) and `data` (the form's
     answers). Answers 201 with the dossier's code, status, received_on and due_date; form answers that do
-    not match the procedure's schema answer 422 naming each field."""
+    not match the procedure's schema answer 422 naming each field. With an `Idempotency-Key` header, a retry
+    with the same key and body answers the first answer again without a second dossier (24 h)."""
     body, uploads = _submission(request)
     procedure = procedure_for_submission(body["procedure_code"])
     try:

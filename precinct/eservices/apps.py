@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -18,3 +20,13 @@ class EservicesConfig(AppConfig):
         register_composer(notify.COMPOSER, notify.compose_for_event)
         register_attachment("dossier_receipt", notify.receipt_attachment)
         register_attachment("dossier_apology", notify.apology_attachment)
+
+        # Periodic jobs, queued by `manage.py scheduler` (docs/adr/0024-scheduler.md).
+        from precinct.core import schedule
+
+        schedule.register(
+            "eservices.escalation_sweep",
+            task="precinct.eservices.tasks.escalation_sweep_task",
+            every=datetime.timedelta(minutes=15),
+            description="Due-soon warnings, overdue marks, leaders told, apology letters",
+        )

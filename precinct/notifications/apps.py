@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,14 @@ class NotificationsConfig(AppConfig):
     name = "precinct.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # Periodic jobs, queued by `manage.py scheduler` (docs/adr/0024-scheduler.md).
+        from precinct.core import schedule
+
+        schedule.register(
+            "notifications.catch_up",
+            task="precinct.notifications.tasks.notifications_catch_up_task",
+            every=datetime.timedelta(minutes=1),
+            description="Compose and deliver what a dead worker or a lost queue left pending or queued",
+        )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.mail.utils import DNS_NAME
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django_tasks_db.backend import DatabaseBackend
@@ -189,7 +190,12 @@ def _send(notification: Notification) -> None:
     if notification.channel == NotificationChannel.SMS:
         sms_provider().send(phone=notification.address, text=notification.body)
         return
-    email = EmailMessage(notification.subject, notification.body, to=[notification.address])
+    # The same Message-ID on every attempt: a copy sent again after a crash between the mail server's "accepted"
+    # and our commit is one message to mail systems that drop duplicates by id.
+    message_id = f"<precinct.notification.{notification.pk}@{DNS_NAME}>"
+    email = EmailMessage(
+        notification.subject, notification.body, to=[notification.address], headers={"Message-ID": message_id}
+    )
     if attachment := render_attachment(notification.attachment):
         email.attach(attachment.filename, attachment.content, attachment.mimetype)
     email.send()

@@ -9,6 +9,7 @@ from precinct.accounts.services import client_address
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Id
 from precinct.core.errors import NotFound
+from precinct.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from precinct.eservices.selectors import dossier_get
 from precinct.payments import selectors, services
 from precinct.payments.models import Payment, PaymentRequest
@@ -74,12 +75,15 @@ def payment_request_list(request: HttpRequest, code: str) -> list[PaymentRequest
 
 @router.post(
     "/dossiers/{code}/payments/{request_id}/start",
-    response={201: StartOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={201: StartOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     auth=signed_in,
+    openapi_extra={"parameters": [IDEMPOTENCY_KEY_PARAMETER]},
 )
+@idempotent("payments.payment_start")
 def payment_start(request: HttpRequest, code: str, request_id: Id) -> Status[dict]:
     """The applicant starts paying a fee: answers the provider's URL to send the payer to. The fee counts
-    as paid only once the provider's signed notification (IPN) confirms it."""
+    as paid only once the provider's signed notification (IPN) confirms it. With an `Idempotency-Key`
+    header, a retry answers the same attempt (same reference and URL) instead of starting another."""
     payment_request = selectors.payment_request_get(actor=request.user, pk=request_id, code=code)
     payment, url = services.payment_start(
         actor=request.user,

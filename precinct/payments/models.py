@@ -105,3 +105,26 @@ class SandboxTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.txn_ref} {self.response_code}"
+
+
+class RefusedCallback(models.Model):
+    """Refused payment notifications counted per hour, provider and reason (forgeries cost one counter
+    update each, not one audit row each: a flood cannot grow the audit log). The first refusal of each kind
+    in an hour is also audited, with its details."""
+
+    period = models.DateTimeField(_("hour"))  # the hour's start, UTC
+    provider = models.CharField(_("provider"), max_length=20)
+    reason = models.CharField(_("reason"), max_length=40)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    last_at = models.DateTimeField(_("last"))
+
+    class Meta:
+        verbose_name = _("refused payment notifications")
+        verbose_name_plural = _("refused payment notifications")
+        ordering = ["-period", "provider", "reason"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "provider", "reason"], name="refused_callback_once_per_hour")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m-%d %H}:00 {self.provider} {self.reason}: {self.count}"

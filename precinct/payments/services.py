@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +20,7 @@ from precinct.audit.services import audit_record
 from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied
 from precinct.eservices.models import Dossier, DossierEvent
-from precinct.payments.models import Payment, PaymentRequest, PaymentStatus, RequestStatus
+from precinct.payments.models import Payment, PaymentRequest, PaymentStatus, RefusedCallback, RequestStatus
 from precinct.payments.permissions import can_pay
 from precinct.payments.providers import InvalidCallback, get_provider
 from precinct.payments.selectors import one
@@ -152,26 +152,49 @@ class CallbackResult:
         return {"RspCode": self.rsp_code, "Message": self.message}
 
 
+def _count_refusal(*, provider: str, reason: str) -> int:
+    """One upsert: this hour's counter for the provider and reason, plus one; answers the new count."""
+    now = timezone.now()
+    table = RefusedCallback._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (period, provider, reason, count, last_at) VALUES (%s, %s, %s, 1, %s) "  # noqa: S608
+            "ON CONFLICT (period, provider, reason) DO UPDATE "
+            f"SET count = {table}.count + 1, last_at = excluded.last_at RETURNING count",
+            [
+                connection.ops.adapt_datetimefield_value(now.replace(minute=0, second=0, microsecond=0)),
+                provider[:20],
+                reason[:40],
+                connection.ops.adapt_datetimefield_value(now),
+            ],
+        )
+        return int(cursor.fetchone()[0])
+
+
 def _refuse(
     answer: tuple[str, str], *, reason: str, provider: str, params: Mapping[str, str], payment: Payment | None = None
 ) -> CallbackResult:
-    """Record a refused callback in its own transaction (committed even though nothing else changes)."""
+    """Count a refused callback in its own transaction (committed even though nothing else changes); the
+    first of its provider and reason in the hour is audited with its details, the rest only counted
+    (`RefusedCallback`), so forged callbacks cannot grow the audit log (docs/SECURITY.md)."""
     with transaction.atomic():
-        audit_record(
-            actor=None,
-            action="payments.callback_refused",
-            target=payment,
-            target_label="" if payment else str(params.get("vnp_TxnRef", ""))[:100],
-            unit=payment.request.dossier.unit if payment else None,
-            after={
-                "reason": reason,
-                "provider": provider,
-                "txn_ref": str(params.get("vnp_TxnRef", ""))[:100],
-                "amount": str(params.get("vnp_Amount", ""))[:20],
-                "response_code": str(params.get("vnp_ResponseCode", ""))[:8],
-                "signed": bool(params.get("vnp_SecureHash")),
-            },
-        )
+        if _count_refusal(provider=provider, reason=reason) == 1:
+            audit_record(
+                actor=None,
+                action="payments.callback_refused",
+                target=payment,
+                target_label="" if payment else str(params.get("vnp_TxnRef", ""))[:100],
+                unit=payment.request.dossier.unit if payment else None,
+                after={
+                    "reason": reason,
+                    "provider": provider,
+                    "txn_ref": str(params.get("vnp_TxnRef", ""))[:100],
+                    "amount": str(params.get("vnp_Amount", ""))[:20],
+                    "response_code": str(params.get("vnp_ResponseCode", ""))[:8],
+                    "signed": bool(params.get("vnp_SecureHash")),
+                    "counted_in": "payments.RefusedCallback",
+                },
+            )
     return CallbackResult(*answer, payment=payment)
 
 

@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -13,3 +15,13 @@ class PortalSyncConfig(AppConfig):
         from precinct.portalsync.receivers import record_dossier_change
 
         dossier_changed.connect(record_dossier_change, dispatch_uid="portalsync.record_dossier_change")
+
+        # Periodic jobs, queued by `manage.py scheduler` (docs/adr/0024-scheduler.md).
+        from precinct.core import schedule
+
+        schedule.register(
+            "portalsync.sync",
+            task="precinct.portalsync.tasks.portal_sync_task",
+            every=datetime.timedelta(minutes=1),
+            description="Send the portal outbox's due events (a pass; skipped while a portal_sync process runs)",
+        )

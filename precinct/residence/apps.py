@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +16,13 @@ class ResidenceConfig(AppConfig):
 
         dossier_changed.connect(receivers.on_dossier_changed, sender=Dossier, dispatch_uid="residence.changed")
         measures.register_all()
+
+        # Periodic jobs, queued by `manage.py scheduler` (docs/adr/0024-scheduler.md).
+        from precinct.core import schedule
+
+        schedule.register(
+            "residence.stays",
+            task="precinct.residence.tasks.stay_notices_process_task",
+            every=datetime.timedelta(minutes=5),
+            description="Turn hotels' stay notices left in the inbox into stays",
+        )

@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -24,3 +26,13 @@ class StatsConfig(AppConfig):
         from precinct.stats.measures import register_measures
 
         register_measures()
+
+        # Periodic jobs, queued by `manage.py scheduler` (docs/adr/0024-scheduler.md).
+        from precinct.core import schedule
+
+        schedule.register(
+            "stats.fold",
+            task="precinct.stats.tasks.stats_fold_task",
+            every=datetime.timedelta(minutes=5),
+            description="Fold statistics deltas a dead process left unfolded",
+        )

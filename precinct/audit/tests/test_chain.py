@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
+from precinct.audit.guard import guard_lifted
 from precinct.audit.models import GENESIS_HASH, AuditEvent
 from precinct.audit.services import audit_record
 from precinct.audit.verify import audit_chain_verify
@@ -50,7 +51,7 @@ def test_request_id_and_unit_are_recorded(world, client):
 
 def test_editing_a_row_in_the_database_is_named_by_audit_verify():
     rows = record(5)
-    with connection.cursor() as cursor:
+    with guard_lifted(), connection.cursor() as cursor:  # as a superuser would (ADR 0025)
         cursor.execute(
             f"UPDATE {AuditEvent._meta.db_table} SET target_label = %s WHERE id = %s", ["forged", rows[2].pk]
         )
@@ -63,7 +64,7 @@ def test_an_edited_and_rehashed_row_is_caught_by_its_successor():
     forged = AuditEvent.objects.get(pk=rows[1].pk)
     forged.target_label = "forged"
     new_hash = forged.compute_hash()
-    with connection.cursor() as cursor:
+    with guard_lifted(), connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {AuditEvent._meta.db_table} SET target_label = %s, hash = %s WHERE id = %s",
             ["forged", new_hash, rows[1].pk],
@@ -75,7 +76,7 @@ def test_an_edited_and_rehashed_row_is_caught_by_its_successor():
 
 def test_a_removed_row_is_reported_at_the_next_one():
     rows = record(4)
-    with connection.cursor() as cursor:
+    with guard_lifted(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [rows[1].pk])
     result = audit_chain_verify()
     assert result.first_break is not None and result.first_break.row_id == rows[2].pk

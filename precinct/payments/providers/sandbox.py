@@ -39,6 +39,11 @@ class SandboxProvider(VnpayProvider):
     def __init__(self) -> None:
         super().__init__(tmn_code=TMN_CODE, secret=sandbox_secret(), pay_url=reverse("payments:sandbox"), api_url="")
 
+    def pay_params(self, payment: "Payment", *, return_url: str, client_ip: str, language: str) -> dict[str, str]:
+        # The sandbox page is ours: its URL, query and all, passes through our own server's access log, so it
+        # carries no payer's address (VNPay needs one; the sandbox does not).
+        return super().pay_params(payment, return_url=return_url, client_ip="", language=language)
+
     def callback_params(
         self, pay_params: Mapping[str, str], *, response_code: str, transaction_no: str = "", pay_date: str = ""
     ) -> dict[str, str]:

@@ -12,7 +12,7 @@ from precinct.core.errors import DomainError, PermissionDenied
 from precinct.eservices.models import Dossier, DossierStatus, Procedure, Workflow
 from precinct.eservices.services import dossier_mark_overdue, dossier_submit, dossier_transition, procedure_save
 from precinct.eservices.workflow import DEFAULT_DEFINITION
-from precinct.payments.models import Payment, PaymentRequest, PaymentStatus, RequestStatus
+from precinct.payments.models import Payment, PaymentRequest, PaymentStatus, RefusedCallback, RequestStatus
 from precinct.payments.providers.vnpay import sign
 from precinct.payments.services import payment_callback, payment_start
 from precinct.payments.tests.conftest import RETURN_URL, sandbox_callback, start
@@ -27,7 +27,8 @@ def move(world, dossier, *actions, actor="officer_a"):
 
 
 def refusals(reason: str) -> int:
-    return sum(1 for e in AuditEvent.objects.filter(action="payments.callback_refused") if e.after["reason"] == reason)
+    """Refusals are counted per hour and reason; the first of each kind in the hour is also audited."""
+    return sum(RefusedCallback.objects.filter(reason=reason).values_list("count", flat=True))
 
 
 # --- billing -------------------------------------------------------------------------------------------
@@ -288,3 +289,16 @@ def test_an_overdue_mark_bills_cancels_and_reads_nothing(fee_dossier, fee_reques
     assert list(PaymentRequest.objects.filter(dossier=fee_dossier)) == [fee_request]
     fee_request.refresh_from_db()
     assert fee_request.status == RequestStatus.UNPAID
+
+
+def test_a_flood_of_forged_callbacks_is_counted_not_audited_one_by_one(world, fee_request):
+    payment, params = start(world, fee_request)
+    before = AuditEvent.objects.count()
+    for i in range(20):
+        forged = dict(sandbox_callback(params), vnp_Amount=str(100 + i))  # the signature no longer matches
+        assert payment_callback(provider="sandbox", params=forged).rsp_code == "97"
+    (counter,) = RefusedCallback.objects.all()
+    assert (counter.provider, counter.reason, counter.count) == ("sandbox", "bad_signature", 20)
+    assert counter.period.minute == 0 and counter.period <= counter.last_at
+    assert AuditEvent.objects.count() == before + 1  # the hour's first, with its details
+    _unchanged(payment, fee_request)

@@ -6,14 +6,25 @@ from precinct.audit.verify import audit_chain_verify
 
 
 class Command(BaseCommand):
-    help = "Verify the audit chain; name the first row that was altered or removed."
+    help = (
+        "Verify the audit chain and the signed anchors of its head kept outside the database; name the first "
+        "row that was altered or removed (exit status 1)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = audit_chain_verify()
-        if result.first_break is None:
-            self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {result.rows_checked} rows verified."))
-            return
-        brk = result.first_break
-        raise CommandError(
-            f"Audit chain broken at row {brk.row_id}: {brk.reason}. {result.rows_checked} rows before it verified."
+        for problem in result.anchor_problems:
+            self.stderr.write(f"Anchor file: {problem}")
+        if result.first_break is not None:
+            brk = result.first_break
+            raise CommandError(
+                f"Audit chain broken at row {brk.row_id}: {brk.reason}. {result.rows_checked} rows before it verified."
+            )
+        if result.anchor_problems:
+            raise CommandError(f"Audit chain intact ({result.rows_checked} rows), but the anchor file is not.")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Audit chain intact: {result.rows_checked} rows verified, {result.anchors_checked} anchored rows "
+                "found as anchored."
+            )
         )
