@@ -185,10 +185,20 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Login guessing: this many failures per username or per client address within the window locks
-# further attempts until the window ends.
+# Login guessing (precinct/accounts/throttle.py, ADR 0026): progressive delays, no lock-out. Per account, the
+# first LOGIN_MAX_FAILURES attempts within the window go through at once; after that each attempt must wait
+# LOGIN_DELAY_BASE_SECONDS, then twice that, ... up to LOGIN_DELAY_MAX_SECONDS. Per client address (keyed
+# with an HMAC, never stored) the same from LOGIN_ADDRESS_MAX_FAILURES, capped lower, so a station behind one
+# NAT is slowed, never shut out. Counters forget after LOGIN_FAILURE_WINDOW_SECONDS without an attempt.
 LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5"))
+LOGIN_ADDRESS_MAX_FAILURES = int(env("LOGIN_ADDRESS_MAX_FAILURES", "50"))
+LOGIN_DELAY_BASE_SECONDS = float(env("LOGIN_DELAY_BASE_SECONDS", "1"))
+LOGIN_DELAY_MAX_SECONDS = float(env("LOGIN_DELAY_MAX_SECONDS", "300"))
+LOGIN_ADDRESS_DELAY_MAX_SECONDS = float(env("LOGIN_ADDRESS_DELAY_MAX_SECONDS", "30"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(env("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# Password-reset requests and registrations per client address within the window before delays start.
+PASSWORD_RESET_MAX_PER_WINDOW = int(env("PASSWORD_RESET_MAX_PER_WINDOW", "5"))
+REGISTER_MAX_PER_WINDOW = int(env("REGISTER_MAX_PER_WINDOW", "10"))
 # How many reverse proxies stand in front of the app (each appends to X-Forwarded-For); 0 = none.
 TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
 API_TOKEN_TTL_SECONDS = int(env("API_TOKEN_TTL_SECONDS", str(8 * 3600)))

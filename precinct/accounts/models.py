@@ -89,3 +89,30 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token of {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class ThrottleScope(models.TextChoices):
+    ACCOUNT = "account", _("Account")
+    ADDRESS = "address", _("Client address")
+    SECOND_FACTOR = "otp", _("Second factor")
+    RESET = "reset", _("Password reset")
+    REGISTER = "register", _("Registration")
+
+
+class SignInThrottle(models.Model):
+    """Guesses counted per account, per keyed client address (HMAC, never the address itself), per
+    second-factor step; `not_before` is when the next attempt may be checked (accounts/throttle.py)."""
+
+    scope = models.CharField(max_length=16, choices=ThrottleScope.choices)
+    key = models.CharField(max_length=64)
+    attempts = models.PositiveIntegerField(default=0)
+    not_before = models.DateTimeField()
+    last_attempt_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("sign-in throttle")
+        verbose_name_plural = _("sign-in throttles")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="accounts_throttle_scope_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]}: {self.attempts}"

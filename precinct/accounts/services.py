@@ -17,12 +17,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from precinct.accounts import throttle
 from precinct.accounts.models import ApiToken, SexChoices, User, UserKind
 from precinct.accounts.personal_id import personal_id_errors
 from precinct.audit.services import audit_record, snapshot
-from precinct.core import ratelimit
 from precinct.core.actors import Actor
-from precinct.core.errors import DomainError, PermissionDenied, RateLimited, ValidationFailed
+from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.core.memo import Memo
 
 CITIZEN_FIELDS = ("username", "kind", "full_name", "personal_id", "date_of_birth", "sex", "phone", "email")
@@ -168,33 +168,27 @@ def client_address(request: HttpRequest | None) -> str:
 
 
 def sign_in_check(*, request: HttpRequest | None, username: str, password: str) -> User:
-    """Authenticate with a limit on guessing, per username and per client address.
+    """Check a username and password, with progressive delays per account and per keyed client address.
 
-    Failures are counted in the shared cache; at the limit, even a correct password is refused
-    until the window passes, so an attacker learns nothing from further tries.
+    The attempt is counted (accounts/throttle.py) before the password is checked, under a row lock, so
+    parallel guesses cannot pass the limit; an attempt that must still wait answers RateLimited with the
+    seconds to wait, and nothing is checked. Only checked attempts are audited, so a flood of refused ones
+    writes nothing. A success resets the account's counter; the address's decays with the window.
     """
-    limit = settings.LOGIN_MAX_FAILURES
-    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     name_key = username.strip().lower()
     address = client_address(request)
-    if ratelimit.is_blocked("login-user", name_key, limit=limit) or ratelimit.is_blocked(
-        "login-addr", address, limit=limit * 4
-    ):
-        raise RateLimited(window, _("Too many failed sign-in attempts. Try again in a few minutes."))
+    throttle.claim(("account", name_key), ("address", address))
     user = authenticate(request, username=username.strip(), password=password)
     if user is None:
-        failures = ratelimit.hit("login-user", name_key, window_seconds=window)
-        ratelimit.hit("login-addr", address, window_seconds=window)
-        if failures == limit:  # record the lock-out once, not every guess
-            with transaction.atomic():
-                audit_record(
-                    actor=None,
-                    action="accounts.sign_in_locked",
-                    target_label=name_key[:64],
-                    after={"failures": failures, "window_seconds": window},
-                )
+        with transaction.atomic():
+            audit_record(
+                actor=None,
+                action="accounts.sign_in_failed",
+                target_label=name_key[:64],
+                after={"attempts": throttle.attempts("account", name_key)},
+            )
         raise DomainError("invalid_credentials", _("Wrong username or password."), status=401)
-    ratelimit.clear("login-user", name_key)
+    throttle.reset("account", name_key)
     with transaction.atomic():
         audit_record(actor=user, action="accounts.sign_in", target=user)
     return user  # type: ignore[return-value]

@@ -24,6 +24,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     error = ""
     status = 200
+    retry_after = 0
     if request.method == "POST" and form.is_valid():
         try:
             user = services.sign_in_check(
@@ -31,12 +32,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as exc:
             error, status = str(exc.message), exc.status
+            retry_after = getattr(exc, "retry_after", 0)
         else:
             login(request, user)
             return redirect(_safe_next(request))
-    return render(
+    response = render(
         request, "accounts/login.html", {"form": form, "error": error, "next": _safe_next(request)}, status=status
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_POST
