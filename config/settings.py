@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "precinct.core",
     "precinct.audit",
     "precinct.organisation",
@@ -85,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "precinct.accounts.middleware.SessionTimeoutMiddleware",  # officers: idle and absolute limits
+    "precinct.accounts.middleware.SecondFactorMiddleware",  # no page until the second factor is passed
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -199,6 +204,14 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(env("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 # Password-reset requests and registrations per client address within the window before delays start.
 PASSWORD_RESET_MAX_PER_WINDOW = int(env("PASSWORD_RESET_MAX_PER_WINDOW", "5"))
 REGISTER_MAX_PER_WINDOW = int(env("REGISTER_MAX_PER_WINDOW", "10"))
+# Officers' sessions end after this long without a request, and this long after sign-in whatever happens;
+# citizens keep SESSION_COOKIE_AGE (Django's two weeks). Checked on every request (accounts/middleware.py).
+OFFICER_SESSION_IDLE_SECONDS = int(env("OFFICER_SESSION_IDLE_SECONDS", str(30 * 60)))
+OFFICER_SESSION_MAX_SECONDS = int(env("OFFICER_SESSION_MAX_SECONDS", str(12 * 3600)))
+# Second factor (accounts/second_factor.py): the name authenticator apps show; django-otp's own per-device
+# throttle is off, guesses are throttled with the passwords' progressive delays instead.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Precinct")
+OTP_TOTP_THROTTLE_FACTOR = 0
 # How many reverse proxies stand in front of the app (each appends to X-Forwarded-For); 0 = none.
 TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
 API_TOKEN_TTL_SECONDS = int(env("API_TOKEN_TTL_SECONDS", str(8 * 3600)))

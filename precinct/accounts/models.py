@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from precinct.accounts.personal_id import Sex
 
@@ -116,3 +117,32 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key[:8]}: {self.attempts}"
+
+
+class RecoveryCodeDevice(Device):
+    """A user's set of one-time recovery codes, as a django-otp device: signing in with one verifies the
+    session like a TOTP code does. Only an HMAC of each code is stored (accounts/second_factor.py)."""
+
+    class Meta(Device.Meta):
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def verify_token(self, token: Any) -> bool:
+        from precinct.accounts.second_factor import recovery_code_digest
+
+        code = "".join(ch for ch in str(token).upper() if ch.isalnum())
+        used = self.codes.filter(digest=recovery_code_digest(code), used_at__isnull=True).update(used_at=timezone.now())
+        return used == 1
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"recovery code of device {self.device_id}"

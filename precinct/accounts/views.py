@@ -1,14 +1,18 @@
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from precinct.accounts import services
-from precinct.accounts.forms import CitizenRegistrationForm, SignInForm
+from precinct.accounts import second_factor, services
+from precinct.accounts.forms import CitizenRegistrationForm, EnrolForm, SecondFactorForm, SignInForm
 from precinct.core.errors import DomainError, ValidationFailed
 from precinct.core.forms import add_validation_errors
 
@@ -35,7 +39,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             retry_after = getattr(exc, "retry_after", 0)
         else:
             login(request, user)
+            if request.session.get(second_factor.SESSION_NEEDED):
+                name = "accounts:second_factor" if second_factor.has_totp(user) else "accounts:second_factor_setup"
+                return redirect(f"{reverse(name)}?next={quote(_safe_next(request))}")
             return redirect(_safe_next(request))
+    if request.GET.get("expired") and not error:
+        error = _("Your session has ended. Sign in again.")
     response = render(
         request, "accounts/login.html", {"form": form, "error": error, "next": _safe_next(request)}, status=status
     )
@@ -63,3 +72,77 @@ def register(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Welcome! Your account has been created."))
             return redirect("core:home")
     return render(request, "accounts/register.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def _retry_after(response: HttpResponse, exc: DomainError) -> HttpResponse:
+    if getattr(exc, "retry_after", 0):
+        response["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
+    return response
+
+
+@login_required
+def second_factor_verify(request: HttpRequest) -> HttpResponse:
+    """After the password: the code from the authenticator app, or a recovery code."""
+    user = request.user
+    if not second_factor.has_totp(user):  # type: ignore[arg-type]
+        return redirect(f"{reverse('accounts:second_factor_setup')}?next={quote(_safe_next(request))}")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            second_factor.second_factor_verify(request=request, user=user, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+        except DomainError as exc:
+            form.add_error("token", str(exc.message))
+            response = render(
+                request, "accounts/second_factor.html", {"form": form, "next": _safe_next(request)}, status=exc.status
+            )
+            return _retry_after(response, exc)
+        return redirect(_safe_next(request))
+    return render(
+        request,
+        "accounts/second_factor.html",
+        {"form": form, "next": _safe_next(request)},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def second_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the QR code, confirm with a code, keep the recovery codes."""
+    user = request.user
+    if not getattr(user, "is_officer", False):
+        raise DomainError("forbidden", _("Only officers' accounts use an authenticator app."), status=403)
+    if second_factor.has_totp(user) and not getattr(user, "is_verified", lambda: False)():  # type: ignore[arg-type]
+        # Replacing an authenticator needs the current one first.
+        return redirect(f"{reverse('accounts:second_factor')}?next={quote(request.get_full_path())}")
+    device = second_factor.totp_enrol_start(user=user)  # type: ignore[arg-type]
+    form = EnrolForm(request.POST or None)
+    status = 200
+    retry_after = 0
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = second_factor.totp_enrol_confirm(request=request, user=user, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+        except ValidationFailed as exc:
+            add_validation_errors(form, exc)
+            status = 422
+        except DomainError as exc:
+            form.add_error("token", str(exc.message))
+            status, retry_after = exc.status, getattr(exc, "retry_after", 0)
+        else:
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _safe_next(request)})
+    elif request.method == "POST":
+        status = 422
+    response = render(
+        request,
+        "accounts/second_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": second_factor.totp_qr_svg(device),
+            "secret": second_factor.totp_secret_for_typing(device),
+            "required": second_factor.second_factor_required(user),  # type: ignore[arg-type]
+            "next": _safe_next(request),
+        },
+        status=status,
+    )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
