@@ -201,6 +201,8 @@ LOGIN_DELAY_BASE_SECONDS = float(env("LOGIN_DELAY_BASE_SECONDS", "1"))
 LOGIN_DELAY_MAX_SECONDS = float(env("LOGIN_DELAY_MAX_SECONDS", "300"))
 LOGIN_ADDRESS_DELAY_MAX_SECONDS = float(env("LOGIN_ADDRESS_DELAY_MAX_SECONDS", "30"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(env("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# A password-reset link works once, for this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", "3600"))
 # Password-reset requests and registrations per client address within the window before delays start.
 PASSWORD_RESET_MAX_PER_WINDOW = int(env("PASSWORD_RESET_MAX_PER_WINDOW", "5"))
 REGISTER_MAX_PER_WINDOW = int(env("REGISTER_MAX_PER_WINDOW", "10"))

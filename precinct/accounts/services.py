@@ -237,3 +237,16 @@ def api_token_user(token: str) -> User | None:
 
 def forget_api_tokens() -> None:
     _tokens.forget()
+
+
+@transaction.atomic
+def password_reset_requested(*, user: User) -> None:
+    """A reset link is about to be mailed to the user (the mail itself is Django's PasswordResetForm's)."""
+    audit_record(actor=None, action="accounts.password_reset_request", target=user)
+
+
+@transaction.atomic
+def password_reset_done(*, user: User) -> None:
+    """The user set a new password through a reset link: audited, and the account's guess count forgotten."""
+    audit_record(actor=user, action="accounts.password_reset", target=user)
+    throttle.reset("account", user.username.lower())

@@ -9,4 +9,8 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("second-factor/", views.second_factor_verify, name="second_factor"),
     path("second-factor/setup/", views.second_factor_setup, name="second_factor_setup"),
+    path("password-reset/", views.PasswordResetRequest.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.PasswordResetSent.as_view(), name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", views.PasswordResetConfirm.as_view(), name="password_reset_confirm"),
+    path("reset/done/", views.PasswordResetComplete.as_view(), name="password_reset_complete"),
 ]

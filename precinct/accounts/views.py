@@ -1,19 +1,22 @@
+from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from precinct.accounts import second_factor, services
-from precinct.accounts.forms import CitizenRegistrationForm, EnrolForm, SecondFactorForm, SignInForm
-from precinct.core.errors import DomainError, ValidationFailed
+from precinct.accounts import second_factor, services, throttle
+from precinct.accounts.forms import CitizenRegistrationForm, EnrolForm, ResetRequestForm, SecondFactorForm, SignInForm
+from precinct.core.errors import DomainError, RateLimited, ValidationFailed
 from precinct.core.forms import add_validation_errors
 
 
@@ -146,3 +149,47 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+class PasswordResetRequest(auth_views.PasswordResetView):
+    """Ask for a reset link by e-mail. Rate-limited per keyed client address and per address asked for;
+    the answer is the same page whether an account has that address or not."""
+
+    form_class = ResetRequestForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict[str, int]:  # type: ignore[override]
+        return {"minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+
+    def form_valid(self, form: ResetRequestForm) -> HttpResponse:  # type: ignore[override]
+        email = form.cleaned_data["email"].strip().lower()
+        try:
+            throttle.claim(("reset", f"address:{services.client_address(self.request)}"), ("reset", f"email:{email}"))
+        except RateLimited as exc:
+            form.add_error(None, str(exc.message))
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        return super().form_valid(form)
+
+
+class PasswordResetSent(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.password_reset_done(user=form.user)
+        return response
+
+
+class PasswordResetComplete(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
