@@ -61,7 +61,7 @@ class UserOut(Schema):
         ]
 
 
-@router.post("/auth/token", response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, auth=None)
+@router.post("/auth/token", response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}, auth=None)
 def auth_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
     """Exchange a username (a citizen's personal identification number) and password for a bearer token.
 
@@ -79,9 +79,11 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
     return TokenOut(access_token=token, expires_in=settings.API_TOKEN_TTL_SECONDS)
 
 
-@router.post("/citizens", response={201: UserOut, 422: ErrorOut}, auth=None)
+@router.post("/citizens", response={201: UserOut, 422: ErrorOut, 429: ErrorOut}, auth=None)
 def citizen_register(request: HttpRequest, payload: CitizenIn) -> Status[User]:
-    """Register a citizen. Invalid input answers 422 with the messages for each field."""
+    """Register a citizen. Invalid input answers 422 with the messages for each field; registrations are
+    counted per client address and answer 429 with Retry-After past REGISTER_MAX_PER_WINDOW."""
+    services.registration_attempt(request=request)
     user = services.citizen_register(
         data=services.CitizenInput(**payload.dict()), language=(get_language() or "vi")[:2]
     )

@@ -66,7 +66,14 @@ def _citizen_errors(data: CitizenInput) -> dict[str, list[Any]]:
     if pid_errors:
         errors["personal_id"] = pid_errors
     elif User.objects.filter(personal_id=data.personal_id.strip()).exists():
-        errors["personal_id"] = [_("An account with this personal identification number already exists.")]
+        # Told plainly (the citizen needs to know: sign in or reset instead), but only at a human pace: the
+        # views and the API count registrations per keyed client address (registration_attempt, ADR 0026).
+        errors["personal_id"] = [
+            _(
+                "An account with this personal identification number already exists. If it is yours, sign in "
+                "(with VNeID or your password) or reset your password."
+            )
+        ]
     phone = _normalise_phone(data.phone)
     if not (phone.isdigit() and phone.startswith("0") and len(phone) in PHONE_LENGTHS):
         errors["phone"] = [_("Enter a Vietnamese phone number, e.g. 0912345678.")]
@@ -83,6 +90,12 @@ def _citizen_errors(data: CitizenInput) -> dict[str, list[Any]]:
     except ValidationError as exc:
         errors["password"] = list(exc.messages)
     return errors
+
+
+def registration_attempt(*, request: HttpRequest | None) -> None:
+    """Count one registration from the client's address; RateLimited once it must wait (progressive
+    delays from REGISTER_MAX_PER_WINDOW): whether a personal ID has an account is not learnt at machine speed."""
+    throttle.claim(("register", client_address(request)))
 
 
 @transaction.atomic

@@ -67,7 +67,13 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "password_again"}
         try:
+            services.registration_attempt(request=request)
             user = services.citizen_register(data=services.CitizenInput(**data), language=(get_language() or "vi")[:2])
+        except RateLimited as exc:
+            form.add_error(None, str(exc.message))
+            response = render(request, "accounts/register.html", {"form": form}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         except ValidationFailed as exc:
             add_validation_errors(form, exc)
         else:
