@@ -214,6 +214,15 @@ OFFICER_SESSION_MAX_SECONDS = int(env("OFFICER_SESSION_MAX_SECONDS", str(12 * 36
 # throttle is off, guesses are throttled with the passwords' progressive delays instead.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Precinct")
 OTP_TOTP_THROTTLE_FACTOR = 0
+# Citizens' sign-in through OpenID Connect (VNeID or a similar provider; accounts/oidc.py, ADR 0026). Empty
+# OIDC_DISCOVERY_URL hides the button. The personal identification number is read from OIDC_PERSONAL_ID_CLAIM.
+OIDC_DISCOVERY_URL = env("OIDC_DISCOVERY_URL")  # https://provider/.well-known/openid-configuration
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+OIDC_SCOPE = env("OIDC_SCOPE", "openid profile")
+OIDC_PERSONAL_ID_CLAIM = env("OIDC_PERSONAL_ID_CLAIM", "personal_id")
+OIDC_NAME_CLAIM = env("OIDC_NAME_CLAIM", "name")
+OIDC_TIMEOUT_SECONDS = float(env("OIDC_TIMEOUT_SECONDS", "10"))
 # How many reverse proxies stand in front of the app (each appends to X-Forwarded-For); 0 = none.
 TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
 API_TOKEN_TTL_SECONDS = int(env("API_TOKEN_TTL_SECONDS", str(8 * 3600)))

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from precinct.accounts import second_factor, services, throttle
+from precinct.accounts import oidc, second_factor, services, throttle
 from precinct.accounts.forms import CitizenRegistrationForm, EnrolForm, ResetRequestForm, SecondFactorForm, SignInForm
 from precinct.core.errors import DomainError, RateLimited, ValidationFailed
 from precinct.core.forms import add_validation_errors
@@ -49,7 +49,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.GET.get("expired") and not error:
         error = _("Your session has ended. Sign in again.")
     response = render(
-        request, "accounts/login.html", {"form": form, "error": error, "next": _safe_next(request)}, status=status
+        request,
+        "accounts/login.html",
+        {"form": form, "error": error, "next": _safe_next(request), "oidc_enabled": oidc.enabled()},
+        status=status,
     )
     if retry_after:
         response["Retry-After"] = str(retry_after)
@@ -199,3 +202,21 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
 
 class PasswordResetComplete(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+def oidc_start(request: HttpRequest) -> HttpResponse:
+    """ "Sign in with VNeID": off to the identity provider (authorization code with PKCE)."""
+    if not oidc.enabled():
+        raise DomainError("not_found", _("Signing in with the identity service is not set up here."), status=404)
+    request.session["oidc_next"] = _safe_next(request)
+    return oidc.authorize_redirect(request, request.build_absolute_uri(reverse("accounts:oidc_callback")))
+
+
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    if not oidc.enabled():
+        raise DomainError("not_found", _("Signing in with the identity service is not set up here."), status=404)
+    claims = oidc.claims_from_callback(request)
+    user = oidc.citizen_oidc_sign_in(claims=claims)
+    target = request.session.pop("oidc_next", "/")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect(target)
