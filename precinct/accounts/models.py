@@ -37,7 +37,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(username, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]  # django-otp devices: user FK of an abstract base
     username = models.CharField(_("username"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=UserKind.choices, default=UserKind.CITIZEN)
     full_name = models.CharField(_("full name"), max_length=150)
