@@ -1,10 +1,13 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from precinct.accounts.models import User
 
 
 def _forget_tokens(**_kwargs: Any) -> None:
@@ -13,7 +16,7 @@ def _forget_tokens(**_kwargs: Any) -> None:
     transaction.on_commit(forget_api_tokens)
 
 
-def _on_sign_in(sender: Any, request: Any, user: Any, **_kwargs: Any) -> None:
+def _on_sign_in(sender: Any, request: Any, user: "User", **_kwargs: Any) -> None:
     """Every sign-in (password, registration, OpenID Connect, tests' force_login) decides once whether the
     session must pass the second factor, and starts an officer's session clocks."""
     if request is None or not hasattr(request, "session"):
