@@ -41,6 +41,7 @@ from precinct.accounts.models import User
 from precinct.eservices.models import Dossier
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Role, RoleAssignment
 from precinct.stats.selectors import add_months
+from precinct.testing import sign_in
 
 
 def pct(samples: list[float], p: float) -> float:
@@ -151,7 +152,7 @@ def main() -> None:
     for who, kinds in (("province leader", ("province",)), ("ward leader", tuple(COMMUNE_LEVEL_KINDS))):
         user = leader(kinds)
         client = Client()
-        client.force_login(user)
+        sign_in(client, user)  # the password step, then the leader's second factor (ADR 0026)
         unit = RoleAssignment.objects.filter(user=user, role=Role.LEADER).select_related("unit").first().unit
         in_scope = Dossier.objects.filter(unit_path__startswith=unit.path).count()
 

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "precinct.core",
     "precinct.audit",
     "precinct.organisation",
@@ -87,6 +89,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "precinct.accounts.middleware.SessionTimeoutMiddleware",  # officers: idle and absolute limits
+    "precinct.accounts.middleware.SecondFactorMiddleware",  # no page until the second factor is passed
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -198,10 +203,39 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Login guessing: this many failures per username or per client address within the window locks
-# further attempts until the window ends.
+# Login guessing (precinct/accounts/throttle.py, ADR 0026): progressive delays, no lock-out. Per account, the
+# first LOGIN_MAX_FAILURES attempts within the window go through at once; after that each attempt must wait
+# LOGIN_DELAY_BASE_SECONDS, then twice that, ... up to LOGIN_DELAY_MAX_SECONDS. Per client address (keyed
+# with an HMAC, never stored) the same from LOGIN_ADDRESS_MAX_FAILURES, capped lower, so a station behind one
+# NAT is slowed, never shut out. Counters forget after LOGIN_FAILURE_WINDOW_SECONDS without an attempt.
 LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5"))
+LOGIN_ADDRESS_MAX_FAILURES = int(env("LOGIN_ADDRESS_MAX_FAILURES", "50"))
+LOGIN_DELAY_BASE_SECONDS = float(env("LOGIN_DELAY_BASE_SECONDS", "1"))
+LOGIN_DELAY_MAX_SECONDS = float(env("LOGIN_DELAY_MAX_SECONDS", "300"))
+LOGIN_ADDRESS_DELAY_MAX_SECONDS = float(env("LOGIN_ADDRESS_DELAY_MAX_SECONDS", "30"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(env("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# A password-reset link works once, for this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", "3600"))
+# Password-reset requests and registrations per client address within the window before delays start.
+PASSWORD_RESET_MAX_PER_WINDOW = int(env("PASSWORD_RESET_MAX_PER_WINDOW", "5"))
+REGISTER_MAX_PER_WINDOW = int(env("REGISTER_MAX_PER_WINDOW", "10"))
+# Officers' sessions end after this long without a request, and this long after sign-in whatever happens;
+# citizens keep SESSION_COOKIE_AGE (Django's two weeks). Checked on every request (accounts/middleware.py).
+OFFICER_SESSION_IDLE_SECONDS = int(env("OFFICER_SESSION_IDLE_SECONDS", str(30 * 60)))
+OFFICER_SESSION_MAX_SECONDS = int(env("OFFICER_SESSION_MAX_SECONDS", str(12 * 3600)))
+# Second factor (accounts/second_factor.py): the name authenticator apps show; django-otp's own per-device
+# throttle is off, guesses are throttled with the passwords' progressive delays instead.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Precinct")
+OTP_TOTP_THROTTLE_FACTOR = 0
+# Citizens' sign-in through OpenID Connect (VNeID or a similar provider; accounts/oidc.py, ADR 0026). Empty
+# OIDC_DISCOVERY_URL hides the button. The personal identification number is read from OIDC_PERSONAL_ID_CLAIM.
+OIDC_DISCOVERY_URL = env("OIDC_DISCOVERY_URL")  # https://provider/.well-known/openid-configuration
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+OIDC_SCOPE = env("OIDC_SCOPE", "openid profile")
+OIDC_PERSONAL_ID_CLAIM = env("OIDC_PERSONAL_ID_CLAIM", "personal_id")
+OIDC_NAME_CLAIM = env("OIDC_NAME_CLAIM", "name")
+OIDC_TIMEOUT_SECONDS = float(env("OIDC_TIMEOUT_SECONDS", "10"))
 # How many reverse proxies stand in front of the app (each appends to X-Forwarded-For); 0 = none.
 TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
 API_TOKEN_TTL_SECONDS = int(env("API_TOKEN_TTL_SECONDS", str(8 * 3600)))

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from config.api import api
 from precinct.core import urls as core_urls
@@ -25,6 +26,8 @@ urlpatterns = [
     path("", include("precinct.incidents.urls")),
     path("", include("precinct.residence.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin site signs in through the one sign-in page (password, then the second factor), never its own.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
 

@@ -17,15 +17,22 @@ an endpoint or a role is added.
 """
 
 import datetime
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from precinct.accounts.models import User, UserKind
+from precinct.accounts.second_factor import SESSION_NEEDED, second_factor_required
 from precinct.accounts.services import api_token_issue
 from precinct.organisation.models import Officer, Rank, Role, RoleAssignment, Unit, UnitKind
 
@@ -53,16 +60,24 @@ class World:
     users: dict[str, User | None]
     officers: dict[str, Officer]  # "province", "department", "a", "b"
     _tokens: dict[str, str] = field(default_factory=dict)
+    _sessions: dict[str, str] = field(default_factory=dict)
 
     def user(self, actor: str) -> User | None:
         return self.users[actor]
 
     def client(self, actor: str) -> Client:
-        """A browser-like client signed in (by session) as the actor."""
+        """A browser-like client signed in (by session) as the actor, second factor passed where it is
+        needed. Actors with a second factor share one session per world: a TOTP code verifies once per
+        30-second step, as a person signing in from several tabs would."""
         client = Client()
         user = self.users[actor]
-        if user is not None:
-            client.force_login(user)
+        if user is None:
+            return client
+        if actor in self._sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self._sessions[actor]
+            return client
+        if sign_in(client, user):
+            self._sessions[actor] = client.cookies[settings.SESSION_COOKIE_NAME].value
         return client
 
     def api_client(self, actor: str) -> Client:
@@ -74,6 +89,36 @@ class World:
             with transaction.atomic():
                 self._tokens[actor] = api_token_issue(user=user)
         return Client(headers={"Authorization": f"Bearer {self._tokens[actor]}"})
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the device's authenticator app shows now (or in the next step if this one has been used:
+    the server accepts one step of drift), computed from the device's secret as the app does."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    now = time.time()
+    totp.time = now
+    step = max(totp.t(), device.last_t + 1)
+    totp.time = now + (step - totp.t()) * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def totp_device(user: User) -> TOTPDevice:
+    """The user's confirmed authenticator, created if they have none (as enrolment would)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def sign_in(client: Client, user: User) -> bool:
+    """Sign the client in as the user: the password step by force_login, then, if the session needs it,
+    the second factor through the real verification page with the code the user's app would show.
+    Returns whether a second factor was passed."""
+    client.force_login(user)
+    if not client.session.get(SESSION_NEEDED):
+        return False
+    response = client.post(reverse("accounts:second_factor"), {"token": totp_code(totp_device(user))})
+    verified = response.status_code == 302 and DEVICE_ID_SESSION_KEY in client.session
+    assert verified, f"second factor refused for {user.username}: {response.status_code}"
+    return True
 
 
 def _unit(code: str, name: str, kind: str, parent: Unit | None) -> Unit:
@@ -115,6 +160,9 @@ def build_world() -> World:
         "admin_p": _officer_user("admin_p", province, Role.ADMINISTRATOR, is_staff=True),
         "superuser": _officer_user("superuser", province, None, is_staff=True, is_superuser=True),
     }
+    for user in users.values():
+        if user is not None and second_factor_required(user):
+            totp_device(user)  # leaders and administrators have enrolled an authenticator app
     officers = {
         key: Officer.objects.create(full_name=f"Officer of {label}", rank=Rank.CAPTAIN, unit=unit, phone="0900000000")
         for key, label, unit in (

@@ -18,6 +18,7 @@ from django.test import Client
 
 from precinct.accounts.services import api_token_issue
 from precinct.core.error_reports import SafeFormatter
+from precinct.testing import sign_in
 from precinct.tips.tests.conftest import REPORT, solved
 
 DESCRIPTION = "Kho hàng cấm ở số 9 ngõ Hoa, DESCRIPTION-SECRET-7731"
@@ -134,7 +135,7 @@ def caller(world, actor: str, api: bool) -> tuple[Client, list[str]]:
         client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         hidden.append(token)
     elif user is not None:
-        client.force_login(user)
+        sign_in(client, user)
         hidden.append(client.cookies["sessionid"].value)
     return client, hidden
 

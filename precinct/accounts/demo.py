@@ -2,20 +2,27 @@
 department officer (each with an officer record and a role), and two citizens with valid personal
 identification numbers (Quảng Ninh, 022). Runs after the organisation's demo, which loads the units."""
 
+import base64
 import datetime
 import random
 import unicodedata
 from typing import Any
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from precinct.accounts.models import User
+from precinct.accounts.second_factor import second_factor_required
 from precinct.accounts.services import CitizenInput, citizen_register, officer_account_create
 from precinct.core.demo import DEMO_PASSWORD, DemoAccount
 from precinct.organisation.demo import GIVEN, demo_communes, fill_units_with_officers
 from precinct.organisation.models import Rank, Role, Unit
 from precinct.organisation.selectors import province_root
 from precinct.organisation.services import officer_save, role_grant
+
+# The demo's leaders and administrators share this authenticator key (base32, as apps take it), so one entry in
+# an authenticator app (or `oathtool --totp -b KEY`) signs any of them in; printed by seed_demo, in the README.
+DEMO_TOTP_SECRET = "PRECINCTDEMOKEYQUANGNINHPOLICE23"  # noqa: S105 (demo data, like DEMO_PASSWORD)
 
 CITIZENS = [
     CitizenInput(
@@ -71,6 +78,9 @@ def _account(
             phone=f"09{random.Random(username).randrange(10**7, 10**8)}",
         )
     role_grant(actor=None, user=user, unit=unit, role=role)
+    if second_factor_required(user) and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+        TOTPDevice.objects.create(user=user, name="demo authenticator", key=key, confirmed=True)
     return DemoAccount(username, DEMO_PASSWORD, f"{Role(role).label} — {unit.name}")
 
 
@@ -143,6 +153,11 @@ def _officers() -> list[DemoAccount]:
 
 def seed(*, stdout: Any) -> list[DemoAccount]:
     accounts = _officers()
+    stdout.write(
+        "\nLeaders and administrators confirm each sign-in with a code from an authenticator app. Demo key "
+        f"(time-based, 6 digits, 30 s): {DEMO_TOTP_SECRET}\n  e.g. `oathtool --totp -b {DEMO_TOTP_SECRET}`, or scan "
+        f"otpauth://totp/Precinct:demo?secret={DEMO_TOTP_SECRET}&issuer=Precinct\n"
+    )
     for data in CITIZENS:
         if not User.objects.filter(username=data.personal_id).exists():
             citizen_register(data=data)

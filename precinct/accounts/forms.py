@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from precinct.accounts.models import SexChoices
@@ -55,3 +56,37 @@ class CitizenRegistrationForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords do not match."))
         return data
+
+
+class SecondFactorForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class EnrolForm(forms.Form):
+    token = forms.CharField(
+        label=_("The 6-digit code your app shows now"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Django's reset request; the answer is the same whether an account has this address or not."""
+
+    email = forms.EmailField(
+        label=_("The email address of your account"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def send_mail(self, subject_template_name: str, email_template_name: str, context: dict, *args, **kwargs) -> None:  # type: ignore[no-untyped-def, override]
+        from precinct.accounts.services import password_reset_requested
+
+        password_reset_requested(user=context["user"])
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from precinct.accounts.personal_id import Sex
 
@@ -36,7 +37,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(username, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]  # django-otp devices: user FK of an abstract base
     username = models.CharField(_("username"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=UserKind.choices, default=UserKind.CITIZEN)
     full_name = models.CharField(_("full name"), max_length=150)
@@ -89,3 +90,59 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token of {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class ThrottleScope(models.TextChoices):
+    ACCOUNT = "account", _("Account")
+    ADDRESS = "address", _("Client address")
+    SECOND_FACTOR = "otp", _("Second factor")
+    RESET = "reset", _("Password reset")
+    REGISTER = "register", _("Registration")
+
+
+class SignInThrottle(models.Model):
+    """Guesses counted per account, per keyed client address (HMAC, never the address itself), per
+    second-factor step; `not_before` is when the next attempt may be checked (accounts/throttle.py)."""
+
+    scope = models.CharField(max_length=16, choices=ThrottleScope.choices)
+    key = models.CharField(max_length=64)
+    attempts = models.PositiveIntegerField(default=0)
+    not_before = models.DateTimeField()
+    last_attempt_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("sign-in throttle")
+        verbose_name_plural = _("sign-in throttles")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="accounts_throttle_scope_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]}: {self.attempts}"
+
+
+class RecoveryCodeDevice(Device):
+    """A user's set of one-time recovery codes, as a django-otp device: signing in with one verifies the
+    session like a TOTP code does. Only an HMAC of each code is stored (accounts/second_factor.py)."""
+
+    class Meta(Device.Meta):
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def verify_token(self, token: Any) -> bool:
+        from precinct.accounts.second_factor import recovery_code_digest
+
+        code = "".join(ch for ch in str(token).upper() if ch.isalnum())
+        used = self.codes.filter(digest=recovery_code_digest(code), used_at__isnull=True).update(used_at=timezone.now())
+        return used == 1
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"recovery code of device {self.device_id}"

@@ -17,12 +17,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from precinct.accounts import throttle
 from precinct.accounts.models import ApiToken, SexChoices, User, UserKind
 from precinct.accounts.personal_id import personal_id_errors
 from precinct.audit.services import audit_record, snapshot
-from precinct.core import ratelimit
 from precinct.core.actors import Actor
-from precinct.core.errors import DomainError, PermissionDenied, RateLimited, ValidationFailed
+from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.core.memo import Memo
 
 CITIZEN_FIELDS = ("username", "kind", "full_name", "personal_id", "date_of_birth", "sex", "phone", "email")
@@ -66,7 +66,14 @@ def _citizen_errors(data: CitizenInput) -> dict[str, list[Any]]:
     if pid_errors:
         errors["personal_id"] = pid_errors
     elif User.objects.filter(personal_id=data.personal_id.strip()).exists():
-        errors["personal_id"] = [_("An account with this personal identification number already exists.")]
+        # Told plainly (the citizen needs to know: sign in or reset instead), but only at a human pace: the
+        # views and the API count registrations per keyed client address (registration_attempt, ADR 0026).
+        errors["personal_id"] = [
+            _(
+                "An account with this personal identification number already exists. If it is yours, sign in "
+                "(with VNeID or your password) or reset your password."
+            )
+        ]
     phone = _normalise_phone(data.phone)
     if not (phone.isdigit() and phone.startswith("0") and len(phone) in PHONE_LENGTHS):
         errors["phone"] = [_("Enter a Vietnamese phone number, e.g. 0912345678.")]
@@ -83,6 +90,12 @@ def _citizen_errors(data: CitizenInput) -> dict[str, list[Any]]:
     except ValidationError as exc:
         errors["password"] = list(exc.messages)
     return errors
+
+
+def registration_attempt(*, request: HttpRequest | None) -> None:
+    """Count one registration from the client's address; RateLimited once it must wait (progressive
+    delays from REGISTER_MAX_PER_WINDOW): whether a personal ID has an account is not learnt at machine speed."""
+    throttle.claim(("register", client_address(request)))
 
 
 @transaction.atomic
@@ -168,33 +181,27 @@ def client_address(request: HttpRequest | None) -> str:
 
 
 def sign_in_check(*, request: HttpRequest | None, username: str, password: str) -> User:
-    """Authenticate with a limit on guessing, per username and per client address.
+    """Check a username and password, with progressive delays per account and per keyed client address.
 
-    Failures are counted in the shared cache; at the limit, even a correct password is refused
-    until the window passes, so an attacker learns nothing from further tries.
+    The attempt is counted (accounts/throttle.py) before the password is checked, under a row lock, so
+    parallel guesses cannot pass the limit; an attempt that must still wait answers RateLimited with the
+    seconds to wait, and nothing is checked. Only checked attempts are audited, so a flood of refused ones
+    writes nothing. A success resets the account's counter; the address's decays with the window.
     """
-    limit = settings.LOGIN_MAX_FAILURES
-    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     name_key = username.strip().lower()
     address = client_address(request)
-    if ratelimit.is_blocked("login-user", name_key, limit=limit) or ratelimit.is_blocked(
-        "login-addr", address, limit=limit * 4
-    ):
-        raise RateLimited(window, _("Too many failed sign-in attempts. Try again in a few minutes."))
+    throttle.claim(("account", name_key), ("address", address))
     user = authenticate(request, username=username.strip(), password=password)
     if user is None:
-        failures = ratelimit.hit("login-user", name_key, window_seconds=window)
-        ratelimit.hit("login-addr", address, window_seconds=window)
-        if failures == limit:  # record the lock-out once, not every guess
-            with transaction.atomic():
-                audit_record(
-                    actor=None,
-                    action="accounts.sign_in_locked",
-                    target_label=name_key[:64],
-                    after={"failures": failures, "window_seconds": window},
-                )
+        with transaction.atomic():
+            audit_record(
+                actor=None,
+                action="accounts.sign_in_failed",
+                target_label=name_key[:64],
+                after={"attempts": throttle.attempts("account", name_key)},
+            )
         raise DomainError("invalid_credentials", _("Wrong username or password."), status=401)
-    ratelimit.clear("login-user", name_key)
+    throttle.reset("account", name_key)
     with transaction.atomic():
         audit_record(actor=user, action="accounts.sign_in", target=user)
     return user  # type: ignore[return-value]
@@ -243,3 +250,16 @@ def api_token_user(token: str) -> User | None:
 
 def forget_api_tokens() -> None:
     _tokens.forget()
+
+
+@transaction.atomic
+def password_reset_requested(*, user: User) -> None:
+    """A reset link is about to be mailed to the user (the mail itself is Django's PasswordResetForm's)."""
+    audit_record(actor=None, action="accounts.password_reset_request", target=user)
+
+
+@transaction.atomic
+def password_reset_done(*, user: User) -> None:
+    """The user set a new password through a reset link: audited, and the account's guess count forgotten."""
+    audit_record(actor=user, action="accounts.password_reset", target=user)
+    throttle.reset("account", user.username.lower())

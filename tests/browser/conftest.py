@@ -86,11 +86,28 @@ def demo(transactional_db):
 
 
 def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in as a person would: the password, then (leaders, administrators) the code their authenticator
+    app shows, computed from the device's secret."""
+    import re
+
     page.goto(page.base_url + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit].btn--primary")
-    page.wait_for_url(page.base_url + "/")
+    page.wait_for_url(re.compile(re.escape(page.base_url) + r"/(accounts/second-factor/.*)?$"))
+    if "/accounts/second-factor/" in page.url:
+        second_factor(page, username)
+        page.wait_for_url(page.base_url + "/")
+
+
+def second_factor(page, username: str) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from precinct.testing import totp_code
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    page.fill("#id_token", totp_code(device))
+    page.click("button[type=submit].btn--primary")
 
 
 def fill_registration(page, personal_id: str) -> None:

@@ -7,6 +7,7 @@ from precinct.audit.guard import guard_lifted
 from precinct.audit.models import GENESIS_HASH, AuditEvent
 from precinct.audit.services import audit_record
 from precinct.audit.verify import audit_chain_verify
+from precinct.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def test_rows_chain_from_genesis():
 
 
 def test_request_id_and_unit_are_recorded(world, client):
-    client.force_login(world.users["superuser"])
+    sign_in(client, world.users["superuser"])
     response = client.post("/i18n/setlang/", {"language": "en"}, headers={"X-Request-ID": "req-1234567890"})
     assert response["X-Request-ID"] == "req-1234567890"
     # A write through the API carries the request id of the request that caused it.

@@ -7,7 +7,7 @@ from precinct.eservices.models import Procedure
 from precinct.eservices.services import dossier_submit
 from precinct.organisation.models import Role, RoleAssignment
 from precinct.portalsync.models import OutboxEvent, OutboxState
-from precinct.testing import Expect, assert_matrix
+from precinct.testing import Expect, assert_matrix, sign_in
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_only_administrators_see_the_page(world, dead):
 
 
 def test_a_ward_administrator_sees_and_acts_on_the_ward_only(world, dead, admin_a, client):
-    client.force_login(admin_a)
+    sign_in(client, admin_a)
     body = client.get("/api/v1/portal-sync/events").json()
     assert [e["dossier_code"] for e in body["items"]] == [dead["a"].dossier_code]
     assert client.get(f"/api/v1/portal-sync/events/{dead['b'].pk}").status_code == 404
@@ -159,7 +159,7 @@ def test_after_an_outage_all_dead_letters_in_reach_are_sent_again(world, dead, a
     from django.test import Client
 
     client = Client()
-    client.force_login(admin_a)
+    sign_in(client, admin_a)
     response = client.post("/api/v1/portal-sync/retry-dead")
     assert response.status_code == 200 and response.json() == {"retried": 1}  # ward A only
     assert OutboxEvent.objects.get(pk=dead["a"].pk).state == OutboxState.PENDING
