@@ -7,3 +7,8 @@ class CamerasConfig(AppConfig):
     label = "cameras"
     verbose_name = _("Cameras")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from precinct.cameras import metrics
+
+        metrics.register()
