@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-postgres lint format bench seed worker clean help
+.PHONY: setup run test test-postgres lint format bench seed worker worker-celery clean help
 
 help:
 	@echo "make run     set up (venv, assets, migrations, demo data) and serve on http://$(HOST):$(PORT) with a task worker"
@@ -45,6 +45,10 @@ run: setup
 
 worker: setup
 	$(MANAGE) db_worker
+
+# The distributed queue (ADR 0029): TASKS_BACKEND=celery TASKS_BROKER_URL=amqp://… make worker-celery
+worker-celery: setup
+	$(VENV)/bin/celery -A config worker -l INFO
 
 seed: setup
 	$(MANAGE) migrate --noinput

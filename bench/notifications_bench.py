@@ -8,6 +8,9 @@ goes to the console provider, sent to /dev/null). Figures: e-mails with receipt 
 first to the last `sent_at`), CPU per message (workers' CPU from getrusage of the reaped children, less an idle
 start-up run), and the ratio to a floor (a fixed pure-Python workload measured in the same run).
 
+A run `celery:2:kill` SIGKILLs the workers (pool processes included) a third of the way and starts them again:
+the check then proves every message was recorded as sent exactly once (unique keys, none left queued).
+
 Modes: `db` (django-tasks-db `db_worker` processes), `celery` (Celery on RabbitMQ, `celery -A config worker
 -c W`). Checks after each run: every dossier's e-mail sent exactly once, and (--check-pdf) the receipts of a
 sample of dossiers carry their own code.
@@ -123,7 +126,8 @@ def workers(mode: str, count: int) -> list[list[str]]:
     ]
 
 
-def run(mode: str, count: int, expected: int) -> dict[str, float]:
+def run(mode: str, count: int, expected: int, kill: bool = False) -> dict[str, float]:
+    """`kill`: SIGKILL every worker process once a third of the e-mails are sent, then start them again."""
     import psycopg
 
     env = {**os.environ, **BASE_ENV}
@@ -142,6 +146,7 @@ def run(mode: str, count: int, expected: int) -> dict[str, float]:
         env=env,
         check=True,
     )
+    killed_at = -1
     with psycopg.connect(f"{PG}/{DB}", autocommit=True) as conn:
         while True:
             left = conn.execute(
@@ -151,6 +156,17 @@ def run(mode: str, count: int, expected: int) -> dict[str, float]:
             ).fetchone()
             if left[0] == 0 and left[1] == 0 and left[2] >= expected:
                 break
+            if kill and killed_at < 0 and left[2] >= expected // 3:
+                for p in procs:
+                    os.killpg(p.pid, signal.SIGKILL)  # the workers and their pool processes, mid-task
+                for p in procs:
+                    p.wait()
+                killed_at = left[2]
+                print(f"  SIGKILL after {killed_at} e-mails; restarting the workers", flush=True)
+                procs = [
+                    subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, start_new_session=True)  # noqa: S603
+                    for cmd in workers(mode, count)
+                ]
             time.sleep(0.2)
         first, last, sent, distinct = conn.execute(
             "SELECT min(sent_at), max(sent_at), count(*), count(DISTINCT key) FROM notifications_notification"
@@ -180,10 +196,10 @@ def main() -> None:
     print(f"floor: {floor * 1000:.0f} ms CPU for the fixed workload")
     rows = []
     for spec in args.runs.split(","):
-        mode, count = spec.split(":")
+        mode, count, *flags = spec.split(":")
         with psycopg.connect(f"{PG}/{DB}", autocommit=True) as conn:
             expected = reset(conn, args.messages)
-        result = run(mode, int(count), expected)
+        result = run(mode, int(count), expected, kill="kill" in flags)
         rate = result["sent"] / result["wall"] if result["wall"] else 0.0
         cpu_ms = result["cpu"] / result["sent"] * 1000
         rows.append((mode, count, expected, result, rate, cpu_ms))
