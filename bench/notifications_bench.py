@@ -181,12 +181,42 @@ def run(mode: str, count: int, expected: int, kill: bool = False) -> dict[str, f
     return {"sent": sent, "distinct": distinct, "wall": (last - first).total_seconds(), "cpu": cpu}
 
 
+def receipts(count: int, floor: float) -> None:
+    """CPU per receipt PDF in this process, with the full Roboto and with the cut-down fonts (core.fonts)."""
+    os.environ.update(BASE_ENV)
+    import django
+
+    django.setup()
+    from precinct.eservices import receipt
+    from precinct.eservices.models import Dossier
+
+    dossiers = list(Dossier.objects.select_related("version__procedure", "unit", "applicant").order_by("-id")[:count])
+    real_covers = receipt.covers
+    for label, covers in (("full Roboto, PNG QR code (before)", None), ("cut-down fonts, vector QR code", real_covers)):
+        receipt.covers = covers or (lambda text: False)  # type: ignore[assignment]
+        if covers is None:  # the code before this change drew the QR code as a PNG with the full fonts
+            from precinct.core.pdf import Document
+
+            vector = Document.vector_qr
+            Document.vector_qr = Document.qr  # type: ignore[method-assign]
+        receipt.receipt_pdf(dossiers[0])
+        start = time.process_time()
+        for dossier in dossiers:
+            receipt.receipt_pdf(dossier)
+        ms = (time.process_time() - start) / len(dossiers) * 1000
+        if covers is None:
+            Document.vector_qr = vector  # type: ignore[method-assign]
+        print(f"receipt PDF, {label}: {ms:.1f} ms CPU each ({ms / (floor * 1000):.3f} of the floor)", flush=True)
+    receipt.covers = real_covers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dossiers", type=int, default=9500)
     parser.add_argument("--messages", type=int, default=9500)
     parser.add_argument("--runs", default="db:1,celery:1,celery:2")
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--receipts", type=int, default=0, help="only measure N receipt PDFs in-process")
     args = parser.parse_args()
     import psycopg
 
@@ -194,6 +224,9 @@ def main() -> None:
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
     floor = min(floor_seconds() for _ in range(3))
     print(f"floor: {floor * 1000:.0f} ms CPU for the fixed workload")
+    if args.receipts:
+        receipts(args.receipts, floor)
+        return
     rows = []
     for spec in args.runs.split(","):
         mode, count, *flags = spec.split(":")
