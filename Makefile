@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-postgres lint format bench seed worker scheduler clean help
+.PHONY: setup run test test-postgres lint format bench seed worker worker-celery scheduler clean help
 
 help:
 	@echo "make run     set up (venv, assets, migrations, demo data) and serve on http://$(HOST):$(PORT) with a task worker and the scheduler"
@@ -49,6 +49,10 @@ worker: setup
 
 scheduler: setup
 	$(MANAGE) scheduler
+
+# The distributed queue (ADR 0029): TASKS_BACKEND=celery TASKS_BROKER_URL=amqp://… make worker-celery
+worker-celery: setup
+	$(VENV)/bin/celery -A config worker -l INFO
 
 seed: setup
 	$(MANAGE) migrate --noinput

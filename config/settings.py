@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "precinct.core.middleware.RequestIdMiddleware",
+    "precinct.core.metrics.MetricsMiddleware",  # /metrics: requests by route and status, latency
     "django.contrib.sessions.middleware.SessionMiddleware",
     "precinct.core.middleware.LanguageMiddleware",
     "precinct.core.request_limits.RequestLimitsMiddleware",  # before anything reads the body (CSRF does)
@@ -159,12 +160,35 @@ else:
         }
     }
 
+# /metrics answers only clients in these networks (the operator's Prometheus); 403 elsewhere.
+PRECINCT_METRICS_NETWORKS = env_list("PRECINCT_METRICS_NETWORKS", "127.0.0.0/8,::1/128")
+
+# Background tasks (ADR 0029). The database queue (django-tasks-db, `manage.py db_worker`) is the default and
+# needs no other service; production sets TASKS_BACKEND=celery (or the backend's dotted path) and
+# TASKS_BROKER_URL, and runs `celery -A config worker` instead. Task code is the same on both.
+TASKS_BACKEND = {"db": "django_tasks_db.DatabaseBackend", "celery": "django_tasks_celery.backend.CeleryBackend"}.get(
+    env("TASKS_BACKEND", "db"), env("TASKS_BACKEND")
+)
 TASKS = {
     "default": {
-        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": TASKS_BACKEND,
         "QUEUES": ["default"],
+        **({"OPTIONS": {"CELERY_APP": "config.celery.app"}} if "celery" in TASKS_BACKEND.lower() else {}),
     }
 }
+# Celery (config/celery.py reads every CELERY_* setting). A message is acknowledged only after its task ran
+# (acks_late), and a worker killed mid-task hands it back (reject_on_worker_lost; RabbitMQ redelivers what an
+# unacknowledged connection held): a killed worker loses nothing, so tasks must be idempotent (ours use keys).
+CELERY_BROKER_URL = env("TASKS_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True  # a task that raised is done (our tasks retry from their rows)
+CELERY_WORKER_PREFETCH_MULTIPLIER = int(env("TASKS_PREFETCH", "16"))
+CELERY_TASK_IGNORE_RESULT = True  # nothing reads task results back; the rows tasks write are the record
+CELERY_RESULT_BACKEND = None
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep LOGGING (JSON lines with the request id) in workers
+CELERY_TASK_DEFAULT_QUEUE = env("TASKS_QUEUE", "precinct")
 
 # A django-tasks-db task "running" longer than this is taken to be stranded by a dead worker and queued again
 # (precinct/core/taskqueue.py); after TASKS_MAX_CLAIMS workers died on it, it is marked failed.
@@ -346,15 +370,24 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "precinct.core.error_reports.SafeReportFilte
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "request_id": {"()": "precinct.core.logs.RequestIdFilter"},
+    },
     "formatters": {
         "plain": {
             "()": "precinct.core.error_reports.SafeFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
-        }
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {"()": "precinct.core.logs.JsonFormatter"},  # one object per line, for a log collector
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # LOG_FORMAT=json: JSON lines; both carry the request id (core.logs).
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if env("LOG_FORMAT", "plain") == "json" else "plain",
+            "filters": ["request_id"],
+        },
         "mail_admins": {
             "level": "ERROR",
             "filters": ["require_debug_false"],

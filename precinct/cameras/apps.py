@@ -26,3 +26,7 @@ class CamerasConfig(AppConfig):
             every=datetime.timedelta(minutes=1),
             description="Turn recorders' messages left in the inbox into events and alerts",
         )
+
+        from precinct.cameras import metrics
+
+        metrics.register()

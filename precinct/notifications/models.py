@@ -53,11 +53,13 @@ class Notification(models.Model):
 
 class PendingCompose(models.Model):
     """A message the worker is to compose and send (`notify_later`): one narrow row written in the caller's
-    transaction, so it exists exactly when the change does; `notifications_compose_pending` drains them."""
+    transaction, so it exists exactly when the change does; the drain shares them out to compose tasks."""
 
     composer = models.CharField(max_length=40)
     ref = models.BigIntegerField()
     created_at = models.DateTimeField()
+    # When the drain gave it to a compose task (null: not yet); redispatched if still here long after.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.composer}:{self.ref}"

@@ -1,6 +1,7 @@
 """Queue and deliver notifications. Queuing happens inside the caller's transaction (so a rolled-back
 change sends nothing); delivery is a task enqueued on commit, so the request never waits for SMTP."""
 
+import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.utils import DNS_NAME
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django_tasks_db.backend import DatabaseBackend
 
@@ -101,7 +103,7 @@ def _drain_task() -> Any:
     return notifications_compose_pending_task
 
 
-_insert_pending = PreparedInsert(PendingCompose)
+_insert_pending = PreparedInsert(PendingCompose, ("composer", "ref", "created_at"))
 # `send_notifications` and the catch-up task drain what a process that died before queuing left behind.
 _drain = BatchedTask(_drain_task, seconds_setting="NOTIFY_LATER_SECONDS")
 
@@ -115,34 +117,73 @@ def notify_later(*, composer: str, ref: int) -> None:
     _drain.after_commit()
 
 
+# The drain hands the backlog to the workers in tasks of this many messages, so every worker process shares it
+# (the database queue's or the broker's); a task whose rows are still pending this long after it was queued
+# was lost (its worker killed with the queue unable to redeliver) and is queued again.
+COMPOSE_BATCH = 25
+REDISPATCH_AFTER = datetime.timedelta(minutes=10)
+
+
+def notifications_dispatch_pending(*, limit: int = 20_000) -> int:
+    """The drain (queued after commits by notify_later): claim pending rows nobody was given yet (or whose
+    task was lost) and queue one compose task per COMPOSE_BATCH rows. Returns how many rows it dispatched."""
+    from precinct.notifications.tasks import notifications_compose_batch_task
+
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            PendingCompose.objects.select_for_update(skip_locked=True)
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - REDISPATCH_AFTER))
+            .order_by("id")
+            .values_list("id", flat=True)[:limit]
+        )
+        PendingCompose.objects.filter(pk__in=ids).update(dispatched_at=now)
+        for start in range(0, len(ids), COMPOSE_BATCH):
+            _enqueue(notifications_compose_batch_task, ids[start : start + COMPOSE_BATCH])
+    return len(ids)
+
+
+def notifications_compose_batch(*, pending_ids: list[int]) -> int:
+    """A worker's share of the backlog: compose these pending messages, record each once per key, send them,
+    and only then delete their rows, so a worker killed anywhere in between leaves them to the task's
+    redelivery (or the drain's redispatch), which composes nothing twice (the key) and sends only what is
+    still queued. Returns how many messages were sent."""
+    composed: list[tuple[int, str]] = []
+    with transaction.atomic():
+        rows = list(PendingCompose.objects.filter(pk__in=pending_ids).order_by("id"))
+        done = []
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    made = _compose_and_queue(row.composer, row.ref)
+            except Exception:  # keep the row for a later drain; the others go ahead
+                logger.exception("Could not compose the notification %s", row)
+                continue
+            done.append(row.pk)
+            if made is not None:
+                composed.append(made)
+    sent = sum(notifications_deliver_queued(recipient_id=recipient_id, key=key) for recipient_id, key in composed)
+    PendingCompose.objects.filter(pk__in=done).delete()
+    return sent
+
+
 def notifications_compose_pending(*, batch: int = 200) -> int:
-    """The worker's side of notify_later(): compose what is pending, queue it once per key, then deliver it
-    (outside the transaction: a slow mail server holds no lock). Returns how many messages were sent."""
+    """Compose and send everything pending here and now (`send_notifications`, the catch-up task, tests).
+    Returns how many messages were sent."""
     sent = 0
     after = 0
     while True:
-        composed: list[tuple[int, str]] = []
         with transaction.atomic():
-            rows = list(
-                PendingCompose.objects.select_for_update(skip_locked=True).filter(pk__gt=after).order_by("id")[:batch]
+            ids = list(
+                PendingCompose.objects.select_for_update(skip_locked=True)
+                .filter(pk__gt=after)
+                .order_by("id")
+                .values_list("id", flat=True)[:batch]
             )
-            if not rows:
-                return sent
-            done = []
-            for row in rows:
-                try:
-                    with transaction.atomic():
-                        made = _compose_and_queue(row.composer, row.ref)
-                except Exception:  # keep the row for the next drain; the others go ahead
-                    logger.exception("Could not compose the notification %s", row)
-                    continue
-                done.append(row.pk)
-                if made is not None:
-                    composed.append(made)
-            PendingCompose.objects.filter(pk__in=done).delete()
-            after = rows[-1].pk
-        for recipient_id, key in composed:
-            sent += notifications_deliver_queued(recipient_id=recipient_id, key=key)
+        if not ids:
+            return sent
+        sent += notifications_compose_batch(pending_ids=ids)
+        after = ids[-1]
 
 
 def _compose_and_queue(composer: str, ref: int) -> tuple[int, str] | None:

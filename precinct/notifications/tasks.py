@@ -1,8 +1,14 @@
-"""Delivery off the request path (django-tasks-db's `db_worker` runs these)."""
+"""Delivery off the request path (`db_worker`, or `celery -A config worker` on the distributed queue: ADR 0029).
+Every task here is idempotent: messages are recorded once per key and sent only while queued."""
 
 from django.tasks import task
 
-from precinct.notifications.services import notifications_compose_pending, notifications_deliver_queued
+from precinct.notifications.services import (
+    notifications_compose_batch,
+    notifications_compose_pending,
+    notifications_deliver_queued,
+    notifications_dispatch_pending,
+)
 
 
 @task
@@ -18,4 +24,10 @@ def notifications_catch_up_task() -> int:
 
 @task
 def notifications_compose_pending_task() -> int:
-    return notifications_compose_pending()
+    """The drain notify_later() queues after commits: shares the pending messages out in compose tasks."""
+    return notifications_dispatch_pending()
+
+
+@task
+def notifications_compose_batch_task(pending_ids: list[int]) -> int:
+    return notifications_compose_batch(pending_ids=pending_ids)

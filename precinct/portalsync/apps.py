@@ -11,7 +11,10 @@ class PortalSyncConfig(AppConfig):
 
     def ready(self) -> None:
         from precinct.eservices.signals import dossier_changed
-        from precinct.portalsync import checks  # noqa: F401  (registers the settings check)
+        from precinct.portalsync import (
+            checks,  # noqa: F401  (registers the settings check)
+            metrics,
+        )
         from precinct.portalsync.receivers import record_dossier_change
 
         dossier_changed.connect(record_dossier_change, dispatch_uid="portalsync.record_dossier_change")
@@ -25,3 +28,4 @@ class PortalSyncConfig(AppConfig):
             every=datetime.timedelta(minutes=1),
             description="Send the portal outbox's due events (a pass; skipped while a portal_sync process runs)",
         )
+        metrics.register()

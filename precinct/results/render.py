@@ -3,17 +3,16 @@ code to its public verification page. Signing happens afterwards (precinct.resul
 
 import datetime
 
-import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from precinct.core.calendar import LOCAL_TZ
+from precinct.core.fonts import covers
 from precinct.core.pdf import Document
 from precinct.eservices.forms_schema import field_label
 from precinct.eservices.models import Dossier
-from precinct.results.fonts import covers, vietnamese_fonts
 
 
 def verify_url(code: str) -> str:
@@ -25,38 +24,8 @@ def _masked(personal_id: str) -> str:
 
 
 class ResultPdf(Document):
-    def __init__(self, *, light: bool) -> None:
-        self.light = light
-        super().__init__()
-        if light:
-            # The cut-down fonts' glyph bounds are final (see results.fonts): fontTools need not unpack every
-            # glyph again to recompute them when fpdf2 writes its subset.
-            for font in self.fonts.values():
-                font.ttfont.recalcBBoxes = False  # type: ignore[union-attr]
-
-    def font_files(self) -> tuple[str, str]:
-        return vietnamese_fonts() if self.light else super().font_files()
-
     def qr(self, url: str, *, x: float, y: float, size: float = 34) -> None:
-        """The QR code drawn as filled rectangles (one per run of dark modules in a row): sharp at any print
-        size, and no PNG to encode and decode again (that was a tenth of the render time)."""
-        code = segno.make(url, error="m")
-        rows = [list(row) for row in code.matrix]
-        border = 1
-        module = size / (len(rows) + 2 * border)
-        self.set_fill_color(0, 0, 0)
-        for r, row in enumerate(rows):
-            c = 0
-            while c < len(row):
-                if row[c]:
-                    start = c
-                    while c < len(row) and row[c]:
-                        c += 1
-                    self.rect(
-                        x + (start + border) * module, y + (r + border) * module, (c - start) * module, module, "F"
-                    )
-                else:
-                    c += 1
+        self.vector_qr(url, x=x, y=y, size=size)
 
 
 def result_pdf(dossier: Dossier, *, issued_at: datetime.datetime | None = None) -> bytes:

@@ -3,7 +3,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from precinct.results.fonts import covers
+from precinct.core.fonts import covers
 from precinct.results.render import result_pdf
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Roboto cut down to the letters Vietnamese documents use, for fast rendering of result PDFs.
+"""Roboto cut down to the letters Vietnamese documents use, for fast rendering of PDFs (results, receipts).
 
 fpdf2 parses the whole TrueType file for every document and subsets it again on output; Roboto has
 3,359 glyphs (Latin, Greek, Cyrillic, symbols) and that parsing was most of a result's render time.
