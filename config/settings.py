@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "precinct.cameras",
     "precinct.incidents",
     "precinct.residence",
+    "precinct.personnel",
 ]
 # Development tooling (synthetic data: `generate_dossiers`, the demo's dossiers) is installed everywhere but in
 # production, where PRECINCT_DEVDATA=1 brings it back (a load test on a production-like server). Last, so the
@@ -170,7 +171,7 @@ NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 500
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["precinct.accounts.backends.AccountBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
