@@ -111,6 +111,7 @@ TEMPLATES = [
                 "precinct.core.context_processors.site",
                 "precinct.organisation.context_processors.site_unit",
                 "precinct.tips.context_processors.tips_nav",
+                "precinct.personnel.context_processors.personnel_nav",
             ],
         },
     },

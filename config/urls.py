@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("precinct.cameras.urls")),
     path("", include("precinct.incidents.urls")),
     path("", include("precinct.residence.urls")),
+    path("", include("precinct.personnel.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

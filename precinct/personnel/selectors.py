@@ -9,8 +9,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from precinct.core.actors import Actor
 from precinct.core.errors import NotFound, PermissionDenied
-from precinct.organisation.models import Officer, Unit
-from precinct.organisation.selectors import province_root
+from precinct.organisation.models import Officer, Role, Unit
+from precinct.organisation.scoping import scope_paths
+from precinct.organisation.selectors import province_root, unit_by_code
 from precinct.personnel import eligibility
 from precinct.personnel.figures import Figures, force_figures
 from precinct.personnel.models import (
@@ -35,6 +36,7 @@ from precinct.personnel.permissions import (
     can_use_personnel,
     can_view_figures,
     career_q,
+    department_paths,
     discipline_q,
 )
 from precinct.personnel.services.discipline import discipline_read_audit
@@ -160,6 +162,19 @@ def staffing(*, actor: Actor, unit: Unit) -> list[dict[str, Any]]:
         names = holders.get((p.unit_id, p.title.strip().lower()), [])
         rows.append({"position": p, "holders": names, "vacant": max(0, p.count - len(names))})
     return rows
+
+
+def home_unit(*, actor: Actor) -> Unit | None:
+    """The unit whose figures a person sees first: the province if they reach it, else the outermost unit their
+    leader or administrator role (or personnel department) reaches."""
+    root = province_root()
+    if can_view_figures(actor, root):
+        return root
+    for path in [*department_paths(actor), *scope_paths(actor, (Role.LEADER, Role.ADMINISTRATOR))]:
+        unit = unit_by_code(path.rstrip("/").rsplit("/", 1)[-1])
+        if unit is not None:
+            return unit
+    return None
 
 
 def figures(*, actor: Actor, unit: Unit | None, start: datetime.date, end: datetime.date) -> Figures:
