@@ -68,7 +68,7 @@ class Row:
 
 @dataclass
 class Figures:
-    unit: Unit
+    unit: Unit | None
     start: datetime.date
     end: datetime.date
     total: Row
@@ -88,10 +88,12 @@ def _degree_holders():  # type: ignore[no-untyped-def]
     return Exists(live)
 
 
-def force_figures(*, unit: Unit, start: datetime.date, end: datetime.date, breakdown: bool = True) -> Figures:
-    path = unit.path
-    units = {u.pk: u for u in Unit.objects.filter(path__startswith=path)} if breakdown else {unit.pk: unit}
-    children = sorted((u for u in units.values() if u.parent_id == unit.pk), key=lambda u: u.path) if breakdown else []
+def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date, breakdown: bool = True) -> Figures:
+    """`unit` None: the whole force (every root: a national installation), broken down by root."""
+    path = unit.path if unit is not None else ""
+    parent_id = unit.pk if unit is not None else None
+    units = {u.pk: u for u in Unit.objects.filter(path__startswith=path)} if breakdown or unit is None else {unit.pk: unit}
+    children = sorted((u for u in units.values() if u.parent_id == parent_id), key=lambda u: u.path) if breakdown else []
     rows = {c.pk: Row(c) for c in children}
     total = Row(unit)
     by_path = {u.path: u.pk for u in units.values()}
