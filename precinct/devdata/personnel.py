@@ -48,11 +48,8 @@ def _save(officers: list[Officer], rng: random.Random, today: datetime.date, yea
     with transaction.atomic():
         Officer.objects.bulk_create(officers, batch_size=BATCH)
         history = synthetic.careers(rng, officers, today=today, years=years, province_units=departments)
-        rows = 0
-        for model, batch in history.rows.items():
-            model.objects.bulk_create(batch, batch_size=BATCH)
-            rows += len(batch)
-        Officer.objects.bulk_update(officers, ["rank"], batch_size=BATCH)
+        rows = history.save()
+        synthetic.save_ranks(officers)
         discipline = []
         for officer in officers:
             for year in range(today.year - years, today.year + 1):

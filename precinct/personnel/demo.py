@@ -38,6 +38,7 @@ from precinct.personnel.models import (
 )
 
 COMMUNE_OFFICERS = 2050
+YEARS = 6  # of history each: enough for Resolution 40's five years at a level, few rows to write
 VIOLATIONS = ["Vi phạm quy định về giờ làm việc", "Thiếu trách nhiệm trong giải quyết hồ sơ", "Vi phạm điều lệnh CAND"]
 
 
@@ -69,13 +70,13 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
     departments = [u for u in units if u.kind not in COMMUNE_LEVEL_KINDS]
     if not communes:
         return accounts
-    existing = Officer.objects.filter(unit__in=communes).count()
-    Officer.objects.bulk_create(synthetic.new_officers(rng, communes, max(0, COMMUNE_OFFICERS - existing)))
-    officers = list(Officer.objects.filter(unit__path__startswith=root.path).select_related("unit").order_by("pk"))
-    history = synthetic.careers(rng, officers, today=today, years=10, province_units=departments or [root])
-    for model, rows in history.rows.items():
-        model.objects.bulk_create(rows, batch_size=2000)
-    Officer.objects.bulk_update(officers, ["rank"], batch_size=2000)
+    existing = list(Officer.objects.filter(unit__path__startswith=root.path).select_related("unit").order_by("pk"))
+    fresh = synthetic.new_officers(rng, communes, max(0, COMMUNE_OFFICERS - sum(o.unit in communes for o in existing)))
+    Officer.objects.bulk_create(fresh, batch_size=2000)
+    officers = existing + fresh
+    history = synthetic.careers(rng, officers, today=today, years=YEARS, province_units=departments or [root])
+    history.save()
+    synthetic.save_ranks(officers)
 
     by_unit: dict[int, int] = {}
     for officer in officers:
@@ -119,13 +120,13 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
     enrolments += [
         Enrolment(course=courses[3 + i % 18], officer=o, result=EnrolmentResult.PASSED, sessions_attended=2,
                   certificate_number=f"CD-{i + 1:04d}")
-        for i, o in enumerate(shuffled[:2065])
+        for i, o in enumerate(rng.sample(officers, min(len(officers), 2065)))
     ]
     Enrolment.objects.bulk_create(enrolments, batch_size=2000)
     DisciplineRecord.objects.bulk_create(
         DisciplineRecord(officer=o, unit_path=o.unit.path, kind=rng.choice([DisciplineKind.REPRIMAND, DisciplineKind.WARNING]),
-                         violation=rng.choice(VIOLATIONS), decided_on=year_start + datetime.timedelta(days=10 * n + 3),
-                         starts_on=year_start + datetime.timedelta(days=10 * n + 3), decision_number=f"{100 + n}/QĐ-CAT")
+                         violation=rng.choice(VIOLATIONS), decided_on=min(today, year_start + datetime.timedelta(days=10 * n + 3)),
+                         starts_on=min(today, year_start + datetime.timedelta(days=10 * n + 3)), decision_number=f"{100 + n}/QĐ-CAT")
         for n, o in enumerate(rng.sample(commune_officers, 7))
     )
     activities = [Activity(kind=ActivityKind.POLITICAL, title=f"Sinh hoạt chính trị {i + 1}", unit=root, unit_path=root.path,

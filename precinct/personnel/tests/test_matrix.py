@@ -32,7 +32,7 @@ def records(world, hr, criteria):
 
 
 def test_figures_page_and_export(world, records):
-    province = Expect(200, shows=("officers in service",))
+    province = Expect(200, shows=(world.province.name,))
     assert_matrix(
         world,
         lambda c: c.get("/personnel/"),
