@@ -68,17 +68,28 @@ def main() -> None:
     today = timezone.localdate()
     criteria, _ = TransferCriteria.objects.get_or_create(
         direction=Direction.TO_PROVINCE,
-        defaults={"min_years_at_level": 5, "max_age": 45, "min_rank": "thuong_uy", "min_education": EducationLevel.UNIVERSITY,
-                  "discipline_free_years": 2, "min_rating": Rating.COMPLETED, "rating_years": 2},
+        defaults={
+            "min_years_at_level": 5,
+            "max_age": 45,
+            "min_rank": "thuong_uy",
+            "min_education": EducationLevel.UNIVERSITY,
+            "discipline_free_years": 2,
+            "min_rating": Rating.COMPLETED,
+            "rating_years": 2,
+        },
     )
     total = Officer.objects.count()
-    print(f"database: PostgreSQL {connection.pg_version}; officers: {total}; province {root.code}: "
-          f"{Officer.objects.filter(unit__path__startswith=root.path).count()}")
+    print(
+        f"database: PostgreSQL {connection.pg_version}; officers: {total}; province {root.code}: "
+        f"{Officer.objects.filter(unit__path__startswith=root.path).count()}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT (SELECT count(*) FROM personnel_evaluation) + (SELECT count(*) FROM personnel_rankrecord)"
-                       " + (SELECT count(*) FROM personnel_posting) + (SELECT count(*) FROM personnel_education)"
-                       " + (SELECT count(*) FROM personnel_certificate) + (SELECT count(*) FROM personnel_commendation)"
-                       " + (SELECT count(*) FROM personnel_disciplinerecord)")
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM personnel_evaluation) + (SELECT count(*) FROM personnel_rankrecord)"
+            " + (SELECT count(*) FROM personnel_posting) + (SELECT count(*) FROM personnel_education)"
+            " + (SELECT count(*) FROM personnel_certificate) + (SELECT count(*) FROM personnel_commendation)"
+            " + (SELECT count(*) FROM personnel_disciplinerecord)"
+        )
         print(f"history rows: {cursor.fetchone()[0]}")
 
     verdicts: list[eligibility.Verdict] = []
@@ -96,8 +107,10 @@ def main() -> None:
     n = len(verdicts)
     print(f"\neligibility, {n} commune officers of province {root.code}, {sum(v.eligible for v in verdicts)} eligible:")
     print(f"  p50 {pct(wall, 50):.0f} ms, max {max(wall):.0f} ms; CPU {cpu / runs / n * 1e6:.0f} µs per officer")
-    print(f"  floor (load the same officers): p50 {pct(floor_wall, 50):.0f} ms, CPU {floor_cpu / runs / n * 1e6:.0f} µs per officer;"
-          f" ratio {pct(wall, 50) / pct(floor_wall, 50):.1f}×")
+    print(
+        f"  floor (load the same officers): p50 {pct(floor_wall, 50):.0f} ms, CPU {floor_cpu / runs / n * 1e6:.0f} µs per officer;"
+        f" ratio {pct(wall, 50) / pct(floor_wall, 50):.1f}×"
+    )
 
     start = today.replace(month=1, day=1)
     figures = None
@@ -116,13 +129,19 @@ def main() -> None:
     floor_wall, _ = timed(floor_count, args.runs)
     assert figures is not None
     t = figures.total
-    print(f"\nleaders' figures, whole force ({t.headcount} officers, {len(figures.rows)} provinces): degree {t.degree_share} %,"
-          f" discipline {t.discipline_rate} %, coverage {t.coverage} %, vacancies {t.vacancies}, transfers {t.to_province}/{t.to_commune}")
+    print(
+        f"\nleaders' figures, whole force ({t.headcount} officers, {len(figures.rows)} provinces): degree {t.degree_share} %,"
+        f" discipline {t.discipline_rate} %, coverage {t.coverage} %, vacancies {t.vacancies}, transfers {t.to_province}/{t.to_commune}"
+    )
     print(f"  p50 {pct(wall, 50):.0f} ms, p95 {pct(wall, 95):.0f} ms; CPU {cpu / args.runs * 1000:.1f} ms per request")
-    print(f"  floor (COUNT of officers in service): p50 {pct(floor_wall, 50):.1f} ms; ratio {pct(wall, 50) / pct(floor_wall, 50):.1f}×")
+    print(
+        f"  floor (COUNT of officers in service): p50 {pct(floor_wall, 50):.1f} ms; ratio {pct(wall, 50) / pct(floor_wall, 50):.1f}×"
+    )
     wall, cpu = timed(province, args.runs)
-    print(f"leaders' figures, province {root.code} by unit: p50 {pct(wall, 50):.0f} ms, p95 {pct(wall, 95):.0f} ms;"
-          f" CPU {cpu / args.runs * 1000:.1f} ms per request")
+    print(
+        f"leaders' figures, province {root.code} by unit: p50 {pct(wall, 50):.0f} ms, p95 {pct(wall, 95):.0f} ms;"
+        f" CPU {cpu / args.runs * 1000:.1f} ms per request"
+    )
     print(f"\nmachine: {os.cpu_count()} CPUs, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
 
 

@@ -24,9 +24,9 @@ from precinct.personnel import synthetic
 from precinct.personnel.models import (
     Course,
     CourseKind,
+    Direction,
     DisciplineKind,
     DisciplineRecord,
-    Direction,
     Enrolment,
     EnrolmentResult,
     MandatoryFor,
@@ -41,10 +41,14 @@ BATCH = 2000
 def _units(province_code: int) -> tuple[list[Unit], list[Unit]]:
     root = Unit.objects.get(code=f"{province_code:02d}", parent__isnull=True)
     units = list(Unit.objects.filter(parent=root, is_active=True).order_by("code"))
-    return [u for u in units if u.kind in COMMUNE_LEVEL_KINDS], [root] + [u for u in units if u.kind not in COMMUNE_LEVEL_KINDS]
+    return [u for u in units if u.kind in COMMUNE_LEVEL_KINDS], [root] + [
+        u for u in units if u.kind not in COMMUNE_LEVEL_KINDS
+    ]
 
 
-def _save(officers: list[Officer], rng: random.Random, today: datetime.date, years: int, departments: list[Unit]) -> int:
+def _save(
+    officers: list[Officer], rng: random.Random, today: datetime.date, years: int, departments: list[Unit]
+) -> int:
     with transaction.atomic():
         Officer.objects.bulk_create(officers, batch_size=BATCH)
         history = synthetic.careers(rng, officers, today=today, years=years, province_units=departments)
@@ -56,15 +60,23 @@ def _save(officers: list[Officer], rng: random.Random, today: datetime.date, yea
                 if rng.random() < 0.0036:
                     day = datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
                     if day <= today:
-                        discipline.append(DisciplineRecord(
-                            officer=officer, unit_path=officer.unit.path, kind=rng.choice(list(DisciplineKind)[:3]),
-                            violation="(generated)", decided_on=day, starts_on=day, decision_number=f"{rng.randint(1, 999)}/QĐ"))
+                        discipline.append(
+                            DisciplineRecord(
+                                officer=officer,
+                                unit_path=officer.unit.path,
+                                kind=rng.choice(list(DisciplineKind)[:3]),
+                                violation="(generated)",
+                                decided_on=day,
+                                starts_on=day,
+                                decision_number=f"{rng.randint(1, 999)}/QĐ",
+                            )
+                        )
         DisciplineRecord.objects.bulk_create(discipline, batch_size=BATCH)
     return rows + len(discipline)
 
 
 def generate_force(*, officers: int, years: int, province_officers: int, stdout: Any, seed: int = 40) -> None:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (synthetic data, not secrets)
     today = timezone.localdate()
     started = time.perf_counter()
     codes = sorted(int(p.code) for p in Province.iter_all())
@@ -85,12 +97,20 @@ def generate_force(*, officers: int, years: int, province_officers: int, stdout:
             for first in range(0, count, 5000):
                 batch = synthetic.new_officers(rng, unit_list, min(5000, count - first))
                 rows += _save(batch, rng, today, years, departments)
-        positions = [StaffPosition(unit=u, title=t, count=n) for u in communes + departments
-                     for t, n in (("Trưởng Công an", 1), ("Phó Trưởng Công an", 3), ("Cán bộ", 30))]
+        positions = [
+            StaffPosition(unit=u, title=t, count=n)
+            for u in communes + departments
+            for t, n in (("Trưởng Công an", 1), ("Phó Trưởng Công an", 3), ("Cán bộ", 30))
+        ]
         StaffPosition.objects.bulk_create(positions, ignore_conflicts=True)
-        stdout.write(f"province {code:02d}: {at_commune} + {at_province} officers ({time.perf_counter() - started:.0f} s, {rows} rows)")
+        stdout.write(
+            f"province {code:02d}: {at_commune} + {at_province} officers"
+            f" ({time.perf_counter() - started:.0f} s, {rows} rows)"
+        )
     _courses_and_transfers(rng, today)
-    stdout.write(f"done: {Officer.objects.count()} officers, {rows} history rows in {time.perf_counter() - started:.0f} s")
+    stdout.write(
+        f"done: {Officer.objects.count()} officers, {rows} history rows in {time.perf_counter() - started:.0f} s"
+    )
 
 
 def _courses_and_transfers(rng: random.Random, today: datetime.date) -> None:
@@ -98,23 +118,46 @@ def _courses_and_transfers(rng: random.Random, today: datetime.date) -> None:
     with transaction.atomic():
         for root in Unit.objects.filter(parent__isnull=True):
             courses = Course.objects.bulk_create(
-                Course(title=f"Bồi dưỡng nghiệp vụ {i + 1}", kind=CourseKind.PROFESSIONAL, organiser=root, unit_path=root.path,
-                       starts_on=year_start + datetime.timedelta(days=30 * i), ends_on=year_start + datetime.timedelta(days=30 * i + 5),
-                       capacity=5000, mandatory_for=MandatoryFor.COMMUNE if i < 2 else MandatoryFor.EVERYONE)
+                Course(
+                    title=f"Bồi dưỡng nghiệp vụ {i + 1}",
+                    kind=CourseKind.PROFESSIONAL,
+                    organiser=root,
+                    unit_path=root.path,
+                    starts_on=year_start + datetime.timedelta(days=30 * i),
+                    ends_on=year_start + datetime.timedelta(days=30 * i + 5),
+                    capacity=5000,
+                    mandatory_for=MandatoryFor.COMMUNE if i < 2 else MandatoryFor.EVERYONE,
+                )
                 for i in range(3)
             )
             ids = list(Officer.objects.filter(unit__path__startswith=root.path).values_list("pk", flat=True))
             Enrolment.objects.bulk_create(
-                (Enrolment(course=courses[i % 3], officer_id=pk, result=EnrolmentResult.PASSED, certificate_number=f"G-{pk}")
-                 for i, pk in enumerate(ids) if rng.random() < 0.7),
+                (
+                    Enrolment(
+                        course=courses[i % 3],
+                        officer_id=pk,
+                        result=EnrolmentResult.PASSED,
+                        certificate_number=f"G-{pk}",
+                    )
+                    for i, pk in enumerate(ids)
+                    if rng.random() < 0.7
+                ),
                 batch_size=BATCH,
             )
             communes = list(Unit.objects.filter(parent=root, kind__in=COMMUNE_LEVEL_KINDS))
             departments = list(Unit.objects.filter(parent=root).exclude(kind__in=COMMUNE_LEVEL_KINDS))
             moved = list(Officer.objects.filter(unit__in=communes).order_by("?")[:60].select_related("unit"))
             Transfer.objects.bulk_create(
-                Transfer(officer=o, direction=Direction.TO_PROVINCE if i % 3 else Direction.TO_COMMUNE, from_unit=o.unit,
-                         to_unit=rng.choice(departments), to_position="Cán bộ", effective_on=today - datetime.timedelta(days=rng.randint(0, 700)),
-                         status=TransferStatus.APPLIED, unit_path=o.unit.path, decision_number="(generated)")
+                Transfer(
+                    officer=o,
+                    direction=Direction.TO_PROVINCE if i % 3 else Direction.TO_COMMUNE,
+                    from_unit=o.unit,
+                    to_unit=rng.choice(departments),
+                    to_position="Cán bộ",
+                    effective_on=today - datetime.timedelta(days=rng.randint(0, 700)),
+                    status=TransferStatus.APPLIED,
+                    unit_path=o.unit.path,
+                    decision_number="(generated)",
+                )
                 for i, o in enumerate(moved)
             )

@@ -113,30 +113,55 @@ def officer_career(request: HttpRequest, pk: int) -> dict[str, Any]:
         **officer_json(record.officer),
         "date_of_birth": profile.date_of_birth if profile else None,
         "joined_on": profile.joined_on if profile else None,
-        "ranks": [{"id": r.pk, "rank": r.rank, "effective_on": r.effective_on, "decision": decision(r)} for r in record.ranks],
+        "ranks": [
+            {"id": r.pk, "rank": r.rank, "effective_on": r.effective_on, "decision": decision(r)} for r in record.ranks
+        ],
         "postings": [
-            {"id": p.pk, "unit": p.unit.code, "level": p.level, "position": p.position, "from": p.start_on, "to": end, "decision": decision(p)}
+            {
+                "id": p.pk,
+                "unit": p.unit.code,
+                "level": p.level,
+                "position": p.position,
+                "from": p.start_on,
+                "to": end,
+                "decision": decision(p),
+            }
             for p, end in record.postings
         ],
         "education": [
-            {"id": e.pk, "level": e.level, "field": e.field, "institution": e.institution, "year": e.year} for e in record.education
+            {"id": e.pk, "level": e.level, "field": e.field, "institution": e.institution, "year": e.year}
+            for e in record.education
         ],
         "political_theory": [{"id": t.pk, "level": t.level, "awarded_on": t.awarded_on} for t in record.theory],
         "certificates": [
-            {"id": c.pk, "kind": c.kind, "title": c.title, "issuer": c.issuer, "issued_on": c.issued_on, "expires_on": c.expires_on}
+            {
+                "id": c.pk,
+                "kind": c.kind,
+                "title": c.title,
+                "issuer": c.issuer,
+                "issued_on": c.issued_on,
+                "expires_on": c.expires_on,
+            }
             for c in record.certificates
         ],
-        "commendations": [{"id": c.pk, "title": c.title, "awarded_on": c.awarded_on, "decision": decision(c)} for c in record.commendations],
+        "commendations": [
+            {"id": c.pk, "title": c.title, "awarded_on": c.awarded_on, "decision": decision(c)}
+            for c in record.commendations
+        ],
         "evaluations": [{"year": e.year, "rating": e.rating} for e in record.evaluations],
     }
 
 
-@router.post("/personnel/officers/{pk}/career", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in)
+@router.post(
+    "/personnel/officers/{pk}/career", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
+)
 def career_add(request: HttpRequest, pk: int, body: CareerIn) -> tuple[int, dict[str, Any]]:
     """Add a row to an officer's career (kind: rank, education, theory, certificate, commendation, evaluation);
     `corrects` names the row it puts right."""
     officer = selectors.officer_get(actor=_reader(request), officer_id=pk)
-    row = career.career_add(actor=request.user, officer=officer, kind=body.kind, values=body.values, corrects_id=body.corrects)
+    row = career.career_add(
+        actor=request.user, officer=officer, kind=body.kind, values=body.values, corrects_id=body.corrects
+    )
     return 201, {"id": row.pk, "kind": body.kind}
 
 
@@ -175,8 +200,15 @@ def discipline_get(request: HttpRequest, pk: int) -> dict[str, Any]:
 def discipline_create(request: HttpRequest, body: DisciplineIn) -> tuple[int, dict[str, Any]]:
     officer = selectors.officer_get(actor=_reader(request), officer_id=body.officer)
     record = discipline.discipline_record(
-        actor=request.user, officer=officer, kind=body.kind, violation=body.violation, decided_on=body.decided_on,
-        starts_on=body.starts_on, ends_on=body.ends_on, decision_number=body.decision_number, decision_date=body.decision_date,
+        actor=request.user,
+        officer=officer,
+        kind=body.kind,
+        violation=body.violation,
+        decided_on=body.decided_on,
+        starts_on=body.starts_on,
+        ends_on=body.ends_on,
+        decision_number=body.decision_number,
+        decision_date=body.decision_date,
     )
     return 201, {"id": record.pk}
 
@@ -184,7 +216,8 @@ def discipline_create(request: HttpRequest, body: DisciplineIn) -> tuple[int, di
 @router.get("/personnel/criteria", response={200: list[dict], 403: ErrorOut}, auth=signed_in)
 def criteria_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [
-        {f: getattr(c, f) for f in ("direction", *transfers.CRITERIA_FIELDS)} for c in selectors.criteria_list(actor=_reader(request))
+        {f: getattr(c, f) for f in ("direction", *transfers.CRITERIA_FIELDS)}
+        for c in selectors.criteria_list(actor=_reader(request))
     ]
 
 
@@ -208,7 +241,12 @@ def round_eligibility(request: HttpRequest, pk: int) -> dict[str, Any]:
     """Every candidate of the round, eligible or not, with each criterion met or not."""
     transfer_round, verdicts = selectors.round_eligibility(actor=_reader(request), round_id=pk)
     return {
-        "round": {"id": transfer_round.pk, "title": transfer_round.title, "direction": transfer_round.direction, "as_of": transfer_round.as_of},
+        "round": {
+            "id": transfer_round.pk,
+            "title": transfer_round.title,
+            "direction": transfer_round.direction,
+            "as_of": transfer_round.as_of,
+        },
         "eligible": sum(v.eligible for v in verdicts),
         "officers": [
             {
@@ -251,13 +289,22 @@ def transfer_propose(request: HttpRequest, body: TransferIn) -> tuple[int, dict[
         if transfer_round is None:
             raise NotFound()
     transfer = transfers.transfer_propose(
-        actor=actor, officer=officer, to_unit_code=body.to_unit, to_position=body.to_position,
-        effective_on=body.effective_on, new_roles=body.new_roles, transfer_round=transfer_round,
+        actor=actor,
+        officer=officer,
+        to_unit_code=body.to_unit,
+        to_position=body.to_position,
+        effective_on=body.effective_on,
+        new_roles=body.new_roles,
+        transfer_round=transfer_round,
     )
     return 201, transfer_json(transfer)
 
 
-@router.post("/personnel/transfers/{pk}/approve", response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}, auth=signed_in)
+@router.post(
+    "/personnel/transfers/{pk}/approve",
+    response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    auth=signed_in,
+)
 def transfer_approve(request: HttpRequest, pk: int, body: ApproveIn) -> dict[str, Any]:
     """The next approval (unit leader → personnel department → director with the decision); the director's
     approval of a transfer effective today or earlier applies it at once."""
@@ -269,7 +316,11 @@ def transfer_approve(request: HttpRequest, pk: int, body: ApproveIn) -> dict[str
     return transfer_json(transfer)
 
 
-@router.post("/personnel/transfers/{pk}/cancel", response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}, auth=signed_in)
+@router.post(
+    "/personnel/transfers/{pk}/cancel",
+    response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    auth=signed_in,
+)
 def transfer_cancel(request: HttpRequest, pk: int, body: CancelIn) -> dict[str, Any]:
     transfer = selectors.transfer_get(actor=_reader(request), transfer_id=pk)
     return transfer_json(transfers.transfer_cancel(actor=request.user, transfer=transfer, reason=body.reason))
@@ -298,7 +349,8 @@ def period(query: PeriodQuery) -> tuple[datetime.date, datetime.date]:
 
 @router.get("/personnel/figures", response={200: dict, 403: ErrorOut, 404: ErrorOut}, auth=signed_in)
 def figures(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
-    """The leaders' figures for a unit's subtree (default: the province, or the caller's own unit) and period (default: this year so far),
+    """The leaders' figures for a unit's subtree (default: the province, or the caller's own unit) and period
+    (default: this year so far),
     with one row per unit directly under it."""
     actor = _reader(request)
     unit = unit_by_code(query.unit) if query.unit else selectors.home_unit(actor=actor)
@@ -307,7 +359,7 @@ def figures(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
     start, end = period(query)
     found = selectors.figures(actor=actor, unit=unit, start=start, end=end)
     return {
-        "unit": found.unit.code,
+        "unit": found.unit.code if found.unit else None,
         "start": start,
         "end": end,
         "total": row_json(found.total),
@@ -324,7 +376,13 @@ def staffing(request: HttpRequest, unit: str = "") -> list[dict[str, Any]]:
     if scope is None:
         raise NotFound()
     return [
-        {"unit": r["position"].unit.code, "title": r["position"].title, "count": r["position"].count, "holders": r["holders"], "vacant": r["vacant"]}
+        {
+            "unit": r["position"].unit.code,
+            "title": r["position"].title,
+            "count": r["position"].count,
+            "holders": r["holders"],
+            "vacant": r["vacant"],
+        }
         for r in selectors.staffing(actor=actor, unit=scope)
     ]
 
@@ -361,8 +419,16 @@ class ActivityIn(Schema):
 @router.get("/personnel/courses", response={200: list[dict], 403: ErrorOut}, auth=signed_in)
 def course_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [
-        {"id": c.pk, "title": c.title, "kind": c.kind, "organiser": c.organiser.code, "starts_on": c.starts_on,
-         "ends_on": c.ends_on, "capacity": c.capacity, "mandatory_for": c.mandatory_for}
+        {
+            "id": c.pk,
+            "title": c.title,
+            "kind": c.kind,
+            "organiser": c.organiser.code,
+            "starts_on": c.starts_on,
+            "ends_on": c.ends_on,
+            "capacity": c.capacity,
+            "mandatory_for": c.mandatory_for,
+        }
         for c in selectors.course_list(actor=_reader(request))[:500]
     ]
 
@@ -370,8 +436,15 @@ def course_list(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/personnel/courses", response={201: dict, 403: ErrorOut, 422: ErrorOut}, auth=signed_in)
 def course_create(request: HttpRequest, body: CourseIn) -> tuple[int, dict[str, Any]]:
     course = training.course_create(
-        actor=_reader(request), title=body.title, kind=body.kind, organiser_code=body.organiser, starts_on=body.starts_on,
-        ends_on=body.ends_on, capacity=body.capacity, programme=body.programme, mandatory_for=body.mandatory_for,
+        actor=_reader(request),
+        title=body.title,
+        kind=body.kind,
+        organiser_code=body.organiser,
+        starts_on=body.starts_on,
+        ends_on=body.ends_on,
+        capacity=body.capacity,
+        programme=body.programme,
+        mandatory_for=body.mandatory_for,
     )
     return 201, {"id": course.pk}
 

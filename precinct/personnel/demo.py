@@ -23,9 +23,9 @@ from precinct.personnel.models import (
     ActivityKind,
     Course,
     CourseKind,
+    Direction,
     DisciplineKind,
     DisciplineRecord,
-    Direction,
     EducationLevel,
     Enrolment,
     EnrolmentResult,
@@ -49,8 +49,14 @@ def _account(root: Any) -> list[DemoAccount]:
     user = User.objects.filter(username="tochuc").first()
     if user is None:
         user = officer_account_create(actor=None, username="tochuc", full_name="Đỗ Thu Hằng", password=DEMO_PASSWORD)
-        officer_save(actor=None, full_name="Đỗ Thu Hằng", rank=Rank.LIEUTENANT_COLONEL, position="Phó Trưởng phòng",
-                     unit=department, user=user)
+        officer_save(
+            actor=None,
+            full_name="Đỗ Thu Hằng",
+            rank=Rank.LIEUTENANT_COLONEL,
+            position="Phó Trưởng phòng",
+            unit=department,
+            user=user,
+        )
     role_grant(actor=None, user=user, unit=department, role=Role.OFFICER)
     return [DemoAccount("tochuc", DEMO_PASSWORD, f"{Role.OFFICER.label} — {department.name}")]
 
@@ -86,14 +92,31 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
         + [StaffPosition(unit=u, title="Phó Trưởng Công an", count=3) for u in communes]
         + [StaffPosition(unit=u, title="Cán bộ", count=by_unit.get(u.pk, 0) + rng.randint(0, 3)) for u in communes]
     )
-    TransferCriteria.objects.bulk_create([
-        TransferCriteria(direction=Direction.TO_PROVINCE, min_years_at_level=5, max_age=45, min_rank=Rank.SENIOR_LIEUTENANT,
-                         min_education=EducationLevel.UNIVERSITY, discipline_free_years=2, min_rating=Rating.COMPLETED, rating_years=2),
-        TransferCriteria(direction=Direction.TO_COMMUNE, min_years_at_level=3, max_age=50, min_rank=Rank.FIRST_LIEUTENANT,
-                         min_education=EducationLevel.COLLEGE, discipline_free_years=1),
-    ])
-    TransferRound.objects.create(title=f"Điều động Công an xã lên tỉnh năm {today.year}", direction=Direction.TO_PROVINCE,
-                                 unit=root, as_of=today)
+    TransferCriteria.objects.bulk_create(
+        [
+            TransferCriteria(
+                direction=Direction.TO_PROVINCE,
+                min_years_at_level=5,
+                max_age=45,
+                min_rank=Rank.SENIOR_LIEUTENANT,
+                min_education=EducationLevel.UNIVERSITY,
+                discipline_free_years=2,
+                min_rating=Rating.COMPLETED,
+                rating_years=2,
+            ),
+            TransferCriteria(
+                direction=Direction.TO_COMMUNE,
+                min_years_at_level=3,
+                max_age=50,
+                min_rank=Rank.FIRST_LIEUTENANT,
+                min_education=EducationLevel.COLLEGE,
+                discipline_free_years=1,
+            ),
+        ]
+    )
+    TransferRound.objects.create(
+        title=f"Điều động Công an xã lên tỉnh năm {today.year}", direction=Direction.TO_PROVINCE, unit=root, as_of=today
+    )
 
     commune_officers = [o for o in officers if o.unit.kind in COMMUNE_LEVEL_KINDS]
     organiser = unit_by_code(f"{root.code}-PX01") or root
@@ -101,42 +124,105 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
     courses = []
     for i in range(3):
         day = year_start + datetime.timedelta(days=20 + 60 * i)
-        courses.append(Course(title=f"Bồi dưỡng nghiệp vụ Công an xã, khóa {i + 1}", programme="Nghiệp vụ cơ bản",
-                              kind=CourseKind.PROFESSIONAL, organiser=organiser, unit_path=organiser.path, starts_on=day,
-                              ends_on=day + datetime.timedelta(days=10), capacity=120, mandatory_for=MandatoryFor.COMMUNE))
+        courses.append(
+            Course(
+                title=f"Bồi dưỡng nghiệp vụ Công an xã, khóa {i + 1}",
+                programme="Nghiệp vụ cơ bản",
+                kind=CourseKind.PROFESSIONAL,
+                organiser=organiser,
+                unit_path=organiser.path,
+                starts_on=day,
+                ends_on=day + datetime.timedelta(days=10),
+                capacity=120,
+                mandatory_for=MandatoryFor.COMMUNE,
+            )
+        )
     for i in range(18):
         day = year_start + datetime.timedelta(days=5 + 15 * i)
-        courses.append(Course(title=f"Tập huấn chuyên đề {i + 1}", programme="Chuyên đề", kind=CourseKind.TOPIC,
-                              organiser=organiser, unit_path=organiser.path, starts_on=day,
-                              ends_on=day + datetime.timedelta(days=2), capacity=150))
+        courses.append(
+            Course(
+                title=f"Tập huấn chuyên đề {i + 1}",
+                programme="Chuyên đề",
+                kind=CourseKind.TOPIC,
+                organiser=organiser,
+                unit_path=organiser.path,
+                starts_on=day,
+                ends_on=day + datetime.timedelta(days=2),
+                capacity=150,
+            )
+        )
     Course.objects.bulk_create(courses)
     shuffled = commune_officers[:]
     rng.shuffle(shuffled)
     enrolments = [
-        Enrolment(course=courses[i % 3], officer=o, result=EnrolmentResult.PASSED, sessions_attended=10,
-                  certificate_number=f"NV-{i + 1:04d}")
+        Enrolment(
+            course=courses[i % 3],
+            officer=o,
+            result=EnrolmentResult.PASSED,
+            sessions_attended=10,
+            certificate_number=f"NV-{i + 1:04d}",
+        )
         for i, o in enumerate(shuffled[:314])
     ]
     enrolments += [
-        Enrolment(course=courses[3 + i % 18], officer=o, result=EnrolmentResult.PASSED, sessions_attended=2,
-                  certificate_number=f"CD-{i + 1:04d}")
+        Enrolment(
+            course=courses[3 + i % 18],
+            officer=o,
+            result=EnrolmentResult.PASSED,
+            sessions_attended=2,
+            certificate_number=f"CD-{i + 1:04d}",
+        )
         for i, o in enumerate(rng.sample(officers, min(len(officers), 2065)))
     ]
     Enrolment.objects.bulk_create(enrolments, batch_size=2000)
     DisciplineRecord.objects.bulk_create(
-        DisciplineRecord(officer=o, unit_path=o.unit.path, kind=rng.choice([DisciplineKind.REPRIMAND, DisciplineKind.WARNING]),
-                         violation=rng.choice(VIOLATIONS), decided_on=min(today, year_start + datetime.timedelta(days=10 * n + 3)),
-                         starts_on=min(today, year_start + datetime.timedelta(days=10 * n + 3)), decision_number=f"{100 + n}/QĐ-CAT")
+        DisciplineRecord(
+            officer=o,
+            unit_path=o.unit.path,
+            kind=rng.choice([DisciplineKind.REPRIMAND, DisciplineKind.WARNING]),
+            violation=rng.choice(VIOLATIONS),
+            decided_on=min(today, year_start + datetime.timedelta(days=10 * n + 3)),
+            starts_on=min(today, year_start + datetime.timedelta(days=10 * n + 3)),
+            decision_number=f"{100 + n}/QĐ-CAT",
+        )
         for n, o in enumerate(rng.sample(commune_officers, 7))
     )
-    activities = [Activity(kind=ActivityKind.POLITICAL, title=f"Sinh hoạt chính trị {i + 1}", unit=root, unit_path=root.path,
-                           held_on=year_start + datetime.timedelta(days=25 * i), participants=rng.randint(200, 900)) for i in range(10)]
-    activities += [Activity(kind=ActivityKind.EMULATION, title=f"Phong trào thi đua cao điểm {i + 1}", unit=root,
-                            unit_path=root.path, held_on=year_start + datetime.timedelta(days=30 * i + 7),
-                            participants=rng.randint(500, 2000), awards=rng.randint(5, 40)) for i in range(7)]
-    activities += [Activity(kind=ActivityKind.DIALOGUE, title=f"Đối thoại trực tiếp với cán bộ {u.name}", unit=u, unit_path=u.path,
-                            held_on=year_start + datetime.timedelta(days=rng.randint(0, 200)), participants=14,
-                            issues_raised=3, issues_resolved=rng.randint(1, 3)) for u in communes[:52]]
+    activities = [
+        Activity(
+            kind=ActivityKind.POLITICAL,
+            title=f"Sinh hoạt chính trị {i + 1}",
+            unit=root,
+            unit_path=root.path,
+            held_on=year_start + datetime.timedelta(days=25 * i),
+            participants=rng.randint(200, 900),
+        )
+        for i in range(10)
+    ]
+    activities += [
+        Activity(
+            kind=ActivityKind.EMULATION,
+            title=f"Phong trào thi đua cao điểm {i + 1}",
+            unit=root,
+            unit_path=root.path,
+            held_on=year_start + datetime.timedelta(days=30 * i + 7),
+            participants=rng.randint(500, 2000),
+            awards=rng.randint(5, 40),
+        )
+        for i in range(7)
+    ]
+    activities += [
+        Activity(
+            kind=ActivityKind.DIALOGUE,
+            title=f"Đối thoại trực tiếp với cán bộ {u.name}",
+            unit=u,
+            unit_path=u.path,
+            held_on=year_start + datetime.timedelta(days=rng.randint(0, 200)),
+            participants=14,
+            issues_raised=3,
+            issues_resolved=rng.randint(1, 3),
+        )
+        for u in communes[:52]
+    ]
     Activity.objects.bulk_create(activities)
     stdout.write(f"Personnel: {len(commune_officers)} officers at commune level, {len(officers)} in all, with careers.")
     return accounts

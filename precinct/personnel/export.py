@@ -18,8 +18,18 @@ def _number(value: Any) -> Any:
 
 def _row(row: Row, name: str) -> list[Any]:
     return [
-        name, row.headcount, row.province_level, row.commune_level, _number(row.degree_share), _number(row.coverage),
-        row.disciplined, _number(row.discipline_rate), row.positions, row.vacancies, row.to_province, row.to_commune,
+        name,
+        row.headcount,
+        row.province_level,
+        row.commune_level,
+        _number(row.degree_share),
+        _number(row.coverage),
+        row.disciplined,
+        _number(row.discipline_rate),
+        row.positions,
+        row.vacancies,
+        row.to_province,
+        row.to_commune,
     ]
 
 
@@ -27,13 +37,22 @@ def figures_xlsx(found: Figures) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Force")[:31]
-    sheet.append([_("Unit"), found.unit.display_name])
+    sheet.append([_("Unit"), found.unit.display_name if found.unit else _("Whole force")])
     sheet.append([_("Period"), f"{found.start:%d/%m/%Y} – {found.end:%d/%m/%Y}"])
     sheet.append([])
     titles = [
-        _("Unit"), _("Officers"), _("Province level"), _("Commune level"), _("College degree or higher (%)"),
-        _("Mandatory training coverage (%)"), _("Officers disciplined"), _("Discipline rate (%)"), _("Positions"),
-        _("Vacancies"), _("Transfers to the province"), _("Transfers to commune level"),
+        _("Unit"),
+        _("Officers"),
+        _("Province level"),
+        _("Commune level"),
+        _("College degree or higher (%)"),
+        _("Mandatory training coverage (%)"),
+        _("Officers disciplined"),
+        _("Discipline rate (%)"),
+        _("Positions"),
+        _("Vacancies"),
+        _("Transfers to the province"),
+        _("Transfers to commune level"),
     ]
     sheet.append(titles)
     for cell in sheet[sheet.max_row]:
@@ -50,7 +69,9 @@ def figures_xlsx(found: Figures) -> bytes:
     other.append([])
     other.append([_("Activity"), _("Count"), _("Participants"), _("Awards"), _("Issues raised"), _("Issues resolved")])
     for kind, v in found.activities.items():
-        other.append([str(ActivityKind(kind).label), v["count"], v["participants"], v["awards"], v["raised"], v["resolved"]])
+        other.append(
+            [str(ActivityKind(kind).label), v["count"], v["participants"], v["awards"], v["raised"], v["resolved"]]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -92,8 +92,12 @@ def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date
     """`unit` None: the whole force (every root: a national installation), broken down by root."""
     path = unit.path if unit is not None else ""
     parent_id = unit.pk if unit is not None else None
-    units = {u.pk: u for u in Unit.objects.filter(path__startswith=path)} if breakdown or unit is None else {unit.pk: unit}
-    children = sorted((u for u in units.values() if u.parent_id == parent_id), key=lambda u: u.path) if breakdown else []
+    units = (
+        {u.pk: u for u in Unit.objects.filter(path__startswith=path)} if breakdown or unit is None else {unit.pk: unit}
+    )
+    children = (
+        sorted((u for u in units.values() if u.parent_id == parent_id), key=lambda u: u.path) if breakdown else []
+    )
     rows = {c.pk: Row(c) for c in children}
     total = Row(unit)
     by_path = {u.path: u.pk for u in units.values()}
@@ -130,28 +134,38 @@ def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date
     discipline = DisciplineRecord.objects.filter(unit_path__startswith=path, decided_on__gte=start, decided_on__lte=end)
     total.disciplined = discipline.values("officer_id").distinct().count()
     if breakdown:
-        for unit_path, n in discipline.values("unit_path").annotate(n=Count("officer_id", distinct=True)).values_list("unit_path", "n"):
-            row = bucket(unit_path=unit_path)
-            if row:
-                row.disciplined += n
+        for unit_path, n in (
+            discipline.values("unit_path").annotate(n=Count("officer_id", distinct=True)).values_list("unit_path", "n")
+        ):
+            child = bucket(unit_path=unit_path)
+            if child:
+                child.disciplined += n
 
     held = Counter(
         {
             (u, p.strip().lower()): n
-            for u, p, n in officers.values("unit_id", "position").annotate(n=Count("id")).values_list("unit_id", "position", "n")
+            for u, p, n in officers.values("unit_id", "position")
+            .annotate(n=Count("id"))
+            .values_list("unit_id", "position", "n")
         }
     )
-    for unit_id, title, count in StaffPosition.objects.filter(unit__path__startswith=path).values_list("unit_id", "title", "count"):
+    for unit_id, title, count in StaffPosition.objects.filter(unit__path__startswith=path).values_list(
+        "unit_id", "title", "count"
+    ):
         missing = max(0, count - held.get((unit_id, title.strip().lower()), 0))
         for row in filter(None, (total, bucket(unit_id))):
             row.positions += count
             row.vacancies += missing
 
-    mandatory = Course.objects.filter(starts_on__gte=start, starts_on__lte=end).exclude(mandatory_for=MandatoryFor.NOBODY)
+    mandatory = Course.objects.filter(starts_on__gte=start, starts_on__lte=end).exclude(
+        mandatory_for=MandatoryFor.NOBODY
+    )
     wanted = Counter(mandatory.values_list("mandatory_for", flat=True))
     for unit_id, n in level_counts.items():
         commune = kinds.get(unit_id) in COMMUNE_LEVEL_KINDS
-        required = n * (wanted[MandatoryFor.EVERYONE] + wanted[MandatoryFor.COMMUNE if commune else MandatoryFor.PROVINCE])
+        required = n * (
+            wanted[MandatoryFor.EVERYONE] + wanted[MandatoryFor.COMMUNE if commune else MandatoryFor.PROVINCE]
+        )
         for row in filter(None, (total, bucket(unit_id))):
             row.required += required
     fits = (
@@ -188,14 +202,18 @@ def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date
 
     courses = {
         kind: (n, people)
-        for kind, n, people in Course.objects.filter(unit_path__startswith=path, starts_on__gte=start, starts_on__lte=end)
+        for kind, n, people in Course.objects.filter(
+            unit_path__startswith=path, starts_on__gte=start, starts_on__lte=end
+        )
         .values("kind")
         .annotate(n=Count("id", distinct=True), people=Count("enrolments__officer_id", distinct=True))
         .values_list("kind", "n", "people")
     }
     activities = {
         kind: {"count": n, "participants": p or 0, "awards": a or 0, "raised": r or 0, "resolved": s or 0}
-        for kind, n, p, a, r, s in Activity.objects.filter(unit_path__startswith=path, held_on__gte=start, held_on__lte=end)
+        for kind, n, p, a, r, s in Activity.objects.filter(
+            unit_path__startswith=path, held_on__gte=start, held_on__lte=end
+        )
         .values("kind")
         .annotate(
             n=Count("id"),

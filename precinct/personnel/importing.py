@@ -47,7 +47,21 @@ def template_xlsx() -> bytes:
     sheet.append([str(COLUMNS[name]) for name in FIELDS])
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0F4C3A")
-    sheet.append(["Nguyễn Văn An", "dai_uy", "22", "Cán bộ", "15/03/1990", "01/09/2012", "01/07/2025", 3, "Luật", "Học viện CSND", 2012])
+    sheet.append(
+        [
+            "Nguyễn Văn An",
+            "dai_uy",
+            "22",
+            "Cán bộ",
+            "15/03/1990",
+            "01/09/2012",
+            "01/07/2025",
+            3,
+            "Luật",
+            "Học viện CSND",
+            2012,
+        ]
+    )
     for i in range(1, len(FIELDS) + 1):
         sheet.column_dimensions[get_column_letter(i)].width = 22
     out = io.BytesIO()
@@ -92,7 +106,7 @@ def parse(data: bytes) -> list[dict[str, Any]]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ValidationFailed({"file": [_("This is not an Excel (.xlsx) file.")]}) from exc
     rows: list[dict[str, Any]] = []
-    problems: list[str] = []
+    problems: list[Any] = []
     today = datetime.date.today()
     for number, values in enumerate(book.worksheets[0].iter_rows(min_row=2, values_only=True), start=2):
         cells = list(values[: len(FIELDS)]) + [None] * (len(FIELDS) - len(values))
@@ -144,11 +158,25 @@ def officers_import(*, actor: Actor, data: bytes) -> int:
             actor=None, full_name=row["full_name"], rank=row["rank"], unit=row["unit"], position=row["position"]
         )
         profile_save(actor=None, officer=officer, date_of_birth=row["date_of_birth"], joined_on=row["joined_on"])
-        posting_write(actor=actor, officer=officer, unit=row["unit"], position=row["position"], start_on=row["posted_on"], decision={})
+        posting_write(
+            actor=actor,
+            officer=officer,
+            unit=row["unit"],
+            position=row["position"],
+            start_on=row["posted_on"],
+            decision={},
+        )
         if row["education"]:
             career_add(
-                actor=None, officer=officer, kind="education",
-                values={"level": row["education"], "field": row["field"], "institution": row["institution"], "year": row["year"]},
+                actor=None,
+                officer=officer,
+                kind="education",
+                values={
+                    "level": row["education"],
+                    "field": row["field"],
+                    "institution": row["institution"],
+                    "year": row["year"],
+                },
             )
     audit_record(actor=actor, action="personnel.officers_import", unit=province_root(), after={"officers": len(rows)})
     return len(rows)

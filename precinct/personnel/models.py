@@ -73,9 +73,12 @@ class CareerRow(Decided):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self._meta.model_name} #{self.pk} of officer {self.officer_id}"
+
 
 class Profile(models.Model):
-    """What is known of an officer beyond organisation.Officer: dates and the current political-theory level.
+    """What is known of an officer beyond organisation.Officer: date of birth, date of joining, sex.
     The current rank, position and unit stay on Officer (every app reads them); their history is below."""
 
     officer = models.OneToOneField(Officer, on_delete=models.CASCADE, related_name="profile")
@@ -86,6 +89,9 @@ class Profile(models.Model):
     class Meta:
         verbose_name = _("personnel profile")
 
+    def __str__(self) -> str:
+        return f"profile of officer {self.officer_id}"
+
 
 class RankRecord(CareerRow):
     rank = models.CharField(_("rank"), max_length=16, choices=Rank.choices)
@@ -93,6 +99,9 @@ class RankRecord(CareerRow):
 
     class Meta:
         indexes = [models.Index(fields=["officer", "effective_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_rank_display()} ({self.effective_on:%d/%m/%Y})"
 
 
 class Posting(CareerRow):
@@ -107,6 +116,9 @@ class Posting(CareerRow):
     class Meta:
         indexes = [models.Index(fields=["officer", "start_on"])]
 
+    def __str__(self) -> str:
+        return f"posting #{self.pk} from {self.start_on:%d/%m/%Y}"
+
 
 class Education(CareerRow):
     level = models.PositiveSmallIntegerField(_("level"), choices=EducationLevel.choices)
@@ -117,10 +129,16 @@ class Education(CareerRow):
     class Meta:
         indexes = [models.Index(fields=["level", "officer"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} · {self.field}"
+
 
 class TheoryRecord(CareerRow):
     level = models.PositiveSmallIntegerField(_("political-theory level"), choices=PoliticalTheory.choices)
     awarded_on = models.DateField(_("awarded on"))
+
+    def __str__(self) -> str:
+        return str(self.get_level_display())
 
 
 class CertificateKind(models.TextChoices):
@@ -136,10 +154,16 @@ class Certificate(CareerRow):
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Commendation(CareerRow):
     title = models.CharField(_("title"), max_length=200)
     awarded_on = models.DateField(_("awarded on"))
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Evaluation(CareerRow):
@@ -148,6 +172,9 @@ class Evaluation(CareerRow):
 
     class Meta:
         indexes = [models.Index(fields=["officer", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.get_rating_display()}"
 
 
 # --- staffing ---------------------------------------------------------------------------------------------
@@ -162,6 +189,9 @@ class StaffPosition(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "title"], name="personnel_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.title} × {self.count}"
 
 
 # --- transfers under Resolution 40 --------------------------------------------------------------------------
@@ -186,6 +216,9 @@ class TransferCriteria(models.Model):
     min_rating = models.PositiveSmallIntegerField(_("rating, at least"), choices=Rating.choices, null=True, blank=True)
     rating_years = models.PositiveSmallIntegerField(_("over the last years"), default=0)
 
+    def __str__(self) -> str:
+        return str(self.get_direction_display())
+
 
 class TransferRound(models.Model):
     title = models.CharField(_("title"), max_length=200)
@@ -193,6 +226,9 @@ class TransferRound(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
     as_of = models.DateField(_("criteria counted on"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class TransferStatus(models.TextChoices):
@@ -220,6 +256,9 @@ class Transfer(Decided):
     applied_at = models.DateTimeField(null=True, blank=True)
     ended_roles = models.JSONField(default=list)  # what applying ended: [{"unit": code, "role": role}]
 
+    def __str__(self) -> str:
+        return f"transfer #{self.pk}"
+
 
 class TransferEvent(models.Model):
     """The transfer's history (events.py): proposed, each approval, applied, cancelled, a checklist step."""
@@ -227,8 +266,13 @@ class TransferEvent(models.Model):
     transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32)
     at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
 
 
 class HandoverStep(models.Model):
@@ -236,10 +280,15 @@ class HandoverStep(models.Model):
     position = models.PositiveSmallIntegerField()
     title = models.CharField(_("step"), max_length=200)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 # --- discipline ---------------------------------------------------------------------------------------------
@@ -275,6 +324,9 @@ class DisciplineRecord(Decided):
     class Meta:
         indexes = [models.Index(fields=["decided_on", "officer"])]
 
+    def __str__(self) -> str:
+        return f"discipline #{self.pk}"  # neutral: it labels audit rows
+
 
 # --- training -----------------------------------------------------------------------------------------------
 
@@ -303,6 +355,9 @@ class Course(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"))
     mandatory_for = models.CharField(_("mandatory for"), max_length=16, choices=MandatoryFor.choices, blank=True)
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class EnrolmentResult(models.TextChoices):
     ENROLLED = "enrolled", _("Enrolled")
@@ -319,6 +374,9 @@ class Enrolment(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["course", "officer"], name="personnel_enrolment_unique")]
+
+    def __str__(self) -> str:
+        return f"enrolment #{self.pk}"
 
 
 # --- emulation, political activities, dialogue ----------------------------------------------------------------
@@ -340,3 +398,6 @@ class Activity(models.Model):
     awards = models.PositiveIntegerField(_("awards"), default=0)
     issues_raised = models.PositiveIntegerField(_("issues raised"), default=0)
     issues_resolved = models.PositiveIntegerField(_("issues resolved"), default=0)
+
+    def __str__(self) -> str:
+        return self.title

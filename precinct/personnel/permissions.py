@@ -69,8 +69,10 @@ def _in_department(actor: Actor, unit: Unit) -> bool:
 
 
 def can_use_personnel(actor: Actor) -> bool:
-    return is_personnel_department(actor) or has_role(actor, (Role.LEADER, Role.ADMINISTRATOR)) or (
-        actor is not None and actor.is_authenticated and actor.is_superuser
+    return (
+        is_personnel_department(actor)
+        or has_role(actor, (Role.LEADER, Role.ADMINISTRATOR))
+        or (actor is not None and actor.is_authenticated and actor.is_superuser)
     )
 
 

@@ -151,11 +151,15 @@ def staffing(*, actor: Actor, unit: Unit) -> list[dict[str, Any]]:
     """Positions of the units under `unit` with their holders and vacancies."""
     if not can_view_figures(actor, unit):
         raise NotFound()
-    positions = StaffPosition.objects.filter(unit__path__startswith=unit.path).select_related("unit").order_by("unit__path", "title")
+    positions = (
+        StaffPosition.objects.filter(unit__path__startswith=unit.path)
+        .select_related("unit")
+        .order_by("unit__path", "title")
+    )
     holders: dict[tuple[int, str], list[str]] = {}
-    for unit_id, position, name in Officer.objects.filter(
-        is_active=True, unit__path__startswith=unit.path
-    ).values_list("unit_id", "position", "full_name"):
+    for unit_id, position, name in Officer.objects.filter(is_active=True, unit__path__startswith=unit.path).values_list(
+        "unit_id", "position", "full_name"
+    ):
         holders.setdefault((unit_id, position.strip().lower()), []).append(name)
     rows = []
     for p in positions:
@@ -195,7 +199,9 @@ def course_get(*, actor: Actor, course_id: int) -> tuple[Course, list[Enrolment]
     if course is None:
         raise NotFound()
     enrolments = list(
-        Enrolment.objects.filter(course=course).filter(career_q(actor, "officer__unit__path")).select_related("officer__unit")
+        Enrolment.objects.filter(course=course)
+        .filter(career_q(actor, "officer__unit__path"))
+        .select_related("officer__unit")
     )
     return course, enrolments
 

@@ -32,14 +32,32 @@ MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Quang", "Ngọc"
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hương", "Khánh", "Lan", "Long", "Mai", "Nam", "Phong", "Quân"]
 GIVEN += ["Sơn", "Thảo", "Trung", "Tú", "Tuấn", "Việt", "Yến", "Hằng", "Linh", "Đạt", "Huy"]
 RANK_LADDER = [
-    Rank.SECOND_LIEUTENANT, Rank.FIRST_LIEUTENANT, Rank.SENIOR_LIEUTENANT, Rank.CAPTAIN, Rank.MAJOR,
-    Rank.LIEUTENANT_COLONEL, Rank.SENIOR_LIEUTENANT_COLONEL, Rank.COLONEL,
+    Rank.SECOND_LIEUTENANT,
+    Rank.FIRST_LIEUTENANT,
+    Rank.SENIOR_LIEUTENANT,
+    Rank.CAPTAIN,
+    Rank.MAJOR,
+    Rank.LIEUTENANT_COLONEL,
+    Rank.SENIOR_LIEUTENANT_COLONEL,
+    Rank.COLONEL,
 ]
-FIELDS = ["Luật", "Điều tra trinh sát", "Cảnh sát nhân dân", "An ninh nhân dân", "Công nghệ thông tin", "Quản lý hành chính"]
+FIELDS = [
+    "Luật",
+    "Điều tra trinh sát",
+    "Cảnh sát nhân dân",
+    "An ninh nhân dân",
+    "Công nghệ thông tin",
+    "Quản lý hành chính",
+]
 SCHOOLS = ["Học viện Cảnh sát nhân dân", "Học viện An ninh nhân dân", "Trường Đại học CSND", "Trường Cao đẳng CSND I"]
 # ≈ 78 % college or higher, as the seeds ("over 75 %")
-EDUCATION_WEIGHTS = [(EducationLevel.INTERMEDIATE, 22), (EducationLevel.COLLEGE, 18), (EducationLevel.UNIVERSITY, 52),
-                     (EducationLevel.MASTER, 7), (EducationLevel.DOCTORATE, 1)]
+EDUCATION_WEIGHTS = [
+    (EducationLevel.INTERMEDIATE, 22),
+    (EducationLevel.COLLEGE, 18),
+    (EducationLevel.UNIVERSITY, 52),
+    (EducationLevel.MASTER, 7),
+    (EducationLevel.DOCTORATE, 1),
+]
 
 
 def name(rng: random.Random) -> str:
@@ -99,34 +117,83 @@ def careers(
         history.add(Profile, officer=officer.pk, date_of_birth=born, joined_on=joined, sex=rng.choice("mf"))
         step, rank_on = 0, joined
         while rank_on <= today and step < len(RANK_LADDER):
-            history.add(RankRecord, officer=officer.pk, rank=RANK_LADDER[step], effective_on=rank_on,
-                        decision_number=f"{rng.randint(1, 999)}/QĐ-CAT", decision_date=rank_on)
+            history.add(
+                RankRecord,
+                officer=officer.pk,
+                rank=RANK_LADDER[step],
+                effective_on=rank_on,
+                decision_number=f"{rng.randint(1, 999)}/QĐ-CAT",
+                decision_date=rank_on,
+            )
             officer.rank = RANK_LADDER[step]
             step += 1
             rank_on += datetime.timedelta(days=365 * rng.randint(2, 4))
         here_since = joined
         if served > 6 and rng.random() < 0.5:  # started in a province department, then moved
             here_since = joined + datetime.timedelta(days=365 * rng.randint(2, served - 2))
-            history.add(Posting, officer=officer.pk, unit=rng.choice(province_units).pk, level=Level.PROVINCE,
-                        position="Cán bộ", start_on=joined, decision_number=f"{rng.randint(1, 999)}/QĐ-CAT", decision_date=joined)
+            history.add(
+                Posting,
+                officer=officer.pk,
+                unit=rng.choice(province_units).pk,
+                level=Level.PROVINCE,
+                position="Cán bộ",
+                start_on=joined,
+                decision_number=f"{rng.randint(1, 999)}/QĐ-CAT",
+                decision_date=joined,
+            )
         level = Level.COMMUNE if officer.unit.kind in COMMUNE_LEVEL_KINDS else Level.PROVINCE
-        history.add(Posting, officer=officer.pk, unit=officer.unit_id, level=level, position=officer.position,
-                    start_on=here_since, decision_number=f"{rng.randint(1, 999)}/QĐ-CAT", decision_date=here_since)
+        history.add(
+            Posting,
+            officer=officer.pk,
+            unit=officer.unit_id,
+            level=level,
+            position=officer.position,
+            start_on=here_since,
+            decision_number=f"{rng.randint(1, 999)}/QĐ-CAT",
+            decision_date=here_since,
+        )
         top = rng.choices([lvl for lvl, _w in EDUCATION_WEIGHTS], [w for _l, w in EDUCATION_WEIGHTS])[0]
-        history.add(Education, officer=officer.pk, level=EducationLevel.INTERMEDIATE, field=rng.choice(FIELDS),
-                    institution=SCHOOLS[3], year=joined.year)
+        history.add(
+            Education,
+            officer=officer.pk,
+            level=EducationLevel.INTERMEDIATE,
+            field=rng.choice(FIELDS),
+            institution=SCHOOLS[3],
+            year=joined.year,
+        )
         if top > EducationLevel.INTERMEDIATE:
-            history.add(Education, officer=officer.pk, level=top, field=rng.choice(FIELDS), institution=rng.choice(SCHOOLS),
-                        year=min(today.year, joined.year + rng.randint(2, 8)))
+            history.add(
+                Education,
+                officer=officer.pk,
+                level=top,
+                field=rng.choice(FIELDS),
+                institution=rng.choice(SCHOOLS),
+                year=min(today.year, joined.year + rng.randint(2, 8)),
+            )
         for year in range(max(joined.year + 1, today.year - years), today.year):
-            rating = rng.choices([Rating.EXCELLENT, Rating.GOOD, Rating.COMPLETED, Rating.NOT_COMPLETED], [20, 65, 14, 1])[0]
+            rating = rng.choices(
+                [Rating.EXCELLENT, Rating.GOOD, Rating.COMPLETED, Rating.NOT_COMPLETED], [20, 65, 14, 1]
+            )[0]
             history.add(Evaluation, officer=officer.pk, year=year, rating=rating)
         issued = today - datetime.timedelta(days=rng.randint(30, 2000))
-        history.add(Certificate, officer=officer.pk, kind=CertificateKind.LICENCE, title="Chứng chỉ sử dụng công cụ hỗ trợ",
-                    issuer="Phòng PC06", issued_on=issued, expires_on=issued + datetime.timedelta(days=5 * 365))
+        history.add(
+            Certificate,
+            officer=officer.pk,
+            kind=CertificateKind.LICENCE,
+            title="Chứng chỉ sử dụng công cụ hỗ trợ",
+            issuer="Phòng PC06",
+            issued_on=issued,
+            expires_on=issued + datetime.timedelta(days=5 * 365),
+        )
         if rng.random() < 0.3:
-            history.add(Commendation, officer=officer.pk, title="Giấy khen của Giám đốc", awarded_on=issued,
-                        decision_number=f"{rng.randint(1, 999)}/QĐ-CAT", decision_date=issued)
+            history.add(
+                Commendation,
+                officer=officer.pk,
+                title="Giấy khen của Giám đốc",
+                awarded_on=issued,
+                decision_number=f"{rng.randint(1, 999)}/QĐ-CAT",
+                decision_date=issued,
+            )
     return history
 
 

@@ -115,7 +115,13 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "personnel/round.html",
-        {"round": transfer_round, "verdicts": shown[:500], "total": len(verdicts), "eligible": sum(v.eligible for v in verdicts), "show": only},
+        {
+            "round": transfer_round,
+            "verdicts": shown[:500],
+            "total": len(verdicts),
+            "eligible": sum(v.eligible for v in verdicts),
+            "show": only,
+        },
     )
 
 
@@ -154,7 +160,8 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": transfer.steps.all(),
             "events": transfer.events.select_related("actor").order_by("pk"),
             "can_approve": transfers.can_approve(actor, transfer),
-            "can_cancel": permissions.can_run_transfers(actor, transfer.from_unit) and transfer.status not in (TransferStatus.APPLIED, TransferStatus.CANCELLED),
+            "can_cancel": permissions.can_run_transfers(actor, transfer.from_unit)
+            and transfer.status not in (TransferStatus.APPLIED, TransferStatus.CANCELLED),
             "errors": errors,
         },
         status=422 if errors else 200,
@@ -181,7 +188,9 @@ def staffing(request: HttpRequest) -> HttpResponse:
     if unit is None:
         raise NotFound()
     rows = selectors.staffing(actor=actor, unit=unit)
-    return render(request, "personnel/staffing.html", {"unit": unit, "rows": rows, "vacant": sum(r["vacant"] for r in rows)})
+    return render(
+        request, "personnel/staffing.html", {"unit": unit, "rows": rows, "vacant": sum(r["vacant"] for r in rows)}
+    )
 
 
 @login_required

@@ -49,9 +49,7 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "rank": Kind(RankRecord, ("rank", "effective_on"), {"rank": Rank.values}, dates=("effective_on",)),
-    "education": Kind(
-        Education, ("level", "field", "institution", "year"), {"level": EducationLevel.values}
-    ),
+    "education": Kind(Education, ("level", "field", "institution", "year"), {"level": EducationLevel.values}),
     "theory": Kind(TheoryRecord, ("level", "awarded_on"), {"level": PoliticalTheory.values}, dates=("awarded_on",)),
     "certificate": Kind(
         Certificate,
@@ -114,9 +112,9 @@ def career_input_check(kind: str, values: dict[str, Any]) -> dict[str, Any]:
             clean[name] = str(raw).strip()
         if name in spec.choices and clean.get(name) not in spec.choices[name]:
             errors[name] = [_("Choose one of the listed values.")]
-    if kind == "certificate" and clean.get("expires_on") and clean.get("issued_on"):
-        if clean["expires_on"] <= clean["issued_on"]:
-            errors["expires_on"] = [_("The expiry must come after the date issued.")]
+    expires, issued = clean.get("expires_on"), clean.get("issued_on")
+    if kind == "certificate" and expires and issued and expires <= issued:
+        errors["expires_on"] = [_("The expiry must come after the date issued.")]
     if errors:
         raise ValidationFailed(errors)
     return clean

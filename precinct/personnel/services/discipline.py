@@ -82,14 +82,20 @@ def discipline_record(
         recorded_by=as_user(actor),
     )
     audit_record(
-        actor=actor, action="personnel.discipline_record", target=record, target_label=f"discipline #{record.pk}",
-        unit=officer.unit, after={"officer": officer.pk},
+        actor=actor,
+        action="personnel.discipline_record",
+        target=record,
+        target_label=f"discipline #{record.pk}",
+        unit=officer.unit,
+        after={"officer": officer.pk},
     )
     if kind in BLOCKING_KINDS:
         user = User.objects.filter(pk=officer.user_id).first() if officer.user_id else None
         if user is not None:
-            end = _midnight(ends_on + datetime.timedelta(days=1)) if record.ends_on else None
-            sign_in_block(actor=actor, user=user, start=_midnight(starts_on), end=end, reason=f"discipline #{record.pk}")
+            end = _midnight(record.ends_on + datetime.timedelta(days=1)) if record.ends_on else None
+            sign_in_block(
+                actor=actor, user=user, start=_midnight(starts_on), end=end, reason=f"discipline #{record.pk}"
+            )
             if starts_on <= today:
                 _end_roles(record, user)
         if kind == DisciplineKind.DISCHARGE and starts_on <= today:
@@ -145,7 +151,10 @@ def discipline_sweep(*, today: datetime.date | None = None) -> int:
             record.lifted_at = timezone.now()
             record.save(update_fields=["lifted_at"])
             audit_record(
-                actor=None, action="personnel.suspension_over", target=record, target_label=f"discipline #{record.pk}",
+                actor=None,
+                action="personnel.suspension_over",
+                target=record,
+                target_label=f"discipline #{record.pk}",
                 after={"roles": len(record.ended_roles)},
             )
             changed += 1

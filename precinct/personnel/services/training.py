@@ -40,8 +40,12 @@ def position_set(*, actor: Actor, unit_code: str, title: str, count: int) -> Sta
     assert unit is not None
     if actor is not None and not can_run_transfers(actor, unit):
         raise PermissionDenied()
-    position, _created = StaffPosition.objects.update_or_create(unit=unit, title=title.strip(), defaults={"count": count})
-    audit_record(actor=actor, action="personnel.position_set", target=position, unit=unit, after={"title": title, "count": count})
+    position, _created = StaffPosition.objects.update_or_create(
+        unit=unit, title=title.strip(), defaults={"count": count}
+    )
+    audit_record(
+        actor=actor, action="personnel.position_set", target=position, unit=unit, after={"title": title, "count": count}
+    )
     return position
 
 
@@ -78,10 +82,23 @@ def course_create(
     if actor is not None and not can_run_transfers(actor, organiser):
         raise PermissionDenied()
     course = Course.objects.create(
-        title=title.strip(), programme=programme.strip(), kind=kind, organiser=organiser, unit_path=organiser.path,
-        starts_on=starts_on, ends_on=ends_on, capacity=capacity, mandatory_for=mandatory_for,
+        title=title.strip(),
+        programme=programme.strip(),
+        kind=kind,
+        organiser=organiser,
+        unit_path=organiser.path,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        capacity=capacity,
+        mandatory_for=mandatory_for,
     )
-    audit_record(actor=actor, action="personnel.course_create", target=course, unit=organiser, after={"title": title, "kind": kind})
+    audit_record(
+        actor=actor,
+        action="personnel.course_create",
+        target=course,
+        unit=organiser,
+        after={"title": title, "kind": kind},
+    )
     return course
 
 
@@ -95,7 +112,13 @@ def enrol(*, actor: Actor, course: Course, officer: Officer) -> Enrolment:
     if Enrolment.objects.filter(course=course).count() >= course.capacity:
         raise DomainError("course_full", _("The course is full."), status=409)
     enrolment = Enrolment.objects.create(course=course, officer=officer)
-    audit_record(actor=actor, action="personnel.enrol", target=enrolment, unit=officer.unit, after={"course": course.pk, "officer": officer.pk})
+    audit_record(
+        actor=actor,
+        action="personnel.enrol",
+        target=enrolment,
+        unit=officer.unit,
+        after={"course": course.pk, "officer": officer.pk},
+    )
     return enrolment
 
 
@@ -118,14 +141,29 @@ def enrolment_result(
     enrolment.result, enrolment.sessions_attended = result, sessions_attended
     enrolment.certificate_number = certificate_number.strip()
     enrolment.save(update_fields=["result", "sessions_attended", "certificate_number"])
-    audit_record(actor=actor, action="personnel.enrolment_result", target=enrolment, unit=enrolment.course.organiser, before=before, after={"result": result})
+    audit_record(
+        actor=actor,
+        action="personnel.enrolment_result",
+        target=enrolment,
+        unit=enrolment.course.organiser,
+        before=before,
+        after={"result": result},
+    )
     return enrolment
 
 
 @transaction.atomic
 def activity_record(
-    *, actor: Actor, kind: str, title: str, unit_code: str, held_on: datetime.date, participants: int = 0,
-    awards: int = 0, issues_raised: int = 0, issues_resolved: int = 0,
+    *,
+    actor: Actor,
+    kind: str,
+    title: str,
+    unit_code: str,
+    held_on: datetime.date,
+    participants: int = 0,
+    awards: int = 0,
+    issues_raised: int = 0,
+    issues_resolved: int = 0,
 ) -> Activity:
     unit = unit_by_code(unit_code)
     errors: dict[str, list[Any]] = {}
@@ -143,8 +181,21 @@ def activity_record(
     if actor is not None and not can_run_transfers(actor, unit):
         raise PermissionDenied()
     activity = Activity.objects.create(
-        kind=kind, title=title.strip(), unit=unit, unit_path=unit.path, held_on=held_on, participants=participants,
-        awards=awards, issues_raised=issues_raised, issues_resolved=issues_resolved,
+        kind=kind,
+        title=title.strip(),
+        unit=unit,
+        unit_path=unit.path,
+        held_on=held_on,
+        participants=participants,
+        awards=awards,
+        issues_raised=issues_raised,
+        issues_resolved=issues_resolved,
     )
-    audit_record(actor=actor, action="personnel.activity_record", target=activity, unit=unit, after={"kind": kind, "title": title})
+    audit_record(
+        actor=actor,
+        action="personnel.activity_record",
+        target=activity,
+        unit=unit,
+        after={"kind": kind, "title": title},
+    )
     return activity

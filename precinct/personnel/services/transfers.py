@@ -67,7 +67,9 @@ def criteria_save(*, actor: Actor, direction: str, values: dict[str, Any]) -> Tr
     for name in CRITERIA_FIELDS:
         raw = values.get(name)
         if raw in (None, ""):
-            clean[name] = "" if name == "min_rank" else (0 if name in ("discipline_free_years", "rating_years") else None)
+            clean[name] = (
+                "" if name == "min_rank" else (0 if name in ("discipline_free_years", "rating_years") else None)
+            )
             if name == "min_years_at_level":
                 clean[name] = 0
             continue
@@ -144,7 +146,11 @@ def transfer_propose(
         errors["effective_on"] = [_("The effective date cannot be in the past.")]
     if not officer.is_active:
         errors["officer"] = [_("This officer is no longer in service.")]
-    elif Transfer.objects.filter(officer=officer).exclude(status__in=(TransferStatus.APPLIED, TransferStatus.CANCELLED)).exists():
+    elif (
+        Transfer.objects.filter(officer=officer)
+        .exclude(status__in=(TransferStatus.APPLIED, TransferStatus.CANCELLED))
+        .exists()
+    ):
         errors["officer"] = [_("This officer already has a transfer in progress.")]
     if errors:
         raise ValidationFailed(errors)
@@ -199,7 +205,9 @@ def transfer_approve(
 ) -> Transfer:
     """The next approval: the unit leader, then the personnel department, then the director (with the decision's
     number and date). The director's approval of a transfer effective today applies it at once."""
-    transfer = Transfer.objects.select_for_update().select_related("officer__unit", "from_unit", "to_unit").get(pk=transfer.pk)
+    transfer = (
+        Transfer.objects.select_for_update().select_related("officer__unit", "from_unit", "to_unit").get(pk=transfer.pk)
+    )
     if transfer.status not in STEPS:
         raise DomainError("transfer_not_pending", _("This transfer is not waiting for an approval."), status=409)
     if not can_approve(actor, transfer):
@@ -207,15 +215,21 @@ def transfer_approve(
     status, step = STEPS[TransferStatus(transfer.status)]
     if status == TransferStatus.APPROVED:
         if not decision_number.strip() or decision_date is None:
-            raise ValidationFailed({"decision_number": [_("The director's approval needs the decision's number and date.")]})
+            raise ValidationFailed(
+                {"decision_number": [_("The director's approval needs the decision's number and date.")]}
+            )
         transfer.decision_number, transfer.decision_date = decision_number.strip(), decision_date
     before = transfer.status
     transfer.status = status
     transfer.save(update_fields=["status", "decision_number", "decision_date"])
     events.approved_event(transfer, actor, step)
     audit_record(
-        actor=actor, action=f"personnel.transfer_{step}", target=transfer, unit=transfer.from_unit,
-        before={"status": before}, after={"status": status},
+        actor=actor,
+        action=f"personnel.transfer_{step}",
+        target=transfer,
+        unit=transfer.from_unit,
+        before={"status": before},
+        after={"status": status},
     )
     if status == TransferStatus.APPROVED and transfer.effective_on <= timezone.localdate():
         transfer_apply(actor=actor, transfer=transfer)
@@ -228,7 +242,9 @@ def transfer_apply(*, actor: Actor, transfer: Transfer, today: datetime.date | N
     old unit end and the new unit's start, a posting row is written, the transfer is marked in effect and audited.
     The role and officer writes go through organisation's services as the system: this decision's approvals were
     checked and audited here."""
-    transfer = Transfer.objects.select_for_update().select_related("officer__unit", "from_unit", "to_unit").get(pk=transfer.pk)
+    transfer = (
+        Transfer.objects.select_for_update().select_related("officer__unit", "from_unit", "to_unit").get(pk=transfer.pk)
+    )
     if transfer.status != TransferStatus.APPROVED:
         raise DomainError("transfer_not_approved", _("Only an approved transfer can take effect."), status=409)
     if transfer.effective_on > (today or timezone.localdate()):
@@ -289,8 +305,12 @@ def transfer_cancel(*, actor: Actor, transfer: Transfer, reason: str) -> Transfe
     transfer.save(update_fields=["status"])
     events.cancelled_event(transfer, actor, reason)
     audit_record(
-        actor=actor, action="personnel.transfer_cancel", target=transfer, unit=transfer.from_unit,
-        before={"status": before}, after={"status": TransferStatus.CANCELLED, "reason": reason[:200]},
+        actor=actor,
+        action="personnel.transfer_cancel",
+        target=transfer,
+        unit=transfer.from_unit,
+        before={"status": before},
+        after={"status": TransferStatus.CANCELLED, "reason": reason[:200]},
     )
     return transfer
 
@@ -308,7 +328,13 @@ def handover_step_done(*, actor: Actor, step: HandoverStep) -> HandoverStep:
     step.done_by = actor if isinstance(actor, User) else None
     step.save(update_fields=["done_at", "done_by"])
     events.step_done_event(transfer, actor, step.title)
-    audit_record(actor=actor, action="personnel.handover_step_done", target=transfer, unit=transfer.from_unit, after={"step": step.position})
+    audit_record(
+        actor=actor,
+        action="personnel.handover_step_done",
+        target=transfer,
+        unit=transfer.from_unit,
+        after={"step": step.position},
+    )
     return step
 
 

@@ -27,16 +27,36 @@ def hr(world):
     return user
 
 
-def make_officer(world, unit, name, *, years_at_level=6, born=35, rank=Rank.CAPTAIN, education=EducationLevel.UNIVERSITY, user=None):
+def make_officer(
+    world, unit, name, *, years_at_level=6, born=35, rank=Rank.CAPTAIN, education=EducationLevel.UNIVERSITY, user=None
+):
     officer = Officer.objects.create(full_name=name, rank=rank, unit=unit, position="Cán bộ", user=user)
-    career.profile_save(actor=None, officer=officer, date_of_birth=years_ago(born), joined_on=years_ago(years_at_level + 2))
-    career.posting_write(actor=None, officer=officer, unit=world.department, position="Cán bộ", start_on=years_ago(years_at_level + 2), decision={})
-    career.posting_write(actor=None, officer=officer, unit=unit, position="Cán bộ", start_on=years_ago(years_at_level), decision={})
+    career.profile_save(
+        actor=None, officer=officer, date_of_birth=years_ago(born), joined_on=years_ago(years_at_level + 2)
+    )
+    career.posting_write(
+        actor=None,
+        officer=officer,
+        unit=world.department,
+        position="Cán bộ",
+        start_on=years_ago(years_at_level + 2),
+        decision={},
+    )
+    career.posting_write(
+        actor=None, officer=officer, unit=unit, position="Cán bộ", start_on=years_ago(years_at_level), decision={}
+    )
     if education:
-        career.career_add(actor=None, officer=officer, kind="education", values={"level": education, "field": "Luật", "institution": "Học viện CSND", "year": 2010})
+        career.career_add(
+            actor=None,
+            officer=officer,
+            kind="education",
+            values={"level": education, "field": "Luật", "institution": "Học viện CSND", "year": 2010},
+        )
     today = timezone.localdate()
     for back in (1, 2):
-        career.career_add(actor=None, officer=officer, kind="evaluation", values={"year": today.year - back, "rating": Rating.GOOD})
+        career.career_add(
+            actor=None, officer=officer, kind="evaluation", values={"year": today.year - back, "rating": Rating.GOOD}
+        )
     return officer
 
 

@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from precinct.accounts import demo as accounts_demo
@@ -33,4 +32,7 @@ def test_the_demo_force(settings):
     assert figures.courses["topic"][0] == 18 and figures.courses["topic"][1] > 2060
     assert figures.total.vacancies > 0
     demo.seed(stdout=out)  # idempotent
-    assert force_figures(unit=root, start=today.replace(month=1, day=1), end=today).total.headcount == figures.total.headcount
+    assert (
+        force_figures(unit=root, start=today.replace(month=1, day=1), end=today).total.headcount
+        == figures.total.headcount
+    )

@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from precinct.accounts.models import User, UserKind
-from precinct.accounts.services import api_token_user, api_token_issue
+from precinct.accounts.services import api_token_issue, api_token_user
 from precinct.audit.models import AuditEvent
 from precinct.core.errors import NotFound, PermissionDenied
 from precinct.organisation.models import Role, RoleAssignment
@@ -23,8 +23,13 @@ pytestmark = pytest.mark.django_db
 
 def _record(world, hr, officer, kind=DisciplineKind.WARNING, **extra):
     return discipline.discipline_record(
-        actor=hr, officer=officer, kind=kind, violation="Secret violation text", decided_on=timezone.localdate(),
-        decision_number="7/QĐ-CAT", **extra,
+        actor=hr,
+        officer=officer,
+        kind=kind,
+        violation="Secret violation text",
+        decided_on=timezone.localdate(),
+        decision_number="7/QĐ-CAT",
+        **extra,
     )
 
 
@@ -37,7 +42,9 @@ def test_only_the_personnel_department_and_leaders_over_the_officer_read_it_and_
         assert selectors.discipline_list(actor=world.user(actor)) == []
     before = AuditEvent.objects.filter(action="personnel.discipline_read").count()
     for actor in ("leader_a", "leader_p"):
-        assert selectors.discipline_get(actor=world.user(actor), record_id=record.pk).violation == "Secret violation text"
+        assert (
+            selectors.discipline_get(actor=world.user(actor), record_id=record.pk).violation == "Secret violation text"
+        )
     assert selectors.discipline_get(actor=hr, record_id=record.pk) == record
     reads = AuditEvent.objects.filter(action="personnel.discipline_read").order_by("pk")
     assert reads.count() == before + 3
@@ -73,7 +80,9 @@ def test_a_suspension_ends_roles_and_blocks_sign_in_for_its_duration(world, hr):
 
     assert not RoleAssignment.objects.filter(user=user).exists()
     assert record.ended_roles == [{"unit": world.ward_a.code, "role": Role.OFFICER}]
-    response = Client().post("/api/v1/auth/token", {"username": "suspended", "password": PASSWORD}, content_type="application/json")
+    response = Client().post(
+        "/api/v1/auth/token", {"username": "suspended", "password": PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "sign_in_blocked"
     assert client.get("/planning/").status_code == 302  # the open session is gone too
@@ -82,7 +91,9 @@ def test_a_suspension_ends_roles_and_blocks_sign_in_for_its_duration(world, hr):
 
     # When it is over, the sweep gives the roles back and sign-in works again.
     discipline.discipline_sweep(today=today + datetime.timedelta(days=31))
-    assert set(RoleAssignment.objects.filter(user=user).values_list("unit__code", "role")) == {(world.ward_a.code, Role.OFFICER)}
+    assert set(RoleAssignment.objects.filter(user=user).values_list("unit__code", "role")) == {
+        (world.ward_a.code, Role.OFFICER)
+    }
     record.refresh_from_db()
     assert record.lifted_at is not None
 
@@ -93,6 +104,13 @@ def test_bad_input_names_the_fields_and_changes_nothing(world, hr):
 
     officer = make_officer(world, world.ward_a, "Y")
     with pytest.raises(ValidationFailed) as failed:
-        discipline.discipline_record(actor=hr, officer=officer, kind="beheading", violation=" ", decided_on=timezone.localdate(), decision_number="")
+        discipline.discipline_record(
+            actor=hr,
+            officer=officer,
+            kind="beheading",
+            violation=" ",
+            decided_on=timezone.localdate(),
+            decision_number="",
+        )
     assert set(failed.value.fields) == {"kind", "violation", "decision_number"}
     assert not DisciplineRecord.objects.exists()

@@ -26,11 +26,35 @@ def _xlsx(rows):
     return out.getvalue()
 
 
-GOOD = ["Nguyễn Văn An", "dai_uy", "07168", "Cán bộ", "15/03/1990", "01/09/2012", "01/07/2025", 3, "Luật", "HV CSND", 2012]
+GOOD = [
+    "Nguyễn Văn An",
+    "dai_uy",
+    "07168",
+    "Cán bộ",
+    "15/03/1990",
+    "01/09/2012",
+    "01/07/2025",
+    3,
+    "Luật",
+    "HV CSND",
+    2012,
+]
 
 
 def test_a_good_file_creates_officers_with_profile_posting_and_degree(world, hr):
-    other = ["Trần Thị Bình", "thuong_uy", "06688", "Cán bộ", "02/02/1995", "01/09/2017", "01/07/2025", None, None, None, None]
+    other = [
+        "Trần Thị Bình",
+        "thuong_uy",
+        "06688",
+        "Cán bộ",
+        "02/02/1995",
+        "01/09/2017",
+        "01/07/2025",
+        None,
+        None,
+        None,
+        None,
+    ]
     assert importing.officers_import(actor=hr, data=_xlsx([GOOD, other])) == 2
     an = Officer.objects.get(full_name="Nguyễn Văn An")
     assert an.unit == world.ward_a and Profile.objects.get(officer=an).joined_on.year == 2012

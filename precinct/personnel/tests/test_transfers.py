@@ -13,7 +13,14 @@ from precinct.core.errors import DomainError, PermissionDenied
 from precinct.organisation.models import Role, RoleAssignment
 from precinct.organisation.scoping import scope_paths
 from precinct.personnel import eligibility
-from precinct.personnel.models import Direction, DisciplineKind, Posting, TransferCriteria, TransferEvent, TransferStatus
+from precinct.personnel.models import (
+    Direction,
+    DisciplineKind,
+    Posting,
+    TransferCriteria,
+    TransferEvent,
+    TransferStatus,
+)
 from precinct.personnel.services import discipline, transfers
 from precinct.testing import PASSWORD
 
@@ -30,8 +37,12 @@ def _verdicts(officers):
 def test_four_years_and_a_discipline_record_is_not_eligible_with_the_criteria_named(world, hr, criteria):
     short = make_officer(world, world.ward_a, "Four Years", years_at_level=4)
     discipline.discipline_record(
-        actor=hr, officer=short, kind=DisciplineKind.REPRIMAND, violation="Late to duty",
-        decided_on=timezone.localdate() - datetime.timedelta(days=300), decision_number="12/QĐ-CAT",
+        actor=hr,
+        officer=short,
+        kind=DisciplineKind.REPRIMAND,
+        violation="Late to duty",
+        decided_on=timezone.localdate() - datetime.timedelta(days=300),
+        decision_number="12/QĐ-CAT",
     )
     good = make_officer(world, world.ward_a, "All Criteria", years_at_level=6)
     verdicts = _verdicts([short, good])
@@ -45,7 +56,9 @@ def test_four_years_and_a_discipline_record_is_not_eligible_with_the_criteria_na
 def test_the_round_lists_commune_officers_only(world, hr, criteria):
     make_officer(world, world.ward_a, "In The Ward")
     make_officer(world, world.department, "In The Department")
-    transfer_round = transfers.round_open(actor=hr, title="Đợt 1", direction=Direction.TO_PROVINCE, as_of=timezone.localdate())
+    transfer_round = transfers.round_open(
+        actor=hr, title="Đợt 1", direction=Direction.TO_PROVINCE, as_of=timezone.localdate()
+    )
     from precinct.personnel.selectors import round_eligibility
 
     _round, verdicts = round_eligibility(actor=hr, round_id=transfer_round.pk)
@@ -56,8 +69,12 @@ def test_the_round_lists_commune_officers_only(world, hr, criteria):
 def _approved_today(world, hr, officer):
     leader_a, director = world.user("leader_a"), world.user("leader_p")
     transfer = transfers.transfer_propose(
-        actor=hr, officer=officer, to_unit_code=world.ward_b.code, to_position="Phó Trưởng Công an",
-        effective_on=timezone.localdate(), new_roles=[Role.OFFICER, Role.DUTY_OFFICER],
+        actor=hr,
+        officer=officer,
+        to_unit_code=world.ward_b.code,
+        to_position="Phó Trưởng Công an",
+        effective_on=timezone.localdate(),
+        new_roles=[Role.OFFICER, Role.DUTY_OFFICER],
     )
     with pytest.raises(PermissionDenied):
         transfers.transfer_approve(actor=hr, transfer=transfer)  # the unit leader comes first
@@ -90,7 +107,11 @@ def test_an_approved_transfer_effective_today_moves_unit_position_roles_and_hist
     assert latest.unit == world.ward_b and latest.decision_number == "345/QĐ-CAT"
     assert Posting.objects.filter(officer=officer).count() == 3  # the earlier postings stay
     assert list(TransferEvent.objects.filter(transfer=transfer).order_by("pk").values_list("kind", flat=True)) == [
-        "proposed", "unit_approved", "department_approved", "director_approved", "applied",
+        "proposed",
+        "unit_approved",
+        "department_approved",
+        "director_approved",
+        "applied",
     ]
     assert AuditEvent.objects.filter(action="personnel.transfer_apply", target_id=str(transfer.pk)).count() == 1
     assert AuditEvent.objects.filter(action="organisation.role_revoke").count() == 1
@@ -108,7 +129,10 @@ def test_an_approved_transfer_effective_today_moves_unit_position_roles_and_hist
 def test_cancel_before_the_date_changes_nothing_and_after_it_is_refused(world, hr):
     officer = make_officer(world, world.ward_a, "Later")
     later = transfers.transfer_propose(
-        actor=hr, officer=officer, to_unit_code=world.ward_b.code, to_position="Cán bộ",
+        actor=hr,
+        officer=officer,
+        to_unit_code=world.ward_b.code,
+        to_position="Cán bộ",
         effective_on=timezone.localdate() + datetime.timedelta(days=10),
     )
     transfers.transfer_cancel(actor=hr, transfer=later, reason="Nhu cầu thay đổi")
@@ -128,12 +152,17 @@ def test_cancel_before_the_date_changes_nothing_and_after_it_is_refused(world, h
 def test_the_daily_sweep_applies_what_has_come_due(world, hr):
     officer = make_officer(world, world.ward_a, "Tomorrow")
     transfer = transfers.transfer_propose(
-        actor=hr, officer=officer, to_unit_code=world.ward_b.code, to_position="Cán bộ",
+        actor=hr,
+        officer=officer,
+        to_unit_code=world.ward_b.code,
+        to_position="Cán bộ",
         effective_on=timezone.localdate() + datetime.timedelta(days=1),
     )
     transfers.transfer_approve(actor=world.user("leader_a"), transfer=transfer)
     transfers.transfer_approve(actor=hr, transfer=transfer)
-    transfers.transfer_approve(actor=world.user("leader_p"), transfer=transfer, decision_number="1/QĐ", decision_date=timezone.localdate())
+    transfers.transfer_approve(
+        actor=world.user("leader_p"), transfer=transfer, decision_number="1/QĐ", decision_date=timezone.localdate()
+    )
     transfer.refresh_from_db()
     assert transfer.status == TransferStatus.APPROVED
     assert transfers.transfers_apply_due() == 0

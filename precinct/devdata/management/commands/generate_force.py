@@ -6,7 +6,9 @@ from precinct.devdata.personnel import generate_force
 
 
 class Command(BaseCommand):
-    help = "Generate a force for benchmarks: every province's units, officers with careers (precinct.devdata.personnel)."
+    help = (
+        "Generate a force for benchmarks: every province's units, officers with careers (precinct.devdata.personnel)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--officers", type=int, default=100_000)
