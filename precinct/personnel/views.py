@@ -18,10 +18,11 @@ from precinct.core.errors import DomainError, NotFound, PermissionDenied
 from precinct.organisation.selectors import province_root, unit_by_code
 from precinct.personnel import importing, permissions, selectors
 from precinct.personnel.export import figures_xlsx
-from precinct.personnel.models import HandoverStep, TransferStatus
+from precinct.personnel.models import ActivityKind, CourseKind, HandoverStep, TransferStatus
 from precinct.personnel.services import transfers
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE = 100  # officers per page of a round's eligibility
 
 
 def _reader(request: HttpRequest) -> Actor:
@@ -56,7 +57,9 @@ def _figures(request: HttpRequest) -> Any:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     found = _figures(request)
-    return render(request, "personnel/home.html", {"f": found})
+    courses = [(CourseKind(kind).label, n, people) for kind, (n, people) in found.courses.items()]
+    activities = [(ActivityKind(kind).label, values) for kind, values in found.activities.items()]
+    return render(request, "personnel/home.html", {"f": found, "courses": courses, "activities": activities})
 
 
 @login_required
@@ -112,6 +115,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     transfer_round, verdicts = selectors.round_eligibility(actor=_reader(request), round_id=pk)
     only = request.GET.get("show", "")
     shown = [v for v in verdicts if (only != "eligible" or v.eligible) and (only != "not" or not v.eligible)]
+    number = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1)
+    pages = max(1, (len(shown) + PAGE - 1) // PAGE)
+    number = min(number, pages)
     return render(
         request,
         "personnel/round.html",

@@ -170,3 +170,13 @@ def test_the_daily_sweep_applies_what_has_come_due(world, hr):
     transfer.refresh_from_db()
     officer.refresh_from_db()
     assert transfer.status == TransferStatus.APPLIED and officer.unit == world.ward_b
+
+
+def test_the_sweep_command_runs(world, hr):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("personnel_sweep", stdout=out)
+    assert out.getvalue().startswith("transfers applied: 0; discipline changes: 0")
