@@ -9,6 +9,7 @@ from precinct.eservices.api import router as eservices_router
 from precinct.incidents.api import router as incidents_router
 from precinct.organisation.api import router as organisation_router
 from precinct.payments.api import router as payments_router
+from precinct.personnel.api import router as personnel_router
 from precinct.planning.api import router as planning_router
 from precinct.portalsync.api import router as portalsync_router
 from precinct.residence.api import router as residence_router
@@ -36,3 +37,4 @@ api.add_router("/", planning_router)
 api.add_router("/", cameras_router)
 api.add_router("/", incidents_router)
 api.add_router("/", residence_router)
+api.add_router("/", personnel_router)

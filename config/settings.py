@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "precinct.cameras",
     "precinct.incidents",
     "precinct.residence",
+    "precinct.personnel",
 ]
 # Development tooling (synthetic data: `generate_dossiers`, the demo's dossiers) is installed everywhere but in
 # production, where PRECINCT_DEVDATA=1 brings it back (a load test on a production-like server). Last, so the
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "precinct.core.context_processors.site",
                 "precinct.organisation.context_processors.site_unit",
                 "precinct.tips.context_processors.tips_nav",
+                "precinct.personnel.context_processors.personnel_nav",
             ],
         },
     },
@@ -212,7 +214,7 @@ NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 500
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["precinct.accounts.backends.AccountBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -1,5 +1,6 @@
 """One user model for officers and citizens. Citizens sign in with their personal identification number."""
 
+import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -52,6 +53,10 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the admin site"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Set by accounts.services.sign_in_block() (personnel's suspensions and discharges): from this moment until
+    # `sign_in_blocked_until` (no end: until lifted) the account cannot sign in, keep a session or use a token.
+    sign_in_blocked_from = models.DateTimeField(_("sign-in blocked from"), null=True, blank=True)
+    sign_in_blocked_until = models.DateTimeField(_("sign-in blocked until"), null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
@@ -73,6 +78,15 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
     @property
     def is_officer(self) -> bool:
         return self.kind == UserKind.OFFICER
+
+    def sign_in_blocked_at(self, moment: datetime.datetime | None = None) -> bool:
+        """Whether a block (a suspension, a discharge) covers `moment` (now by default)."""
+        if self.sign_in_blocked_from is None:
+            return False
+        moment = moment or timezone.now()
+        return self.sign_in_blocked_from <= moment and (
+            self.sign_in_blocked_until is None or moment < self.sign_in_blocked_until
+        )
 
 
 class ApiToken(models.Model):

@@ -193,6 +193,7 @@ def sign_in_check(*, request: HttpRequest | None, username: str, password: str) 
     throttle.claim(("account", name_key), ("address", address))
     user = authenticate(request, username=username.strip(), password=password)
     if user is None:
+        _refuse_if_blocked(username.strip(), password)
         with transaction.atomic():
             audit_record(
                 actor=None,
@@ -205,6 +206,49 @@ def sign_in_check(*, request: HttpRequest | None, username: str, password: str) 
     with transaction.atomic():
         audit_record(actor=user, action="accounts.sign_in", target=user)
     return user  # type: ignore[return-value]
+
+
+def _refuse_if_blocked(username: str, password: str) -> None:
+    """Say so when the right password meets a blocked account (only whoever knows the password learns it)."""
+    candidate = User.objects.filter(username=username).first()
+    if candidate is not None and candidate.sign_in_blocked_at() and candidate.check_password(password):
+        raise DomainError(
+            "sign_in_blocked",
+            _("This account is suspended and cannot sign in until the suspension ends."),
+            status=403,
+        )
+
+
+@transaction.atomic
+def sign_in_block(
+    *, actor: Actor, user: User, start: datetime.datetime, end: datetime.datetime | None, reason: str
+) -> User:
+    """Block the account's sign-in from `start` until `end` (None: until lifted). Called by the apps that decide
+    it (personnel's suspensions and discharges), which check who may; the account stores the block, so this app
+    never asks them (they sit above it)."""
+    if end is not None and end <= start:
+        raise ValidationFailed({"end": [_("The end must come after the start.")]})
+    before = {"from": user.sign_in_blocked_from, "until": user.sign_in_blocked_until}
+    user.sign_in_blocked_from, user.sign_in_blocked_until = start, end
+    user.save(update_fields=["sign_in_blocked_from", "sign_in_blocked_until"])
+    audit_record(
+        actor=actor,
+        action="accounts.sign_in_block",
+        target=user,
+        before=before,
+        after={"from": start, "until": end, "reason": reason[:200]},
+    )
+    return user
+
+
+@transaction.atomic
+def sign_in_unblock(*, actor: Actor, user: User, reason: str) -> User:
+    """Lift a block (a suspension quashed or over)."""
+    before = {"from": user.sign_in_blocked_from, "until": user.sign_in_blocked_until}
+    user.sign_in_blocked_from = user.sign_in_blocked_until = None
+    user.save(update_fields=["sign_in_blocked_from", "sign_in_blocked_until"])
+    audit_record(actor=actor, action="accounts.sign_in_unblock", target=user, before=before, after={"reason": reason})
+    return user
 
 
 def _token_digest(token: str) -> str:
@@ -240,7 +284,7 @@ def api_token_user(token: str) -> User | None:
     """The active user a bearer token belongs to, or None if unknown or expired."""
     digest = _token_digest(token)
     record = _tokens.get(digest, lambda: _token_record(digest))
-    if record is None or record.expires_at <= timezone.now():
+    if record is None or record.expires_at <= timezone.now() or record.user.sign_in_blocked_at():
         return None
     # A fresh copy per request: per-request memos hung on the user (e.g. role scopes) must not outlive it.
     user = copy.copy(record.user)

@@ -80,7 +80,7 @@ def register(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as exc:
             add_validation_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="precinct.accounts.backends.AccountBackend")
             messages.success(request, _("Welcome! Your account has been created."))
             return redirect("core:home")
     return render(request, "accounts/register.html", {"form": form}, status=422 if form.errors else 200)

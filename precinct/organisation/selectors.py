@@ -126,6 +126,15 @@ def role_holders_nearest(*, unit_path: str, role: str) -> list[Any]:
     return list(get_user_model().objects.filter(pk__in=nearest, is_active=True).order_by("pk"))
 
 
+def role_assignments_of(*, user_id: int, under_path: str = "") -> list[RoleAssignment]:
+    """The roles a user holds (on units at or under `under_path`, if given): what a transfer or a suspension
+    ends (personnel), oldest first."""
+    held = RoleAssignment.objects.filter(user_id=user_id).select_related("unit", "user")
+    if under_path:
+        held = held.filter(unit__path__startswith=under_path)
+    return list(held.order_by("granted_at", "pk"))
+
+
 def officer_list(*, actor: Actor, unit: Unit | None = None) -> QuerySet[Officer]:
     officers = restrict(Officer.objects.select_related("unit"), actor, "unit__path", STAFF_ROLES)
     if unit is not None:
