@@ -30,10 +30,11 @@ from precinct.incidents.permissions import (
     can_view_crime_stats,
     can_view_duty_log,
     can_view_incidents,
+    investigation_department_paths,
 )
 from precinct.organisation.models import Unit
 from precinct.organisation.scoping import reaches, reaches_everything, restrict, scope_paths
-from precinct.organisation.selectors import commune_level_units, province_root
+from precinct.organisation.selectors import commune_level_units, province_root, province_root_or_none
 
 BASE_FROM, BASE_TO, TARGET_PERCENT = 2016, 2020, Decimal(-5)  # the seeds' target: −5 % against 2016–2020
 
@@ -41,9 +42,19 @@ BASE_FROM, BASE_TO, TARGET_PERCENT = 2016, 2020, Decimal(-5)  # the seeds' targe
 def _visible(actor: Actor) -> QuerySet[Incident]:
     incidents = Incident.objects.select_related("unit", "investigating_unit")
     # The handling ward's people, or the investigating unit's: two restricts, one query.
-    return restrict(incidents, actor, "unit_path", INCIDENT_ROLES) | restrict(
+    visible = restrict(incidents, actor, "unit_path", INCIDENT_ROLES) | restrict(
         incidents, actor, "investigating_path", INCIDENT_ROLES
     )
+    # The province's investigation departments (PC01, PC02, PC04, PA05...) read every incident of their
+    # province (permissions.is_investigation_path; no query to decide).
+    for path in investigation_department_paths(actor):
+        visible = visible | incidents.filter(unit_path__startswith=path.split("/")[0] + "/")
+    return visible
+
+
+def visible_incidents(actor: Actor) -> QuerySet[Incident]:
+    """Every incident the actor may read (for other reads of this app that count over incidents)."""
+    return _visible(actor)
 
 
 def _day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -331,3 +342,49 @@ def crime_stats(
 ) -> CrimeStats:
     unit = stats_unit(actor=actor, code=unit_code)
     return crime_figures(unit, start, end, base_from=base_from, base_to=base_to, target_percent=target_percent)
+
+
+# --- the public page ------------------------------------------------------------------------------------
+
+# A ward's yearly count below this is shown as "1–4", never exactly: in a small commune a single murder or
+# rape in a year points at one family. If only one ward is suppressed, the next smallest is too, or the
+# province's total minus the others would give it away. The province's totals per group are shown as they
+# are: they are what the force publishes, and a province locates nobody.
+SUPPRESS_BELOW = 5
+
+
+@dataclass
+class PublicWard:
+    name: str
+    crimes: int | None  # None: suppressed (1 to SUPPRESS_BELOW − 1)
+
+
+@dataclass
+class PublicFigures:
+    stats: CrimeStats | None
+    wards: list[PublicWard] = field(default_factory=list)
+
+
+def public_crime_figures(*, year: int) -> PublicFigures:
+    """The province's crime figures for a year (to date for this one), for everyone: totals by group
+    against the base period and the target, and yearly totals per ward with small counts suppressed.
+    Counts only: no incident, article detail, month by ward or solve rate by ward."""
+    root = province_root_or_none()
+    if root is None:
+        return PublicFigures(None)
+    today = timezone.localdate()
+    start = datetime.date(year, 1, 1)
+    end = min(datetime.date(year, 12, 31), today)
+    stats = crime_figures(root, start, end)
+    counts = {w["code"]: w["crimes"] for w in stats.wards}
+    wards = [(u.code, u.display_name, counts.get(u.code, 0)) for u in commune_level_units()]
+    hidden = {code for code, _name, n in wards if 0 < n < SUPPRESS_BELOW}
+    if len(hidden) == 1:
+        shown = sorted((n, code) for code, _name, n in wards if n >= SUPPRESS_BELOW)
+        if shown:
+            hidden.add(shown[0][1])
+    figures = PublicFigures(stats)
+    figures.wards = [
+        PublicWard(name, None if code in hidden else n) for code, name, n in sorted(wards, key=lambda w: w[1])
+    ]
+    return figures
