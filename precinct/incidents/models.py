@@ -400,3 +400,30 @@ class CampaignIncident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} ← {self.incident_id}"
+
+
+# --- the statistics' summary (ADR 0018, "Speed") ------------------------------------------------------------
+
+
+class IncidentMonthStat(models.Model):
+    """Incidents counted per ward, local month of receipt, crime group and article: what the crime statistics
+    read for whole months instead of the register itself. Kept by the services in the writer's transaction
+    (summary.py: one upsert per changed key) and rebuilt from the register by `rebuild_incident_summary`."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255)
+    month = models.DateField()  # the first day of the local month the incidents were received in
+    crime_group = models.CharField(max_length=24, blank=True)
+    article = models.CharField(max_length=8, blank=True)
+    incidents = models.IntegerField(default=0)
+    crimes = models.IntegerField(default=0)  # classified as crimes, criminal case opened
+    solved = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month", "crime_group", "article"], name="incidents_one_month_stat")
+        ]
+        indexes = [models.Index(fields=["month", "unit_path"], name="incidents_monthstat_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} {self.month:%Y-%m} {self.crime_group}/{self.article}: {self.incidents}"
