@@ -94,7 +94,7 @@ def incident_rows(*, count: int, years: int, seed: int | None, now: datetime.dat
             None,
         )
         if rng.random() < 0.6:
-            classification = Classification.CRIME
+            classification: str = Classification.CRIME
             found = _pick(rng, articles, article_cum)
             article, group = found.number, found.group
             roll = rng.random()

@@ -84,9 +84,9 @@ def template_xlsx() -> bytes:
     sheet.append([str(COLUMNS[name]) for name in FIELDS])
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0F4C3A")
-    wards = list(commune_level_units()[:2])
-    for ward in wards or [None]:
-        sheet.append([ward.code if ward else "", 2016, None, "social_order", 0])
+    codes = [ward.code for ward in commune_level_units()[:2]] or [""]
+    for code in codes:
+        sheet.append([code, 2016, None, "social_order", 0])
     for column, width in zip("ABCDE", (30, 8, 30, 30, 16), strict=True):
         sheet.column_dimensions[column].width = width
     groups = book.create_sheet(gettext("Crime groups")[:31])

@@ -62,24 +62,24 @@ def campaign_results(*, actor: Actor, campaign: Campaign) -> CampaignResults:
     are counted, so a ward sees its own line and the province every line."""
     tagged = visible_incidents(actor).filter(campaign_tags__campaign=campaign).values("pk")
     rows: dict[int, dict[str, Any]] = {}
-    for r in (
+    for r in (  # type: ignore[assignment]  # three querysets' rows, read by their own keys
         CampaignIncident.objects.filter(campaign=campaign, incident__in=tagged)
         .values("incident__unit_id")
         .annotate(n=Count("pk"), rings=Count("pk", filter=Q(ring_dismantled=True)))
     ):
         rows.setdefault(r["incident__unit_id"], {}).update(incidents=r["n"], rings=r["rings"])
-    for r in (
+    for r in (  # type: ignore[assignment]
         Arrest.objects.filter(person__incident__in=tagged)
         .values("person__incident__unit_id")
         .annotate(n=Count("person", distinct=True))
     ):
-        rows.setdefault(r["person__incident__unit_id"], {})["arrested"] = r["n"]
-    for r in (
+        rows.setdefault(r["person__incident__unit_id"], {})["arrested"] = r["n"]  # type: ignore[misc]
+    for r in (  # type: ignore[assignment]
         Exhibit.objects.filter(incident__in=tagged)
         .values("incident__unit_id")
         .annotate(n=Count("pk"), value=Sum("estimated_value"))
     ):
-        rows.setdefault(r["incident__unit_id"], {}).update(exhibits=r["n"], exhibits_value=r["value"] or 0)
+        rows.setdefault(r["incident__unit_id"], {}).update(exhibits=r["n"], exhibits_value=r["value"] or 0)  # type: ignore[misc]
     results = CampaignResults(campaign)
     for unit in Unit.objects.filter(pk__in=rows).order_by("name"):
         results.units.append(UnitResult(unit, **rows[unit.pk]))

@@ -59,6 +59,7 @@ def campaign_create(
         errors.setdefault("targets", []).append(_("At most %(n)d characters.") % {"n": 5000})
     if errors:
         raise ValidationFailed(errors)
+    assert starts_on is not None and ends_on is not None
     campaign = Campaign.objects.create(
         name=name,
         starts_on=starts_on,

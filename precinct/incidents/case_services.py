@@ -273,6 +273,7 @@ def exhibit_seize(*, actor: Actor, incident: Incident, data: NewExhibit) -> Exhi
         errors.setdefault("seized_at", []).append(_("This is before the incident happened."))
     if errors:
         raise ValidationFailed(errors)
+    assert quantity is not None
     exhibit = Exhibit.objects.create(
         incident=incident,
         description=description,

@@ -283,9 +283,11 @@ def _add_row(
 ) -> None:
     counts.incidents += n
     if crimes:
-        for into, key in ((counts.groups, group), (counts.articles, article), (counts.wards, unit_id)):
+        for into, key in ((counts.groups, group), (counts.articles, article)):
             into[key][0] += crimes
             into[key][1] += solved
+        counts.wards[unit_id][0] += crimes
+        counts.wards[unit_id][1] += solved
         counts.months[month] += crimes
 
 

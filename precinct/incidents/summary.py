@@ -7,6 +7,7 @@ solved when solved. Receipt time and ward never change after recording, so a cha
 incident between groups/articles or in or out of "crime"/"solved": one or two upserts (one per key touched),
 each a single INSERT … ON CONFLICT DO UPDATE adding the difference (SQLite and PostgreSQL alike)."""
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -80,19 +81,13 @@ def summary_apply(before: Contribution | None, after: Contribution | None) -> No
     if before == after:
         return
     if before is not None and after is not None and before.key == after.key:
-        delta = Contribution(
-            **{**_fields(after), "crimes": after.crimes - before.crimes, "solved": after.solved - before.solved}
-        )
+        delta = dataclasses.replace(after, crimes=after.crimes - before.crimes, solved=after.solved - before.solved)
         _add(delta, 1, incidents=0)
         return
     if before is not None:
         _add(before, -1, incidents=1)
     if after is not None:
         _add(after, 1, incidents=1)
-
-
-def _fields(c: Contribution) -> dict[str, object]:
-    return {name: getattr(c, name) for name in Contribution.__slots__}
 
 
 @transaction.atomic
