@@ -285,3 +285,9 @@ def incident_classify(request: HttpRequest, incident_id: Id, payload: ClassifyIn
         article=payload.article,
         priority=payload.priority,
     )
+
+
+# Case files (persons, exhibits, custody chains) and campaigns: their own module, the same /incidents prefix.
+from precinct.incidents.case_api import router as case_router  # noqa: E402
+
+router.add_router("", case_router)

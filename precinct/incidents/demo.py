@@ -4,13 +4,26 @@ crime-reduction figure shows on the statistics page. Written through the service
 
 import datetime
 import random
+from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
+from precinct.accounts.personal_id import sex_century_digit
+from precinct.audit.services import audit_record
 from precinct.core.demo import DemoAccount
-from precinct.incidents import services
-from precinct.incidents.models import Incident
+from precinct.incidents import campaign_services, events, services
+from precinct.incidents.models import (
+    Arrest,
+    CampaignIncident,
+    Exhibit,
+    ExhibitHandover,
+    Incident,
+    IncidentEvent,
+    IncidentPerson,
+    PersonRole,
+)
 from precinct.organisation.demo import demo_communes
 from precinct.organisation.models import Role
 from precinct.organisation.selectors import province_root_or_none, role_holders_nearest
@@ -116,8 +129,184 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
             elif age > 90 and rng.random() < 0.3:
                 services.incident_transition(actor=officer, incident=incident, status="suspended")
     _refer_a_report(communes=demo_communes(root))
-    stdout.write(f"Incidents: {count} this year in the demo wards, with 2016–2020 base figures.")
+    persons, exhibits = _case_files(root=root, communes=demo_communes(root), rng=rng, now=now)
+    stdout.write(
+        f"Incidents: {count} this year in the demo wards, with 2016–2020 base figures; a campaign, "
+        f"{persons} persons involved and {exhibits} exhibits."
+    )
     return []
+
+
+SUSPECTS = ["Nguyễn Văn Hùng", "Trần Đức Minh", "Phạm Thị Lan", "Lê Văn Tuấn", "Hoàng Văn Nam", "Vũ Thị Hoa"]
+VICTIMS = ["Đặng Thị Mai", "Bùi Văn Long", "Ngô Thị Hằng", "Đỗ Văn Sơn"]
+EXHIBITS = {
+    "173": ("Xe máy Honda Wave", "1", "chiếc", 15_000_000),
+    "251": ("Ma túy tổng hợp (ma túy đá)", "12.5", "gam", None),
+    "255": ("Bộ dụng cụ sử dụng ma túy", "2", "bộ", 200_000),
+    "201": ("Sổ ghi chép cho vay, tiền mặt", "1", "bộ", 85_000_000),
+    "321": ("Tiền đánh bạc, bộ bài tây", "1", "bộ", 23_500_000),
+    "174": ("Điện thoại di động dùng để lừa đảo", "3", "chiếc", 9_000_000),
+}
+CASE_FILES = 24  # incidents given persons and exhibits
+
+
+def _personal_id(rng: random.Random, born: datetime.date, sex: str) -> str:
+    digit = sex_century_digit(sex=sex, birth_year=born.year)
+    return f"022{digit}{born.year % 100:02d}{rng.randrange(10**6):06d}"
+
+
+def _case_files(*, root: Any, communes: list[Any], rng: random.Random, now: datetime.datetime) -> tuple[int, int]:
+    """A campaign over the demo wards, and persons (suspects arrested, some released; victims; witnesses)
+    and exhibits with a short custody chain on some of this year's criminal cases. Written in bulk (seed_demo
+    runs before every browser test), with their history rows and one audit row for the lot."""
+    leader = _officer(root, Role.LEADER)
+    cases = list(
+        Incident.objects.filter(unit__in=communes, status__in=("case_opened", "solved"), article__in=EXHIBITS)
+        .select_related("unit")
+        .order_by("received_at")[:CASE_FILES]
+    )
+    if not cases or leader is None:
+        return 0, 0
+    today = timezone.localdate(now)
+    campaign = campaign_services.campaign_create(
+        actor=leader,
+        name=f"Cao điểm tấn công, trấn áp tội phạm tín dụng đen, ma túy năm {today.year}",
+        starts_on=today.replace(month=1, day=1),
+        ends_on=today.replace(month=12, day=31),
+        lead_unit=root,
+        units=communes,
+        targets="Triệt phá ít nhất 5 đường dây, ổ nhóm; bắt giữ 30 đối tượng; thu giữ toàn bộ tang vật.",
+        target_rings=5,
+        target_arrests=30,
+    )
+    persons: list[IncidentPerson] = []
+    exhibits: list[Exhibit] = []
+    history: list[IncidentEvent] = []
+    tags: list[CampaignIncident] = []
+    for incident in cases:
+        for i in range(rng.randint(1, 2)):
+            born = datetime.date(rng.randint(1970, 2004), rng.randint(1, 12), rng.randint(1, 28))
+            sex = rng.choice(("male", "male", "female"))
+            persons.append(
+                IncidentPerson(
+                    incident=incident,
+                    role=PersonRole.SUSPECT,
+                    full_name=rng.choice(SUSPECTS),
+                    personal_id=_personal_id(rng, born, sex) if i == 0 else "",
+                    date_of_birth=born,
+                    sex=sex,
+                    address=f"Tổ {rng.randint(1, 12)}, {incident.unit.name.removeprefix('Công an ')}",
+                    added_at=incident.received_at,
+                )
+            )
+        persons.append(
+            IncidentPerson(
+                incident=incident, role=PersonRole.VICTIM, full_name=rng.choice(VICTIMS), added_at=incident.received_at
+            )
+        )
+        description, quantity, measure, value = EXHIBITS[incident.article]
+        exhibits.append(
+            Exhibit(
+                incident=incident,
+                description=description,
+                quantity=Decimal(quantity),
+                measure=measure,
+                estimated_value=value,
+                seized_at=incident.received_at + datetime.timedelta(hours=2),
+                stored_at=f"Kho vật chứng {incident.unit.name}",
+                recorded_at=incident.received_at + datetime.timedelta(hours=2),
+            )
+        )
+        tags.append(
+            CampaignIncident(
+                campaign=campaign,
+                incident=incident,
+                ring_dismantled=incident.article in ("201", "251") and rng.random() < 0.5,
+                tagged_at=now,
+            )
+        )
+    IncidentPerson.objects.bulk_create(persons)
+    Exhibit.objects.bulk_create(exhibits)
+    CampaignIncident.objects.bulk_create(tags)
+    arrests: list[Arrest] = []
+    for person in persons:
+        if person.role != PersonRole.SUSPECT:
+            continue
+        arrested_on = min(timezone.localdate(person.incident.received_at) + datetime.timedelta(days=1), today)
+        released = arrested_on + datetime.timedelta(days=rng.randint(3, 9))
+        released_on = released if released < today and rng.random() < 0.3 else None
+        arrests.append(
+            Arrest(
+                person=person,
+                arrested_on=arrested_on,
+                grounds="Bắt người phạm tội quả tang" if rng.random() < 0.5 else "Lệnh bắt bị can để tạm giam",
+                released_on=released_on,
+                release_reason="Thay đổi biện pháp ngăn chặn: cho tại ngoại" if released_on else "",
+                recorded_at=now,
+            )
+        )
+        history.append(
+            IncidentEvent(
+                incident=person.incident,
+                at=now,
+                action=events.PERSON_ADDED,
+                to_status=person.incident.status,
+                from_status=person.incident.status,
+                data={"person": person.pk, "role": person.role},
+            )
+        )
+    Arrest.objects.bulk_create(arrests)
+    handovers: list[ExhibitHandover] = []
+    for exhibit in exhibits:
+        holder, at = exhibit.stored_at, exhibit.seized_at
+        for sequence, (to, why) in enumerate(
+            [("Cơ quan Cảnh sát điều tra Công an tỉnh", "Chuyển hồ sơ vụ án"), ("Phòng Kỹ thuật hình sự", "Giám định")][
+                : rng.randint(0, 2)
+            ],
+            start=1,
+        ):
+            at = min(at + datetime.timedelta(days=rng.randint(1, 5)), now)
+            handovers.append(
+                ExhibitHandover(
+                    exhibit=exhibit,
+                    sequence=sequence,
+                    from_holder=holder,
+                    to_holder=to,
+                    at=at,
+                    reason=why,
+                    recorded_at=now,
+                )
+            )
+            holder = to
+        if holder != exhibit.stored_at:
+            exhibit.stored_at = holder
+        history.append(
+            IncidentEvent(
+                incident=exhibit.incident,
+                at=now,
+                action=events.EXHIBIT_SEIZED,
+                to_status=exhibit.incident.status,
+                from_status=exhibit.incident.status,
+                data={"exhibit": exhibit.reference},
+            )
+        )
+    ExhibitHandover.objects.bulk_create(handovers)
+    Exhibit.objects.bulk_update(exhibits, ["stored_at"])
+    IncidentEvent.objects.bulk_create(history)
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="incidents.demo_case_files",
+            target=campaign,
+            unit=root,
+            after={
+                "persons": len(persons),
+                "arrests": len(arrests),
+                "exhibits": len(exhibits),
+                "handovers": len(handovers),
+            },
+        )
+    return len(persons), len(exhibits)
 
 
 def _refer_a_report(*, communes: list[Any]) -> None:

@@ -70,3 +70,64 @@ def camera_alert_linked_event(
         from_status=incident.status,
         data={"alert": alert_number, "camera": camera_code},
     )
+
+
+PERSON_ADDED = "person_added"
+ARREST = "arrest"
+RELEASE = "release"
+EXHIBIT_SEIZED = "exhibit_seized"
+HANDOVER = "handover"
+CAMPAIGN_TAGGED = "campaign_tagged"
+
+
+def person_added_event(incident: Incident, *, actor: Actor, person: Any) -> IncidentEvent:
+    """A person involved was recorded (by row and role: the history names no one)."""
+    return _write(
+        incident,
+        actor=actor,
+        action=PERSON_ADDED,
+        from_status=incident.status,
+        data={"person": person.pk, "role": person.role},
+    )
+
+
+def arrest_event(incident: Incident, *, actor: Actor, person: Any, arrested_on: Any) -> IncidentEvent:
+    return _write(
+        incident,
+        actor=actor,
+        action=ARREST,
+        from_status=incident.status,
+        data={"person": person.pk, "role": person.role, "on": arrested_on.isoformat()},
+    )
+
+
+def release_event(incident: Incident, *, actor: Actor, person: Any, released_on: Any) -> IncidentEvent:
+    return _write(
+        incident,
+        actor=actor,
+        action=RELEASE,
+        from_status=incident.status,
+        data={"person": person.pk, "role": person.role, "on": released_on.isoformat()},
+    )
+
+
+def exhibit_seized_event(incident: Incident, *, actor: Actor, exhibit: Any) -> IncidentEvent:
+    return _write(
+        incident, actor=actor, action=EXHIBIT_SEIZED, from_status=incident.status, data={"exhibit": exhibit.reference}
+    )
+
+
+def handover_event(incident: Incident, *, actor: Actor, exhibit: Any, handover: Any) -> IncidentEvent:
+    return _write(
+        incident,
+        actor=actor,
+        action=HANDOVER,
+        from_status=incident.status,
+        data={"exhibit": exhibit.reference, "sequence": handover.sequence, "to": handover.to_holder},
+    )
+
+
+def campaign_tagged_event(incident: Incident, *, actor: Actor, campaign: Any) -> IncidentEvent:
+    return _write(
+        incident, actor=actor, action=CAMPAIGN_TAGGED, from_status=incident.status, data={"campaign": campaign.name}
+    )

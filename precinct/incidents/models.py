@@ -189,3 +189,241 @@ class BaseFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_path} {self.year} {self.crime_group}: {self.count}"
+
+
+# --- people and exhibits (issue 16, item 3) -------------------------------------------------------------
+
+
+class PersonRole(models.TextChoices):
+    SUSPECT = "suspect", _("Suspect")
+    VICTIM = "victim", _("Victim")
+    WITNESS = "witness", _("Witness")
+    REPORTER = "reporter", _("Reporter")
+
+
+class PersonSex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class IncidentPerson(models.Model):
+    """A person involved in an incident, in one role. Identified by the 12-digit personal ID when it is
+    known (the same number in several incidents is the same person); read only by the handling unit, its
+    leaders, the investigating unit and the province's investigation departments, every read audited."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="persons")
+    role = models.CharField(_("role"), max_length=16, choices=PersonRole.choices)
+    full_name = models.CharField(_("full name"), max_length=150)
+    personal_id = models.CharField(_("personal identification number"), max_length=12, blank=True, db_index=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=8, choices=PersonSex.choices, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    added_at = models.DateTimeField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["incident", "role", "pk"]
+        verbose_name = _("person involved")
+        verbose_name_plural = _("persons involved")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.role} #{self.pk}"  # no name: this string lands in audit rows
+
+    @property
+    def in_custody(self) -> bool:
+        return any(a.released_on is None for a in self.arrests.all())
+
+
+class Arrest(models.Model):
+    """A person arrested or detained in the incident, and released (or not yet)."""
+
+    person = models.ForeignKey(IncidentPerson, on_delete=models.PROTECT, related_name="arrests")
+    arrested_on = models.DateField(_("arrested on"))
+    grounds = models.CharField(_("grounds"), max_length=255, blank=True)
+    released_on = models.DateField(_("released on"), null=True, blank=True)
+    release_reason = models.CharField(_("reason for release"), max_length=255, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["arrested_on", "pk"]
+        constraints = [
+            # At most one open arrest per person: a release closes it before another may start.
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(released_on__isnull=True), name="incidents_one_open_arrest"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.arrested_on}"
+
+
+class Exhibit(models.Model):
+    """Something seized in an incident. `stored_at` is where it is now: the seizure's store, then the
+    receiving side of the last hand-over (written only by the hand-over service)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="exhibits")
+    description = models.CharField(_("description"), max_length=500)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    measure = models.CharField(_("unit of measure"), max_length=20)
+    estimated_value = models.PositiveBigIntegerField(_("estimated value (VND)"), null=True, blank=True)
+    seized_at = models.DateTimeField(_("seized at"))
+    stored_at = models.CharField(_("where it is stored"), max_length=255)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["incident", "pk"]
+        verbose_name = _("exhibit")
+        verbose_name_plural = _("exhibits")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"VC-{self.pk:06d}" if self.pk else "VC-?"
+
+
+class AppendOnly(Exception):
+    """A past hand-over cannot be changed or removed."""
+
+
+class HandoverQuerySet(models.QuerySet["ExhibitHandover"]):
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnly("a custody chain is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("a custody chain is append-only")
+
+
+class ExhibitHandover(models.Model):
+    """One link of an exhibit's custody chain: from whom to whom, when and why. Append-only: `save()` only
+    inserts, and neither a row nor a queryset can be updated or deleted (a correction is a new hand-over)."""
+
+    exhibit = models.ForeignKey(Exhibit, on_delete=models.PROTECT, related_name="handovers")
+    sequence = models.PositiveIntegerField()
+    from_holder = models.CharField(_("from"), max_length=255)
+    to_holder = models.CharField(_("to"), max_length=255)
+    at = models.DateTimeField(_("when"))
+    reason = models.CharField(_("why"), max_length=500)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = HandoverQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["exhibit", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["exhibit", "sequence"], name="incidents_handover_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.exhibit_id} #{self.sequence}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None or kwargs.get("update_fields"):
+            raise AppendOnly("a custody chain is append-only")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("a custody chain is append-only")
+
+
+# --- campaigns (issue 16, item 4) -----------------------------------------------------------------------
+
+
+class Campaign(models.Model):
+    """A campaign ("peak campaign against black credit 2024"): its dates, lead unit, the units taking part,
+    its targets; it tags incidents, and its results are counted from them."""
+
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    lead_unit = models.ForeignKey(
+        "organisation.Unit", verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = models.CharField(max_length=255, db_index=True)
+    targets = models.TextField(_("targets"), blank=True)
+    target_rings = models.PositiveIntegerField(_("rings to dismantle"), null=True, blank=True)
+    target_arrests = models.PositiveIntegerField(_("persons to arrest"), null=True, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignUnit(models.Model):
+    """A unit taking part in a campaign (its people see the campaign and tag their incidents)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participants")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="incidents_campaign_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.unit_path}"
+
+
+class CampaignIncident(models.Model):
+    """An incident counted in a campaign; `ring_dismantled` when it broke up a criminal ring (đường dây,
+    ổ nhóm), which the results count."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tags")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="campaign_tags")
+    ring_dismantled = models.BooleanField(_("a criminal ring dismantled"), default=False)
+    tagged_at = models.DateTimeField()
+    tagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "incident"], name="incidents_campaign_incident")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} ← {self.incident_id}"
+
+
+# --- the statistics' summary (ADR 0018, "Speed") ------------------------------------------------------------
+
+
+class IncidentMonthStat(models.Model):
+    """Incidents counted per ward, local month of receipt, crime group and article: what the crime statistics
+    read for whole months instead of the register itself. Kept by the services in the writer's transaction
+    (summary.py: one upsert per changed key) and rebuilt from the register by `rebuild_incident_summary`."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255)
+    month = models.DateField()  # the first day of the local month the incidents were received in
+    crime_group = models.CharField(max_length=24, blank=True)
+    article = models.CharField(max_length=8, blank=True)
+    incidents = models.IntegerField(default=0)
+    crimes = models.IntegerField(default=0)  # classified as crimes, criminal case opened
+    solved = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month", "crime_group", "article"], name="incidents_one_month_stat")
+        ]
+        indexes = [models.Index(fields=["month", "unit_path"], name="incidents_monthstat_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} {self.month:%Y-%m} {self.crime_group}/{self.article}: {self.incidents}"

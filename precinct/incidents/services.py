@@ -30,6 +30,7 @@ from precinct.incidents.models import (
     Status,
 )
 from precinct.incidents.permissions import can_handle_incident, can_record_incident, can_set_base_figures
+from precinct.incidents.summary import contribution, summary_apply
 from precinct.organisation.models import Unit
 
 MAX_TEXT = 5000
@@ -151,6 +152,7 @@ def incident_record(*, actor: Actor, data: NewIncident) -> Incident:
         priority=data.priority,
         created_by=events.person(actor),
     )
+    summary_apply(None, contribution(incident))
     events.recorded_event(incident, actor=actor)
     audit_record(
         actor=actor,
@@ -190,9 +192,11 @@ def incident_classify(
     if errors:
         raise ValidationFailed(errors)
     before = {"classification": incident.classification, "article": incident.article, "priority": incident.priority}
+    counted = contribution(incident)
     incident.classification, incident.article, incident.crime_group = classification, found_article, group
     incident.priority = priority
     incident.save(update_fields=["classification", "article", "crime_group", "priority"])
+    summary_apply(counted, contribution(incident))
     events.classified_event(incident, actor=actor, before=before)
     audit_record(
         actor=actor,
@@ -255,6 +259,7 @@ def incident_transition(
     if errors:
         raise ValidationFailed(errors)
     from_status = incident.status
+    counted = contribution(incident)
     incident.status = status
     fields = ["status", "closed_at"]
     if opening:
@@ -269,6 +274,7 @@ def incident_transition(
         }
     incident.closed_at = timezone.now() if status in CLOSING else None
     incident.save(update_fields=fields)
+    summary_apply(counted, contribution(incident))
     events.transition_event(incident, actor=actor, from_status=from_status, data=data)
     audit_record(
         actor=actor,

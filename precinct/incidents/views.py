@@ -21,7 +21,13 @@ from precinct.core.forms import flash_error
 from precinct.incidents import penal_code, selectors, services
 from precinct.incidents.export import stats_xlsx
 from precinct.incidents.models import Classification, Priority, Source, Status
-from precinct.incidents.permissions import can_handle_incident, can_view_incidents
+from precinct.incidents.permissions import (
+    can_handle_incident,
+    can_import_base_figures,
+    can_read_case_file,
+    can_view_crime_stats,
+    can_view_incidents,
+)
 from precinct.organisation.selectors import unit_by_code
 
 
@@ -70,6 +76,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "sources": Source.choices,
             "classifications": Classification.choices,
             "can_record": bool(selectors.recording_units(request.user)),
+            "can_view_stats": can_view_crime_stats(request.user),
+            "can_import": can_import_base_figures(request.user),
         },
     )
 
@@ -137,6 +145,8 @@ def detail(request: HttpRequest, incident_id: int) -> HttpResponse:
             "camera_alerts": incident.camera_alerts.all(),
             "events": incident.events.select_related("actor"),
             "can_handle": can_handle,
+            "can_read_case_file": can_read_case_file(request.user, incident),
+            "campaigns": [t.campaign for t in incident.campaign_tags.select_related("campaign")],
             "next_statuses": [(s, Status(s).label) for s in services.TRANSITIONS[incident.status]],
             "classifications": Classification.choices,
             "priorities": Priority.choices,
