@@ -7,6 +7,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from precinct.accounts.actors import as_user
@@ -16,10 +17,12 @@ from precinct.core.actors import Actor
 from precinct.core.calendar import LOCAL_TZ, calendar
 from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from precinct.core.inserts import PreparedInsert
+from precinct.core.text import fold
 from precinct.eservices.cache import forget_procedures
 from precinct.eservices.codes import dossier_code
 from precinct.eservices.events import overdue_marked_event, submitted_event, transition_event
 from precinct.eservices.forms_schema import form_errors, schema_errors
+from precinct.eservices.guide import guide_errors
 from precinct.eservices.models import (
     Dossier,
     DossierAttachment,
@@ -52,6 +55,7 @@ VERSION_FIELDS = (
     "fee_vnd",
     "cutoff",
     "required_documents",
+    "guide",
     "form_schema",
     "workflow",
     "is_sample",
@@ -85,6 +89,8 @@ def procedure_save(*, actor: Actor, code: str, **values: Any) -> ProcedureVersio
         errors["fee_vnd"] = [_("This value is out of range.")]
     if problems := schema_errors(merged.get("form_schema") or {}):
         errors["form_schema"] = problems
+    if problems := guide_errors(merged.get("guide") or {}):
+        errors["guide"] = problems
     if errors:
         raise ValidationFailed(errors)
     merged.setdefault("workflow", default_workflow())
@@ -126,16 +132,48 @@ def _sniff(upload: UploadedFile) -> str | None:
     return next((kind for magic, kind in MAGIC.items() if head.startswith(magic)), None)
 
 
-def _check_uploads(uploads: list[Upload]) -> dict[str, list[Any]]:
-    messages: list[Any] = []
+def _check_uploads(uploads: list[Upload], documents: list[dict[str, Any]] | None = None) -> dict[str, list[Any]]:
+    """Messages about the files: each on the listed document it was sent for (`documents.<index>` of the
+    procedure's list), else under `files`. All of them at once, with the form's own messages."""
+    index = {d["name"]: i for i, d in enumerate(documents or [])}
+    errors: dict[str, list[Any]] = {}
     if len(uploads) > MAX_FILES:
-        messages.append(_("At most 10 files can be attached."))
+        errors.setdefault("files", []).append(_("At most 10 files can be attached."))
     for upload in uploads:
+        key = f"documents.{index[upload.document]}" if upload.document in index else "files"
         if upload.file.size is None or upload.file.size > MAX_FILE_BYTES:
-            messages.append(_("Each file must be at most 10 MB."))
+            errors.setdefault(key, []).append(_("Each file must be at most 10 MB."))
         elif _sniff(upload.file) is None:
-            messages.append(_("Only PDF, PNG and JPEG files are accepted."))
-    return {"files": messages} if messages else {}
+            errors.setdefault(key, []).append(_("Only PDF, PNG and JPEG files are accepted."))
+    return errors
+
+
+def _document_name(document: dict[str, Any]) -> str:
+    english = (get_language() or "vi").startswith("en")
+    return str(document.get("name_en") if english and document.get("name_en") else document["name"])
+
+
+def dossier_submission_errors(
+    *, version: ProcedureVersion, form_data: dict[str, Any], unit_code: str | None, uploads: list[Upload]
+) -> tuple[dict[str, list[Any]], Unit | None]:
+    """Everything wrong with a submission, in one round: the form against its schema and cross-field rules,
+    each file, each required document left out, the receiving unit. Reads only (the unit). Answers the
+    messages per field and the receiving unit (None when it is wrong)."""
+    errors = form_errors(version.form_schema or {"type": "object"}, form_data)
+    for key, messages in _check_uploads(uploads, version.required_documents).items():
+        errors.setdefault(key, []).extend(messages)
+    sent = {u.document for u in uploads}
+    for i, document in enumerate(version.required_documents):
+        if document.get("required") and document["name"] not in sent:
+            errors.setdefault(f"documents.{i}", []).append(
+                _("Attach this document: %(name)s.") % {"name": _document_name(document)}
+            )
+    unit = None
+    try:
+        unit = receiving_unit(version, unit_code)
+    except ValidationFailed as exc:
+        errors |= exc.fields
+    return errors, unit
 
 
 def receiving_unit(version: ProcedureVersion, unit_code: str | None) -> Unit:
@@ -206,19 +244,8 @@ def dossier_submit(
         raise NotFound()
     version.procedure = procedure  # already loaded: spare the query when the dossier is shown
     uploads = uploads or []
-    errors = form_errors(version.form_schema or {"type": "object"}, form_data) | _check_uploads(uploads)
-    missing_docs = [
-        d["name"]
-        for d in version.required_documents
-        if d.get("required") and d["name"] not in {u.document for u in uploads}
-    ]
-    if missing_docs:
-        errors.setdefault("files", []).append(_("Attach every required document."))
-    try:
-        unit = receiving_unit(version, unit_code)
-    except ValidationFailed as exc:
-        errors |= exc.fields
-    if errors:
+    errors, unit = dossier_submission_errors(version=version, form_data=form_data, unit_code=unit_code, uploads=uploads)
+    if errors or unit is None:
         raise ValidationFailed(errors)
 
     submitted_at = now or timezone.now()
@@ -230,6 +257,7 @@ def dossier_submit(
         unit=unit,
         unit_path=unit.path,
         form_data=form_data,
+        applicant_folded=fold(actor.full_name)[:150],
         submitted_at=submitted_at,
         received_on=received_on,
         due_date=due,

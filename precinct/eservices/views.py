@@ -90,18 +90,38 @@ def dossier_submit(request: HttpRequest, code: str) -> HttpResponse:
     assert version is not None
     if not request.user.is_citizen:  # type: ignore[union-attr]
         raise PermissionDenied(_("Only citizens can submit dossiers online."))
-    form = DossierSubmitForm(request.POST or None, request.FILES or None, version=version)
-    if request.method == "POST" and form.is_valid():
+    form = DossierSubmitForm(
+        request.POST or None,
+        request.FILES or None,
+        version=version,
+        home_unit=selectors.citizen_home_unit(actor=request.user),
+    )
+    if request.method == "POST":
+        valid = form.is_valid()
+        uploads = [services.Upload(name, f) for name, f in form.uploads()]
+        unit_code = form.cleaned_data.get("unit")
         try:
+            if not valid:
+                # Every message in one round: what the service would say about the fields that did parse,
+                # the files and the required documents, beside the form's own messages.
+                errors, _unit = services.dossier_submission_errors(
+                    version=version, form_data=form.form_data(), unit_code=unit_code, uploads=uploads
+                )
+                raise ValidationFailed(errors)
             dossier = services.dossier_submit(
                 actor=request.user,
                 procedure=procedure,
                 form_data=form.form_data(),
-                unit_code=form.cleaned_data.get("unit"),
-                uploads=[services.Upload(name, f) for name, f in form.uploads()],
+                unit_code=unit_code,
+                uploads=uploads,
             )
         except ValidationFailed as exc:
-            add_validation_errors(form, exc)
+            for key, messages in exc.fields.items():
+                name = form.field_for(key)
+                if name is not None and name in form.errors:
+                    continue  # the form already says what is wrong with this field
+                for message in messages:
+                    form.add_error(name, str(message))
         else:
             messages.success(
                 request, _("Your dossier has been submitted. Its code is %(code)s.") % {"code": dossier.code}

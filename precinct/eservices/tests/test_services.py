@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from precinct.audit.models import AuditEvent
 from precinct.core.calendar import LOCAL_TZ
@@ -14,6 +15,7 @@ from precinct.eservices.tests.conftest import pdf
 pytestmark = pytest.mark.django_db
 
 MONDAY_10 = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=LOCAL_TZ)
+CT01 = "Tờ khai thay đổi thông tin cư trú (CT01)"
 
 
 def submit(world, code="CT-06", form=None, unit="07168", uploads=None, now=MONDAY_10, actor=None):
@@ -55,9 +57,9 @@ def test_invalid_form_is_refused_per_field_and_creates_nothing(world, catalogue)
 
 def test_required_documents_and_file_types(world, catalogue):
     form = {"dia_chi": "Tổ 5, khu 3, phường Hà An", "ly_do": "Chuyển đến ở cùng gia đình"}
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(ValidationFailed) as exc, translation.override("en"):
         submit(world, code="CT-01", form=form)
-    assert "files" in exc.value.fields
+    assert exc.value.fields["documents.0"] == ["Attach this document: Residence change declaration (CT01)."]
     fake = SimpleUploadedFile("to-khai.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     with pytest.raises(ValidationFailed):
         submit(world, code="CT-01", form=form, uploads=[Upload("Tờ khai thay đổi thông tin cư trú (CT01)", fake)])
@@ -120,7 +122,8 @@ def test_roles_and_reach_decide_who_acts(world, catalogue):
 def test_supplement_stops_the_clock_and_restarts_it(world, catalogue, monkeypatch):
     from django.utils import timezone
 
-    dossier = submit(world, code="CT-02", form={"dia_chi": "Hà An", "tu_ngay": "2026-12-01", "den_ngay": "2027-06-01"})
+    form = {"dia_chi": "Hà An", "tu_ngay": "2026-12-01", "den_ngay": "2027-06-01"}
+    dossier = submit(world, code="CT-02", form=form, uploads=[Upload(CT01, pdf())])
     assert dossier.due_date == datetime.date(2026, 11, 27)  # 3 working days, the 24th is a holiday
     officer = world.users["officer_a"]
     monkeypatch.setattr(timezone, "now", lambda: MONDAY_10 + datetime.timedelta(days=2))  # Wednesday the 25th
@@ -138,7 +141,7 @@ def test_supplement_stops_the_clock_and_restarts_it(world, catalogue, monkeypatc
     )
     assert dossier.status == DossierStatus.IN_REVIEW and dossier.paused_days_left is None
     assert dossier.due_date == datetime.date(2026, 12, 4)
-    assert dossier.attachments.count() == 1
+    assert dossier.attachments.count() == 2  # the declaration, then the supplement
 
 
 def test_transfer_moves_the_dossier_out_of_the_old_units_reach(world, catalogue):
