@@ -186,27 +186,33 @@ def receiving_unit(version: ProcedureVersion, unit_code: str | None) -> Unit:
     return active_unit(f"{province_code()}-{version.receiving_department}") or province_root()
 
 
-def _next_code(unit: Unit, day: datetime.date) -> str:
-    """Agency code + receipt date + the day's sequence, unique under concurrency: the sequence row is
-    incremented in place (the row lock is held until commit), created on the day's first dossier."""
+def sequence_next(key: str, day: datetime.date) -> int:
+    """The next number of a sequence that restarts daily (dossier codes: the receiving agency's code), or
+    yearly when `day` is the year's first day (result numbers). Unique under concurrency: the row is
+    incremented in place (the row lock is held until commit), created on first use."""
     table = DossierCodeSequence._meta.db_table
     for _attempt in range(3):
         with connection.cursor() as cursor:
             # One round trip on PostgreSQL and SQLite alike (both support RETURNING).
             cursor.execute(
                 f"UPDATE {table} SET last = last + 1 WHERE agency_code = %s AND day = %s RETURNING last",  # noqa: S608
-                [unit.code, day],
+                [key, day],
             )
             row = cursor.fetchone()
         if row is not None:
-            return dossier_code(unit.code, day, row[0])
+            return int(row[0])
         try:
             with transaction.atomic():
-                DossierCodeSequence.objects.create(agency_code=unit.code, day=day, last=1)
+                DossierCodeSequence.objects.create(agency_code=key, day=day, last=1)
         except IntegrityError:
-            continue  # another submission created it first: increment it instead
-        return dossier_code(unit.code, day, 1)
+            continue  # another transaction created it first: increment it instead
+        return 1
     raise DomainError("busy", _("The service is busy. Please try again."), status=503)
+
+
+def _next_code(unit: Unit, day: datetime.date) -> str:
+    """Agency code + receipt date + the day's sequence."""
+    return dossier_code(unit.code, day, sequence_next(unit.code, day))
 
 
 def _attach(dossier: Dossier, uploads: list[Upload]) -> None:

@@ -11,6 +11,7 @@ from precinct.core.calendar import calendar
 from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from precinct.core.forms import add_validation_errors, flash_error
 from precinct.eservices import public, selectors, services
+from precinct.eservices.documents import printed_date
 from precinct.eservices.files import attachment_response
 from precinct.eservices.forms import ActionForm, DossierSubmitForm, LookupForm, ProcedureEditForm, RatingForm
 from precinct.eservices.forms_schema import field_label
@@ -195,7 +196,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     actions = [{"name": a, "note": bool(specs[a].get("note")), "effect": specs[a].get("effect") or ""} for a in allowed]
     labels = dossier.version.form_schema.get("properties", {})
     answers = [
-        (field_label(spec, name), dossier.form_data.get(name))
+        (field_label(spec, name), printed_date(dossier.form_data.get(name)))
         for name, spec in labels.items()
         if name in dossier.form_data
     ]

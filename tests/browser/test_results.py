@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from precinct.results.models import ResultDocument
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,7 +58,8 @@ def test_issue_download_verify_tamper_revoke(page, browser, live_server, demo, s
     # Anyone checks it on the verify page the QR code leads to.
     checker = browser.new_context(viewport={"width": 1280, "height": 860})
     cp = checker.new_page()
-    cp.goto(live_server.url + f"/verify/{code}")
+    token = ResultDocument.objects.get(dossier__code=code).token  # what the QR code carries
+    cp.goto(live_server.url + f"/verify/{token}")
     assert code in cp.get_by_test_id("on-record").inner_text()
     assert _check(cp, signed) == "valid"
     text = cp.get_by_test_id("verdict").inner_text()
