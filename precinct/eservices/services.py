@@ -38,6 +38,7 @@ from precinct.eservices.permissions import can_edit_catalogue
 from precinct.eservices.signals import DossierChange, TransitionCheck, dossier_changed, dossier_transition_checking
 from precinct.eservices.workflow import RUNNING, Move, apply_effect, default_workflow
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
+from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import reaches
 from precinct.organisation.selectors import active_unit, province_code, province_root
 
@@ -392,6 +393,36 @@ def dossier_mark_overdue(*, dossier: Dossier, today: datetime.date) -> Dossier |
         after={"overdue_on": today, "due_date": late.due_date},
     )
     return late
+
+
+# --- the applicant's personal data ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicantContact:
+    full_name: str
+    personal_id: str
+    date_of_birth: datetime.date | None
+    phone: str
+    email: str
+
+
+@transaction.atomic
+def dossier_applicant_read(*, actor: Actor, dossier: Dossier) -> ApplicantContact | None:
+    """The applicant's identity and contacts for an officer handling the dossier (already read through
+    a scoped selector), recorded like every read of personal data; None for anyone else. The applicant
+    reading their own dossier is not recorded."""
+    applicant = dossier.applicant
+    if actor is None or not reaches(actor, dossier.unit, STAFF_ROLES):
+        return None
+    audit_record(actor=actor, action="eservices.applicant_read", target=dossier, unit=dossier.unit)
+    return ApplicantContact(
+        full_name=applicant.full_name,
+        personal_id=applicant.personal_id or "",
+        date_of_birth=applicant.date_of_birth,
+        phone=applicant.phone,
+        email=applicant.email,
+    )
 
 
 # --- ratings --------------------------------------------------------------------------------------

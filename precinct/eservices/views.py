@@ -5,6 +5,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from precinct.core.calendar import calendar
@@ -201,6 +202,8 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         if name in dossier.form_data
     ]
     units = unit_list(actor=request.user).exclude(pk=dossier.unit_id).order_by("path") if "transfer" in allowed else []
+    is_applicant = dossier.applicant_id == request.user.pk
+    contact = None if is_applicant else services.dossier_applicant_read(actor=request.user, dossier=dossier)
     return render(
         request,
         "eservices/dossier.html",
@@ -211,11 +214,35 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "units": units,
             "events": dossier.events.all(),
             "attachments": dossier.attachments.all(),
-            "is_applicant": dossier.applicant_id == request.user.pk,
+            "is_applicant": is_applicant,
+            "contact": contact,
             "rating": getattr(dossier, "rating", None),
             "rating_form": RatingForm() if dossier.status == DossierStatus.DONE else None,
         },
     )
+
+
+ACTION_DONE = {
+    "receive": gettext_lazy("Dossier %(code)s received."),
+    "return_incomplete": gettext_lazy("Dossier %(code)s returned as incomplete."),
+    "start_review": gettext_lazy("Review of dossier %(code)s started."),
+    "request_supplement": gettext_lazy("Supplement requested for dossier %(code)s."),
+    "supplement": gettext_lazy("Your supplement to dossier %(code)s has been sent."),
+    "propose": gettext_lazy("Dossier %(code)s proposed to the leader for approval."),
+    "approve": gettext_lazy("Dossier %(code)s approved."),
+    "refuse": gettext_lazy("Dossier %(code)s refused."),
+    "issue_result": gettext_lazy("The signed result of dossier %(code)s has been issued."),
+    "complete": gettext_lazy("Dossier %(code)s marked as done."),
+    "withdraw": gettext_lazy("Dossier %(code)s withdrawn."),
+    "transfer": gettext_lazy("Dossier %(code)s transferred."),
+    "extend": gettext_lazy("Due date of dossier %(code)s extended; the letter of apology is ready."),
+}
+
+
+def action_done_message(action: str, code: str) -> str:
+    """What the person who took an action is told: what happened, to which dossier."""
+    message = ACTION_DONE.get(action, gettext_lazy("Action “%(action)s” taken on dossier %(code)s."))
+    return str(message) % {"code": code, "action": action}
 
 
 @login_required
@@ -240,7 +267,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
     except DomainError as exc:
         flash_error(request, exc)
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, action_done_message(action, dossier.code))
         if action == "transfer":
             return redirect("eservices:dossiers")
     return redirect("eservices:dossier", code=dossier.code)

@@ -41,7 +41,7 @@ def test_page_actions_follow_the_workflow(world, dossier):
     dossier.refresh_from_db()
     assert dossier.status == "received"
     # A refused action explains itself and changes nothing.
-    client = world.client("officer_a")
+    client = world.client("leader_a")
     page = client.post(f"/dossiers/{dossier.code}/actions/approve/", follow=True).content.decode()
     assert "Không thể thực hiện thao tác này" in page
     dossier.refresh_from_db()

@@ -11,6 +11,7 @@ from precinct.eservices.models import Dossier, DossierStatus, Procedure
 from precinct.eservices.selectors import dossier_list, procedure_list
 from precinct.eservices.services import Upload, dossier_submit, dossier_transition, procedure_save
 from precinct.eservices.tests.conftest import pdf
+from precinct.eservices.workflow import LEADER_ACTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -78,14 +79,16 @@ def test_only_citizens_submit(world, catalogue):
 
 def test_full_happy_path(world, catalogue, signing_keys):
     dossier = submit(world)
-    officer = world.users["officer_a"]
-    for action in ("receive", "start_review", "approve", "issue_result", "complete"):
-        dossier = dossier_transition(actor=officer, dossier=dossier, action=action)
+    officer, leader = world.users["officer_a"], world.users["leader_a"]
+    for action in ("receive", "start_review", "propose", "approve", "issue_result", "complete"):
+        actor = leader if action in LEADER_ACTIONS else officer
+        dossier = dossier_transition(actor=actor, dossier=dossier, action=action)
     assert dossier.status == DossierStatus.DONE and dossier.completed_at is not None
     assert list(dossier.events.values_list("to_status", flat=True)) == [
         "submitted",
         "received",
         "in_review",
+        "in_review",  # proposed to the leader: the state does not change
         "approved",
         "result_issued",
         "done",
@@ -99,7 +102,7 @@ def test_a_refused_transition_changes_nothing_and_says_why(world, catalogue):
     dossier = dossier_transition(actor=officer, dossier=dossier, action="request_supplement", note="Thiếu ảnh")
     events = AuditEvent.objects.count()
     with pytest.raises(DomainError) as exc:
-        dossier_transition(actor=officer, dossier=dossier, action="approve")
+        dossier_transition(actor=world.users["leader_a"], dossier=dossier, action="approve")
     assert exc.value.code == "transition_not_allowed" and exc.value.status == 409
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.SUPPLEMENT_REQUESTED and AuditEvent.objects.count() == events
