@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,10 +16,12 @@ from precinct.eservices.documents import printed_date
 from precinct.eservices.files import attachment_response
 from precinct.eservices.forms import ActionForm, DossierSubmitForm, LookupForm, ProcedureEditForm, RatingForm
 from precinct.eservices.forms_schema import field_label
+from precinct.eservices.guide import guide_display
 from precinct.eservices.letters import apology_letter_pdf
 from precinct.eservices.models import DossierStatus, ServiceField
 from precinct.eservices.permissions import can_edit_catalogue
 from precinct.eservices.receipt import receipt_pdf
+from precinct.eservices.templates_pdf import template_pdf
 from precinct.organisation.models import Role
 from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import has_any_role
@@ -47,6 +49,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     version = procedure.current
     assert version is not None
     received_on, due = calendar().due_date(timezone.now(), version.deadline_days, cutoff=version.cutoff)
+    english = (translation.get_language() or "vi").startswith("en")
     return render(
         request,
         "eservices/procedure.html",
@@ -55,8 +58,31 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "version": version,
             "received_on": received_on,
             "due_date": due,
+            "guide": guide_display(version.guide),
+            "documents": [
+                {
+                    "index": i,
+                    "name": d.get("name_en") if english and d.get("name_en") else d["name"],
+                    "required": bool(d.get("required")),
+                    "template": bool(d.get("template")),
+                }
+                for i, d in enumerate(version.required_documents)
+            ],
+            "can_edit": can_edit_catalogue(request.user),
         },
     )
+
+
+def document_template(request: HttpRequest, code: str, index: int) -> HttpResponse:
+    """The blank form of a document the procedure asks for (those marked as having a template)."""
+    version = selectors.procedure_get(code=code).current
+    assert version is not None
+    documents = version.required_documents
+    if index >= len(documents) or not documents[index].get("template"):
+        raise NotFound()
+    response = HttpResponse(template_pdf(version, documents[index]), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="mau-{code}-{index + 1}.pdf"'
+    return response
 
 
 @login_required
