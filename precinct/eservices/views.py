@@ -144,12 +144,12 @@ def dossier_submit(request: HttpRequest, code: str) -> HttpResponse:
                 uploads=uploads,
             )
         except ValidationFailed as exc:
-            for key, messages in exc.fields.items():
+            for key, texts in exc.fields.items():
                 name = form.field_for(key)
                 if name is not None and name in form.errors:
                     continue  # the form already says what is wrong with this field
-                for message in messages:
-                    form.add_error(name, str(message))
+                for text in texts:
+                    form.add_error(name, str(text))
         else:
             messages.success(
                 request, _("Your dossier has been submitted. Its code is %(code)s.") % {"code": dossier.code}

@@ -125,6 +125,11 @@ def test_the_page_shows_every_error_at_once_on_its_field(world, catalogue):
     response = client.post("/services/CT-02/submit/", data | {"form.dia_chi": "Số 8"})
     assert response.context["form"].errors["doc.0"] == ["Attach this document: Residence change declaration (CT01)."]
     assert not Dossier.objects.exists()
+    # All put right: submitted, and the page goes to the dossier.
+    fixed = data | {"form.dia_chi": "Số 8", "form.den_ngay": "2027-06-01", "doc.0": pdf()}
+    response = client.post("/services/CT-02/submit/", fixed)
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/dossiers/{dossier.code}/"
 
 
 def test_the_ward_list_is_sorted_and_the_citizens_own_ward_chosen(world, catalogue):
