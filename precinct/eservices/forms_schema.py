@@ -153,7 +153,7 @@ def form_errors(
 
 def _name_validator(value: str) -> None:
     if not is_plausible_name(value):
-        raise forms.ValidationError(_MESSAGES[NAME_FORMAT], code="name")
+        raise forms.ValidationError(str(_MESSAGES[NAME_FORMAT]), code="name")
 
 
 def field_label(spec: dict[str, Any], name: str) -> str:
