@@ -24,6 +24,7 @@ from precinct.audit.services import audit_record, snapshot
 from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.core.memo import Memo
+from precinct.core.text import is_plausible_name
 
 CITIZEN_FIELDS = ("username", "kind", "full_name", "personal_id", "date_of_birth", "sex", "phone", "email")
 PHONE_LENGTHS = (10, 11)  # mobiles have 10 digits, some landlines 11
@@ -52,6 +53,8 @@ def _citizen_errors(data: CitizenInput) -> dict[str, list[Any]]:
     today = timezone.localdate()
     if not data.full_name.strip():
         errors["full_name"] = [_("This field is required.")]
+    elif not is_plausible_name(data.full_name):  # printed on receipts and signed results
+        errors["full_name"] = [_("A name may contain only letters, spaces, apostrophes and hyphens.")]
     if data.date_of_birth is None:
         errors["date_of_birth"] = [_("This field is required.")]
     elif data.date_of_birth > today:
@@ -142,6 +145,8 @@ def officer_account_create(
         errors["username"] = [_("This username is taken.")]
     if not full_name.strip():
         errors["full_name"] = [_("This field is required.")]
+    elif not is_plausible_name(full_name):
+        errors["full_name"] = [_("A name may contain only letters, spaces, apostrophes and hyphens.")]
     try:
         validate_password(password, user=User(username=username, full_name=full_name))
     except ValidationError as exc:

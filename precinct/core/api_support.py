@@ -90,6 +90,8 @@ _PYDANTIC_MESSAGES = {
 
 _LOCATIONS = ("body", "query", "path", "header", "cookie", "form", "file", "payload")
 
+NINJA_UNPARSABLE_BODY = "Cannot parse request body"  # ninja.params.models.BodyModel
+
 
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
     # ninja reports ("body", "payload", "field"), ("query", "field") or ("file", "file"); keep the input's own
@@ -150,10 +152,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
-            # ninja's own words, in English and with the parser's detail: say it in the caller's language.
-            body = error_body("bad_request", _("The request body is not valid JSON."))
-            return api.create_response(request, body, status=400)
+        if exc.status_code == 400 and str(exc.message).startswith(NINJA_UNPARSABLE_BODY):
+            # django-ninja's own words for a body it cannot parse (malformed JSON), English only: say it in
+            # the caller's language, like every other error.
+            message = _("The request body is not valid JSON.")
+            return api.create_response(request, error_body("invalid_json", message, {"body": [message]}), status=400)
         return api.create_response(request, error_body("http_error", exc.message), status=exc.status_code)
 
     @api.exception_handler(Http404)

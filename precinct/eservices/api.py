@@ -50,6 +50,7 @@ class ProcedureOut(Schema):
 
 class ProcedureDetailOut(ProcedureOut):
     required_documents: list[dict] = Field(alias="current.required_documents")
+    guide: dict = Field(alias="current.guide")
     form_schema: dict = Field(alias="current.form_schema")
     cutoff: str
     if_submitted_now: dict

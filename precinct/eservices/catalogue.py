@@ -26,6 +26,7 @@ COMPARED = (
     "deadline_days",
     "fee_vnd",
     "required_documents",
+    "guide",
     "form_schema",
     "is_sample",
 )
@@ -50,6 +51,7 @@ def _version_values(item: dict[str, Any], fields: dict[str, ServiceField], workf
         "fee_vnd": item.get("fee_vnd", 0),
         "cutoff": datetime.time(hour, minute),
         "required_documents": item.get("required_documents", []),
+        "guide": item.get("guide", {}),
         "form_schema": item.get("form_schema", {}),
         "workflow": workflows[item.get("workflow", "default")],
         "is_sample": bool(item.get("is_sample", False)),

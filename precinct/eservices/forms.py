@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from precinct.core.text import collation_key
 from precinct.eservices.forms_schema import django_form_fields, to_json
 from precinct.eservices.models import Level, ProcedureVersion
 from precinct.organisation.selectors import commune_level_units
@@ -11,14 +12,17 @@ from precinct.organisation.selectors import commune_level_units
 class DossierSubmitForm(forms.Form):
     """The procedure's own fields (from its JSON Schema), where to submit, and one file per document."""
 
-    def __init__(self, *args: Any, version: ProcedureVersion, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, version: ProcedureVersion, home_unit: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.version = version
         if version.level == Level.COMMUNE:
-            units = commune_level_units()
+            # In Vietnamese alphabetical order ("Hà An" before "Hiệp Hòa", "Đ…" after "D…"), the citizen's own
+            # ward chosen when it is known.
+            units = sorted(commune_level_units(), key=lambda u: collation_key(u.display_name))
             self.fields["unit"] = forms.ChoiceField(
                 label=_("Ward, commune or special zone police"),
                 choices=[("", "—"), *[(u.code, u.display_name) for u in units]],
+                initial=home_unit,
             )
         self.fields.update(django_form_fields(version.form_schema or {}))
         for index, doc in enumerate(version.required_documents):
@@ -43,6 +47,11 @@ class DossierSubmitForm(forms.Form):
             if name.startswith("form.") and value not in (None, ""):
                 data[name.removeprefix("form.")] = to_json(value)
         return data
+
+    def field_for(self, key: str) -> str | None:
+        """The page's field for a service's message key (`documents.<i>` is the file field `doc.<i>`)."""
+        name = "doc." + key.removeprefix("documents.") if key.startswith("documents.") else key
+        return name if name in self.fields else None
 
     def uploads(self) -> list[tuple[str, Any]]:
         return [

@@ -91,6 +91,9 @@ class ProcedureVersion(models.Model):
     fee_vnd = models.PositiveIntegerField(_("fee (VND)"), default=0)
     cutoff = models.TimeField(_("daily cut-off time"), default=datetime.time(17, 0))
     required_documents = models.JSONField(_("required documents"), default=list, blank=True)
+    # What the national portal shows of a procedure besides the above (eservices.guide describes the keys):
+    # legal basis, who may apply, steps, the result, where to submit.
+    guide = models.JSONField(_("procedure guide"), default=dict, blank=True)
     form_schema = models.JSONField(_("form (JSON Schema)"), default=dict, blank=True)
     workflow = models.ForeignKey(Workflow, on_delete=models.PROTECT, related_name="+", verbose_name=_("workflow"))
     is_sample = models.BooleanField(
@@ -165,6 +168,9 @@ class Dossier(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.ONLINE)
     form_data = models.JSONField(_("form"), default=dict)
+    # The applicant's name folded (core.text.fold), copied at submission: the inbox finds "nguyen van" in
+    # "Nguyễn Văn …" in the scoped list, without a join. Rows written in bulk elsewhere may leave it empty.
+    applicant_folded = models.CharField(max_length=150, blank=True, default="", db_default="")
     submitted_at = models.DateTimeField(_("submitted at"))
     received_on = models.DateField(_("counts as received on"))
     due_date = models.DateField(_("due date"), db_index=True)

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from precinct.core.calendar import LOCAL_TZ
 from precinct.core.fonts import covers
-from precinct.core.pdf import Document
+from precinct.core.pdf import OfficialDocument
+from precinct.eservices.documents import unit_letterhead
 from precinct.eservices.models import Dossier
 
 
@@ -16,16 +17,13 @@ def lookup_url(dossier: Dossier) -> str:
 
 
 def receipt_pdf(dossier: Dossier) -> bytes:
-    """Rendered by the worker for every submission's message: with the cut-down fonts and a vector QR code
-    (several times faster than the full fonts, docs/PERFORMANCE.md) unless a name needs another letter."""
+    """Rendered by the worker for every submission's message: with the cut-down fonts (several times faster than
+    the full fonts, docs/PERFORMANCE.md) unless a name needs another letter."""
     texts = (dossier.unit.display_name, dossier.version.display_name, dossier.applicant.full_name, dossier.code)
-    doc = Document(light=covers(" ".join(texts)))
+    doc = OfficialDocument(light=covers(" ".join(texts)))
     doc.set_title(_("Receipt of dossier %(code)s") % {"code": dossier.code})
-    doc.set_font("body", "", 10)
-    doc.cell(0, 6, dossier.unit.display_name.upper(), new_x="LMARGIN", new_y="NEXT")
-    doc.ln(6)
-    doc.heading(_("RECEIPT OF DOSSIER"), size=16)
-    doc.vector_qr(lookup_url(dossier), x=doc.w - doc.r_margin - 34, y=18)
+    doc.letterhead(unit_letterhead(dossier.unit, day=timezone.localtime(dossier.submitted_at, LOCAL_TZ).date()))
+    doc.title_block(_("RECEIPT OF DOSSIER"))
     doc.row(_("Dossier code"), dossier.code)
     doc.row(_("Procedure"), f"{dossier.version.procedure.code} — {dossier.version.display_name}")
     doc.row(_("Applicant"), dossier.applicant.full_name)
@@ -33,10 +31,9 @@ def receipt_pdf(dossier: Dossier) -> bytes:
     doc.row(_("Counts as received on"), dossier.received_on.strftime("%d/%m/%Y"))
     doc.row(_("Due date"), dossier.due_date.strftime("%d/%m/%Y"))
     doc.row(_("Receiving unit"), dossier.unit.display_name)
-    doc.ln(6)
-    doc.multi_cell(
-        0,
-        6,
+    doc.closing(signatory=None, recipients=[dossier.applicant.full_name + ";"])
+    doc.qr_note(
+        lookup_url(dossier),
         _(
             "Follow your dossier by scanning the QR code, or at %(url)s with the dossier code and your "
             "personal identification number."

@@ -19,7 +19,7 @@ from precinct.eservices.models import (
     Procedure,
     ServiceField,
 )
-from precinct.organisation.models import Role
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Role
 from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import restrict
 
@@ -81,8 +81,18 @@ def dossier_list(
             due_date__gte=today, due_date__lte=today + datetime.timedelta(days=due_within)
         )
     if q:
-        dossiers = dossiers.filter(Q(code__icontains=q.strip()) | Q(applicant__full_name__icontains=q.strip()))
+        dossiers = dossiers.filter(_search(q))
     return dossiers
+
+
+def _search(q: str) -> Q:
+    """A dossier code (or part of it), the applicant's 12-digit personal ID, or words of the applicant's
+    name typed with or without accents ("nguyen van" finds "Nguyễn Văn An")."""
+    q = q.strip()
+    if len(q) == 12 and q.isdigit():
+        return Q(applicant__personal_id=q)
+    phrase = " ".join(fold(q).split())
+    return Q(code__icontains=q) | Q(applicant_folded__contains=phrase) if phrase else Q(pk__in=[])
 
 
 def dossier_attachment_get(*, actor: Actor, code: str, attachment_id: int) -> DossierAttachment:
@@ -130,3 +140,17 @@ def rating_averages(*, actor: Actor, by: str) -> list[dict[str, Any]]:
         {"key": row[key], "name": row[name], "average": round(float(row["average"]), 2), "count": row["count"]}
         for row in rows
     ]
+
+
+def citizen_home_unit(*, actor: Actor) -> str:
+    """The code of the ward, commune or special-zone police a citizen last submitted a dossier to (the
+    submission form chooses it for them), or "" when none is known. The citizen's own dossiers only."""
+    if not isinstance(actor, User) or not actor.is_citizen:
+        return ""
+    unit_code = (
+        Dossier.objects.filter(applicant=actor, unit__kind__in=COMMUNE_LEVEL_KINDS, unit__is_active=True)
+        .order_by("-submitted_at")
+        .values_list("unit__code", flat=True)
+        .first()
+    )
+    return unit_code or ""

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from precinct.accounts.actors import as_user
@@ -16,10 +17,12 @@ from precinct.core.actors import Actor
 from precinct.core.calendar import LOCAL_TZ, calendar
 from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from precinct.core.inserts import PreparedInsert
+from precinct.core.text import fold
 from precinct.eservices.cache import forget_procedures
 from precinct.eservices.codes import dossier_code
 from precinct.eservices.events import overdue_marked_event, submitted_event, transition_event
 from precinct.eservices.forms_schema import form_errors, schema_errors
+from precinct.eservices.guide import guide_errors
 from precinct.eservices.models import (
     Dossier,
     DossierAttachment,
@@ -35,6 +38,7 @@ from precinct.eservices.permissions import can_edit_catalogue
 from precinct.eservices.signals import DossierChange, TransitionCheck, dossier_changed, dossier_transition_checking
 from precinct.eservices.workflow import RUNNING, Move, apply_effect, default_workflow
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
+from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import reaches
 from precinct.organisation.selectors import active_unit, province_code, province_root
 
@@ -52,6 +56,7 @@ VERSION_FIELDS = (
     "fee_vnd",
     "cutoff",
     "required_documents",
+    "guide",
     "form_schema",
     "workflow",
     "is_sample",
@@ -85,6 +90,8 @@ def procedure_save(*, actor: Actor, code: str, **values: Any) -> ProcedureVersio
         errors["fee_vnd"] = [_("This value is out of range.")]
     if problems := schema_errors(merged.get("form_schema") or {}):
         errors["form_schema"] = problems
+    if problems := guide_errors(merged.get("guide") or {}):
+        errors["guide"] = problems
     if errors:
         raise ValidationFailed(errors)
     merged.setdefault("workflow", default_workflow())
@@ -126,16 +133,48 @@ def _sniff(upload: UploadedFile) -> str | None:
     return next((kind for magic, kind in MAGIC.items() if head.startswith(magic)), None)
 
 
-def _check_uploads(uploads: list[Upload]) -> dict[str, list[Any]]:
-    messages: list[Any] = []
+def _check_uploads(uploads: list[Upload], documents: list[dict[str, Any]] | None = None) -> dict[str, list[Any]]:
+    """Messages about the files: each on the listed document it was sent for (`documents.<index>` of the
+    procedure's list), else under `files`. All of them at once, with the form's own messages."""
+    index = {d["name"]: i for i, d in enumerate(documents or [])}
+    errors: dict[str, list[Any]] = {}
     if len(uploads) > MAX_FILES:
-        messages.append(_("At most 10 files can be attached."))
+        errors.setdefault("files", []).append(_("At most 10 files can be attached."))
     for upload in uploads:
+        key = f"documents.{index[upload.document]}" if upload.document in index else "files"
         if upload.file.size is None or upload.file.size > MAX_FILE_BYTES:
-            messages.append(_("Each file must be at most 10 MB."))
+            errors.setdefault(key, []).append(_("Each file must be at most 10 MB."))
         elif _sniff(upload.file) is None:
-            messages.append(_("Only PDF, PNG and JPEG files are accepted."))
-    return {"files": messages} if messages else {}
+            errors.setdefault(key, []).append(_("Only PDF, PNG and JPEG files are accepted."))
+    return errors
+
+
+def _document_name(document: dict[str, Any]) -> str:
+    english = (get_language() or "vi").startswith("en")
+    return str(document.get("name_en") if english and document.get("name_en") else document["name"])
+
+
+def dossier_submission_errors(
+    *, version: ProcedureVersion, form_data: dict[str, Any], unit_code: str | None, uploads: list[Upload]
+) -> tuple[dict[str, list[Any]], Unit | None]:
+    """Everything wrong with a submission, in one round: the form against its schema and cross-field rules,
+    each file, each required document left out, the receiving unit. Reads only (the unit). Answers the
+    messages per field and the receiving unit (None when it is wrong)."""
+    errors = form_errors(version.form_schema or {"type": "object"}, form_data)
+    for key, messages in _check_uploads(uploads, version.required_documents).items():
+        errors.setdefault(key, []).extend(messages)
+    sent = {u.document for u in uploads}
+    for i, document in enumerate(version.required_documents):
+        if document.get("required") and document["name"] not in sent:
+            errors.setdefault(f"documents.{i}", []).append(
+                _("Attach this document: %(name)s.") % {"name": _document_name(document)}
+            )
+    unit = None
+    try:
+        unit = receiving_unit(version, unit_code)
+    except ValidationFailed as exc:
+        errors |= exc.fields
+    return errors, unit
 
 
 def receiving_unit(version: ProcedureVersion, unit_code: str | None) -> Unit:
@@ -148,27 +187,33 @@ def receiving_unit(version: ProcedureVersion, unit_code: str | None) -> Unit:
     return active_unit(f"{province_code()}-{version.receiving_department}") or province_root()
 
 
-def _next_code(unit: Unit, day: datetime.date) -> str:
-    """Agency code + receipt date + the day's sequence, unique under concurrency: the sequence row is
-    incremented in place (the row lock is held until commit), created on the day's first dossier."""
+def sequence_next(key: str, day: datetime.date) -> int:
+    """The next number of a sequence that restarts daily (dossier codes: the receiving agency's code), or
+    yearly when `day` is the year's first day (result numbers). Unique under concurrency: the row is
+    incremented in place (the row lock is held until commit), created on first use."""
     table = DossierCodeSequence._meta.db_table
     for _attempt in range(3):
         with connection.cursor() as cursor:
             # One round trip on PostgreSQL and SQLite alike (both support RETURNING).
             cursor.execute(
                 f"UPDATE {table} SET last = last + 1 WHERE agency_code = %s AND day = %s RETURNING last",  # noqa: S608
-                [unit.code, day],
+                [key, day],
             )
             row = cursor.fetchone()
         if row is not None:
-            return dossier_code(unit.code, day, row[0])
+            return int(row[0])
         try:
             with transaction.atomic():
-                DossierCodeSequence.objects.create(agency_code=unit.code, day=day, last=1)
+                DossierCodeSequence.objects.create(agency_code=key, day=day, last=1)
         except IntegrityError:
-            continue  # another submission created it first: increment it instead
-        return dossier_code(unit.code, day, 1)
+            continue  # another transaction created it first: increment it instead
+        return 1
     raise DomainError("busy", _("The service is busy. Please try again."), status=503)
+
+
+def _next_code(unit: Unit, day: datetime.date) -> str:
+    """Agency code + receipt date + the day's sequence."""
+    return dossier_code(unit.code, day, sequence_next(unit.code, day))
 
 
 def _attach(dossier: Dossier, uploads: list[Upload]) -> None:
@@ -206,19 +251,8 @@ def dossier_submit(
         raise NotFound()
     version.procedure = procedure  # already loaded: spare the query when the dossier is shown
     uploads = uploads or []
-    errors = form_errors(version.form_schema or {"type": "object"}, form_data) | _check_uploads(uploads)
-    missing_docs = [
-        d["name"]
-        for d in version.required_documents
-        if d.get("required") and d["name"] not in {u.document for u in uploads}
-    ]
-    if missing_docs:
-        errors.setdefault("files", []).append(_("Attach every required document."))
-    try:
-        unit = receiving_unit(version, unit_code)
-    except ValidationFailed as exc:
-        errors |= exc.fields
-    if errors:
+    errors, unit = dossier_submission_errors(version=version, form_data=form_data, unit_code=unit_code, uploads=uploads)
+    if errors or unit is None:
         raise ValidationFailed(errors)
 
     submitted_at = now or timezone.now()
@@ -230,6 +264,7 @@ def dossier_submit(
         unit=unit,
         unit_path=unit.path,
         form_data=form_data,
+        applicant_folded=fold(actor.full_name)[:150],
         submitted_at=submitted_at,
         received_on=received_on,
         due_date=due,
@@ -358,6 +393,36 @@ def dossier_mark_overdue(*, dossier: Dossier, today: datetime.date) -> Dossier |
         after={"overdue_on": today, "due_date": late.due_date},
     )
     return late
+
+
+# --- the applicant's personal data ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicantContact:
+    full_name: str
+    personal_id: str
+    date_of_birth: datetime.date | None
+    phone: str
+    email: str
+
+
+@transaction.atomic
+def dossier_applicant_read(*, actor: Actor, dossier: Dossier) -> ApplicantContact | None:
+    """The applicant's identity and contacts for an officer handling the dossier (already read through
+    a scoped selector), recorded like every read of personal data; None for anyone else. The applicant
+    reading their own dossier is not recorded."""
+    applicant = dossier.applicant
+    if actor is None or not reaches(actor, dossier.unit, STAFF_ROLES):
+        return None
+    audit_record(actor=actor, action="eservices.applicant_read", target=dossier, unit=dossier.unit)
+    return ApplicantContact(
+        full_name=applicant.full_name,
+        personal_id=applicant.personal_id or "",
+        date_of_birth=applicant.date_of_birth,
+        phone=applicant.phone,
+        email=applicant.email,
+    )
 
 
 # --- ratings --------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ urlpatterns = [
     path("services/", views.catalogue, name="catalogue"),
     path("services/<str:code>/", views.procedure_detail, name="procedure"),
     path("services/<str:code>/submit/", views.dossier_submit, name="submit"),
+    path("services/<str:code>/documents/<int:index>.pdf", views.document_template, name="document_template"),
     path("services/<str:code>/edit/", views.procedure_edit, name="procedure_edit"),
     path("dossiers/", views.dossier_list, name="dossiers"),
     path("dossiers/receive/", views.dossier_bulk_receive, name="bulk_receive"),

@@ -3,21 +3,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from precinct.core.calendar import calendar
 from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from precinct.core.forms import add_validation_errors, flash_error
 from precinct.eservices import public, selectors, services
+from precinct.eservices.documents import printed_date
 from precinct.eservices.files import attachment_response
 from precinct.eservices.forms import ActionForm, DossierSubmitForm, LookupForm, ProcedureEditForm, RatingForm
 from precinct.eservices.forms_schema import field_label
+from precinct.eservices.guide import guide_display
 from precinct.eservices.letters import apology_letter_pdf
 from precinct.eservices.models import DossierStatus, ServiceField
 from precinct.eservices.permissions import can_edit_catalogue
 from precinct.eservices.receipt import receipt_pdf
+from precinct.eservices.templates_pdf import template_pdf
 from precinct.organisation.models import Role
 from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import has_any_role
@@ -45,6 +49,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     version = procedure.current
     assert version is not None
     received_on, due = calendar().due_date(timezone.now(), version.deadline_days, cutoff=version.cutoff)
+    english = (translation.get_language() or "vi").startswith("en")
     return render(
         request,
         "eservices/procedure.html",
@@ -53,8 +58,31 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "version": version,
             "received_on": received_on,
             "due_date": due,
+            "guide": guide_display(version.guide),
+            "documents": [
+                {
+                    "index": i,
+                    "name": d.get("name_en") if english and d.get("name_en") else d["name"],
+                    "required": bool(d.get("required")),
+                    "template": bool(d.get("template")),
+                }
+                for i, d in enumerate(version.required_documents)
+            ],
+            "can_edit": can_edit_catalogue(request.user),
         },
     )
+
+
+def document_template(request: HttpRequest, code: str, index: int) -> HttpResponse:
+    """The blank form of a document the procedure asks for (those marked as having a template)."""
+    version = selectors.procedure_get(code=code).current
+    assert version is not None
+    documents = version.required_documents
+    if index >= len(documents) or not documents[index].get("template"):
+        raise NotFound()
+    response = HttpResponse(template_pdf(version, documents[index]), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="mau-{code}-{index + 1}.pdf"'
+    return response
 
 
 @login_required
@@ -90,18 +118,38 @@ def dossier_submit(request: HttpRequest, code: str) -> HttpResponse:
     assert version is not None
     if not request.user.is_citizen:  # type: ignore[union-attr]
         raise PermissionDenied(_("Only citizens can submit dossiers online."))
-    form = DossierSubmitForm(request.POST or None, request.FILES or None, version=version)
-    if request.method == "POST" and form.is_valid():
+    form = DossierSubmitForm(
+        request.POST or None,
+        request.FILES or None,
+        version=version,
+        home_unit=selectors.citizen_home_unit(actor=request.user),
+    )
+    if request.method == "POST":
+        valid = form.is_valid()
+        uploads = [services.Upload(name, f) for name, f in form.uploads()]
+        unit_code = form.cleaned_data.get("unit")
         try:
+            if not valid:
+                # Every message in one round: what the service would say about the fields that did parse,
+                # the files and the required documents, beside the form's own messages.
+                errors, _unit = services.dossier_submission_errors(
+                    version=version, form_data=form.form_data(), unit_code=unit_code, uploads=uploads
+                )
+                raise ValidationFailed(errors)
             dossier = services.dossier_submit(
                 actor=request.user,
                 procedure=procedure,
                 form_data=form.form_data(),
-                unit_code=form.cleaned_data.get("unit"),
-                uploads=[services.Upload(name, f) for name, f in form.uploads()],
+                unit_code=unit_code,
+                uploads=uploads,
             )
         except ValidationFailed as exc:
-            add_validation_errors(form, exc)
+            for key, texts in exc.fields.items():
+                name = form.field_for(key)
+                if name is not None and name in form.errors:
+                    continue  # the form already says what is wrong with this field
+                for text in texts:
+                    form.add_error(name, str(text))
         else:
             messages.success(
                 request, _("Your dossier has been submitted. Its code is %(code)s.") % {"code": dossier.code}
@@ -175,11 +223,13 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     actions = [{"name": a, "note": bool(specs[a].get("note")), "effect": specs[a].get("effect") or ""} for a in allowed]
     labels = dossier.version.form_schema.get("properties", {})
     answers = [
-        (field_label(spec, name), dossier.form_data.get(name))
+        (field_label(spec, name), printed_date(dossier.form_data.get(name)))
         for name, spec in labels.items()
         if name in dossier.form_data
     ]
     units = unit_list(actor=request.user).exclude(pk=dossier.unit_id).order_by("path") if "transfer" in allowed else []
+    is_applicant = dossier.applicant_id == request.user.pk
+    contact = None if is_applicant else services.dossier_applicant_read(actor=request.user, dossier=dossier)
     return render(
         request,
         "eservices/dossier.html",
@@ -190,11 +240,35 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "units": units,
             "events": dossier.events.all(),
             "attachments": dossier.attachments.all(),
-            "is_applicant": dossier.applicant_id == request.user.pk,
+            "is_applicant": is_applicant,
+            "contact": contact,
             "rating": getattr(dossier, "rating", None),
             "rating_form": RatingForm() if dossier.status == DossierStatus.DONE else None,
         },
     )
+
+
+ACTION_DONE = {
+    "receive": gettext_lazy("Dossier %(code)s received."),
+    "return_incomplete": gettext_lazy("Dossier %(code)s returned as incomplete."),
+    "start_review": gettext_lazy("Review of dossier %(code)s started."),
+    "request_supplement": gettext_lazy("Supplement requested for dossier %(code)s."),
+    "supplement": gettext_lazy("Your supplement to dossier %(code)s has been sent."),
+    "propose": gettext_lazy("Dossier %(code)s proposed to the leader for approval."),
+    "approve": gettext_lazy("Dossier %(code)s approved."),
+    "refuse": gettext_lazy("Dossier %(code)s refused."),
+    "issue_result": gettext_lazy("The signed result of dossier %(code)s has been issued."),
+    "complete": gettext_lazy("Dossier %(code)s marked as done."),
+    "withdraw": gettext_lazy("Dossier %(code)s withdrawn."),
+    "transfer": gettext_lazy("Dossier %(code)s transferred."),
+    "extend": gettext_lazy("Due date of dossier %(code)s extended; the letter of apology is ready."),
+}
+
+
+def action_done_message(action: str, code: str) -> str:
+    """What the person who took an action is told: what happened, to which dossier."""
+    message = ACTION_DONE.get(action, gettext_lazy("Action “%(action)s” taken on dossier %(code)s."))
+    return str(message) % {"code": code, "action": action}
 
 
 @login_required
@@ -219,7 +293,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
     except DomainError as exc:
         flash_error(request, exc)
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, action_done_message(action, dossier.code))
         if action == "transfer":
             return redirect("eservices:dossiers")
     return redirect("eservices:dossier", code=dossier.code)

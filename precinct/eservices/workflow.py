@@ -26,6 +26,9 @@ from precinct.organisation.models import Unit
 
 STAFF = ["officer", "leader", "duty_officer", "administrator"]
 DECIDERS = ["officer", "leader"]
+# Officers examine and propose; a leader of the unit decides and signs the result (the demo procedures, as
+# the one-stop shop works: "cán bộ đề xuất, lãnh đạo phê duyệt").
+LEADERS = ["leader"]
 OPEN = ["submitted", "received", "in_review", "supplement_requested"]
 # Open states whose clock runs (a dossier waiting for the citizen's supplement is not late).
 RUNNING = [DossierStatus.SUBMITTED, DossierStatus.RECEIVED, DossierStatus.IN_REVIEW, DossierStatus.APPROVED]
@@ -57,16 +60,17 @@ DEFAULT_DEFINITION: dict[str, Any] = {
             "note": True,
             "effect": "resume",
         },
-        "approve": {"from": ["in_review"], "to": "approved", "by": "officer", "roles": DECIDERS},
+        "propose": {"from": ["in_review"], "to": None, "by": "officer", "roles": ["officer"]},
+        "approve": {"from": ["in_review"], "to": "approved", "by": "officer", "roles": LEADERS},
         "refuse": {
             "from": ["received", "in_review"],
             "to": "refused",
             "by": "officer",
-            "roles": DECIDERS,
+            "roles": LEADERS,
             "note": True,
             "effect": "close",
         },
-        "issue_result": {"from": ["approved"], "to": "result_issued", "by": "officer", "roles": DECIDERS},
+        "issue_result": {"from": ["approved"], "to": "result_issued", "by": "officer", "roles": LEADERS},
         "complete": {"from": ["result_issued"], "to": "done", "by": "officer", "roles": STAFF, "effect": "close"},
         "withdraw": {"from": OPEN, "to": "withdrawn", "by": "applicant", "effect": "close"},
         "transfer": {
@@ -184,3 +188,7 @@ def default_workflow() -> Any:
         key="default", defaults={"name": "Quy trình mặc định", "definition": DEFAULT_DEFINITION}
     )
     return workflow
+
+
+# The actions the default workflow leaves to leaders (tests and demo data take them as a leader).
+LEADER_ACTIONS = frozenset(name for name, spec in DEFAULT_DEFINITION["actions"].items() if spec.get("roles") == LEADERS)

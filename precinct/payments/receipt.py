@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from precinct.core.calendar import LOCAL_TZ
-from precinct.core.pdf import Document
+from precinct.core.pdf import OfficialDocument
+from precinct.eservices.documents import unit_letterhead
 from precinct.eservices.receipt import lookup_url
 from precinct.payments.fees import vnd
 from precinct.payments.models import Payment
@@ -15,13 +16,11 @@ PROVIDER_NAMES = {"vnpay": "VNPay", "sandbox": "Sandbox"}
 def payment_receipt_pdf(payment: Payment) -> bytes:
     request = payment.request
     dossier = request.dossier
-    doc = Document()
+    doc = OfficialDocument()
     doc.set_title(_("Payment receipt %(ref)s") % {"ref": payment.txn_ref})
-    doc.set_font("body", "", 10)
-    doc.cell(0, 6, dossier.unit.display_name.upper(), new_x="LMARGIN", new_y="NEXT")
-    doc.ln(6)
-    doc.heading(_("RECEIPT OF PAYMENT"), size=16)
-    doc.qr(lookup_url(dossier), x=doc.w - doc.r_margin - 34, y=18)
+    paid_on = timezone.localtime(payment.completed_at or payment.created_at, LOCAL_TZ).date()
+    doc.letterhead(unit_letterhead(dossier.unit, day=paid_on))
+    doc.title_block(_("RECEIPT OF PAYMENT"))
     doc.row(_("Receipt number"), payment.txn_ref)
     doc.row(_("Dossier code"), dossier.code)
     doc.row(_("Procedure"), f"{dossier.version.procedure.code} — {dossier.version.display_name}")
@@ -34,10 +33,9 @@ def payment_receipt_pdf(payment: Payment) -> bytes:
     doc.row(_("Provider's transaction number"), payment.provider_txn_no)
     if payment.bank_code:
         doc.row(_("Bank"), payment.bank_code)
-    doc.ln(6)
-    doc.multi_cell(
-        0,
-        6,
+    doc.closing(signatory=None, recipients=[payment.payer.full_name + ";"])
+    doc.qr_note(
+        lookup_url(dossier),
         _("This receipt was issued electronically when the payment provider confirmed the payment."),
     )
     return doc.bytes()

@@ -1,6 +1,8 @@
 """Reads of payments, narrowed to the dossiers the actor may see (the applicant, and staff whose roles
 reach the dossier's unit): a payment is as visible as its dossier, no more."""
 
+import datetime
+
 from django.db.models import Model, Prefetch, QuerySet
 
 from precinct.core.actors import Actor
@@ -8,6 +10,7 @@ from precinct.core.errors import NotFound
 from precinct.eservices.models import Dossier
 from precinct.eservices.selectors import dossier_list
 from precinct.payments.models import Payment, PaymentRequest, PaymentStatus, RequestStatus
+from precinct.payments.providers.base import EXPIRE_MINUTES
 
 
 def one[M: Model](queryset: QuerySet[M]) -> M | None:
@@ -68,3 +71,26 @@ def unpaid_blocking(*, dossier: Dossier, action: str) -> list[PaymentRequest]:
     """Unpaid requests that hold back this action of this dossier."""
     unpaid = PaymentRequest.objects.filter(dossier=dossier, status=RequestStatus.UNPAID)
     return [r for r in unpaid if action in (r.required_for or [])]
+
+
+# How an attempt reads to the payer: the stored status, or what became of a pending attempt nobody finished.
+EXPIRED = "expired"  # still pending after the provider's time limit: it can no longer be paid
+ABANDONED = "abandoned"  # still pending, but the fee was paid by another attempt (or cancelled)
+
+
+def attempt_state(payment: Payment, request: PaymentRequest, now: datetime.datetime) -> str:
+    if payment.status != PaymentStatus.PENDING:
+        return payment.status
+    if request.status != RequestStatus.UNPAID:
+        return ABANDONED
+    if now - payment.created_at > datetime.timedelta(minutes=EXPIRE_MINUTES):
+        return EXPIRED
+    return payment.status
+
+
+def attempts_for_display(request: PaymentRequest, now: datetime.datetime) -> list[tuple[Payment, str]]:
+    """A fee's attempts as the payer sees them: the paid one first, then the others newest first, each
+    with its state (pending ones past the provider's time limit are expired; ones left behind by a
+    payment that went through are abandoned). Uses the prefetched attempts of payment_request_list."""
+    attempts = sorted(request.payments.all(), key=lambda p: (p.status != PaymentStatus.PAID, -p.created_at.timestamp()))
+    return [(p, attempt_state(p, request, now)) for p in attempts]

@@ -25,6 +25,7 @@ class ResultOut(Schema):
     revoked_at: datetime.datetime | None
     revocation_reason: str
     verify_url: str
+    number: str
 
     @staticmethod
     def from_document(document: ResultDocument) -> "ResultOut":
@@ -41,7 +42,9 @@ class ResultOut(Schema):
             revoked=document.is_revoked,
             revoked_at=document.revoked_at,
             revocation_reason=document.revoked_reason,
-            verify_url=verify_url(document.dossier.code),
+            # The token's page for results that have one; older results are checked by uploading the file.
+            verify_url=verify_url(document.token or ""),
+            number=f"{document.number}/{document.symbol}" if document.number else "",
         )
 
 

@@ -60,6 +60,15 @@ class ResultDocument(models.Model):
     signing_key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="results")
     signer_subject = models.CharField(_("signer"), max_length=500)
     signed_at = models.DateTimeField(_("signed at"))
+    # The document's number and symbol (Decree 30/2020: "Số: 12/KQ-07168"), numbered per unit and year.
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    symbol = models.CharField(_("symbol"), max_length=40, blank=True)
+    # Who signed for the unit, as printed: the officer who issued the result.
+    signer_name = models.CharField(_("signatory"), max_length=150, blank=True)
+    signer_position = models.CharField(_("signatory's position"), max_length=150, blank=True)
+    # What the QR code carries: unguessable, so /verify/<token> shows a result only to someone holding it.
+    # Results issued before it existed have none and are checked by uploading the file.
+    token = models.CharField(max_length=43, unique=True, null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
     revoked_by = models.ForeignKey(

@@ -1,7 +1,11 @@
-"""The result document as a PDF (always in Vietnamese, the language of the administration), with a QR
-code to its public verification page. Signing happens afterwards (precinct.results.signing)."""
+"""The result document as a PDF (always in Vietnamese, the language of the administration) in the format of
+administrative documents (Decree 30/2020/NĐ-CP, core.pdf.OfficialDocument): letterhead with the number and
+symbol, place and date, title, content, the signatory's position and name, recipients; and a QR code to its
+public verification page, carrying the result's unguessable token. Signing happens afterwards
+(precinct.results.signing)."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
@@ -10,56 +14,62 @@ from django.utils.translation import gettext as _
 
 from precinct.core.calendar import LOCAL_TZ
 from precinct.core.fonts import covers
-from precinct.core.pdf import Document
+from precinct.core.pdf import OfficialDocument, Signatory
+from precinct.eservices.documents import printed_date, unit_letterhead
 from precinct.eservices.forms_schema import field_label
 from precinct.eservices.models import Dossier
 
 
-def verify_url(code: str) -> str:
-    return f"{settings.PRECINCT_PUBLIC_URL.rstrip('/')}{reverse('results:verify_code', args=[code])}"
+def verify_url(token: str = "") -> str:
+    """The public verification page: the result's own (its token), or the page to upload any file."""
+    path = reverse("results:verify_code", args=[token]) if token else reverse("results:verify")
+    return f"{settings.PRECINCT_PUBLIC_URL.rstrip('/')}{path}"
 
 
 def _masked(personal_id: str) -> str:
     return f"{personal_id[:3]}******{personal_id[-3:]}" if len(personal_id) == 12 else personal_id
 
 
-class ResultPdf(Document):
+@dataclass(frozen=True)
+class Issue:
+    """What issuing adds to the dossier: the document's number and symbol, the token its QR code carries,
+    who signs it and when."""
+
+    number: str  # "12/KQ-07168"
+    token: str
+    signatory: Signatory
+    issued_at: datetime.datetime
+
+
+class ResultPdf(OfficialDocument):
     def qr(self, url: str, *, x: float, y: float, size: float = 34) -> None:
         self.vector_qr(url, x=x, y=y, size=size)
 
 
-def result_pdf(dossier: Dossier, *, issued_at: datetime.datetime | None = None) -> bytes:
-    issued_at = timezone.localtime(issued_at or timezone.now(), LOCAL_TZ)
+def result_pdf(dossier: Dossier, *, issue: Issue | None = None) -> bytes:
+    """The result of the dossier as issued (`issue`), or a draft that says so (no number, no token)."""
+    draft = Signatory(position="", name="")
+    issue = issue or Issue(number="…/KQ", token="draft", signatory=draft, issued_at=timezone.now())  # noqa: S106
+    issued_at = timezone.localtime(issue.issued_at, LOCAL_TZ)
     properties = (dossier.version.form_schema or {}).get("properties", {})
     with translation.override("vi"):
         answers = [(field_label(spec, name), dossier.form_data.get(name)) for name, spec in properties.items()]
-        answers = [(label, str(value)) for label, value in answers if value not in (None, "")]
-        root = dossier.unit.parent.name if dossier.unit.parent_id and dossier.unit.parent else ""
-        texts = [dossier.unit.name, root, dossier.version.name, dossier.applicant.full_name, dossier.code]
+        answers = [(label, printed_date(value)) for label, value in answers if value not in (None, "")]
+        head = unit_letterhead(dossier.unit, day=issued_at.date(), number=issue.number)
+        texts = [head.parent, head.issuer, head.place, dossier.version.name, dossier.applicant.full_name]
+        texts += [issue.signatory.position, issue.signatory.name, dossier.code]
         doc = ResultPdf(light=covers(" ".join(texts + [f"{label} {value}" for label, value in answers])))
         doc.set_title(_("Result of dossier %(code)s") % {"code": dossier.code})
         doc.set_subject(dossier.code)  # verification finds the dossier by it when no code is given
         doc.set_author(dossier.unit.name)
         doc.set_creator("Precinct")
         doc.set_creation_date(issued_at)
-        top = doc.get_y()
-        doc.set_font("body", "B", 10)
-        if root:
-            doc.cell(90, 5, root.upper(), new_x="LMARGIN", new_y="NEXT", align="C")
-        doc.cell(90, 5, dossier.unit.name.upper(), new_x="LMARGIN", new_y="NEXT", align="C")
-        doc.set_xy(doc.l_margin + 90, top)
-        doc.cell(0, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", new_x="LMARGIN", new_y="NEXT", align="C")
-        doc.set_x(doc.l_margin + 90)
-        doc.cell(0, 5, "Độc lập - Tự do - Hạnh phúc", new_x="LMARGIN", new_y="NEXT", align="C")
-        doc.set_font("body", "", 10)
-        doc.set_x(doc.l_margin + 90)
-        doc.cell(0, 6, issued_at.strftime("Ngày %d tháng %m năm %Y"), new_x="LMARGIN", new_y="NEXT", align="C")
-        doc.ln(8)
-        doc.set_font("body", "B", 15)
-        doc.cell(0, 8, _("RESULT OF THE ADMINISTRATIVE PROCEDURE"), new_x="LMARGIN", new_y="NEXT", align="C")
-        doc.set_font("body", "", 11)
-        doc.multi_cell(0, 6, dossier.version.name, new_x="LMARGIN", new_y="NEXT", align="C")
-        doc.ln(4)
+        doc.letterhead(head)
+        doc.title_block(_("RESULT OF THE ADMINISTRATIVE PROCEDURE"), dossier.version.name)
+        doc.paragraph(
+            _("%(unit)s has resolved the dossier below and approves the request of the applicant.")
+            % {"unit": dossier.unit.name}
+        )
         doc.row(_("Dossier code"), dossier.code)
         doc.row(_("Procedure"), f"{dossier.version.procedure.code} — {dossier.version.name}")
         doc.row(_("Applicant"), dossier.applicant.full_name)
@@ -68,25 +78,21 @@ def result_pdf(dossier: Dossier, *, issued_at: datetime.datetime | None = None) 
         doc.row(_("Received on"), dossier.received_on.strftime("%d/%m/%Y"))
         doc.row(_("Decision"), _("Approved"))
         doc.row(_("Issued at"), issued_at.strftime("%d/%m/%Y %H:%M"))
-        doc.row(_("Issuing unit"), dossier.unit.name)
         if answers:
-            doc.ln(3)
+            doc.ln(2)
             doc.heading(_("Content"), size=12)
             for label, value in answers:
                 doc.row(label, value)
-        doc.ln(6)
-        y = max(doc.get_y(), 190.0)
-        doc.qr(verify_url(dossier.code), x=doc.l_margin, y=y, size=34)
-        doc.set_xy(doc.l_margin + 40, y)
-        doc.set_font("body", "", 9)
-        doc.multi_cell(
-            0,
-            5,
-            align="L",
-            text=_(
-                "This document is signed digitally by %(unit)s. Scan the QR code or open %(url)s and upload "
-                "this file to check that it is authentic and unchanged."
+        doc.closing(
+            signatory=issue.signatory,
+            recipients=[dossier.applicant.full_name + ";", _("Filed: dossier %(code)s.") % {"code": dossier.code}],
+        )
+        doc.qr_note(
+            verify_url(issue.token),
+            _(
+                "This document is signed digitally by %(unit)s. Scan the QR code or open %(url)s and upload this "
+                "file to check that it is authentic and unchanged."
             )
-            % {"unit": dossier.unit.name, "url": verify_url(dossier.code)},
+            % {"unit": dossier.unit.name, "url": verify_url()},
         )
         return doc.bytes()

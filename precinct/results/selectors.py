@@ -32,13 +32,13 @@ def result_for_dossier(*, dossier: Any) -> ResultDocument | None:
     return ResultDocument.objects.select_related("unit").filter(dossier=dossier).first()
 
 
-def result_public(*, code: str) -> ResultDocument | None:
-    """What anyone may learn about a result from its code: that it exists, who issued it, when, revoked."""
-    return (
-        ResultDocument.objects.select_related("dossier__version", "unit", "signing_key")
-        .filter(dossier__code=code.strip().upper()[:64])
-        .first()
-    )
+def result_public(*, token: str) -> ResultDocument | None:
+    """What anyone holding a result's token (its QR code) may learn: that it exists, who issued it, when,
+    revoked. A dossier code, sequential and guessable, answers nothing (None)."""
+    token = token.strip()
+    if not token:
+        return None
+    return ResultDocument.objects.select_related("dossier__version", "unit", "signing_key").filter(token=token).first()
 
 
 def signing_key_list(*, unit: Any = None) -> Any:
@@ -104,6 +104,10 @@ def _record(inspection: "Inspection", code: str) -> ResultDocument | None:
     exact = documents.filter(sha256=inspection.sha256).first()
     if exact is not None:
         return exact
+    if code.strip():
+        by_token = documents.filter(token=code.strip()).first()
+        if by_token is not None:
+            return by_token
     for candidate in (code, inspection.subject):
         if candidate:
             found = documents.filter(dossier__code=candidate.strip().upper()[:64]).first()

@@ -2,22 +2,25 @@
 transaction), revoking, and registering or issuing a unit's signing key."""
 
 import hashlib
+import secrets
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from precinct.accounts.actors import as_user
 from precinct.audit.services import audit_record
 from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
+from precinct.core.pdf import Signatory
 from precinct.eservices.models import Dossier
-from precinct.organisation.models import Unit
+from precinct.eservices.services import sequence_next
+from precinct.organisation.models import Officer, Unit
 from precinct.results import keys
 from precinct.results.models import ResultDocument, SigningKey
 from precinct.results.permissions import can_manage_signing_keys, can_revoke_result
-from precinct.results.render import result_pdf
+from precinct.results.render import Issue, result_pdf
 from precinct.results.signing import sign_pdf
 
 
@@ -46,14 +49,39 @@ def signer_for(unit: Unit) -> tuple[SigningKey, keys.UnitSigner]:
     return key, signer
 
 
+def signatory_of(actor: Actor, unit: Unit) -> Signatory:
+    """Who signs for the unit, as the document prints it: the issuing officer's position, and rank and full
+    name ("Đại úy Trần Văn Bình"), from their officer record; the account's name when there is none."""
+    user = as_user(actor)
+    officer = Officer.objects.filter(user=user, is_active=True).first() if user is not None else None
+    if officer is not None:
+        with translation.override("vi"):  # documents are in the language of the administration
+            rank = str(officer.get_rank_display())
+        return Signatory(
+            position=officer.position or "Cán bộ",
+            name=f"{rank} {officer.full_name}",
+            note="(Đã ký số)",
+        )
+    return Signatory(position="Cán bộ", name=user.full_name if user else unit.name, note="(Đã ký số)")
+
+
 @transaction.atomic
 def result_issue(*, actor: Actor, dossier: Dossier) -> ResultDocument:
     """Render the dossier's result, sign it with the issuing unit's key and keep it with its hash.
     Runs inside the `issue_result` transition's transaction: if anything fails, the dossier is not issued."""
     key, signer = signer_for(dossier.unit)
     signed_at = timezone.now()
+    year = timezone.localtime(signed_at).date().replace(month=1, day=1)
+    symbol = f"KQ-{dossier.unit.code}"
+    number = sequence_next(symbol[:32], year)  # numbered per issuing unit and year (Decree 30)
+    issue = Issue(
+        number=f"{number}/{symbol}",
+        token=secrets.token_urlsafe(24),
+        signatory=signatory_of(actor, dossier.unit),
+        issued_at=signed_at,
+    )
     pdf = sign_pdf(
-        result_pdf(dossier, issued_at=signed_at),
+        result_pdf(dossier, issue=issue),
         signer,
         reason=f"Kết quả giải quyết hồ sơ {dossier.code}",
         location=dossier.unit.name,
@@ -67,6 +95,11 @@ def result_issue(*, actor: Actor, dossier: Dossier) -> ResultDocument:
         signing_key=key,
         signer_subject=key.subject,
         signed_at=signed_at,
+        number=number,
+        symbol=symbol,
+        signer_name=issue.signatory.name,
+        signer_position=issue.signatory.position,
+        token=issue.token,
     )
     document.file.save(f"{dossier.code}.pdf", ContentFile(pdf), save=False)
     try:

@@ -14,7 +14,7 @@ from precinct.results.public import MAX_BYTES, verify_upload
 
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     """Anyone checks a signed result: scan the QR code (the code is in the address) and upload the file."""
-    code = code.strip().upper()[:64]
+    code = code.strip()[:64]  # the token the QR code carries (or, from older links, a dossier code)
     posted = request.method == "POST"
     form = VerifyForm(request.POST, request.FILES) if posted else VerifyForm(initial={"code": code})
     verdict, status, error = None, 200, ""
@@ -27,7 +27,7 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
             add_validation_errors(form, exc)
         except DomainError as exc:
             error, status = str(exc.message), exc.status
-    on_record = selectors.result_public(code=code) if code else None
+    on_record = selectors.result_public(token=code) if code else None
     return render(
         request,
         "results/verify.html",

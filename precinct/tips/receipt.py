@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from precinct.core.calendar import LOCAL_TZ
 from precinct.core.errors import ValidationFailed
-from precinct.core.pdf import Document
+from precinct.core.pdf import Letterhead, OfficialDocument, place_name
+from precinct.organisation.selectors import province_root_or_none
 from precinct.tips.models import Tip
 
 TOKEN_SALT = "precinct.tips.proof"  # noqa: S105 (a signing salt, not a secret)
@@ -43,19 +44,18 @@ def proof_from_token(token: str) -> tuple[str, datetime.datetime]:
 
 
 def proof_pdf(reference: str, filed_at: datetime.datetime) -> bytes:
-    doc = Document()
+    doc = OfficialDocument()
     doc.set_title(_("Proof of filing"))
-    doc.set_font("body", "", 10)
-    doc.cell(0, 6, _("PROVINCIAL POLICE — CRIME-REPORTING PORTAL"), new_x="LMARGIN", new_y="NEXT")
-    doc.ln(6)
-    doc.heading(_("PROOF OF FILING"), size=16)
+    root = province_root_or_none()
+    issuer = root.name if root is not None else str(_("PROVINCIAL POLICE — CRIME-REPORTING PORTAL"))
+    day = timezone.localtime(filed_at, LOCAL_TZ).date()
+    doc.letterhead(Letterhead(issuer=issuer, place=place_name(issuer), day=day))
+    doc.title_block(_("PROOF OF FILING"), _("Crime-reporting portal"))
     doc.row(_("Report reference"), f"{reference[:4]}-{reference[4:]}")
     doc.row(_("Filed at"), timezone.localtime(filed_at, LOCAL_TZ).strftime("%d/%m/%Y %H:%M"))
     doc.row(_("Verification code"), verification_code(reference, filed_at.isoformat()))
-    doc.ln(6)
-    doc.multi_cell(
-        0,
-        6,
+    doc.ln(4)
+    doc.paragraph(
         _(
             "This document proves that a report was filed with the police at the time above. It contains "
             "nothing of what the report says. Keep your 16-digit receipt separately: it is the only way to "

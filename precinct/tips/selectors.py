@@ -63,6 +63,12 @@ def wards() -> QuerySet[Unit]:
     return commune_level_units()
 
 
+def wards_in_reach(*, actor: Actor) -> QuerySet[Unit]:
+    """The wards a recipient's queue can be filtered by: those their recipient roles reach (a ward officer
+    sees their own ward, a provincial leader every ward)."""
+    return restrict_by_role(wards(), actor, "path", TIP_ROLES)
+
+
 def ward_for(code: str) -> Unit | None:
     """The police of a ward, commune or special zone, by the division's official code or the unit's code."""
     code = (code or "").strip()

@@ -133,7 +133,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "statuses": TipStatus.choices,
             "categories": Category.choices,
             "priorities": Priority.choices,
-            "wards": selectors.wards(),
+            "wards": selectors.wards_in_reach(actor=request.user),
         },
     )
 

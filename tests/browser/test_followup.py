@@ -21,8 +21,12 @@ def _dossier(officer: str, *actions: str):
         form_data={"muc_dich": "Xin việc"},
         unit_code=User.objects.get(username=officer).officer.unit.code,
     )
+    from precinct.eservices.workflow import LEADER_ACTIONS
+
+    leader = officer.replace("canbo.", "lanhdao.")  # the ward's leader decides (officers propose)
     for action in actions:
-        dossier = dossier_transition(actor=User.objects.get(username=officer), dossier=dossier, action=action)
+        who = leader if action in LEADER_ACTIONS else officer
+        dossier = dossier_transition(actor=User.objects.get(username=who), dossier=dossier, action=action)
     return dossier
 
 

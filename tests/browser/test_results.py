@@ -7,8 +7,10 @@ import re
 
 import pytest
 
+from precinct.results.models import ResultDocument
 from tests.browser.conftest import sign_in
 
+LEADS = ("approve", "issue_result")
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -31,14 +33,18 @@ def test_issue_download_verify_tamper_revoke(page, browser, live_server, demo, s
     code = page.locator("h1.mono").inner_text()
 
     # The officer receives, reviews, approves and issues the result.
-    officer = browser.new_context(viewport={"width": 1280, "height": 860})
-    op = officer.new_page()
-    op.base_url = live_server.url
-    sign_in(op, "canbo.haan")
-    op.goto(op.base_url + f"/dossiers/{code}/")
-    for action in ("receive", "start_review", "approve", "issue_result"):
-        op.click(f"button[value='{action}']")
-        op.wait_for_load_state()
+    # The officer receives, reviews and proposes; the ward's leader approves and issues (and signs).
+    for who, actions in (("canbo.haan", ("receive", "start_review", "propose")), ("lanhdao.haan", LEADS)):
+        officer = browser.new_context(viewport={"width": 1280, "height": 860})
+        op = officer.new_page()
+        op.base_url = live_server.url
+        sign_in(op, who)
+        op.goto(op.base_url + f"/dossiers/{code}/")
+        for action in actions:
+            op.click(f"button[value='{action}']")
+            op.wait_for_load_state()
+        if who == "canbo.haan":
+            officer.close()
     assert op.get_by_test_id("status").inner_text() == "Đã trả kết quả"
     assert "Kết quả có chữ ký số" in op.get_by_test_id("result").inner_text()
     shot(op, "result-issued-officer-vi")
@@ -57,7 +63,8 @@ def test_issue_download_verify_tamper_revoke(page, browser, live_server, demo, s
     # Anyone checks it on the verify page the QR code leads to.
     checker = browser.new_context(viewport={"width": 1280, "height": 860})
     cp = checker.new_page()
-    cp.goto(live_server.url + f"/verify/{code}")
+    token = ResultDocument.objects.get(dossier__code=code).token  # what the QR code carries
+    cp.goto(live_server.url + f"/verify/{token}")
     assert code in cp.get_by_test_id("on-record").inner_text()
     assert _check(cp, signed) == "valid"
     text = cp.get_by_test_id("verdict").inner_text()
@@ -115,14 +122,18 @@ def test_acceptance_fee_paid_then_issued_downloaded_and_verified(page, browser, 
     page.wait_for_url(re.compile(rf".*/dossiers/{code}/$"))
     assert page.get_by_test_id("fee-status").inner_text() == "Đã thanh toán"
 
-    officer = browser.new_context(viewport={"width": 1280, "height": 860})
-    op = officer.new_page()
-    op.base_url = live_server.url
-    sign_in(op, "canbo.haan")
-    op.goto(op.base_url + f"/dossiers/{code}/")
-    for action in ("receive", "start_review", "approve", "issue_result"):
-        op.click(f"button[value='{action}']")
-        op.wait_for_load_state()
+    # The officer receives, reviews and proposes; the ward's leader approves and issues (and signs).
+    for who, actions in (("canbo.haan", ("receive", "start_review", "propose")), ("lanhdao.haan", LEADS)):
+        officer = browser.new_context(viewport={"width": 1280, "height": 860})
+        op = officer.new_page()
+        op.base_url = live_server.url
+        sign_in(op, who)
+        op.goto(op.base_url + f"/dossiers/{code}/")
+        for action in actions:
+            op.click(f"button[value='{action}']")
+            op.wait_for_load_state()
+        if who == "canbo.haan":
+            officer.close()
     assert op.get_by_test_id("status").inner_text() == "Đã trả kết quả"
     officer.close()
 

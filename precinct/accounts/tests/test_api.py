@@ -44,6 +44,8 @@ def test_registering_a_man_born_1990_in_quang_ninh_succeeds(client):
         ({"password": "12345678"}, "password"),
         ({"date_of_birth": "not-a-date"}, "date_of_birth"),
         ({"sex": "other"}, "sex"),
+        ({"full_name": "<script>alert(1)</script>Lê Thị Thu"}, "full_name"),
+        ({"full_name": "Lê Thị Thu 2"}, "full_name"),
     ],
 )
 def test_invalid_registrations_answer_422_per_field_and_create_nothing(client, changes, field):

@@ -101,7 +101,9 @@ def test_json_submission_and_transitions_in_the_body(world, catalogue):
     assert bad.status_code == 422 and "data.muc_dich" in bad.json()["error"]["fields"]
     officer = world.api_client("officer_a")
     url = f"/api/v1/dossiers/{body['code']}/transitions"
-    assert officer.post(url, {"action": "approve"}, content_type="application/json").status_code == 409
+    assert officer.post(url, {"action": "approve"}, content_type="application/json").status_code == 403  # leaders'
+    leader = world.api_client("leader_a")
+    assert leader.post(url, {"action": "approve"}, content_type="application/json").status_code == 409
     moved = officer.post(url, {"action": "receive", "note": ""}, content_type="application/json")
     assert moved.status_code == 200 and moved.json()["status"] == "received"
 
@@ -146,10 +148,11 @@ def test_actions_through_the_api(world, dossier_a):
     officer = world.api_client("officer_a")
     assert world.api_client("officer_b").post(f"{url}/receive", {}, content_type="application/json").status_code == 404
     assert officer.post(f"{url}/receive", {}, content_type="application/json").json()["status"] == "received"
-    refused = officer.post(f"{url}/approve", {}, content_type="application/json", headers={"Accept-Language": "en"})
+    leader = world.api_client("leader_a")
+    refused = leader.post(f"{url}/approve", {}, content_type="application/json", headers={"Accept-Language": "en"})
     assert refused.status_code == 409
     assert "not possible while the dossier is “Received”" in refused.json()["error"]["message"]
-    assert officer.post(f"{url}/refuse", {}, content_type="application/json").status_code == 422
+    assert leader.post(f"{url}/refuse", {}, content_type="application/json").status_code == 422
     assert officer.post(f"{url}/fly", {}, content_type="application/json").status_code == 400
     dossier_a.refresh_from_db()
     assert dossier_a.status == DossierStatus.RECEIVED

@@ -13,6 +13,7 @@ from precinct.eservices.escalation import escalation_sweep
 from precinct.eservices.models import Dossier, DossierEvent, DossierRating
 from precinct.eservices.services import dossier_rate, dossier_transition
 from precinct.eservices.signals import dossier_changed
+from precinct.eservices.workflow import LEADER_ACTIONS
 from precinct.notifications.models import Notification, PendingCompose
 from precinct.testing import Expect, assert_matrix, run_queued_tasks
 
@@ -29,9 +30,10 @@ def reachable(world):
     return world
 
 
-def _move(world, dossier, *actions, actor="officer_a", **extra):
+def _move(world, dossier, *actions, actor=None, **extra):
     for action in actions:
-        dossier = dossier_transition(actor=world.users[actor], dossier=dossier, action=action, **extra)
+        who = actor or ("leader_a" if action in LEADER_ACTIONS else "officer_a")  # leaders decide
+        dossier = dossier_transition(actor=world.users[who], dossier=dossier, action=action, **extra)
     return dossier
 
 

@@ -41,7 +41,7 @@ def test_page_actions_follow_the_workflow(world, dossier):
     dossier.refresh_from_db()
     assert dossier.status == "received"
     # A refused action explains itself and changes nothing.
-    client = world.client("officer_a")
+    client = world.client("leader_a")
     page = client.post(f"/dossiers/{dossier.code}/actions/approve/", follow=True).content.decode()
     assert "Không thể thực hiện thao tác này" in page
     dossier.refresh_from_db()
@@ -82,3 +82,37 @@ def test_procedure_edit_page_publishes_a_new_version_for_administrators_only(wor
     assert world.client("admin_p").post(url, data).status_code == 302
     current = Procedure.objects.get(code="CT-06").current
     assert (current.number, current.deadline_days, current.cutoff.strftime("%H:%M")) == (2, 2, "16:30")
+
+
+def test_a_procedure_page_reads_like_the_national_portal(world, catalogue):
+    page = world.client("anonymous").get("/services/CT-02/").content.decode()
+    for text in (
+        "Căn cứ pháp lý",
+        "Luật Cư trú số 68/2020/QH14",
+        "Đối tượng thực hiện",
+        "Thành phần hồ sơ",
+        "Tờ khai thay đổi thông tin cư trú (CT01)",
+        "Trình tự thực hiện",
+        "Thời hạn giải quyết",
+        "Kết quả thực hiện",
+        "Nơi tiếp nhận hồ sơ",
+    ):
+        assert text in page, text
+    template = world.client("anonymous").get("/services/CT-02/documents/0.pdf")
+    assert template.status_code == 200 and template.content.startswith(b"%PDF")
+    assert world.client("anonymous").get("/services/CT-06/documents/0.pdf").status_code == 404
+    english = world.client("anonymous")
+    english.cookies["django_language"] = "en"
+    assert "Who may apply" in english.get("/services/CT-02/").content.decode()
+
+
+def test_the_catalogue_export_carries_the_guide_and_imports_unchanged(world, catalogue):
+    from precinct.eservices.catalogue import catalogue_export, catalogue_import
+
+    exported = catalogue_export()
+    ct02 = next(p for p in exported["procedures"] if p["code"] == "CT-02")
+    assert ct02["guide"]["legal_basis"][0].startswith("Luật Cư trú") and ct02["guide"]["steps"]
+    assert ct02["required_documents"][0]["template"] is True
+    assert catalogue_import(actor=None, data=exported).new_versions == 0
+    api = world.api_client("anonymous").get("/api/v1/procedures/CT-02").json()
+    assert api["guide"]["where"]

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from precinct.audit.models import AuditEvent
 from precinct.core.calendar import LOCAL_TZ
@@ -10,10 +11,12 @@ from precinct.eservices.models import Dossier, DossierStatus, Procedure
 from precinct.eservices.selectors import dossier_list, procedure_list
 from precinct.eservices.services import Upload, dossier_submit, dossier_transition, procedure_save
 from precinct.eservices.tests.conftest import pdf
+from precinct.eservices.workflow import LEADER_ACTIONS
 
 pytestmark = pytest.mark.django_db
 
 MONDAY_10 = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=LOCAL_TZ)
+CT01 = "Tờ khai thay đổi thông tin cư trú (CT01)"
 
 
 def submit(world, code="CT-06", form=None, unit="07168", uploads=None, now=MONDAY_10, actor=None):
@@ -55,9 +58,9 @@ def test_invalid_form_is_refused_per_field_and_creates_nothing(world, catalogue)
 
 def test_required_documents_and_file_types(world, catalogue):
     form = {"dia_chi": "Tổ 5, khu 3, phường Hà An", "ly_do": "Chuyển đến ở cùng gia đình"}
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(ValidationFailed) as exc, translation.override("en"):
         submit(world, code="CT-01", form=form)
-    assert "files" in exc.value.fields
+    assert exc.value.fields["documents.0"] == ["Attach this document: Residence change declaration (CT01)."]
     fake = SimpleUploadedFile("to-khai.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     with pytest.raises(ValidationFailed):
         submit(world, code="CT-01", form=form, uploads=[Upload("Tờ khai thay đổi thông tin cư trú (CT01)", fake)])
@@ -76,14 +79,16 @@ def test_only_citizens_submit(world, catalogue):
 
 def test_full_happy_path(world, catalogue, signing_keys):
     dossier = submit(world)
-    officer = world.users["officer_a"]
-    for action in ("receive", "start_review", "approve", "issue_result", "complete"):
-        dossier = dossier_transition(actor=officer, dossier=dossier, action=action)
+    officer, leader = world.users["officer_a"], world.users["leader_a"]
+    for action in ("receive", "start_review", "propose", "approve", "issue_result", "complete"):
+        actor = leader if action in LEADER_ACTIONS else officer
+        dossier = dossier_transition(actor=actor, dossier=dossier, action=action)
     assert dossier.status == DossierStatus.DONE and dossier.completed_at is not None
     assert list(dossier.events.values_list("to_status", flat=True)) == [
         "submitted",
         "received",
         "in_review",
+        "in_review",  # proposed to the leader: the state does not change
         "approved",
         "result_issued",
         "done",
@@ -97,7 +102,7 @@ def test_a_refused_transition_changes_nothing_and_says_why(world, catalogue):
     dossier = dossier_transition(actor=officer, dossier=dossier, action="request_supplement", note="Thiếu ảnh")
     events = AuditEvent.objects.count()
     with pytest.raises(DomainError) as exc:
-        dossier_transition(actor=officer, dossier=dossier, action="approve")
+        dossier_transition(actor=world.users["leader_a"], dossier=dossier, action="approve")
     assert exc.value.code == "transition_not_allowed" and exc.value.status == 409
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.SUPPLEMENT_REQUESTED and AuditEvent.objects.count() == events
@@ -120,7 +125,8 @@ def test_roles_and_reach_decide_who_acts(world, catalogue):
 def test_supplement_stops_the_clock_and_restarts_it(world, catalogue, monkeypatch):
     from django.utils import timezone
 
-    dossier = submit(world, code="CT-02", form={"dia_chi": "Hà An", "tu_ngay": "2026-12-01", "den_ngay": "2027-06-01"})
+    form = {"dia_chi": "Hà An", "tu_ngay": "2026-12-01", "den_ngay": "2027-06-01"}
+    dossier = submit(world, code="CT-02", form=form, uploads=[Upload(CT01, pdf())])
     assert dossier.due_date == datetime.date(2026, 11, 27)  # 3 working days, the 24th is a holiday
     officer = world.users["officer_a"]
     monkeypatch.setattr(timezone, "now", lambda: MONDAY_10 + datetime.timedelta(days=2))  # Wednesday the 25th
@@ -138,7 +144,7 @@ def test_supplement_stops_the_clock_and_restarts_it(world, catalogue, monkeypatc
     )
     assert dossier.status == DossierStatus.IN_REVIEW and dossier.paused_days_left is None
     assert dossier.due_date == datetime.date(2026, 12, 4)
-    assert dossier.attachments.count() == 1
+    assert dossier.attachments.count() == 2  # the declaration, then the supplement
 
 
 def test_transfer_moves_the_dossier_out_of_the_old_units_reach(world, catalogue):

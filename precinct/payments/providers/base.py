@@ -9,6 +9,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from precinct.payments.models import Payment
 
+# How long a payer has on the provider's page (VNPay's vnp_ExpireDate): an attempt still pending after it
+# can no longer be paid, and is shown as expired.
+EXPIRE_MINUTES = 15
+
 
 class InvalidCallback(Exception):
     """The callback is unsigned, its signature does not match, or it is not for this merchant."""

@@ -21,7 +21,14 @@ from urllib.parse import quote_plus
 
 from precinct.core.api_types import int_param
 from precinct.core.calendar import LOCAL_TZ
-from precinct.payments.providers.base import Callback, InvalidCallback, Provider, ProviderError, ProviderState
+from precinct.payments.providers.base import (
+    EXPIRE_MINUTES,
+    Callback,
+    InvalidCallback,
+    Provider,
+    ProviderError,
+    ProviderState,
+)
 
 if TYPE_CHECKING:
     from precinct.payments.models import Payment
@@ -97,7 +104,7 @@ def order_info(payment: "Payment") -> str:
 
 class VnpayProvider(Provider):
     name = "vnpay"
-    expire_minutes = 15
+    expire_minutes = EXPIRE_MINUTES
 
     def __init__(self, *, tmn_code: str, secret: str, pay_url: str, api_url: str, timeout: float = 10.0) -> None:
         self.tmn_code = tmn_code

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from precinct.payments import selectors
 from precinct.payments.fees import vnd
@@ -16,12 +17,13 @@ def payment_block(context: dict[str, Any], dossier: Any) -> dict[str, Any]:
     """The dossier's fees (the page already checked the viewer may see the dossier)."""
     user = context["request"].user
     requests = list(selectors.payment_request_list(actor=user, dossier=dossier))
+    now = timezone.now()
     rows = [
         {
             "request": r,
             "amount": vnd(r.amount_vnd),
             "can_pay": can_pay(user, r),
-            "payments": list(r.payments.all()),
+            "payments": selectors.attempts_for_display(r, now),
         }
         for r in requests
     ]

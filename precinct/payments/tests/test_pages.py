@@ -155,3 +155,33 @@ def test_admin_lists_payments_read_only_within_reach(world, fee_request):
     assert change.status_code == 403
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PAID
+
+
+def test_expired_and_abandoned_attempts_show_as_such_and_the_paid_one_comes_first(world, fee_request):
+    import datetime
+    import re
+
+    from django.utils import timezone
+
+    from precinct.payments.services import payment_callback
+    from precinct.payments.tests.conftest import sandbox_callback, start
+
+    citizen = world.client("citizen")
+    dossier_url = f"/dossiers/{fee_request.dossier.code}/"
+    first, _params = start(world, fee_request)  # opened the provider's page, then left it
+    Payment.objects.filter(pk=first.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=16))
+    fresh, _params = start(world, fee_request)  # a second try, still within the provider's 15 minutes
+
+    def states():
+        page = citizen.get(dossier_url).content.decode()
+        return re.findall(r'data-testid="attempt" data-state="(\w+)"', page), page
+
+    found, page = states()
+    assert found == ["pending", "expired"] and "Đã hết hạn (chưa thanh toán)" in page
+    third, params = start(world, fee_request)
+    assert payment_callback(provider="sandbox", params=sandbox_callback(params)).accepted
+    found, page = states()
+    # The paid attempt first, then the one left pending (abandoned: the fee is paid) and the expired one.
+    assert found == ["paid", "abandoned", "abandoned"]
+    assert page.index(third.txn_ref) < page.index(fresh.txn_ref) < page.index(first.txn_ref)
+    assert "Đã bỏ dở (chưa thanh toán)" in page

@@ -11,7 +11,7 @@ from precinct.audit.verify import audit_chain_verify
 from precinct.core.errors import DomainError, PermissionDenied
 from precinct.eservices.models import Dossier, DossierStatus, Procedure, Workflow
 from precinct.eservices.services import dossier_mark_overdue, dossier_submit, dossier_transition, procedure_save
-from precinct.eservices.workflow import DEFAULT_DEFINITION
+from precinct.eservices.workflow import DEFAULT_DEFINITION, LEADER_ACTIONS
 from precinct.payments.models import Payment, PaymentRequest, PaymentStatus, RefusedCallback, RequestStatus
 from precinct.payments.providers.vnpay import sign
 from precinct.payments.services import payment_callback, payment_start
@@ -20,9 +20,10 @@ from precinct.payments.tests.conftest import RETURN_URL, sandbox_callback, start
 pytestmark = pytest.mark.django_db
 
 
-def move(world, dossier, *actions, actor="officer_a"):
+def move(world, dossier, *actions, actor=None):
     for action in actions:
-        dossier = dossier_transition(actor=world.users[actor], dossier=dossier, action=action)
+        who = actor or ("leader_a" if action in LEADER_ACTIONS else "officer_a")  # leaders decide
+        dossier = dossier_transition(actor=world.users[who], dossier=dossier, action=action)
     return dossier
 
 

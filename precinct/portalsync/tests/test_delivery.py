@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from precinct.eservices.models import Procedure
 from precinct.eservices.services import dossier_submit, dossier_transition
+from precinct.eservices.workflow import LEADER_ACTIONS
 from precinct.portalsync.delivery import Config, backoff_delay, sync_pass
 from precinct.portalsync.models import OutboxEvent, OutboxState
 from precinct.portalsync.services import outbox_discard, outbox_retry
@@ -28,7 +29,8 @@ def submit(world, n: int = 1) -> list:
 
 def walk(world, dossier, actions=("receive", "start_review", "approve", "issue_result", "complete")) -> None:
     for action in actions:
-        dossier_transition(actor=world.users["officer_a"], dossier=dossier, action=action)
+        actor = world.users["leader_a" if action in LEADER_ACTIONS else "officer_a"]  # leaders decide
+        dossier_transition(actor=actor, dossier=dossier, action=action)
 
 
 def assert_order_per_dossier(receiver: Receiver) -> None:

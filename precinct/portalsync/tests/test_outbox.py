@@ -9,6 +9,7 @@ from precinct.core.errors import DomainError
 from precinct.eservices.models import Dossier, DossierEvent, DossierStatus, Procedure
 from precinct.eservices.services import dossier_mark_overdue, dossier_submit, dossier_transition
 from precinct.eservices.signals import dossier_changed, dossier_transition_checking
+from precinct.eservices.workflow import LEADER_ACTIONS
 from precinct.portalsync.checks import portal_sync_settings
 from precinct.portalsync.mapping import DEFAULT_STATUS_CODES, override_errors, status_codes
 from precinct.portalsync.models import OutboxEvent, OutboxState
@@ -41,9 +42,9 @@ def test_a_submission_writes_one_pending_event_with_the_portal_fields(dossier, w
 
 
 def test_each_transition_writes_its_event_in_order_with_the_mapped_status(dossier, world, signing_keys):
-    officer = world.users["officer_a"]
     for action in ("receive", "start_review", "approve", "issue_result", "complete"):
-        dossier_transition(actor=officer, dossier=dossier, action=action)
+        actor = world.users["leader_a" if action in LEADER_ACTIONS else "officer_a"]
+        dossier_transition(actor=actor, dossier=dossier, action=action)
     events = list(OutboxEvent.objects.filter(dossier=dossier).order_by("id"))
     assert [e.action for e in events] == ["submit", "receive", "start_review", "approve", "issue_result", "complete"]
     assert [e.payload["TrangThaiHoSo"] for e in events] == ["1", "2", "4", "4", "9", "10"]
@@ -113,9 +114,9 @@ def test_every_dossier_status_has_a_portal_code():
 def test_the_status_codes_can_be_changed_by_configuration(settings, dossier, world):
     settings.PORTAL_SYNC_STATUS_CODES = json.dumps({"received": "2", "approved": "9"})
     assert status_codes()["approved"] == "9" and status_codes()["submitted"] == "1"
-    officer = world.users["officer_a"]
     for action in ("receive", "start_review", "approve"):
-        dossier_transition(actor=officer, dossier=dossier, action=action)
+        actor = world.users["leader_a" if action in LEADER_ACTIONS else "officer_a"]
+        dossier_transition(actor=actor, dossier=dossier, action=action)
     assert OutboxEvent.objects.get(action="approve").payload["TrangThaiHoSo"] == "9"
 
 

@@ -20,6 +20,7 @@ from django.db import connection, connections
 
 from precinct.eservices.models import Procedure
 from precinct.eservices.services import dossier_submit, dossier_transition
+from precinct.eservices.workflow import LEADER_ACTIONS
 from precinct.portalsync.delivery import sync_pass
 from precinct.portalsync.models import OutboxEvent, OutboxState
 from precinct.portalsync.tests.receiver import Receiver
@@ -35,13 +36,14 @@ def needs_postgresql() -> None:
 
 def make_events(world, dossiers: int) -> int:
     procedure = Procedure.objects.get(code="CT-06")
-    officer = world.users["officer_a"]
+    officer, leader = world.users["officer_a"], world.users["leader_a"]
     for i in range(dossiers):
         dossier = dossier_submit(
             actor=world.users["citizen"], procedure=procedure, form_data={"muc_dich": f"#{i}"}, unit_code="07168"
         )
         for action in ("receive", "start_review", "approve"):
-            dossier_transition(actor=officer, dossier=dossier, action=action)
+            actor = leader if action in LEADER_ACTIONS else officer  # leaders decide
+            dossier_transition(actor=actor, dossier=dossier, action=action)
     return dossiers * 4
 
 

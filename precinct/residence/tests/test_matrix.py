@@ -4,9 +4,8 @@ import datetime
 
 import pytest
 
-from precinct.eservices.models import Procedure
-from precinct.eservices.services import dossier_submit
 from precinct.residence.services import establishment_register, stay_notices_process
+from precinct.residence.tests.conftest import submit
 from precinct.testing import Expect, assert_matrix
 
 NAME = "Nguyễn Văn Hùng"
@@ -119,12 +118,7 @@ def test_guests_pages_and_api(world):
 
 @pytest.mark.usefixtures("signing_keys")
 def test_the_dossier_change_page(world, catalogue):
-    dossier = dossier_submit(
-        actor=world.users["citizen"],
-        procedure=Procedure.objects.get(code="CT-02"),
-        form_data={"dia_chi": "Số 8, Tổ 2", "tu_ngay": "2026-12-01", "den_ngay": "2027-06-30"},
-        unit_code=world.ward_a.code,
-    )
+    dossier = submit(world, "CT-02", {"dia_chi": "Số 8, Tổ 2", "tu_ngay": "2026-12-01", "den_ngay": "2027-06-30"})
     assert_matrix(
         world, lambda c: c.get(f"/residence/dossiers/{dossier.code}/"), expect(Expect(200, shows=("Số 8, Tổ 2",)))
     )

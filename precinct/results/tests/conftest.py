@@ -28,10 +28,11 @@ def approved(world, catalogue):
         unit_code=world.ward_a.code,
     )
     for action in ("receive", "start_review", "approve"):
-        dossier = dossier_transition(actor=world.users["officer_a"], dossier=dossier, action=action)
+        actor = world.users["leader_a" if action == "approve" else "officer_a"]  # officers propose, leaders decide
+        dossier = dossier_transition(actor=actor, dossier=dossier, action=action)
     return dossier
 
 
 @pytest.fixture
 def issued(world, signing, approved):
-    return dossier_transition(actor=world.users["officer_a"], dossier=approved, action="issue_result")
+    return dossier_transition(actor=world.users["leader_a"], dossier=approved, action="issue_result")

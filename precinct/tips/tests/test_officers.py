@@ -341,3 +341,10 @@ def test_duty_officers_are_told_without_content(world):
         content_type="application/json",
     )
     assert Notification.objects.filter(recipient=duty, key__startswith="tips.reporter_message").count() == 2
+
+
+def test_the_queue_filter_lists_only_the_wards_in_reach(world):
+    ward_codes = {u.code for u in world.client("officer_a").get("/tips/").context["wards"]}
+    assert ward_codes == {world.ward_a.code}
+    everywhere = {u.code for u in world.client("leader_p").get("/tips/").context["wards"]}
+    assert {world.ward_a.code, world.ward_b.code} <= everywhere

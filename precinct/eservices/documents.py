@@ -1,0 +1,34 @@
+"""What the one-stop shop's documents share: the letterhead of the unit that issues them (Decree 30/2020/
+NĐ-CP), drawn by core.pdf.OfficialDocument, and dates as the documents print them."""
+
+import datetime
+from typing import Any
+
+from precinct.core.pdf import Letterhead, place_name
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
+from precinct.organisation.selectors import province_root_or_none
+
+
+def unit_letterhead(unit: Unit, *, day: datetime.date, number: str = "") -> Letterhead:
+    """The issuing unit under the body it belongs to, dated at the locality: the ward itself for a ward,
+    commune or special-zone police, the province for the provincial police and its departments."""
+    root = province_root_or_none()
+    parent = unit.parent if unit.parent_id else None
+    place = unit if unit.kind in COMMUNE_LEVEL_KINDS else (root or unit)
+    return Letterhead(
+        issuer=unit.name,
+        parent=parent.name if parent is not None else "",
+        place=place_name(place.name),
+        day=day,
+        number=number,
+    )
+
+
+def printed_date(value: Any) -> str:
+    """An ISO date (as forms store them) as dd/mm/yyyy; anything else unchanged."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return str(value)
