@@ -111,6 +111,8 @@ TEMPLATES = [
                 "precinct.organisation.context_processors.site_unit",
                 "precinct.tips.context_processors.tips_nav",
             ],
+            # Dates and times in one format everywhere (ADR 0027): {{ d|as_date }}, {{ t|as_datetime }}.
+            "builtins": ["precinct.core.templatetags.precinct_formats"],
         },
     },
 ]

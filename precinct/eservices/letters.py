@@ -1,18 +1,17 @@
 """The letter of apology a unit sends when it extends a dossier's due date (Vietnamese practice: the
 agency apologises in writing and names the new date)."""
 
-import datetime
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from precinct.core.calendar import LOCAL_TZ
+from precinct.core.formats import format_date
 from precinct.core.pdf import Document
 from precinct.eservices.models import DossierEvent
 
 
 def _date(value: str | None) -> str:
-    return datetime.date.fromisoformat(value).strftime("%d/%m/%Y") if value else "—"
+    return format_date(value, empty="—")
 
 
 def apology_letter_pdf(event: DossierEvent) -> bytes:
@@ -22,7 +21,7 @@ def apology_letter_pdf(event: DossierEvent) -> bytes:
     doc.set_font("body", "", 10)
     doc.cell(0, 6, dossier.unit.display_name.upper(), new_x="LMARGIN", new_y="NEXT")
     issued = timezone.localtime(event.at, LOCAL_TZ)
-    doc.cell(0, 6, _("Issued on %(date)s") % {"date": issued.strftime("%d/%m/%Y")}, new_x="LMARGIN", new_y="NEXT")
+    doc.cell(0, 6, _("Issued on %(date)s") % {"date": format_date(issued)}, new_x="LMARGIN", new_y="NEXT")
     doc.ln(6)
     doc.heading(_("LETTER OF APOLOGY"), size=16)
     doc.multi_cell(0, 6, _("Dear %(name)s,") % {"name": dossier.applicant.full_name}, new_x="LMARGIN", new_y="NEXT")

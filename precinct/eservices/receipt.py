@@ -2,10 +2,9 @@
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from precinct.core.calendar import LOCAL_TZ
+from precinct.core.formats import format_date, format_datetime
 from precinct.core.pdf import Document
 from precinct.eservices.models import Dossier
 
@@ -25,9 +24,9 @@ def receipt_pdf(dossier: Dossier) -> bytes:
     doc.row(_("Dossier code"), dossier.code)
     doc.row(_("Procedure"), f"{dossier.version.procedure.code} — {dossier.version.display_name}")
     doc.row(_("Applicant"), dossier.applicant.full_name)
-    doc.row(_("Submitted at"), timezone.localtime(dossier.submitted_at, LOCAL_TZ).strftime("%d/%m/%Y %H:%M"))
-    doc.row(_("Counts as received on"), dossier.received_on.strftime("%d/%m/%Y"))
-    doc.row(_("Due date"), dossier.due_date.strftime("%d/%m/%Y"))
+    doc.row(_("Submitted at"), format_datetime(dossier.submitted_at))
+    doc.row(_("Counts as received on"), format_date(dossier.received_on))
+    doc.row(_("Due date"), format_date(dossier.due_date))
     doc.row(_("Receiving unit"), dossier.unit.display_name)
     doc.ln(6)
     doc.multi_cell(

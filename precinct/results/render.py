@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from precinct.core.calendar import LOCAL_TZ
+from precinct.core.formats import format_date, format_datetime, format_value
 from precinct.core.pdf import Document
 from precinct.eservices.forms_schema import field_label
 from precinct.eservices.models import Dossier
@@ -64,7 +65,7 @@ def result_pdf(dossier: Dossier, *, issued_at: datetime.datetime | None = None) 
     properties = (dossier.version.form_schema or {}).get("properties", {})
     with translation.override("vi"):
         answers = [(field_label(spec, name), dossier.form_data.get(name)) for name, spec in properties.items()]
-        answers = [(label, str(value)) for label, value in answers if value not in (None, "")]
+        answers = [(label, str(format_value(value))) for label, value in answers if value not in (None, "")]
         root = dossier.unit.parent.name if dossier.unit.parent_id and dossier.unit.parent else ""
         texts = [dossier.unit.name, root, dossier.version.name, dossier.applicant.full_name, dossier.code]
         doc = ResultPdf(light=covers(" ".join(texts + [f"{label} {value}" for label, value in answers])))
@@ -96,9 +97,9 @@ def result_pdf(dossier: Dossier, *, issued_at: datetime.datetime | None = None) 
         doc.row(_("Applicant"), dossier.applicant.full_name)
         if dossier.applicant.personal_id:
             doc.row(_("Personal identification number"), _masked(dossier.applicant.personal_id))
-        doc.row(_("Received on"), dossier.received_on.strftime("%d/%m/%Y"))
+        doc.row(_("Received on"), format_date(dossier.received_on))
         doc.row(_("Decision"), _("Approved"))
-        doc.row(_("Issued at"), issued_at.strftime("%d/%m/%Y %H:%M"))
+        doc.row(_("Issued at"), format_datetime(issued_at))
         doc.row(_("Issuing unit"), dossier.unit.name)
         if answers:
             doc.ln(3)

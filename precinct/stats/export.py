@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from precinct.core.formats import format_datetime
 from precinct.stats.labels import FIGURE_LABELS
 from precinct.stats.selectors import Report
 
@@ -54,7 +55,7 @@ def report_xlsx(report: Report) -> bytes:
     if scope.procedure is not None:
         summary.append([_("Procedure"), scope.procedure.code])
     summary.append([_("Period"), f"{report.period.first:%m/%Y} – {report.period.last:%m/%Y}"])
-    summary.append([_("Figures as of"), report.as_of.strftime("%d/%m/%Y %H:%M:%S") if report.as_of else ""])
+    summary.append([_("Figures as of"), format_datetime(report.as_of, seconds=True)])
     summary.append([])
     _header(summary, [_("Figure"), _("This period"), _("Previous period"), _("Same period last year")])
     current, previous, last_year = report.current.as_dict(), report.previous.as_dict(), report.last_year.as_dict()

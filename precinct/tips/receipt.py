@@ -12,12 +12,12 @@ import hmac
 
 from django.conf import settings
 from django.core import signing
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from precinct.core.calendar import LOCAL_TZ
 from precinct.core.errors import ValidationFailed
+from precinct.core.formats import format_datetime
 from precinct.core.pdf import Document
+from precinct.organisation.selectors import province_root_or_none
 from precinct.tips.models import Tip
 
 TOKEN_SALT = "precinct.tips.proof"  # noqa: S105 (a signing salt, not a secret)
@@ -46,11 +46,14 @@ def proof_pdf(reference: str, filed_at: datetime.datetime) -> bytes:
     doc = Document()
     doc.set_title(_("Proof of filing"))
     doc.set_font("body", "", 10)
-    doc.cell(0, 6, _("PROVINCIAL POLICE — CRIME-REPORTING PORTAL"), new_x="LMARGIN", new_y="NEXT")
+    # The force's name from the unit data ("Công an thành phố …" or "Công an tỉnh …"), never a fixed word.
+    root = province_root_or_none()
+    portal = _("CRIME-REPORTING PORTAL")
+    doc.cell(0, 6, f"{root.display_name.upper()} — {portal}" if root else portal, new_x="LMARGIN", new_y="NEXT")
     doc.ln(6)
     doc.heading(_("PROOF OF FILING"), size=16)
     doc.row(_("Report reference"), f"{reference[:4]}-{reference[4:]}")
-    doc.row(_("Filed at"), timezone.localtime(filed_at, LOCAL_TZ).strftime("%d/%m/%Y %H:%M"))
+    doc.row(_("Filed at"), format_datetime(filed_at))
     doc.row(_("Verification code"), verification_code(reference, filed_at.isoformat()))
     doc.ln(6)
     doc.multi_cell(
