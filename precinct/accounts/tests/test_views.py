@@ -78,3 +78,13 @@ def test_client_address_behind_a_trusted_proxy(rf, settings):
     assert client_address(request) == "10.0.0.1"  # no proxy configured: the header is not trusted
     settings.TRUSTED_PROXIES = 1
     assert client_address(request) == "203.0.113.7"  # what our proxy saw, not what the client claimed
+
+
+def test_sign_out_opened_directly_shows_a_button_and_only_a_post_signs_out(client, world):
+    client.post("/accounts/login/", {"username": "officer_a", "password": "Correct-Horse-42"})
+    page = client.get("/accounts/logout/")
+    assert page.status_code == 200 and 'method="post" action="/accounts/logout/"' in page.content.decode()
+    assert client.get("/org/officers/").status_code == 200  # a GET signed nobody out
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/org/officers/").status_code == 302
+    assert client.put("/accounts/logout/").status_code == 405
