@@ -88,3 +88,12 @@ def test_sign_out_opened_directly_shows_a_button_and_only_a_post_signs_out(clien
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/org/officers/").status_code == 302
     assert client.put("/accounts/logout/").status_code == 405
+
+
+def test_errors_are_summarised_at_the_top_with_links_and_tied_to_their_fields(client, db):
+    body = client.post("/accounts/register/", {**FORM, "full_name": "", "password_again": "other"}).content.decode()
+    summary = body.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_full_name"' in summary and 'href="#id_password_again"' in summary
+    field = body.split('id="id_full_name"')[0].rsplit("<input", 1)[1] + body.split('id="id_full_name"')[1].split(">")[0]
+    assert 'aria-describedby="id_full_name-errors' in field and 'aria-invalid="true"' in field
+    assert 'id="id_full_name-errors"' in body

@@ -23,12 +23,20 @@
   }
   function setUp() {
     scrollables();
+    // A form sent back with errors: the summary (links to each field) is read first and reachable at once.
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
     window.addEventListener("resize", scrollables);
     document.addEventListener("htmx:afterSwap", scrollables);
     var header = document.querySelector("[data-menu]");
     if (!header) return;
     var button = header.querySelector(".menu-btn");
     var menu = document.getElementById(button.getAttribute("aria-controls"));
+    var links = header.querySelectorAll(".nav a");
+    for (var i = 0; i < links.length; i++) {
+      var path = links[i].pathname;
+      if (path !== "/" && location.pathname.indexOf(path) === 0) links[i].setAttribute("aria-current", "page");
+    }
     header.classList.add("has-menu-js");
     button.hidden = false;
     function set(open) {
