@@ -35,6 +35,8 @@ def _parse(value: Any) -> datetime.date | datetime.datetime | None:
     if isinstance(value, str):
         text = value.strip()
         try:
+            if len(text) == 7:  # a month, "2026-12"
+                return datetime.date.fromisoformat(text + "-01")
             if len(text) == 10:
                 return datetime.date.fromisoformat(text)
             return datetime.datetime.fromisoformat(text)

@@ -19,7 +19,7 @@ def test_dates_and_times_are_local_day_first_and_24_hour():
     assert format_datetime(LATE_EVENING_UTC, seconds=True) == "02/12/2026 00:30:05"
     assert format_datetime(datetime.datetime(2026, 12, 2, 12, 59, tzinfo=UTC)) == "02/12/2026 19:59"
     assert format_time(datetime.time(9, 5)) == "09:05" and format_time(LATE_EVENING_UTC) == "00:30"
-    assert format_month(datetime.date(2026, 3, 1)) == "03/2026"
+    assert format_month(datetime.date(2026, 3, 1)) == "03/2026" and format_month("2026-11") == "11/2026"
 
 
 def test_form_values_stored_as_iso_text_print_like_every_other_date():
