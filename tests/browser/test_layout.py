@@ -207,6 +207,10 @@ def test_menu_button_and_one_line_header(browser, site, db, shot):
             assert len(tops) == 1, f"the navigation wraps onto {len(tops)} lines at 1366 px"
             brand, session = page.locator(".brand").bounding_box(), page.locator(".session").bounding_box()
             assert brand and session and session["y"] < brand["y"] + brand["height"]  # one title row
+            for _ in range(3):  # the skip link, the brand, the first menu link: focus is visible on each
+                page.keyboard.press("Tab")
+                style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+                assert style not in ("none", ""), page.evaluate("document.activeElement.outerHTML")
         else:
             assert button.get_attribute("aria-expanded") == "false" and not nav.is_visible()
             button.click()
