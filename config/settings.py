@@ -121,6 +121,8 @@ TEMPLATES = [
                 "precinct.tips.context_processors.tips_nav",
                 "precinct.personnel.context_processors.personnel_nav",
             ],
+            # Dates and times in one format everywhere (ADR 0027): {{ d|as_date }}, {{ t|as_datetime }}.
+            "builtins": ["precinct.core.templatetags.precinct_formats", "precinct.core.templatetags.precinct_forms"],
         },
     },
 ]

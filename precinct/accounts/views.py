@@ -12,7 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from precinct.accounts import oidc, second_factor, services, throttle
 from precinct.accounts.forms import CitizenRegistrationForm, EnrolForm, ResetRequestForm, SecondFactorForm, SignInForm
@@ -59,10 +59,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign_out(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    return redirect("core:home")
+    """POST signs out; a GET (the address typed or followed) shows a page with the button, never a blank 405:
+    signing out stays a POST so that no link or image on another site can sign a person out."""
+    if request.method == "POST":
+        logout(request)
+        return redirect("core:home")
+    return render(request, "accounts/logout.html")
 
 
 def register(request: HttpRequest) -> HttpResponse:

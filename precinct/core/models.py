@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from precinct.core.formats import format_date
+
 
 class ExtraDayOff(models.Model):
     """A day off the national calendar does not know: decided by the province (storms, local events)."""
@@ -17,7 +19,7 @@ class ExtraDayOff(models.Model):
         constraints = [models.UniqueConstraint(fields=["province_code", "day"], name="unique_extra_day_off")]
 
     def __str__(self) -> str:
-        return f"{self.day:%d/%m/%Y} — {self.reason}"
+        return f"{format_date(self.day)} — {self.reason}"
 
 
 class ScheduledJob(models.Model):

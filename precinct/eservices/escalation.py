@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from precinct.core.calendar import calendar
+from precinct.core.formats import format_date
 from precinct.eservices.models import Dossier, DossierEvent
 from precinct.eservices.notify import COMPOSER, dossier_url
 from precinct.eservices.services import dossier_mark_overdue
@@ -32,7 +33,7 @@ class SweepReport:
 def _due_soon_message(dossier: Dossier) -> Message:
     subject = _("Dossier %(code)s is due on %(date)s") % {
         "code": dossier.code,
-        "date": dossier.due_date.strftime("%d/%m/%Y"),
+        "date": format_date(dossier.due_date),
     }
     body = "\n".join(
         [
@@ -50,7 +51,7 @@ def _overdue_message(dossier: Dossier) -> Message:
     body = "\n".join(
         [
             _("This dossier passed its due date (%(date)s) without a result.")
-            % {"date": dossier.due_date.strftime("%d/%m/%Y")},
+            % {"date": format_date(dossier.due_date)},
             _("Procedure: %(name)s") % {"name": dossier.version.display_name},
             _("Receiving unit: %(unit)s") % {"unit": dossier.unit.display_name},
             _("Status: %(status)s") % {"status": dossier.get_status_display()},

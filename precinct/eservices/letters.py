@@ -1,19 +1,18 @@
 """The letter of apology a unit sends when it extends a dossier's due date (Vietnamese practice: the
 agency apologises in writing and names the new date)."""
 
-import datetime
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from precinct.core.calendar import LOCAL_TZ
+from precinct.core.formats import format_date
 from precinct.core.pdf import OfficialDocument, Signatory
 from precinct.eservices.documents import unit_letterhead
 from precinct.eservices.models import DossierEvent
 
 
 def _date(value: str | None) -> str:
-    return datetime.date.fromisoformat(value).strftime("%d/%m/%Y") if value else "—"
+    return format_date(value, empty="—")
 
 
 def apology_letter_pdf(event: DossierEvent) -> bytes:

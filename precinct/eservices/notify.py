@@ -1,7 +1,6 @@
 """What the citizen is told when their dossier moves (email and SMS, in their language), and the PDFs
 those messages carry. Connected to `signals.dossier_changed` in `EservicesConfig.ready()`."""
 
-import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from precinct.accounts.models import User
+from precinct.core.formats import format_date
 from precinct.eservices.events import SUBMIT
 from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierEvent, DossierStatus
 from precinct.eservices.signals import DossierChange
@@ -75,7 +75,7 @@ def _compose(dossier: Dossier, event: DossierEvent) -> Message:
     ]
     due = event.data.get("due_date") or dossier.due_date.isoformat()
     if event.to_status not in CLOSED_STATUSES and event.to_status != DossierStatus.SUPPLEMENT_REQUESTED:
-        lines.append(_("Due date: %(date)s") % {"date": datetime.date.fromisoformat(due).strftime("%d/%m/%Y")})
+        lines.append(_("Due date: %(date)s") % {"date": format_date(due)})
     if event.note:
         lines.append(_("Note from the officer: %(note)s") % {"note": event.note})
     lines += ["", _("Follow your dossier: %(url)s") % {"url": dossier_url(dossier)}]

@@ -2,11 +2,10 @@
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from precinct.core.calendar import LOCAL_TZ
 from precinct.core.fonts import covers
+from precinct.core.formats import format_date, format_datetime, local
 from precinct.core.pdf import OfficialDocument
 from precinct.eservices.documents import unit_letterhead
 from precinct.eservices.models import Dossier
@@ -22,14 +21,14 @@ def receipt_pdf(dossier: Dossier) -> bytes:
     texts = (dossier.unit.display_name, dossier.version.display_name, dossier.applicant.full_name, dossier.code)
     doc = OfficialDocument(light=covers(" ".join(texts)))
     doc.set_title(_("Receipt of dossier %(code)s") % {"code": dossier.code})
-    doc.letterhead(unit_letterhead(dossier.unit, day=timezone.localtime(dossier.submitted_at, LOCAL_TZ).date()))
+    doc.letterhead(unit_letterhead(dossier.unit, day=local(dossier.submitted_at).date()))
     doc.title_block(_("RECEIPT OF DOSSIER"))
     doc.row(_("Dossier code"), dossier.code)
     doc.row(_("Procedure"), f"{dossier.version.procedure.code} — {dossier.version.display_name}")
     doc.row(_("Applicant"), dossier.applicant.full_name)
-    doc.row(_("Submitted at"), timezone.localtime(dossier.submitted_at, LOCAL_TZ).strftime("%d/%m/%Y %H:%M"))
-    doc.row(_("Counts as received on"), dossier.received_on.strftime("%d/%m/%Y"))
-    doc.row(_("Due date"), dossier.due_date.strftime("%d/%m/%Y"))
+    doc.row(_("Submitted at"), format_datetime(dossier.submitted_at))
+    doc.row(_("Counts as received on"), format_date(dossier.received_on))
+    doc.row(_("Due date"), format_date(dossier.due_date))
     doc.row(_("Receiving unit"), dossier.unit.display_name)
     doc.closing(signatory=None, recipients=[dossier.applicant.full_name + ";"])
     doc.qr_note(

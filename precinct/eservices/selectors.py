@@ -9,6 +9,7 @@ from django.utils import timezone
 from precinct.accounts.models import User
 from precinct.core.actors import Actor
 from precinct.core.errors import NotFound
+from precinct.core.memo import Memo
 from precinct.core.text import fold
 from precinct.eservices.models import (
     CLOSED_STATUSES,
@@ -154,3 +155,49 @@ def citizen_home_unit(*, actor: Actor) -> str:
         .first()
     )
     return unit_code or ""
+
+
+# The home page's "most used procedures": counted over the last year, remembered for ten minutes per process
+# (a count over every dossier is too dear for each visit to the home page).
+_POPULAR = Memo(ttl=600)
+
+
+def procedure_popular(*, limit: int = 6) -> list[Procedure]:
+    """The offered procedures with the most dossiers in the last 365 days, most used first; the catalogue's
+    first ones when nothing was submitted yet."""
+
+    def load() -> list[int]:
+        since = timezone.now() - datetime.timedelta(days=365)
+        counts = (
+            Dossier.objects.filter(submitted_at__gte=since)
+            .values("version__procedure_id")
+            .annotate(n=Count("id"))
+            .order_by("-n", "version__procedure_id")[: limit * 2]
+        )
+        return [row["version__procedure_id"] for row in counts]
+
+    ids = _POPULAR.get(limit, load)
+    offered = {p.pk: p for p in procedure_list().filter(pk__in=ids)}
+    popular = [offered[i] for i in ids if i in offered][:limit]
+    if len(popular) < limit:
+        popular += list(procedure_list().exclude(pk__in=[p.pk for p in popular])[: limit - len(popular)])
+    return popular
+
+
+# What the applicant has to do now, by status (the citizen's home page).
+NEEDS_FROM_APPLICANT = {
+    "supplement_requested": "supplement",
+    "result_issued": "result",
+    "returned": "returned",
+}
+
+
+def dossier_needs(*, actor: Actor, limit: int = 8) -> list[tuple[Dossier, str]]:
+    """The citizen's open and recent dossiers, those waiting for them first, each with what it needs from
+    them now: "supplement", "result" (ready to download), "returned", or "" (nothing: being handled)."""
+    if not (isinstance(actor, User) and actor.is_citizen):
+        return []
+    dossiers = dossier_list(actor=actor).order_by("-submitted_at")[:50]
+    rows = [(d, NEEDS_FROM_APPLICANT.get(d.status, "")) for d in dossiers]
+    rows.sort(key=lambda row: (row[1] == "", row[1] == "returned"))
+    return rows[:limit]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from precinct.core.formats import format_date
 from precinct.incidents.selectors import CrimeStats
 
 HEADER = Font(bold=True, color="FFFFFF")
@@ -27,7 +28,7 @@ def stats_xlsx(stats: CrimeStats) -> bytes:
     summary = book.active
     summary.title = _("Summary")[:31]
     summary.append([_("Unit"), stats.unit.display_name])
-    summary.append([_("Period"), f"{stats.start:%d/%m/%Y} – {stats.end:%d/%m/%Y}"])
+    summary.append([_("Period"), f"{format_date(stats.start)} – {format_date(stats.end)}"])
     summary.append([_("Crimes"), stats.crimes])
     summary.append([_("Solved"), stats.solved])
     summary.append([_("Solve rate (%)"), float(stats.solve_rate) if stats.solve_rate is not None else None])

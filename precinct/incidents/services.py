@@ -18,6 +18,7 @@ from precinct.audit.services import audit_record
 from precinct.cameras.models import Alert, AlertKind
 from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
+from precinct.core.formats import format_datetime
 from precinct.incidents import events, penal_code
 from precinct.incidents.models import (
     BaseFigure,
@@ -376,7 +377,7 @@ def _camera_alert_description(alert: Alert, note: str, language: str) -> str:
                 "code": camera.code,
                 "name": camera.name,
                 "score": round(event.score * 100),
-                "time": f"{timezone.localtime(event.started_at):%H:%M %d/%m/%Y}",
+                "time": format_datetime(event.started_at),
             }
         else:
             place = camera.code if camera is not None else (alert.recorder.name if alert.recorder else "")
@@ -384,7 +385,7 @@ def _camera_alert_description(alert: Alert, note: str, language: str) -> str:
                 "alert": alert.pk,
                 "kind": AlertKind(alert.kind).label,
                 "place": place,
-                "time": f"{timezone.localtime(alert.raised_at):%H:%M %d/%m/%Y}",
+                "time": format_datetime(alert.raised_at),
             }
         if note:
             line += "\n" + gettext("Duty officer's note: %(note)s") % {"note": note}

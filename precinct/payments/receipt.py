@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from precinct.core.calendar import LOCAL_TZ
+from precinct.core.formats import format_datetime
 from precinct.core.pdf import OfficialDocument
 from precinct.eservices.documents import unit_letterhead
 from precinct.eservices.receipt import lookup_url
@@ -28,7 +29,7 @@ def payment_receipt_pdf(payment: Payment) -> bytes:
     doc.row(_("For"), request.label)
     doc.row(_("Amount"), vnd(payment.amount_vnd))
     paid_at = timezone.localtime(payment.completed_at, LOCAL_TZ) if payment.completed_at else None
-    doc.row(_("Paid at"), paid_at.strftime("%d/%m/%Y %H:%M") if paid_at else "")
+    doc.row(_("Paid at"), format_datetime(paid_at))
     doc.row(_("Paid through"), PROVIDER_NAMES.get(payment.provider, payment.provider))
     doc.row(_("Provider's transaction number"), payment.provider_txn_no)
     if payment.bank_code:

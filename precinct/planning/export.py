@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from precinct.core.formats import format_date
 from precinct.planning.selectors import Overview
 from precinct.planning.status import TaskStatus
 
@@ -36,8 +37,8 @@ def report_xlsx(overview: Overview) -> bytes:
     summary.append([_("Plan"), f"{plan.number} — {plan.title}"])
     summary.append([_("Issuer"), plan.issuer])
     summary.append([_("Lead unit"), plan.lead_unit.display_name])
-    summary.append([_("Period"), f"{overview.start:%d/%m/%Y} – {overview.end:%d/%m/%Y}"])
-    summary.append([_("As of"), f"{overview.as_of:%d/%m/%Y}"])
+    summary.append([_("Period"), f"{format_date(overview.start)} – {format_date(overview.end)}"])
+    summary.append([_("As of"), format_date(overview.as_of)])
     summary.append([_("Summary"), overview.summary()])
     summary.append([])
     _header(summary, [_("Status"), _("Tasks")], [30, 90])

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from precinct.core.calendar import LOCAL_TZ
 from precinct.core.fonts import covers
+from precinct.core.formats import format_date, format_datetime, format_value
 from precinct.core.pdf import OfficialDocument, Signatory
-from precinct.eservices.documents import printed_date, unit_letterhead
+from precinct.eservices.documents import unit_letterhead
 from precinct.eservices.forms_schema import field_label
 from precinct.eservices.models import Dossier
 
@@ -54,7 +55,7 @@ def result_pdf(dossier: Dossier, *, issue: Issue | None = None) -> bytes:
     properties = (dossier.version.form_schema or {}).get("properties", {})
     with translation.override("vi"):
         answers = [(field_label(spec, name), dossier.form_data.get(name)) for name, spec in properties.items()]
-        answers = [(label, printed_date(value)) for label, value in answers if value not in (None, "")]
+        answers = [(label, str(format_value(value))) for label, value in answers if value not in (None, "")]
         head = unit_letterhead(dossier.unit, day=issued_at.date(), number=issue.number)
         texts = [head.parent, head.issuer, head.place, dossier.version.name, dossier.applicant.full_name]
         texts += [issue.signatory.position, issue.signatory.name, dossier.code]
@@ -75,9 +76,9 @@ def result_pdf(dossier: Dossier, *, issue: Issue | None = None) -> bytes:
         doc.row(_("Applicant"), dossier.applicant.full_name)
         if dossier.applicant.personal_id:
             doc.row(_("Personal identification number"), _masked(dossier.applicant.personal_id))
-        doc.row(_("Received on"), dossier.received_on.strftime("%d/%m/%Y"))
+        doc.row(_("Received on"), format_date(dossier.received_on))
         doc.row(_("Decision"), _("Approved"))
-        doc.row(_("Issued at"), issued_at.strftime("%d/%m/%Y %H:%M"))
+        doc.row(_("Issued at"), format_datetime(issued_at))
         if answers:
             doc.ln(2)
             doc.heading(_("Content"), size=12)

@@ -52,7 +52,10 @@ def monthly_chart(trend: Sequence[Group], href: Callable[[str, str], str] | None
     step = plot_w / len(trend)
     bar = max(step * 0.62, 2)
     parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title" '
+        # An image, unless its bars are links (then a group: an image may hold nothing interactive). Its width
+        # follows its box (viewBox, width 100 % in stats.css), so it scales down on a phone.
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="{"group" if href else "img"}" '
+        'aria-labelledby="chart-title" '
         f'xmlns="http://www.w3.org/2000/svg"><title id="chart-title">{escape(_("Dossiers per month"))}</title>'
     ]
     for i in range(5):

@@ -4,10 +4,12 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from precinct.core.formats import format_datetime, format_month
 from precinct.stats.labels import FIGURE_LABELS
 from precinct.stats.selectors import Report
 
@@ -53,13 +55,18 @@ def report_xlsx(report: Report) -> bytes:
         summary.append([_("Field"), scope.field.display_name])
     if scope.procedure is not None:
         summary.append([_("Procedure"), scope.procedure.code])
-    summary.append([_("Period"), f"{report.period.first:%m/%Y} – {report.period.last:%m/%Y}"])
-    summary.append([_("Figures as of"), report.as_of.strftime("%d/%m/%Y %H:%M:%S") if report.as_of else ""])
+    summary.append([_("Period"), f"{format_month(report.period.first)} – {format_month(report.period.last)}"])
+    summary.append([_("Figures as of"), format_datetime(report.as_of, seconds=True)])
     summary.append([])
-    _header(summary, [_("Figure"), _("This period"), _("Previous period"), _("Same period last year")])
     current, previous, last_year = report.current.as_dict(), report.previous.as_dict(), report.last_year.as_dict()
-    for key, label in FIGURE_LABELS.items():
-        summary.append([str(label), current[key], previous[key], last_year[key]])
+    if report.previous_is_last_year:  # twelve months: the previous period is the same period last year
+        _header(summary, [_("Figure"), _("This period"), _("Same period last year")])
+        for key, label in FIGURE_LABELS.items():
+            summary.append([str(label), current[key], last_year[key]])
+    else:
+        _header(summary, [_("Figure"), _("This period"), _("Previous period"), _("Same period last year")])
+        for key, label in FIGURE_LABELS.items():
+            summary.append([str(label), current[key], previous[key], last_year[key]])
     summary.column_dimensions["A"].width = 44
     for kind, title in (
         ("month", _("By month")),
@@ -68,7 +75,11 @@ def report_xlsx(report: Report) -> bytes:
         ("procedure", _("By procedure")),
     ):
         sheet = book.create_sheet(title[:31])
-        _header(sheet, [_("Code"), _("Name"), *[str(FIGURE_LABELS[c]) for c in GROUP_COLUMNS]])
+        # "Name" with a context: the project catalogue's plain "Name" is a person's full name ("Họ và tên").
+        _header(
+            sheet,
+            [_("Code"), pgettext("unit, field or procedure", "Name"), *[str(FIGURE_LABELS[c]) for c in GROUP_COLUMNS]],
+        )
         for group in report.groups.get(kind, []):
             figures = group.figures.as_dict()
             sheet.append([group.key, group.label, *[figures[c] for c in GROUP_COLUMNS]])

@@ -302,6 +302,11 @@ class Report:
     as_of: datetime.datetime | None
     pending: int
 
+    @property
+    def previous_is_last_year(self) -> bool:
+        """A twelve-month period's previous period is the same period last year: one comparison, not two."""
+        return self.period.length == 12
+
 
 def _children_of(scope: Scope) -> dict[int, Unit]:
     """Each unit of the scope mapped to the child of the scope unit it lies under (or the unit itself)."""

@@ -12,11 +12,10 @@ import hmac
 
 from django.conf import settings
 from django.core import signing
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from precinct.core.calendar import LOCAL_TZ
 from precinct.core.errors import ValidationFailed
+from precinct.core.formats import format_datetime, local
 from precinct.core.pdf import Letterhead, OfficialDocument, place_name
 from precinct.organisation.selectors import province_root_or_none
 from precinct.tips.models import Tip
@@ -47,12 +46,12 @@ def proof_pdf(reference: str, filed_at: datetime.datetime) -> bytes:
     doc = OfficialDocument()
     doc.set_title(_("Proof of filing"))
     root = province_root_or_none()
-    issuer = root.name if root is not None else str(_("PROVINCIAL POLICE — CRIME-REPORTING PORTAL"))
-    day = timezone.localtime(filed_at, LOCAL_TZ).date()
-    doc.letterhead(Letterhead(issuer=issuer, place=place_name(issuer), day=day))
+    issuer = root.display_name if root is not None else str(_("PROVINCIAL POLICE — CRIME-REPORTING PORTAL"))
+    day = local(filed_at).date()
+    doc.letterhead(Letterhead(issuer=issuer, place=place_name(root.name if root is not None else issuer), day=day))
     doc.title_block(_("PROOF OF FILING"), _("Crime-reporting portal"))
     doc.row(_("Report reference"), f"{reference[:4]}-{reference[4:]}")
-    doc.row(_("Filed at"), timezone.localtime(filed_at, LOCAL_TZ).strftime("%d/%m/%Y %H:%M"))
+    doc.row(_("Filed at"), format_datetime(filed_at))
     doc.row(_("Verification code"), verification_code(reference, filed_at.isoformat()))
     doc.ln(4)
     doc.paragraph(

@@ -66,3 +66,22 @@ def test_client_address_behind_a_trusted_proxy(rf, settings):
     assert client_address(request) == "10.0.0.1"  # no proxy configured: the header is not trusted
     settings.TRUSTED_PROXIES = 1
     assert client_address(request) == "203.0.113.7"  # what our proxy saw, not what the client claimed
+
+
+def test_sign_out_opened_directly_shows_a_button_and_only_a_post_signs_out(client, world):
+    client.post("/accounts/login/", {"username": "officer_a", "password": "Correct-Horse-42"})
+    page = client.get("/accounts/logout/")
+    assert page.status_code == 200 and 'method="post" action="/accounts/logout/"' in page.content.decode()
+    assert client.get("/org/officers/").status_code == 200  # a GET signed nobody out
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/org/officers/").status_code == 302
+    assert client.put("/accounts/logout/").status_code == 405
+
+
+def test_errors_are_summarised_at_the_top_with_links_and_tied_to_their_fields(client, db):
+    body = client.post("/accounts/register/", {**FORM, "full_name": "", "password_again": "other"}).content.decode()
+    summary = body.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_full_name"' in summary and 'href="#id_password_again"' in summary
+    field = body.split('id="id_full_name"')[0].rsplit("<input", 1)[1] + body.split('id="id_full_name"')[1].split(">")[0]
+    assert 'aria-describedby="id_full_name-errors' in field and 'aria-invalid="true"' in field
+    assert 'id="id_full_name-errors"' in body

@@ -35,7 +35,7 @@ def test_handing_on_an_alert_records_one_linked_incident(world, cams):
     assert incident.created_by == world.user("duty_a")
     # Described in the officer's language (Vietnamese), from the detection and the note.
     assert incident.description.startswith(f"Cảnh báo camera #{alert.pk}: camera CAM-A2 (Camera CAM-A2) phát hiện")
-    assert "độ tin cậy 80%, lúc 23:30 20/11/2026." in incident.description
+    assert "độ tin cậy 80%, lúc 20/11/2026 23:30." in incident.description
     assert incident.description.endswith("Ghi chú của cán bộ trực ban: Tàu lạ áp sát bè, hai người")
     link = incident.camera_alerts.get()
     assert (link.alert, link.alert_number, link.camera_code, link.event_label) == (alert, alert.pk, "CAM-A2", "person")
@@ -85,7 +85,7 @@ def test_an_officer_writing_english_gets_an_english_description_and_a_day_detect
     incident = IncidentCameraAlert.objects.get(alert_number=alert.pk).incident
     assert incident.description == (
         f"Camera alert #{alert.pk}: boat detected by camera CAM-A1 (Camera CAM-A1), confidence 91%, "
-        "at 10:00 20/11/2026."
+        "at 20/11/2026 10:00."
     )
     assert (incident.priority, incident.occurred_at) == (Priority.NORMAL, DAY)
 

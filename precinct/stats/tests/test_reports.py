@@ -456,3 +456,27 @@ def test_drill_down_lists_closed_dossiers_newest_closed_first(world, folded):
     assert listed.context["page"].object_list[0].pk == oldest.pk
     received = [d.pk for d in world.client("leader_p").get("/stats/dossiers/", {"from": "2000-01"}).context["page"]]
     assert len(received) >= 2 and received == sorted(received, reverse=True)
+
+
+def test_export_names_units_not_people_stamps_local_time_and_compares_a_year_once(world, folded):
+    """Issue 14: the breakdowns' name column is "Tên" (the project catalogue's "Name" is a person's "Họ và
+    tên"), the time is local (the page's), and twelve months get one comparison column, not two equal ones."""
+    client = world.client("leader_p")
+    year = timezone.localdate().year - 1
+    book = load_workbook(
+        io.BytesIO(client.get("/stats/export.xlsx", {"from": f"{year}-01", "to": f"{year}-12"}).content)
+    )
+    summary = list(book.worksheets[0].iter_rows(values_only=True))
+    header = next(row for row in summary if row and row[0] == "Chỉ tiêu")
+    assert [c for c in header if c] == ["Chỉ tiêu", "Kỳ này", "Cùng kỳ năm trước"]
+    for sheet in book.worksheets[1:]:
+        assert sheet.cell(row=1, column=2).value == "Tên"
+    as_of = next(row[1] for row in summary if row and row[0] == "Số liệu tính đến")
+    page = client.get("/stats/", {"from": f"{year}-01", "to": f"{year}-12"})
+    assert timezone.localtime(page.context["report"].as_of, LOCAL_TZ).strftime("%d/%m/%Y %H:%M:%S") == as_of
+
+    quarter = load_workbook(
+        io.BytesIO(client.get("/stats/export.xlsx", {"from": f"{year}-01", "to": f"{year}-03"}).content)
+    )
+    header = next(row for row in quarter.worksheets[0].iter_rows(values_only=True) if row and row[0] == "Chỉ tiêu")
+    assert len([c for c in header if c]) == 4  # previous period and same period last year differ

@@ -4,13 +4,19 @@
 (function () {
   "use strict";
   var lang = document.documentElement.lang || "vi";
-  var locale = lang.indexOf("en") === 0 ? "en-GB" : "vi-VN";
 
   function $(root, role) { return root.querySelector('[data-role="' + role + '"]'); }
 
+  // dd/mm/yyyy HH:MM in local time (Asia/Ho_Chi_Minh), whatever the browser's language and zone: the same
+  // format as precinct.core.formats.format_datetime on the server (ADR 0027).
   function fmtDate(iso) {
     try {
-      return new Date(iso).toLocaleString(locale, { timeZone: "Asia/Ho_Chi_Minh", dateStyle: "short", timeStyle: "short" });
+      var parts = {};
+      new Intl.DateTimeFormat("en-GB", {
+        timeZone: "Asia/Ho_Chi_Minh", year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+      }).formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; });
+      return parts.day + "/" + parts.month + "/" + parts.year + " " + parts.hour + ":" + parts.minute;
     } catch (e) { return iso; }
   }
 
