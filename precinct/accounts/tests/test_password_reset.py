@@ -66,6 +66,7 @@ def test_the_mailed_link_sets_a_new_password_once(world):
 
 
 def test_requests_are_rate_limited_per_address(world, settings):
+    settings.LOGIN_DELAY_BASE_SECONDS = 600  # the burst cannot outlast the first delay
     _with_email(world)
     station = Client(REMOTE_ADDR="203.0.113.5")
     for n in range(settings.PASSWORD_RESET_MAX_PER_WINDOW):
@@ -77,6 +78,7 @@ def test_requests_are_rate_limited_per_address(world, settings):
 
 
 def test_one_address_cannot_be_flooded_with_links_from_many_addresses(world, settings):
+    settings.LOGIN_DELAY_BASE_SECONDS = 600  # the burst cannot outlast the first delay
     _with_email(world)
     for n in range(settings.PASSWORD_RESET_MAX_PER_WINDOW):
         Client(REMOTE_ADDR=f"198.51.100.{n}").post("/accounts/password-reset/", {"email": "minh@example.vn"})
