@@ -92,6 +92,14 @@ class ProcedureEditForm(forms.Form):
     form_schema = forms.JSONField(
         label=_("Form (JSON Schema)"), widget=forms.Textarea(attrs={"rows": 12, "class": "mono"})
     )
+    guide = forms.JSONField(
+        label=_("Procedure guide (JSON): legal basis, who may apply, steps, result, where to submit"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "class": "mono"}),
+    )
+
+    def clean_guide(self) -> dict:
+        return self.cleaned_data.get("guide") or {}
 
     def clean_required_documents(self) -> list:
         value = self.cleaned_data.get("required_documents") or []

@@ -54,10 +54,18 @@ def test_submit_receive_approve_follow(page, browser, live_server, demo, shot, t
     op.goto(op.base_url + f"/dossiers/{code}/")
     assert op.get_by_test_id("status").inner_text() == "Đã tiếp nhận"
     op.click("button[value='start_review']")
-    op.click("button[value='approve']")
-    assert op.get_by_test_id("status").inner_text() == "Đã phê duyệt"
+    op.click("button[value='propose']")
     shot(op, "dossier-officer-vi")
     officer.close()
+    # The ward's leader approves (officers propose, leaders decide).
+    leader = browser.new_context(viewport={"width": 1280, "height": 860})
+    lp = leader.new_page()
+    lp.base_url = live_server.url
+    sign_in(lp, "lanhdao.haan")
+    lp.goto(lp.base_url + f"/dossiers/{code}/")
+    lp.click("button[value='approve']")
+    assert lp.get_by_test_id("status").inner_text() == "Đã phê duyệt"
+    leader.close()
 
     # The citizen sees the new status.
     page.reload()

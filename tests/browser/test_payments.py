@@ -23,14 +23,20 @@ def test_citizen_pays_in_the_sandbox_and_the_officer_sees_it_paid(page, browser,
     assert "15.000 ₫" in page.locator(".payments").inner_text()
     shot(page, "payments-dossier-unpaid-vi")
 
-    # The officer cannot approve before the fee is paid.
+    # The officer receives and reviews; the ward's leader cannot approve before the fee is paid.
+    officer = browser.new_context(viewport={"width": 1280, "height": 860})
+    clerk = officer.new_page()
+    clerk.base_url = live_server.url
+    sign_in(clerk, "canbo.haan")
+    clerk.goto(clerk.base_url + f"/dossiers/{code}/")
+    clerk.click("button[value='receive']")
+    clerk.click("button[value='start_review']")
+    officer.close()
     officer = browser.new_context(viewport={"width": 1280, "height": 860})
     op = officer.new_page()
     op.base_url = live_server.url
-    sign_in(op, "canbo.haan")
+    sign_in(op, "lanhdao.haan")
     op.goto(op.base_url + f"/dossiers/{code}/")
-    op.click("button[value='receive']")
-    op.click("button[value='start_review']")
     op.click("button[value='approve']")
     assert "chưa được nộp" in op.locator(".flash__item--error").inner_text()
     assert op.get_by_test_id("status").inner_text() == "Đang xử lý"
@@ -49,7 +55,7 @@ def test_citizen_pays_in_the_sandbox_and_the_officer_sees_it_paid(page, browser,
     assert download.value.suggested_filename.startswith("bien-lai-")
     shot(page, "payments-dossier-paid-vi")
 
-    # The officer sees it paid, in the inbox and on the dossier, and now approves.
+    # The leader sees it paid, in the inbox and on the dossier, and now approves.
     op.goto(op.base_url + f"/dossiers/?q={code}")
     assert op.get_by_test_id("fee-state").inner_text() == "Đã nộp phí"
     shot(op, "payments-inbox-vi")

@@ -82,6 +82,10 @@ def test_procedure_edit_page_publishes_a_new_version_for_administrators_only(wor
     assert world.client("admin_p").post(url, data).status_code == 302
     current = Procedure.objects.get(code="CT-06").current
     assert (current.number, current.deadline_days, current.cutoff.strftime("%H:%M")) == (2, 2, "16:30")
+    guide = '{"legal_basis": ["Luật Cư trú số 68/2020/QH14"], "where": "Công an phường"}'
+    assert world.client("admin_p").post(url, {**data, "guide": '{"steps": "one"}'}).status_code == 422
+    assert world.client("admin_p").post(url, {**data, "guide": guide}).status_code == 302
+    assert Procedure.objects.get(code="CT-06").current.guide["where"] == "Công an phường"
 
 
 def test_a_procedure_page_reads_like_the_national_portal(world, catalogue):

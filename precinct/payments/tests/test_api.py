@@ -79,7 +79,7 @@ def test_dossier_action_refused_while_unpaid_through_the_api(world, fee_request)
     for action in ("receive", "start_review"):
         moved = officer.post(f"/api/v1/dossiers/{code}/actions/{action}", content_type="application/json")
         assert moved.status_code == 200
-    response = officer.post(
+    response = world.api_client("leader_a").post(  # leaders decide
         f"/api/v1/dossiers/{code}/actions/approve", content_type="application/json", headers={"Accept-Language": "vi"}
     )
     assert response.status_code == 409
