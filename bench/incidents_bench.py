@@ -81,8 +81,10 @@ def main() -> None:
     today = timezone.localdate()
     start = today.replace(month=1, day=1)
     count = Incident.objects.count()
-    print(f"{count:,} incidents; {platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, "
-          f"PostgreSQL {connection.cursor().connection.info.server_version}; {timezone.now():%Y-%m-%d %H:%M} UTC")
+    print(
+        f"{count:,} incidents; {platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"PostgreSQL {connection.cursor().connection.info.server_version}; {timezone.now():%Y-%m-%d %H:%M} UTC"
+    )
     print(f"Statistics page, {start} → {today} (this year so far), {args.runs} requests each:")
     for label, user, unit in (
         ("province (leader of the province)", leader, root),
@@ -106,8 +108,10 @@ def main() -> None:
         figures = selectors.crime_figures(unit, start, today)
         raw = selectors.crime_figures_raw(unit, start, today)
         same = (figures.crimes, figures.solved, figures.incidents) == (raw.crimes, raw.solved, raw.incidents)
-        print(f"    crimes {figures.crimes:,}, solved {figures.solved:,}, incidents {figures.incidents:,}; "
-              f"summary and raw agree: {same}")
+        print(
+            f"    crimes {figures.crimes:,}, solved {figures.solved:,}, incidents {figures.incidents:,}; "
+            f"summary and raw agree: {same}"
+        )
 
 
 if __name__ == "__main__":
