@@ -19,6 +19,7 @@ from django.utils import timezone
 from vietnam_provinces import Province
 
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, Unit
+from precinct.organisation.selectors import root_units, unit_by_code
 from precinct.organisation.services import province_units_load
 from precinct.personnel import synthetic
 from precinct.personnel.models import (
@@ -39,7 +40,8 @@ BATCH = 2000
 
 
 def _units(province_code: int) -> tuple[list[Unit], list[Unit]]:
-    root = Unit.objects.get(code=f"{province_code:02d}", parent__isnull=True)
+    root = unit_by_code(f"{province_code:02d}")
+    assert root is not None
     units = list(Unit.objects.filter(parent=root, is_active=True).order_by("code"))
     return [u for u in units if u.kind in COMMUNE_LEVEL_KINDS], [root] + [
         u for u in units if u.kind not in COMMUNE_LEVEL_KINDS
@@ -116,7 +118,7 @@ def generate_force(*, officers: int, years: int, province_officers: int, stdout:
 def _courses_and_transfers(rng: random.Random, today: datetime.date) -> None:
     year_start = today.replace(month=1, day=1)
     with transaction.atomic():
-        for root in Unit.objects.filter(parent__isnull=True):
+        for root in root_units():
             courses = Course.objects.bulk_create(
                 Course(
                     title=f"Bồi dưỡng nghiệp vụ {i + 1}",

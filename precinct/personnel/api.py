@@ -454,3 +454,90 @@ def activity_create(request: HttpRequest, body: ActivityIn) -> tuple[int, dict[s
     """An emulation movement, a political activity or a dialogue session, with its counts."""
     activity = training.activity_record(actor=_reader(request), **body.dict(exclude={"unit"}), unit_code=body.unit)
     return 201, {"id": activity.pk}
+
+
+class EnrolIn(Schema):
+    officer: int
+
+
+class ResultIn(Schema):
+    result: str
+    sessions_attended: int
+    certificate_number: str = ""
+
+
+@router.get("/personnel/courses/{pk}", response={200: dict, 403: ErrorOut, 404: ErrorOut}, auth=signed_in)
+def course_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """A course with the enrolments of the officers whose careers the caller may read."""
+    course, enrolments = selectors.course_get(actor=_reader(request), course_id=pk)
+    return {
+        "id": course.pk,
+        "title": course.title,
+        "kind": course.kind,
+        "mandatory_for": course.mandatory_for,
+        "enrolments": [
+            {
+                "id": e.pk,
+                "officer": e.officer_id,
+                "unit": e.officer.unit.code,
+                "result": e.result,
+                "sessions_attended": e.sessions_attended,
+                "certificate_number": e.certificate_number,
+            }
+            for e in enrolments
+        ],
+    }
+
+
+@router.post(
+    "/personnel/courses/{pk}/enrolments",
+    response={201: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=signed_in,
+)
+def course_enrol(request: HttpRequest, pk: int, body: EnrolIn) -> tuple[int, dict[str, Any]]:
+    actor = _reader(request)
+    course, _enrolments = selectors.course_get(actor=actor, course_id=pk)
+    enrolment = training.enrol(
+        actor=actor, course=course, officer=selectors.officer_get(actor=actor, officer_id=body.officer)
+    )
+    return 201, {"id": enrolment.pk}
+
+
+@router.post(
+    "/personnel/courses/{pk}/enrolments/{enrolment_id}/result",
+    response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=signed_in,
+)
+def course_result(request: HttpRequest, pk: int, enrolment_id: int, body: ResultIn) -> dict[str, Any]:
+    """Attendance (sessions attended), the result and the certificate's number."""
+    actor = _reader(request)
+    _course, enrolments = selectors.course_get(actor=actor, course_id=pk)
+    enrolment = next((e for e in enrolments if e.pk == enrolment_id), None)
+    if enrolment is None:
+        raise NotFound()
+    enrolment = training.enrolment_result(
+        actor=actor,
+        enrolment=enrolment,
+        result=body.result,
+        sessions_attended=body.sessions_attended,
+        certificate_number=body.certificate_number,
+    )
+    return {"id": enrolment.pk, "result": enrolment.result}
+
+
+@router.get("/personnel/activities", response={200: list[dict], 403: ErrorOut}, auth=signed_in)
+def activity_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": a.pk,
+            "kind": a.kind,
+            "title": a.title,
+            "unit": a.unit.code,
+            "held_on": a.held_on,
+            "participants": a.participants,
+            "awards": a.awards,
+            "issues_raised": a.issues_raised,
+            "issues_resolved": a.issues_resolved,
+        }
+        for a in selectors.activity_list(actor=_reader(request))[:500]
+    ]

@@ -12,14 +12,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, Unit
 from precinct.personnel.models import (
     Activity,
     Course,
     DisciplineRecord,
-    Education,
     EducationLevel,
     Enrolment,
     EnrolmentResult,
@@ -78,14 +77,8 @@ class Figures:
 
 
 def _officers(path: str):  # type: ignore[no-untyped-def]
-    return Officer.objects.filter(is_active=True, unit__path__startswith=path, unit__is_active=True)
-
-
-def _degree_holders():  # type: ignore[no-untyped-def]
-    live = Education.objects.filter(officer_id=OuterRef("pk"), level__gte=EducationLevel.COLLEGE).exclude(
-        Exists(Education.objects.filter(corrects=OuterRef("pk")))
-    )
-    return Exists(live)
+    officers = Officer.objects.filter(is_active=True, unit__is_active=True)
+    return officers.filter(unit__path__startswith=path) if path else officers
 
 
 def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date, breakdown: bool = True) -> Figures:
@@ -118,7 +111,7 @@ def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date
     level_counts: Counter[int] = Counter()
     for unit_id, kind, n, degree in (
         officers.values("unit_id", "unit__kind")
-        .annotate(n=Count("id"), degree=Count("id", filter=Q(_degree_holders())))
+        .annotate(n=Count("id"), degree=Count("id", filter=Q(profile__education_level__gte=EducationLevel.COLLEGE)))
         .values_list("unit_id", "unit__kind", "n", "degree")
     ):
         kinds[unit_id] = kind
@@ -174,8 +167,13 @@ def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date
         | (Q(course__mandatory_for=MandatoryFor.PROVINCE) & ~Q(officer__unit__kind__in=COMMUNE_LEVEL_KINDS))
     )
     for unit_id, n in (
-        Enrolment.objects.filter(course__in=mandatory, result=EnrolmentResult.PASSED, officer__in=officers)
-        .filter(fits)
+        Enrolment.objects.filter(
+            course__in=list(mandatory.values_list("pk", flat=True)),
+            result=EnrolmentResult.PASSED,
+            officer__is_active=True,
+            officer__unit__is_active=True,
+        )
+        .filter(fits, **({"officer__unit__path__startswith": path} if path else {}))
         .values("officer__unit_id")
         .annotate(n=Count("id"))
         .values_list("officer__unit_id", "n")

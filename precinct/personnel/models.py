@@ -85,6 +85,9 @@ class Profile(models.Model):
     date_of_birth = models.DateField(_("date of birth"))
     joined_on = models.DateField(_("date of joining"))
     sex = models.CharField(_("sex"), max_length=8, blank=True)
+    # The highest level among the officer's live Education rows: a copy kept by career_add in the same transaction
+    # (the rows stay the record), so the leaders' figures count degrees without a subquery per officer.
+    education_level = models.PositiveSmallIntegerField(_("highest education"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("personnel profile")

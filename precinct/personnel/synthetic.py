@@ -114,7 +114,10 @@ def careers(
         served = rng.randint(max(1, years // 4), years)
         joined = today - datetime.timedelta(days=365 * served + rng.randint(0, 364))
         born = joined - datetime.timedelta(days=365 * rng.randint(20, 26) + rng.randint(0, 364))
-        history.add(Profile, officer=officer.pk, date_of_birth=born, joined_on=joined, sex=rng.choice("mf"))
+        top = rng.choices([lvl for lvl, _w in EDUCATION_WEIGHTS], [w for _l, w in EDUCATION_WEIGHTS])[0]
+        history.add(
+            Profile, officer=officer.pk, date_of_birth=born, joined_on=joined, sex=rng.choice("mf"), education_level=top
+        )
         step, rank_on = 0, joined
         while rank_on <= today and step < len(RANK_LADDER):
             history.add(
@@ -152,7 +155,6 @@ def careers(
             decision_number=f"{rng.randint(1, 999)}/QĐ-CAT",
             decision_date=here_since,
         )
-        top = rng.choices([lvl for lvl, _w in EDUCATION_WEIGHTS], [w for _l, w in EDUCATION_WEIGHTS])[0]
         history.add(
             Education,
             officer=officer.pk,

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -136,6 +137,8 @@ def career_add(
         if corrects is None:
             raise ValidationFailed({"corrects": [_("There is no such record of this officer to correct.")]})
     row = model._default_manager.create(officer=officer, corrects=corrects, recorded_by=as_user(actor), **clean)
+    if kind == "education":
+        education_level_refresh(officer)
     if kind == "rank":
         latest = RankRecord.objects.filter(officer=officer).order_by("-effective_on", "-pk").first()
         if latest is not None and latest.pk == row.pk and officer.rank != row.rank:  # type: ignore[attr-defined]
@@ -148,6 +151,13 @@ def career_add(
         after={"officer": officer.pk, "corrects": corrects_id, **{k: v for k, v in clean.items()}},
     )
     return row
+
+
+def education_level_refresh(officer: Officer) -> None:
+    """Copy the highest live degree onto the profile (see Profile.education_level)."""
+    live = Education.objects.filter(officer=officer).exclude(Exists(Education.objects.filter(corrects=OuterRef("pk"))))
+    top = live.aggregate(top=Max("level"))["top"]
+    Profile.objects.filter(officer=officer).update(education_level=top)
 
 
 @transaction.atomic
@@ -167,6 +177,8 @@ def profile_save(
     profile, created = Profile.objects.update_or_create(
         officer=officer, defaults={"date_of_birth": date_of_birth, "joined_on": joined_on, "sex": sex}
     )
+    if created:
+        education_level_refresh(officer)
     audit_record(
         actor=actor,
         action="personnel.profile_create" if created else "personnel.profile_update",

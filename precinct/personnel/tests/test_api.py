@@ -71,3 +71,43 @@ def test_a_transfer_through_the_api(world, hr):
     assert cancel.status_code == 409 and cancel.json()["error"]["code"] == "transfer_in_effect"
     figures = _client(world.user("leader_p")).get("/api/v1/personnel/figures").json()
     assert figures["total"]["transfers"] == {"to_province": 0, "to_commune": 1}
+
+
+def test_a_course_enrolment_and_result_through_the_api(world, hr):
+    officer = make_officer(world, world.ward_a, "Learner")
+    today = str(timezone.localdate())
+    course = (
+        _client(hr)
+        .post(
+            "/api/v1/personnel/courses",
+            {
+                "title": "Nghiệp vụ",
+                "kind": "professional",
+                "organiser": f"{world.province.code}-PX01",
+                "starts_on": today,
+                "ends_on": today,
+                "capacity": 1,
+                "mandatory_for": "commune",
+            },
+            content_type="application/json",
+        )
+        .json()["id"]
+    )
+    enrolled = _client(hr).post(
+        f"/api/v1/personnel/courses/{course}/enrolments", {"officer": officer.pk}, content_type="application/json"
+    )
+    assert enrolled.status_code == 201
+    other = make_officer(world, world.ward_a, "Too Late")
+    full = _client(hr, "en").post(
+        f"/api/v1/personnel/courses/{course}/enrolments", {"officer": other.pk}, content_type="application/json"
+    )
+    assert full.status_code == 409 and full.json()["error"]["code"] == "course_full"
+    url = f"/api/v1/personnel/courses/{course}/enrolments/{enrolled.json()['id']}/result"
+    refused = _client(hr, "en").post(url, {"result": "passed", "sessions_attended": 3}, content_type="application/json")
+    assert refused.status_code == 422 and "certificate_number" in refused.json()["error"]["fields"]
+    passed = _client(hr).post(
+        url, {"result": "passed", "sessions_attended": 3, "certificate_number": "C-1"}, content_type="application/json"
+    )
+    assert passed.json()["result"] == "passed"
+    detail = _client(world.user("leader_a")).get(f"/api/v1/personnel/courses/{course}").json()
+    assert detail["enrolments"][0]["certificate_number"] == "C-1"
