@@ -134,7 +134,10 @@ def run(mode: str, count: int, expected: int, kill: bool = False) -> dict[str, f
     if mode == "celery":
         env.update({"TASKS_BACKEND": "celery", "TASKS_BROKER_URL": AMQP})
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL) for cmd in workers(mode, count)]  # noqa: S603
+    procs = [
+        subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, start_new_session=True)  # noqa: S603
+        for cmd in workers(mode, count)
+    ]
     # The drain is queued as a submission's commit queues it; the workers take it from there.
     subprocess.run(  # noqa: S603
         [
