@@ -173,9 +173,9 @@ def test_a_body_that_is_not_json_is_a_400_in_the_callers_language(db):
     response = Client().post("/api/v1/citizens", data=b"a=1", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert response.json()["error"] == {
-        "code": "bad_request",
+        "code": "invalid_json",
         "message": "Nội dung yêu cầu không phải là JSON hợp lệ.",
-        "fields": {},
+        "fields": {"body": ["Nội dung yêu cầu không phải là JSON hợp lệ."]},
     }
 
 

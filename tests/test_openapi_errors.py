@@ -97,7 +97,7 @@ def test_every_integer_an_operation_reads_is_bounded(document):
         for where, schema in places:
             if "maximum" not in schema or "minimum" not in schema:
                 unbounded.append(f"{name} {where}")
-    assert unbounded == []
+    assert unbounded == [], "\n".join(unbounded)
 
 
 def test_verify_declares_its_file_required(document):

@@ -222,5 +222,5 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     claims = oidc.claims_from_callback(request)
     user = oidc.citizen_oidc_sign_in(claims=claims)
     target = request.session.pop("oidc_next", "/")
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="precinct.accounts.backends.AccountBackend")
     return redirect(target)

@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from precinct.core.api_support import signed_in
+from precinct.core.api_types import Id, Int64
 from precinct.core.errors import ValidationFailed
 from precinct.incidents import (
     base_import,
@@ -77,7 +78,7 @@ class PersonIn(Schema):
     auth=signed_in,
     response={200: list[PersonBriefOut], 403: ErrorOut, 404: ErrorOut},
 )
-def person_list(request: HttpRequest, incident_id: int) -> list[IncidentPerson]:
+def person_list(request: HttpRequest, incident_id: Id) -> list[IncidentPerson]:
     """Persons involved, by role and name (audited); details one by one at /incidents/persons/{id}."""
     incident = selectors.incident_get(actor=request.user, incident_id=incident_id)
     return case_services.person_list_read(actor=request.user, incident=incident)
@@ -88,7 +89,7 @@ def person_list(request: HttpRequest, incident_id: int) -> list[IncidentPerson]:
     auth=signed_in,
     response={201: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def person_add(request: HttpRequest, incident_id: int, payload: PersonIn) -> Status[IncidentPerson]:
+def person_add(request: HttpRequest, incident_id: Id, payload: PersonIn) -> Status[IncidentPerson]:
     incident = selectors.incident_get(actor=request.user, incident_id=incident_id)
     person = case_services.person_add(
         actor=request.user, incident=incident, data=case_services.NewPerson(**payload.dict())
@@ -99,7 +100,7 @@ def person_add(request: HttpRequest, incident_id: int, payload: PersonIn) -> Sta
 @router.get(
     "/incidents/persons/{int:person_id}", auth=signed_in, response={200: PersonOut, 403: ErrorOut, 404: ErrorOut}
 )
-def person_get(request: HttpRequest, person_id: int) -> IncidentPerson:
+def person_get(request: HttpRequest, person_id: Id) -> IncidentPerson:
     """A person's details: every read is audited."""
     person = case_selectors.person_get(actor=request.user, person_id=person_id)
     return case_services.person_read(actor=request.user, person=person, purpose="api")
@@ -120,7 +121,7 @@ class ReleaseIn(Schema):
     auth=signed_in,
     response={201: ArrestOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def person_arrest(request: HttpRequest, person_id: int, payload: ArrestIn) -> Status[Arrest]:
+def person_arrest(request: HttpRequest, person_id: Id, payload: ArrestIn) -> Status[Arrest]:
     person = case_selectors.person_get(actor=request.user, person_id=person_id)
     arrest = case_services.person_arrest(
         actor=request.user, person=person, arrested_on=payload.arrested_on, grounds=payload.grounds
@@ -133,7 +134,7 @@ def person_arrest(request: HttpRequest, person_id: int, payload: ArrestIn) -> St
     auth=signed_in,
     response={200: ArrestOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
-def person_release(request: HttpRequest, person_id: int, payload: ReleaseIn) -> Arrest:
+def person_release(request: HttpRequest, person_id: Id, payload: ReleaseIn) -> Arrest:
     person = case_selectors.person_get(actor=request.user, person_id=person_id)
     return case_services.person_release(
         actor=request.user, person=person, released_on=payload.released_on, reason=payload.reason
@@ -171,7 +172,7 @@ class ExhibitIn(Schema):
     quantity: Decimal | str
     measure: str
     stored_at: str
-    estimated_value: int | None = None
+    estimated_value: Int64 | None = None
     seized_at: datetime.datetime | None = None
 
 
@@ -186,7 +187,7 @@ class HandoverIn(Schema):
     auth=signed_in,
     response={200: list[ExhibitOut], 403: ErrorOut, 404: ErrorOut},
 )
-def exhibit_list(request: HttpRequest, incident_id: int) -> list[Exhibit]:
+def exhibit_list(request: HttpRequest, incident_id: Id) -> list[Exhibit]:
     incident = selectors.incident_get(actor=request.user, incident_id=incident_id)
     return list(case_selectors.exhibit_list(actor=request.user, incident=incident).prefetch_related("handovers"))
 
@@ -196,7 +197,7 @@ def exhibit_list(request: HttpRequest, incident_id: int) -> list[Exhibit]:
     auth=signed_in,
     response={201: ExhibitOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def exhibit_seize(request: HttpRequest, incident_id: int, payload: ExhibitIn) -> Status[Exhibit]:
+def exhibit_seize(request: HttpRequest, incident_id: Id, payload: ExhibitIn) -> Status[Exhibit]:
     incident = selectors.incident_get(actor=request.user, incident_id=incident_id)
     exhibit = case_services.exhibit_seize(
         actor=request.user, incident=incident, data=case_services.NewExhibit(**payload.dict())
@@ -207,7 +208,7 @@ def exhibit_seize(request: HttpRequest, incident_id: int, payload: ExhibitIn) ->
 @router.get(
     "/incidents/exhibits/{int:exhibit_id}", auth=signed_in, response={200: ExhibitOut, 403: ErrorOut, 404: ErrorOut}
 )
-def exhibit_get(request: HttpRequest, exhibit_id: int) -> Exhibit:
+def exhibit_get(request: HttpRequest, exhibit_id: Id) -> Exhibit:
     """An exhibit and its whole custody chain, oldest hand-over first."""
     return case_selectors.exhibit_get(actor=request.user, exhibit_id=exhibit_id)
 
@@ -217,7 +218,7 @@ def exhibit_get(request: HttpRequest, exhibit_id: int) -> Exhibit:
     auth=signed_in,
     response={201: HandoverOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def exhibit_hand_over(request: HttpRequest, exhibit_id: int, payload: HandoverIn) -> Status[ExhibitHandover]:
+def exhibit_hand_over(request: HttpRequest, exhibit_id: Id, payload: HandoverIn) -> Status[ExhibitHandover]:
     """Append a hand-over (from whoever holds the exhibit now). Past hand-overs have no route: they are
     never changed or removed."""
     exhibit = case_selectors.exhibit_get(actor=request.user, exhibit_id=exhibit_id)
@@ -253,12 +254,12 @@ class CampaignIn(Schema):
     lead_unit: str
     units: list[str] = []
     targets: str = ""
-    target_rings: int | None = None
-    target_arrests: int | None = None
+    target_rings: Int64 | None = None
+    target_arrests: Int64 | None = None
 
 
 class TagIn(Schema):
-    incident: int
+    incident: Id
     ring_dismantled: bool = False
 
 
@@ -294,7 +295,7 @@ def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[Campaig
 @router.get(
     "/incidents/campaigns/{int:campaign_id}", auth=signed_in, response={200: dict, 403: ErrorOut, 404: ErrorOut}
 )
-def campaign_get(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
+def campaign_get(request: HttpRequest, campaign_id: Id) -> dict[str, Any]:
     """The campaign and its results by unit: incidents, rings dismantled, persons arrested, exhibits seized
     (over the tagged incidents the caller may see)."""
     campaign = campaign_selectors.campaign_get(actor=request.user, campaign_id=campaign_id)
@@ -322,7 +323,7 @@ def campaign_get(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     auth=signed_in,
     response={201: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
-def campaign_tag(request: HttpRequest, campaign_id: int, payload: TagIn) -> Status[dict[str, Any]]:
+def campaign_tag(request: HttpRequest, campaign_id: Id, payload: TagIn) -> Status[dict[str, Any]]:
     campaign = campaign_selectors.campaign_get(actor=request.user, campaign_id=campaign_id)
     incident = selectors.incident_get(actor=request.user, incident_id=payload.incident)
     tag = campaign_services.campaign_tag(
@@ -360,7 +361,7 @@ def base_figures_import(
 
 
 @router.get("/incidents/public", auth=None, response={200: dict})
-def public_figures(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+def public_figures(request: HttpRequest, year: Int64 | None = None) -> dict[str, Any]:
     """The province's crime figures for everyone (aggregates only; ward counts from 1 to 4 suppressed)."""
     today = timezone.localdate()
     if year is not None and not 2000 <= year <= today.year:

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from precinct.core.actors import Actor
 from precinct.core.api_support import signed_in
+from precinct.core.api_types import Id, Int64
 from precinct.core.errors import NotFound, PermissionDenied
 from precinct.organisation.selectors import unit_by_code
 from precinct.personnel import importing, permissions, selectors
@@ -29,11 +30,11 @@ class ErrorOut(Schema):
 class CareerIn(Schema):
     kind: str
     values: dict[str, Any]
-    corrects: int | None = None
+    corrects: Id | None = None
 
 
 class DisciplineIn(Schema):
-    officer: int
+    officer: Id
     kind: str
     violation: str
     decided_on: datetime.date
@@ -50,12 +51,12 @@ class RoundIn(Schema):
 
 
 class TransferIn(Schema):
-    officer: int
+    officer: Id
     to_unit: str
     to_position: str
     effective_on: datetime.date
     new_roles: list[str] = ["officer"]
-    round: int | None = None
+    round: Id | None = None
 
 
 class ApproveIn(Schema):
@@ -103,7 +104,7 @@ def officer_list(request: HttpRequest, unit: str = "", q: str = "") -> list[dict
 
 
 @router.get("/personnel/officers/{pk}", response={200: dict, 403: ErrorOut, 404: ErrorOut}, auth=signed_in)
-def officer_career(request: HttpRequest, pk: int) -> dict[str, Any]:
+def officer_career(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """An officer's career: ranks, postings (from–to), education, political theory, certificates, commendations,
     evaluations; rows corrected by a later one are left out."""
     record = selectors.career_get(actor=_reader(request), officer_id=pk)
@@ -155,7 +156,7 @@ def officer_career(request: HttpRequest, pk: int) -> dict[str, Any]:
 @router.post(
     "/personnel/officers/{pk}/career", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
 )
-def career_add(request: HttpRequest, pk: int, body: CareerIn) -> tuple[int, dict[str, Any]]:
+def career_add(request: HttpRequest, pk: Id, body: CareerIn) -> tuple[int, dict[str, Any]]:
     """Add a row to an officer's career (kind: rank, education, theory, certificate, commendation, evaluation);
     `corrects` names the row it puts right."""
     officer = selectors.officer_get(actor=_reader(request), officer_id=pk)
@@ -192,7 +193,7 @@ def discipline_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/personnel/discipline/{pk}", response={200: dict, 403: ErrorOut, 404: ErrorOut}, auth=signed_in)
-def discipline_get(request: HttpRequest, pk: int) -> dict[str, Any]:
+def discipline_get(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return discipline_json(selectors.discipline_get(actor=_discipline_reader(request), record_id=pk, where="api"))
 
 
@@ -237,7 +238,7 @@ def round_open(request: HttpRequest, body: RoundIn) -> tuple[int, dict[str, Any]
 
 
 @router.get("/personnel/rounds/{pk}/eligibility", response={200: dict, 403: ErrorOut, 404: ErrorOut}, auth=signed_in)
-def round_eligibility(request: HttpRequest, pk: int) -> dict[str, Any]:
+def round_eligibility(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """Every candidate of the round, eligible or not, with each criterion met or not."""
     transfer_round, verdicts = selectors.round_eligibility(actor=_reader(request), round_id=pk)
     return {
@@ -305,7 +306,7 @@ def transfer_propose(request: HttpRequest, body: TransferIn) -> tuple[int, dict[
     response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     auth=signed_in,
 )
-def transfer_approve(request: HttpRequest, pk: int, body: ApproveIn) -> dict[str, Any]:
+def transfer_approve(request: HttpRequest, pk: Id, body: ApproveIn) -> dict[str, Any]:
     """The next approval (unit leader → personnel department → director with the decision); the director's
     approval of a transfer effective today or earlier applies it at once."""
     transfer = selectors.transfer_get(actor=_reader(request), transfer_id=pk)
@@ -321,7 +322,7 @@ def transfer_approve(request: HttpRequest, pk: int, body: ApproveIn) -> dict[str
     response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     auth=signed_in,
 )
-def transfer_cancel(request: HttpRequest, pk: int, body: CancelIn) -> dict[str, Any]:
+def transfer_cancel(request: HttpRequest, pk: Id, body: CancelIn) -> dict[str, Any]:
     transfer = selectors.transfer_get(actor=_reader(request), transfer_id=pk)
     return transfer_json(transfers.transfer_cancel(actor=request.user, transfer=transfer, reason=body.reason))
 
@@ -400,7 +401,7 @@ class CourseIn(Schema):
     organiser: str
     starts_on: datetime.date
     ends_on: datetime.date
-    capacity: int
+    capacity: Int64
     programme: str = ""
     mandatory_for: str = ""
 
@@ -410,10 +411,10 @@ class ActivityIn(Schema):
     title: str
     unit: str
     held_on: datetime.date
-    participants: int = 0
-    awards: int = 0
-    issues_raised: int = 0
-    issues_resolved: int = 0
+    participants: Int64 = 0
+    awards: Int64 = 0
+    issues_raised: Int64 = 0
+    issues_resolved: Int64 = 0
 
 
 @router.get("/personnel/courses", response={200: list[dict], 403: ErrorOut}, auth=signed_in)
@@ -457,17 +458,17 @@ def activity_create(request: HttpRequest, body: ActivityIn) -> tuple[int, dict[s
 
 
 class EnrolIn(Schema):
-    officer: int
+    officer: Id
 
 
 class ResultIn(Schema):
     result: str
-    sessions_attended: int
+    sessions_attended: Int64
     certificate_number: str = ""
 
 
 @router.get("/personnel/courses/{pk}", response={200: dict, 403: ErrorOut, 404: ErrorOut}, auth=signed_in)
-def course_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+def course_detail(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """A course with the enrolments of the officers whose careers the caller may read."""
     course, enrolments = selectors.course_get(actor=_reader(request), course_id=pk)
     return {
@@ -494,7 +495,7 @@ def course_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     response={201: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     auth=signed_in,
 )
-def course_enrol(request: HttpRequest, pk: int, body: EnrolIn) -> tuple[int, dict[str, Any]]:
+def course_enrol(request: HttpRequest, pk: Id, body: EnrolIn) -> tuple[int, dict[str, Any]]:
     actor = _reader(request)
     course, _enrolments = selectors.course_get(actor=actor, course_id=pk)
     enrolment = training.enrol(
@@ -508,7 +509,7 @@ def course_enrol(request: HttpRequest, pk: int, body: EnrolIn) -> tuple[int, dic
     response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=signed_in,
 )
-def course_result(request: HttpRequest, pk: int, enrolment_id: int, body: ResultIn) -> dict[str, Any]:
+def course_result(request: HttpRequest, pk: Id, enrolment_id: Id, body: ResultIn) -> dict[str, Any]:
     """Attendance (sessions attended), the result and the certificate's number."""
     actor = _reader(request)
     _course, enrolments = selectors.course_get(actor=actor, course_id=pk)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 
+from precinct.core.actors import Actor
 from precinct.eservices import selectors
 
 register = template.Library()
@@ -16,5 +17,5 @@ def popular_procedures(limit: int = 6) -> list[Any]:
 
 
 @register.simple_tag
-def dossiers_needing(user: Any) -> list[Any]:
+def dossiers_needing(user: Actor) -> list[Any]:
     return selectors.dossier_needs(actor=user)
