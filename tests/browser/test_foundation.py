@@ -13,7 +13,7 @@ def test_landing_page_in_vietnamese_then_english(page, demo, shot):
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.get_by_role("heading", level=1).inner_text() == "Dịch vụ công trực tuyến của Công an"
     shot(page, "landing-vi")
-    page.get_by_role("button", name="EN").click()
+    page.locator("button.lang__btn[value=en]").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() == "Police public services, online"

@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from precinct.core.demo import DEMO_PASSWORD
+from tests.browser.conftest import second_factor
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 780}
@@ -99,7 +100,11 @@ def sign_in(page, base: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url(base + "/")
+    # Leaders and administrators pass the second factor, with the code their authenticator app would show.
+    page.wait_for_url(re.compile(re.escape(base) + r"/(accounts/second-factor/.*)?$"))
+    if "/accounts/second-factor/" in page.url:
+        second_factor(page, username)
+        page.wait_for_url(base + "/")
 
 
 def walk(page, base: str) -> Iterator[str]:

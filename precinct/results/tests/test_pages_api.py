@@ -118,14 +118,14 @@ def test_verify_api(world, issued):
 
 
 def test_issuing_from_the_dossier_page(world, signing, approved):
-    page = world.client("officer_a").post(f"/dossiers/{approved.code}/actions/issue_result/", follow=True)
+    page = world.client("leader_a").post(f"/dossiers/{approved.code}/actions/issue_result/", follow=True)
     approved.refresh_from_db()
     assert approved.status == DossierStatus.RESULT_ISSUED
     assert f"/dossiers/{approved.code}/result.pdf" in page.content.decode()
 
 
 def test_issuing_without_a_key_explains_itself(world, approved):
-    page = world.client("officer_a").post(f"/dossiers/{approved.code}/actions/issue_result/", follow=True)
+    page = world.client("leader_a").post(f"/dossiers/{approved.code}/actions/issue_result/", follow=True)
     assert "chưa có khóa ký số dùng được" in page.content.decode()
     approved.refresh_from_db()
     assert approved.status == DossierStatus.APPROVED

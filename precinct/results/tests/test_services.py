@@ -30,7 +30,7 @@ def test_issuing_signs_and_stores_the_result(world, issued):
 
 def test_a_unit_without_a_key_cannot_issue_and_nothing_changes(world, approved):
     with pytest.raises(DomainError) as refused:
-        dossier_transition(actor=world.users["officer_a"], dossier=approved, action="issue_result")
+        dossier_transition(actor=world.users["leader_a"], dossier=approved, action="issue_result")
     assert refused.value.code == "signing_unavailable"
     assert "Công an phường A" in str(refused.value.message)
     approved.refresh_from_db()
@@ -45,7 +45,7 @@ def test_a_key_that_will_not_open_refuses_issuing(world, signing, approved, sett
 
     forget_key_material()
     with pytest.raises(DomainError, match="khóa ký số"):
-        dossier_transition(actor=world.users["officer_a"], dossier=approved, action="issue_result")
+        dossier_transition(actor=world.users["leader_a"], dossier=approved, action="issue_result")
     approved.refresh_from_db()
     assert approved.status == DossierStatus.APPROVED
     assert not ResultDocument.objects.exists()
@@ -61,7 +61,7 @@ def test_a_failure_while_storing_leaves_the_dossier_approved_and_no_file(world, 
 
     monkeypatch.setattr(ResultDocument, "save", failing_save)
     with pytest.raises(RuntimeError):
-        dossier_transition(actor=world.users["officer_a"], dossier=approved, action="issue_result")
+        dossier_transition(actor=world.users["leader_a"], dossier=approved, action="issue_result")
     monkeypatch.setattr(ResultDocument, "save", original)
     approved.refresh_from_db()
     assert approved.status == DossierStatus.APPROVED
@@ -190,7 +190,7 @@ def test_an_expired_key_refuses_issuing(world, signing, approved):
 
     SigningKey.objects.filter(unit=world.ward_a).update(not_after=timezone.now() - datetime.timedelta(days=1))
     with pytest.raises(DomainError) as refused:
-        dossier_transition(actor=world.users["officer_a"], dossier=approved, action="issue_result")
+        dossier_transition(actor=world.users["leader_a"], dossier=approved, action="issue_result")
     assert refused.value.code == "signing_unavailable"
     approved.refresh_from_db()
     assert approved.status == DossierStatus.APPROVED
