@@ -42,14 +42,14 @@ class ArrestOut(Schema):
     release_reason: str
 
 
-class PersonBriefOut(Schema):
+class CasePersonBriefOut(Schema):
     id: int
     role: str
     full_name: str
     in_custody: bool
 
 
-class PersonOut(PersonBriefOut):
+class CasePersonOut(CasePersonBriefOut):
     incident: str = Field(..., alias="incident.reference")
     personal_id: str
     date_of_birth: datetime.date | None
@@ -76,7 +76,7 @@ class PersonIn(Schema):
 @router.get(
     "/incidents/{int:incident_id}/persons",
     auth=signed_in,
-    response={200: list[PersonBriefOut], 403: ErrorOut, 404: ErrorOut},
+    response={200: list[CasePersonBriefOut], 403: ErrorOut, 404: ErrorOut},
 )
 def person_list(request: HttpRequest, incident_id: Id) -> list[IncidentPerson]:
     """Persons involved, by role and name (audited); details one by one at /incidents/persons/{id}."""
@@ -87,7 +87,7 @@ def person_list(request: HttpRequest, incident_id: Id) -> list[IncidentPerson]:
 @router.post(
     "/incidents/{int:incident_id}/persons",
     auth=signed_in,
-    response={201: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: CasePersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
 def person_add(request: HttpRequest, incident_id: Id, payload: PersonIn) -> Status[IncidentPerson]:
     incident = selectors.incident_get(actor=request.user, incident_id=incident_id)
@@ -98,7 +98,7 @@ def person_add(request: HttpRequest, incident_id: Id, payload: PersonIn) -> Stat
 
 
 @router.get(
-    "/incidents/persons/{int:person_id}", auth=signed_in, response={200: PersonOut, 403: ErrorOut, 404: ErrorOut}
+    "/incidents/persons/{int:person_id}", auth=signed_in, response={200: CasePersonOut, 403: ErrorOut, 404: ErrorOut}
 )
 def person_get(request: HttpRequest, person_id: Id) -> IncidentPerson:
     """A person's details: every read is audited."""

@@ -23,7 +23,7 @@ def test_submit_receive_approve_follow(page, browser, live_server, demo, shot, t
     shot(page, "catalogue-search-vi")
     page.click("text=Đăng ký thường trú")
     shot(page, "procedure-vi")
-    page.click("text=Nộp trực tuyến")
+    page.click("a.btn--primary:has-text('Nộp trực tuyến')")
     page.select_option("#id_unit", label="Công an phường Hà An")
     page.fill("[name='form.dia_chi']", "Tổ 5, khu 3, phường Hà An")
     page.fill("[name='form.ly_do']", "Chuyển về ở cùng gia đình")
