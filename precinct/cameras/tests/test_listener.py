@@ -64,7 +64,7 @@ def publish(*messages: tuple[str, bytes]) -> None:
         client.disconnect()
 
 
-def wait_for(condition, what: str, timeout: float = 20.0) -> None:
+def wait_for(condition, what: str, timeout: float = 60.0) -> None:
     """Wait for something the broker delivers in its own time (a generous limit, not a measured speed)."""
     deadline = time.monotonic() + timeout
     while not condition():
