@@ -55,12 +55,6 @@ class Document(FPDF):
         self.set_font("body", "", 11)
 
     def qr(self, url: str, *, x: float, y: float, size: float = 34) -> None:
-        png = io.BytesIO()
-        segno.make(url, error="m").save(png, kind="png", scale=8, border=1)
-        png.seek(0)
-        self.image(png, x=x, y=y, w=size, h=size)
-
-    def vector_qr(self, url: str, *, x: float, y: float, size: float = 34) -> None:
         """The QR code drawn as filled rectangles (one per run of dark modules in a row): sharp at any print
         size, and no PNG to encode and decode again (that was a tenth of a result's render time)."""
         code = segno.make(url, error="m")
@@ -80,6 +74,14 @@ class Document(FPDF):
                     )
                 else:
                     c += 1
+
+    def qr_png(self, url: str, *, x: float, y: float, size: float = 34) -> None:
+        """The QR code as an embedded PNG, as documents drew it before `qr`: kept only for
+        bench/notifications_bench.py's before-and-after figure."""
+        png = io.BytesIO()
+        segno.make(url, error="m").save(png, kind="png", scale=8, border=1)
+        png.seek(0)
+        self.image(png, x=x, y=y, w=size, h=size)
 
     def bytes(self) -> bytes:
         return bytes(self.output())
@@ -223,7 +225,7 @@ class OfficialDocument(Document):
         if self.get_y() + size > self.h - self.b_margin:
             self.add_page()
         y = self.get_y()
-        self.vector_qr(url, x=self.l_margin, y=y, size=size)
+        self.qr(url, x=self.l_margin, y=y, size=size)
         self.set_xy(self.l_margin + size + 5, y + 2)
         self.set_font("body", "", 8.5)
         self.multi_cell(0, 4.5, text, align="L", new_x="LMARGIN", new_y="NEXT")

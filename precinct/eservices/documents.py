@@ -1,8 +1,7 @@
 """What the one-stop shop's documents share: the letterhead of the unit that issues them (Decree 30/2020/
-NĐ-CP), drawn by core.pdf.OfficialDocument, and dates as the documents print them."""
+NĐ-CP), drawn by core.pdf.OfficialDocument."""
 
 import datetime
-from typing import Any
 
 from precinct.core.pdf import Letterhead, place_name
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
@@ -22,13 +21,3 @@ def unit_letterhead(unit: Unit, *, day: datetime.date, number: str = "") -> Lett
         day=day,
         number=number,
     )
-
-
-def printed_date(value: Any) -> str:
-    """An ISO date (as forms store them) as dd/mm/yyyy; anything else unchanged."""
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
-        except ValueError:
-            return value
-    return str(value)

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from precinct.core.calendar import calendar
 from precinct.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from precinct.core.formats import format_value
 from precinct.core.forms import add_validation_errors, flash_error
 from precinct.eservices import public, selectors, services
-from precinct.eservices.documents import printed_date
 from precinct.eservices.files import attachment_response
 from precinct.eservices.forms import ActionForm, DossierSubmitForm, LookupForm, ProcedureEditForm, RatingForm
 from precinct.eservices.forms_schema import field_label
@@ -223,7 +223,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     actions = [{"name": a, "note": bool(specs[a].get("note")), "effect": specs[a].get("effect") or ""} for a in allowed]
     labels = dossier.version.form_schema.get("properties", {})
     answers = [
-        (field_label(spec, name), printed_date(dossier.form_data.get(name)))
+        (field_label(spec, name), format_value(dossier.form_data.get(name)))
         for name, spec in labels.items()
         if name in dossier.form_data
     ]

@@ -42,11 +42,6 @@ class Issue:
     issued_at: datetime.datetime
 
 
-class ResultPdf(OfficialDocument):
-    def qr(self, url: str, *, x: float, y: float, size: float = 34) -> None:
-        self.vector_qr(url, x=x, y=y, size=size)
-
-
 def result_pdf(dossier: Dossier, *, issue: Issue | None = None) -> bytes:
     """The result of the dossier as issued (`issue`), or a draft that says so (no number, no token)."""
     draft = Signatory(position="", name="")
@@ -59,7 +54,7 @@ def result_pdf(dossier: Dossier, *, issue: Issue | None = None) -> bytes:
         head = unit_letterhead(dossier.unit, day=issued_at.date(), number=issue.number)
         texts = [head.parent, head.issuer, head.place, dossier.version.name, dossier.applicant.full_name]
         texts += [issue.signatory.position, issue.signatory.name, dossier.code]
-        doc = ResultPdf(light=covers(" ".join(texts + [f"{label} {value}" for label, value in answers])))
+        doc = OfficialDocument(light=covers(" ".join(texts + [f"{label} {value}" for label, value in answers])))
         doc.set_title(_("Result of dossier %(code)s") % {"code": dossier.code})
         doc.set_subject(dossier.code)  # verification finds the dossier by it when no code is given
         doc.set_author(dossier.unit.name)
