@@ -122,10 +122,15 @@ def result_verify(*, data: bytes, code: str = "") -> Verdict:
     from precinct.results.verify import inspect_pdf  # pyHanko loads on the first verification
 
     inspection = inspect_pdf(data)
-    document = _record(inspection, code) if inspection.readable else None
+    document = _record(inspection, code)
     verdict = Verdict(status="valid", inspection=inspection, document=document)
     signatures = inspection.signatures
-    if not inspection.readable:
+    if not inspection.readable and document is not None:
+        # A changed byte can break the PDF's structure before it breaks the signature: measured against
+        # the result the code names, the file is still one that was changed after issue.
+        verdict.status = "tampered"
+        verdict.notes.append(_("The file cannot even be read as a PDF: it is not the file issued under this code."))
+    elif not inspection.readable:
         verdict.status = "unreadable"
     elif not signatures:
         verdict.status = "unsigned"

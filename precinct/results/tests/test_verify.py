@@ -117,6 +117,15 @@ def test_unsigned_and_unreadable(world, issued):
     assert result_verify(data=b"this is not a pdf").status == "unreadable"
 
 
+def test_a_broken_copy_of_an_issued_result_is_tampering_when_its_code_is_given(world, issued):
+    """A change that breaks the PDF's structure (here: the file cut short) is still a change to the file
+    issued under that code; without a code nothing names the result, and it is only unreadable."""
+    broken = _issued_bytes(issued)[:200]
+    verdict = result_verify(data=broken, code=issued.code)
+    assert verdict.status == "tampered" and verdict.matches_record is False
+    assert result_verify(data=broken).status == "unreadable"
+
+
 def test_a_valid_signature_with_no_result_on_record(world, signing, approved):
     _key, ward_a = signer_for(world.ward_a)
     verdict = result_verify(data=sign_pdf(result_pdf(approved), ward_a, reason="x", location="y"))
