@@ -231,6 +231,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
+# Database sessions that refuse keys Django never makes (a NUL in the cookie reached PostgreSQL).
+SESSION_ENGINE = "precinct.core.sessions"
+
 # Login guessing (precinct/accounts/throttle.py, ADR 0026): progressive delays, no lock-out. Per account, the
 # first LOGIN_MAX_FAILURES attempts within the window go through at once; after that each attempt must wait
 # LOGIN_DELAY_BASE_SECONDS, then twice that, ... up to LOGIN_DELAY_MAX_SECONDS. Per client address (keyed

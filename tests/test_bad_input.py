@@ -240,3 +240,23 @@ def test_json_in_a_multipart_field_follows_the_json_body_rules(world, data):
     assert response.status_code == 400, response.content[:300]
     assert response.json()["error"]["fields"]["data"]
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/api/v1/dossiers"])
+def test_a_session_cookie_no_django_could_make_is_no_session(db, path):
+    """`sessionid="\\000..."` decodes to a NUL: it reached PostgreSQL (500 on every page). Now the visitor
+    simply has no session, and is given a fresh cookie where the page uses one."""
+    before = _snapshot()
+    client = Client()
+    answer = client.get(path, HTTP_COOKIE='sessionid="\\000abcdefghijk"')
+    assert answer.status_code < 500
+    assert not mail.outbox
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("header", ["HTTP_AUTHORIZATION", "HTTP_IDEMPOTENCY_KEY", "HTTP_USER_AGENT"])
+def test_a_header_with_nul_is_a_400_in_the_one_shape(db, header):
+    answer = Client().get("/api/v1/procedures", **{header: "abc\x00def"})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "bad_input"
+    assert "NUL" in answer.json()["error"]["message"]

@@ -5,6 +5,7 @@ the driver, a template or a log fails on it; a JSON integer of more than 4,300 d
 raise; one beyond 64 bits overflows a database column; NaN and Infinity are not JSON. Each of these answered
 500 somewhere. Here, after `RequestLimitsMiddleware` has bounded the body's size and nesting:
 
+- no request header may carry a NUL;
 - the path, every query parameter (name and value) and every form field and uploaded file name may carry
   neither NUL nor a lone surrogate;
 - a JSON body may carry neither in any string or key, no integer outside 64 bits, no NaN or Infinity and no
@@ -150,6 +151,11 @@ def request_refusal(request: HttpRequest) -> BadInput | None:
     """What is wrong with the request's path, query string or (non-multipart) body, if anything."""
     if _UNTAKEABLE.search(request.path):
         return BadInput(_text_message(request.path))
+    for name, value in request.META.items():
+        # Headers reach tokens, keys and logs; WSGI hands them over as Latin-1 text, so only NUL can hide
+        # there (a cookie's escapes decode later: core.sessions refuses an impossible session key).
+        if name.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
+            return BadInput(_("A request header contains a NUL character (\\0), which is not accepted."))
     refusal = _pairs_refusal(request.GET.lists())
     if refusal is not None:
         return refusal
