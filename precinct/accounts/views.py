@@ -1,7 +1,6 @@
 from typing import Any
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -166,17 +165,12 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
 
 class PasswordResetRequest(auth_views.PasswordResetView):
     """Ask for a reset link by e-mail. Rate-limited per keyed client address and per address asked for;
-    the answer is the same page whether an account has that address or not."""
+    the answer is the same page, after the same work (the mail is queued either way: ResetRequestForm.save),
+    whether an account has that address or not."""
 
     form_class = ResetRequestForm
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/password_reset_email.txt"
-    subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
-
-    @property
-    def extra_email_context(self) -> dict[str, int]:  # type: ignore[override]
-        return {"minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
 
     def form_valid(self, form: ResetRequestForm) -> HttpResponse:  # type: ignore[override]
         email = form.cleaned_data["email"].strip().lower()
