@@ -164,6 +164,8 @@ def stats_json(stats: CrimeStats) -> dict[str, Any]:
         "crimes": stats.crimes,
         "solved": stats.solved,
         "solve_rate": num(stats.solve_rate),
+        "arrests": stats.arrests,
+        "arrested_persons": stats.arrested_persons,
         "base_period": {"from": stats.base_from, "to": stats.base_to, "average": num(stats.base_average)},
         "change_percent": num(stats.change_percent),
         "target": {

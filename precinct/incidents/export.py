@@ -32,6 +32,8 @@ def stats_xlsx(stats: CrimeStats) -> bytes:
     summary.append([_("Crimes"), stats.crimes])
     summary.append([_("Solved"), stats.solved])
     summary.append([_("Solve rate (%)"), float(stats.solve_rate) if stats.solve_rate is not None else None])
+    summary.append([_("Arrests"), stats.arrests])
+    summary.append([_("Persons arrested"), stats.arrested_persons])
     summary.append([_("Base period"), f"{stats.base_from}–{stats.base_to}"])
     rate = float(stats.change_percent) if stats.change_percent is not None else None
     summary.append([_("Change against the base period (%)"), rate])
@@ -50,8 +52,8 @@ def stats_xlsx(stats: CrimeStats) -> bytes:
     _table(
         book,
         _("By ward"),
-        [_("Unit"), _("Crimes"), _("Solved"), _("Solve rate (%)")],
-        [[w["name"], w["crimes"], w["solved"], w["solve_rate"]] for w in stats.wards],
+        [_("Unit"), _("Crimes"), _("Solved"), _("Solve rate (%)"), _("Arrests")],
+        [[w["name"], w["crimes"], w["solved"], w["solve_rate"], w["arrests"]] for w in stats.wards],
     )
     _table(book, _("By month"), [_("Month"), _("Crimes")], [[m["month"], m["crimes"]] for m in stats.months])
     out = io.BytesIO()

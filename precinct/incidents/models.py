@@ -252,6 +252,7 @@ class Arrest(models.Model):
 
     class Meta:
         ordering = ["arrested_on", "pk"]
+        indexes = [models.Index(fields=["arrested_on"], name="incidents_arrest_on")]  # the statistics' arrests
         constraints = [
             # At most one open arrest per person: a release closes it before another may start.
             models.UniqueConstraint(

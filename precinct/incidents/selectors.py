@@ -19,6 +19,7 @@ from precinct.incidents import penal_code
 from precinct.incidents.models import (
     CASE_STATUSES,
     OPEN_STATUSES,
+    Arrest,
     BaseFigure,
     Classification,
     Incident,
@@ -200,6 +201,8 @@ class CrimeStats:
     months: list[dict[str, Any]] = field(default_factory=list)
     base_average: Decimal | None = None
     incidents: int = 0
+    arrests: int = 0  # arrests made in the period, in the unit's incidents
+    arrested_persons: int = 0  # the persons they were (one arrested twice counts once)
 
     @property
     def solve_rate(self) -> Decimal | None:
@@ -393,6 +396,25 @@ def _counts(unit_path: str, start: datetime.date, end: datetime.date, *, raw: bo
     return counts
 
 
+def _arrest_counts(stats: CrimeStats) -> None:
+    """Arrests by the day they were made (not the incident's day), per ward, into `stats`."""
+    rows = (
+        Arrest.objects.filter(
+            person__incident__unit_path__startswith=stats.unit.path,
+            arrested_on__gte=stats.start,
+            arrested_on__lte=stats.end,
+        )
+        .values("person__incident__unit_id")
+        .annotate(n=Count("pk"), persons=Count("person_id", distinct=True))
+        .order_by()
+    )
+    by_ward = {r["person__incident__unit_id"]: r for r in rows}
+    stats.arrests = sum(r["n"] for r in by_ward.values())
+    stats.arrested_persons = sum(r["persons"] for r in by_ward.values())
+    for ward in stats.wards:
+        ward["arrests"] = by_ward.get(ward["unit"].pk, {}).get("n", 0)
+
+
 def crime_figures(
     unit: Unit,
     start: datetime.date,
@@ -449,6 +471,7 @@ def crime_figures(
             }
         )
     stats.wards.sort(key=lambda w: -w["crimes"])
+    _arrest_counts(stats)
     stats.months = [{"month": m, "crimes": n} for m, n in sorted(counts.months.items()) if n]
     return stats
 

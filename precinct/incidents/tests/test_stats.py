@@ -151,3 +151,39 @@ def test_base_figures_are_validated_and_scoped(world):
         services.base_figure_set(
             actor=world.user("officer_a"), unit=world.ward_a, year=2018, crime_group="drugs", count=1
         )
+
+
+def test_arrests_are_counted_by_the_day_they_were_made(world, year_of_crimes):
+    """Issue 16 item 5: arrests beside crimes. A person arrested twice is two arrests and one person; an
+    arrest made after the period is not counted in it; another ward's arrest counts for the province only."""
+    from precinct.incidents import case_services
+    from precinct.incidents.models import Incident
+
+    officer = world.user("officer_a")
+    theft = Incident.objects.filter(unit=world.ward_a, article="173").order_by("received_at").first()
+    suspect = case_services.person_add(
+        actor=officer, incident=theft, data=case_services.NewPerson(role="suspect", full_name="Trần Văn Bình")
+    )
+    accomplice = case_services.person_add(
+        actor=officer, incident=theft, data=case_services.NewPerson(role="suspect", full_name="Lê Văn Cường")
+    )
+    case_services.person_arrest(actor=officer, person=suspect, arrested_on=datetime.date(2025, 3, 1), grounds="")
+    case_services.person_release(actor=officer, person=suspect, released_on=datetime.date(2025, 3, 4), reason="x")
+    case_services.person_arrest(actor=officer, person=suspect, arrested_on=datetime.date(2025, 4, 1), grounds="")
+    case_services.person_arrest(actor=officer, person=accomplice, arrested_on=datetime.date(2026, 1, 5), grounds="")
+    theft_b = Incident.objects.get(unit=world.ward_b)
+    other = case_services.person_add(
+        actor=world.user("officer_b"), incident=theft_b, data=case_services.NewPerson(role="suspect", full_name="Vũ Hà")
+    )
+    case_services.person_arrest(
+        actor=world.user("officer_b"), person=other, arrested_on=datetime.date(2025, 5, 1), grounds=""
+    )
+
+    ward = world.api_client("leader_a").get("/api/v1/incidents/stats", {"unit": world.ward_a.code, **YEAR}).json()
+    assert (ward["arrests"], ward["arrested_persons"]) == (2, 1)
+    assert {w["code"]: w["arrests"] for w in ward["wards"]} == {world.ward_a.code: 2}
+    province = world.api_client("leader_p").get("/api/v1/incidents/stats", YEAR).json()
+    assert (province["arrests"], province["arrested_persons"]) == (3, 2)
+    page = world.client("leader_a").get("/incidents/stats/", {"unit": world.ward_a.code, **YEAR})
+    assert page.status_code == 200
+    assert 'data-testid="arrests">2<' in page.content.decode()
