@@ -408,11 +408,11 @@ def _arrest_counts(stats: CrimeStats) -> None:
         .annotate(n=Count("pk"), persons=Count("person_id", distinct=True))
         .order_by()
     )
-    by_ward: dict[int, dict[str, Any]] = {r["person__incident__unit_id"]: r for r in rows}
-    stats.arrests = sum(r["n"] for r in by_ward.values())
-    stats.arrested_persons = sum(r["persons"] for r in by_ward.values())
+    by_ward = {r["person__incident__unit_id"]: (r["n"], r["persons"]) for r in rows}
+    stats.arrests = sum(n for n, _persons in by_ward.values())
+    stats.arrested_persons = sum(persons for _n, persons in by_ward.values())
     for ward in stats.wards:
-        ward["arrests"] = by_ward[ward["unit"].pk]["n"] if ward["unit"].pk in by_ward else 0
+        ward["arrests"] = by_ward.get(ward["unit"].pk, (0, 0))[0]
 
 
 def crime_figures(
