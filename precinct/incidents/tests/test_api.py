@@ -2,6 +2,8 @@
 
 import json
 
+from django.utils import timezone
+
 from precinct.incidents.models import Incident
 from precinct.incidents.tests.conftest import record
 from precinct.testing import Expect, assert_matrix
@@ -148,7 +150,7 @@ def test_opening_a_case_through_the_api(world):
     body = {
         "status": "case_opened",
         "case_number": "15/QĐ-CSĐT",
-        "case_opened_on": incident.received_at.date().isoformat(),
+        "case_opened_on": timezone.localdate(incident.received_at).isoformat(),
         "investigating_unit": world.department.code,
     }
     response = client.post(

@@ -6,6 +6,7 @@ import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from precinct.audit.models import AuditEvent
@@ -114,7 +115,7 @@ def _crimes(world, count, year):
             incident=incident,
             status="case_opened",
             case_number=f"{i}/QĐ",
-            case_opened_on=incident.received_at.date(),
+            case_opened_on=timezone.localdate(incident.received_at),
             investigating_unit=world.ward_a,
         )
 

@@ -3,6 +3,8 @@ period's edges from the register: the figures must equal the register's own, wha
 
 import datetime
 
+from django.utils import timezone
+
 from precinct.incidents import selectors, services
 from precinct.incidents.models import IncidentMonthStat
 from precinct.incidents.summary import summary_rebuild
@@ -17,7 +19,7 @@ def _case(world, incident, actor="officer_a"):
         incident=incident,
         status="case_opened",
         case_number=f"{incident.pk}/QĐ",
-        case_opened_on=incident.received_at.date(),
+        case_opened_on=timezone.localdate(incident.received_at),
         investigating_unit=world.department,
     )
 
