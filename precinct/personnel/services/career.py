@@ -30,6 +30,7 @@ from precinct.personnel.models import (
     Rating,
     TheoryRecord,
 )
+from precinct.personnel import summary
 from precinct.personnel.permissions import can_edit_career
 
 Errors = dict[str, list[Any]]
@@ -158,6 +159,7 @@ def education_level_refresh(officer: Officer) -> None:
     live = Education.objects.filter(officer=officer).exclude(Exists(Education.objects.filter(corrects=OuterRef("pk"))))
     top = live.aggregate(top=Max("level"))["top"]
     Profile.objects.filter(officer=officer).update(education_level=top)
+    summary.units_refresh([officer.unit_id])  # the unit's degree count
 
 
 @transaction.atomic

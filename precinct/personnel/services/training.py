@@ -21,6 +21,7 @@ from precinct.personnel.models import (
     MandatoryFor,
     StaffPosition,
 )
+from precinct.personnel import summary
 from precinct.personnel.permissions import can_edit_career, can_run_transfers
 
 
@@ -112,6 +113,7 @@ def enrol(*, actor: Actor, course: Course, officer: Officer) -> Enrolment:
     if Enrolment.objects.filter(course=course).count() >= course.capacity:
         raise DomainError("course_full", _("The course is full."), status=409)
     enrolment = Enrolment.objects.create(course=course, officer=officer)
+    summary.units_refresh([officer.unit_id])
     audit_record(
         actor=actor,
         action="personnel.enrol",
@@ -141,6 +143,7 @@ def enrolment_result(
     enrolment.result, enrolment.sessions_attended = result, sessions_attended
     enrolment.certificate_number = certificate_number.strip()
     enrolment.save(update_fields=["result", "sessions_attended", "certificate_number"])
+    summary.units_refresh([enrolment.officer.unit_id])
     audit_record(
         actor=actor,
         action="personnel.enrolment_result",
