@@ -365,7 +365,7 @@ def figures(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
         "end": end,
         "total": row_json(found.total),
         "units": [row_json(r) for r in found.rows],
-        "courses": {k: {"courses": n, "officers": p} for k, (n, p) in found.courses.items()},
+        "courses": {k: {"courses": n, "enrolments": p} for k, (n, p) in found.courses.items()},
         "activities": found.activities,
     }
 

@@ -24,7 +24,6 @@ from precinct.personnel.models import (
     CourseUnitResult,
     DisciplineRecord,
     MandatoryFor,
-    StaffPosition,
     Transfer,
     TransferStatus,
     UnitStrength,
@@ -74,8 +73,19 @@ class Figures:
     end: datetime.date
     total: Row
     rows: list[Row]
-    courses: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind → (courses, officers)
+    courses: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind → (courses, enrolments)
     activities: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _add(row: Row, commune: bool, n: int, degree: int, positions: int, vacancies: int) -> None:
+    row.headcount += n
+    row.degree += degree
+    row.positions += positions
+    row.vacancies += vacancies
+    if commune:
+        row.commune_level += n
+    else:
+        row.province_level += n
 
 
 def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date, breakdown: bool = True) -> Figures:
@@ -113,19 +123,17 @@ def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date
         child = by_child_path.get("/".join(unit_path.split("/")[:depth]) + "/") if breakdown else None
         return (total, child) if child is not None else (total,)
 
-    # Headcount, degrees and positions held: the per-unit summary (summary.py), not the officers.
-    strengths = {
-        s.unit_id: s for s in UnitStrength.objects.filter(unit__path__startswith=path) if s.unit_id in active
-    }
-    for unit_id, strength in strengths.items():
+    # Headcount, degrees, positions and vacancies: the per-unit summary (summary.py), not the officers.
+    headcounts: dict[int, int] = {}
+    for unit_id, n, degree, positions, vacancies in UnitStrength.objects.filter(
+        unit__path__startswith=path
+    ).values_list("unit_id", "headcount", "degree", "positions", "vacancies"):
+        if unit_id not in active:
+            continue
+        headcounts[unit_id] = n
         commune = kinds[unit_id] in COMMUNE_LEVEL_KINDS
         for row in targets(unit_id):
-            row.headcount += strength.headcount
-            row.degree += strength.degree
-            if commune:
-                row.commune_level += strength.headcount
-            else:
-                row.province_level += strength.headcount
+            _add(row, commune, n, degree, positions, vacancies)
 
     discipline = DisciplineRecord.objects.filter(unit_path__startswith=path, decided_on__gte=start, decided_on__lte=end)
     total.disciplined = discipline.values("officer_id").distinct().count()
@@ -136,24 +144,15 @@ def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date
             for row in path_targets(unit_path)[1:]:
                 row.disciplined += n
 
-    for unit_id, title, count in StaffPosition.objects.filter(unit__path__startswith=path).values_list(
-        "unit_id", "title", "count"
-    ):
-        strength = strengths.get(unit_id)
-        held = strength.held.get(title.strip().lower(), 0) if strength is not None else 0
-        for row in targets(unit_id):
-            row.positions += count
-            row.vacancies += max(0, count - held)
-
     mandatory = dict(
         Course.objects.filter(starts_on__gte=start, starts_on__lte=end)
         .exclude(mandatory_for=MandatoryFor.NOBODY)
         .values_list("pk", "mandatory_for")
     )
     wanted = Counter(mandatory.values())
-    for unit_id, strength in strengths.items():
+    for unit_id, headcount in headcounts.items():
         commune = kinds[unit_id] in COMMUNE_LEVEL_KINDS
-        required = strength.headcount * (
+        required = headcount * (
             wanted[MandatoryFor.EVERYONE] + wanted[MandatoryFor.COMMUNE if commune else MandatoryFor.PROVINCE]
         )
         for row in targets(unit_id):
@@ -187,15 +186,20 @@ def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date
             else:
                 row.to_commune += n
 
+    in_period = Course.objects.filter(unit_path__startswith=path, starts_on__gte=start, starts_on__lte=end)
     courses = {
-        kind: (n, people)
-        for kind, n, people in Course.objects.filter(
-            unit_path__startswith=path, starts_on__gte=start, starts_on__lte=end
-        )
-        .values("kind")
-        .annotate(n=Count("id", distinct=True), people=Count("enrolments__officer_id", distinct=True))
-        .values_list("kind", "n", "people")
+        kind: (n, 0) for kind, n in in_period.values("kind").annotate(n=Count("id")).values_list("kind", "n")
     }
+    # Enrolments ("lượt cán bộ", as the seeds count them: "18 topic courses for more than 2,060 commune officers" in
+    # a force of about 2,000) from the summary. Distinct officers across courses would need the 70,000 enrolments of
+    # the whole force hashed on every request (260 ms at the load measured, EXPLAIN ANALYZE in docs/PERFORMANCE.md).
+    for kind, enrolled in (
+        CourseUnitResult.objects.filter(course__in=in_period)
+        .values("course__kind")
+        .annotate(n=Sum("enrolled"))
+        .values_list("course__kind", "n")
+    ):
+        courses[kind] = (courses[kind][0], enrolled or 0)
     activities = {
         kind: {"count": n, "participants": p or 0, "awards": a or 0, "raised": r or 0, "resolved": s or 0}
         for kind, n, p, a, r, s in Activity.objects.filter(

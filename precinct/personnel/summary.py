@@ -1,10 +1,10 @@
-"""The summaries behind the leaders' figures: UnitStrength (officers in service per unit, with degrees and position
-titles held) and CourseUnitResult (enrolments and passes per course and unit).
+"""The summaries behind the leaders' figures: UnitStrength (officers in service per unit, with degrees, planned
+positions and vacancies) and CourseUnitResult (enrolments and passes per course and unit).
 
 They are recounted, never incremented: `units_refresh(unit_ids)` counts again, from the officers and enrolments,
 the few units a write touched, inside the writer's transaction, so a summary cannot drift from its source. The
 writers: any save or deletion of an organisation.Officer (receivers.py: its old and new unit), a profile or degree
-(services.career), an enrolment or its result (services.training). Bulk loaders (the demo, `generate_force`) call
+(services.career), a planned position, an enrolment or its result (services.training). Bulk loaders (the demo, `generate_force`) call
 `rebuild()`, and `manage.py personnel_summary_rebuild` does the same by hand.
 """
 
@@ -14,24 +14,37 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from precinct.organisation.models import Officer
-from precinct.personnel.models import CourseUnitResult, EducationLevel, Enrolment, EnrolmentResult, UnitStrength
+from precinct.personnel.models import (
+    CourseUnitResult,
+    EducationLevel,
+    Enrolment,
+    EnrolmentResult,
+    StaffPosition,
+    UnitStrength,
+)
 
 DEGREE = Q(profile__education_level__gte=EducationLevel.COLLEGE)
 
 
-def _strengths(officers):  # type: ignore[no-untyped-def]
+def _strengths(officers, positions) -> dict[int, UnitStrength]:  # type: ignore[no-untyped-def]
+    """Per unit: officers in service, those with a degree, planned positions and those nobody holds (a title is
+    held by the officers whose position reads the same, ignoring case and spaces around)."""
     found: dict[int, UnitStrength] = {}
+    held: dict[tuple[int, str], int] = {}
     for unit_id, position, n, degree in (
         officers.values("unit_id", "position")
         .annotate(n=Count("id"), degree=Count("id", filter=DEGREE))
         .values_list("unit_id", "position", "n", "degree")
     ):
-        row = found.setdefault(unit_id, UnitStrength(unit_id=unit_id, headcount=0, degree=0, held={}))
+        row = found.setdefault(unit_id, UnitStrength(unit_id=unit_id))
         row.headcount += n
         row.degree += degree
-        title = (position or "").strip().lower()
-        if title:
-            row.held[title] = row.held.get(title, 0) + n
+        key = (unit_id, (position or "").strip().lower())
+        held[key] = held.get(key, 0) + n
+    for unit_id, title, count in positions.values_list("unit_id", "title", "count"):
+        row = found.setdefault(unit_id, UnitStrength(unit_id=unit_id))
+        row.positions += count
+        row.vacancies += max(0, count - held.get((unit_id, title.strip().lower()), 0))
     return found
 
 
@@ -51,12 +64,11 @@ def units_refresh(unit_ids: Iterable[int | None]) -> None:
     ids = sorted({i for i in unit_ids if i is not None})
     if not ids:
         return
-    officers = Officer.objects.filter(unit_id__in=ids, is_active=True)
-    strengths = _strengths(officers)
-    UnitStrength.objects.filter(unit_id__in=ids).delete()
-    UnitStrength.objects.bulk_create(
-        [strengths.get(i) or UnitStrength(unit_id=i, headcount=0, degree=0, held={}) for i in ids]
+    strengths = _strengths(
+        Officer.objects.filter(unit_id__in=ids, is_active=True), StaffPosition.objects.filter(unit_id__in=ids)
     )
+    UnitStrength.objects.filter(unit_id__in=ids).delete()
+    UnitStrength.objects.bulk_create([strengths.get(i) or UnitStrength(unit_id=i) for i in ids])
     CourseUnitResult.objects.filter(unit_id__in=ids).delete()
     CourseUnitResult.objects.bulk_create(
         _results(Enrolment.objects.filter(officer__unit_id__in=ids, officer__is_active=True))
@@ -66,7 +78,7 @@ def units_refresh(unit_ids: Iterable[int | None]) -> None:
 @transaction.atomic
 def rebuild() -> int:
     """Every unit's summaries from scratch (set-wise: two grouped queries); returns the number of units."""
-    strengths = _strengths(Officer.objects.filter(is_active=True))
+    strengths = _strengths(Officer.objects.filter(is_active=True), StaffPosition.objects.all())
     UnitStrength.objects.all().delete()
     UnitStrength.objects.bulk_create(strengths.values(), batch_size=2000)
     CourseUnitResult.objects.all().delete()

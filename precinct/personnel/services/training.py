@@ -44,6 +44,7 @@ def position_set(*, actor: Actor, unit_code: str, title: str, count: int) -> Sta
     position, _created = StaffPosition.objects.update_or_create(
         unit=unit, title=title.strip(), defaults={"count": count}
     )
+    summary.units_refresh([unit.pk])  # its positions and vacancies
     audit_record(
         actor=actor, action="personnel.position_set", target=position, unit=unit, after={"title": title, "count": count}
     )

@@ -27,8 +27,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _snapshot():
-    strengths = {(s.unit_id, s.headcount, s.degree, tuple(sorted(s.held.items()))) for s in UnitStrength.objects.all()}
-    strengths = {row for row in strengths if row[1]}  # a unit with nobody left may keep a row of zeros
+    strengths = set(UnitStrength.objects.values_list("unit_id", "headcount", "degree", "positions", "vacancies"))
+    strengths = {row for row in strengths if any(row[1:])}  # a unit with nobody left may keep a row of zeros
     results = set(CourseUnitResult.objects.values_list("course_id", "unit_id", "enrolled", "passed"))
     return strengths, results
 
@@ -37,13 +37,25 @@ def test_saving_an_officer_recounts_the_unit_left_and_the_unit_joined(world):
     officer = make_officer(world, world.ward_a, "Mover", education=EducationLevel.UNIVERSITY)
     before_a = UnitStrength.objects.get(unit=world.ward_a)
     assert before_a.headcount == 2 and before_a.degree == 1  # the world's officer of A has no profile
-    assert before_a.held == {"cán bộ": 1}
 
     officer_save(actor=None, officer=officer, unit=world.ward_b, position="Phó Trưởng Công an")
 
     assert UnitStrength.objects.get(unit=world.ward_a).headcount == 1
     after_b = UnitStrength.objects.get(unit=world.ward_b)
-    assert after_b.headcount == 2 and after_b.degree == 1 and after_b.held == {"phó trưởng công an": 1}
+    assert after_b.headcount == 2 and after_b.degree == 1
+
+
+def test_positions_and_vacancies_follow_the_plan_and_the_holders(world, hr):
+    officer = make_officer(world, world.ward_a, "Holder")  # position "Cán bộ"
+    training.position_set(actor=hr, unit_code=world.ward_a.code, title=" cán bộ ", count=3)
+    training.position_set(actor=hr, unit_code=world.ward_a.code, title="Trưởng Công an", count=1)
+    strength = UnitStrength.objects.get(unit=world.ward_a)
+    assert (strength.positions, strength.vacancies) == (4, 3)  # 3 − 1 holder, 1 − 0
+    officer_save(actor=None, officer=officer, position="Trưởng Công an")
+    strength = UnitStrength.objects.get(unit=world.ward_a)
+    assert (strength.positions, strength.vacancies) == (4, 3)  # 3 − 0, 1 − 1
+    officer_save(actor=None, officer=officer, unit=world.ward_b)
+    assert UnitStrength.objects.get(unit=world.ward_a).vacancies == 4
 
 
 def test_a_failed_write_leaves_the_summary_as_it_was(world):
