@@ -382,6 +382,34 @@ class Enrolment(models.Model):
         return f"enrolment #{self.pk}"
 
 
+class CourseSession(models.Model):
+    """One session of a course (a day, a topic); attendance is recorded per session."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.course_id}: {self.held_on:%d/%m/%Y}"
+
+
+class Attendance(models.Model):
+    """An enrolled officer was present at a session (absence is no row). Enrolment.sessions_attended is their count,
+    kept by services.training.attendance_set."""
+
+    session = models.ForeignKey(CourseSession, on_delete=models.CASCADE, related_name="attendance")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "enrolment"], name="personnel_attendance_unique")]
+
+    def __str__(self) -> str:
+        return f"attendance #{self.pk}"
+
+
 # --- emulation, political activities, dialogue ----------------------------------------------------------------
 
 
