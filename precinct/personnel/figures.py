@@ -165,7 +165,9 @@ def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date
                 continue
             applies = mandatory[course_id]
             commune = kinds[unit_id] in COMMUNE_LEVEL_KINDS
-            if applies == MandatoryFor.EVERYONE or applies == (MandatoryFor.COMMUNE if commune else MandatoryFor.PROVINCE):
+            if applies == MandatoryFor.EVERYONE or applies == (
+                MandatoryFor.COMMUNE if commune else MandatoryFor.PROVINCE
+            ):
                 for row in targets(unit_id):
                     row.trained += passed
 
@@ -187,9 +189,7 @@ def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date
                 row.to_commune += n
 
     in_period = Course.objects.filter(unit_path__startswith=path, starts_on__gte=start, starts_on__lte=end)
-    courses = {
-        kind: (n, 0) for kind, n in in_period.values("kind").annotate(n=Count("id")).values_list("kind", "n")
-    }
+    courses = {kind: (n, 0) for kind, n in in_period.values("kind").annotate(n=Count("id")).values_list("kind", "n")}
     # Enrolments ("lượt cán bộ", as the seeds count them: "18 topic courses for more than 2,060 commune officers" in
     # a force of about 2,000) from the summary. Distinct officers across courses would need the 70,000 enrolments of
     # the whole force hashed on every request (260 ms at the load measured, EXPLAIN ANALYZE in docs/PERFORMANCE.md).

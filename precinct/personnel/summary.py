@@ -4,8 +4,8 @@ positions and vacancies) and CourseUnitResult (enrolments and passes per course 
 They are recounted, never incremented: `units_refresh(unit_ids)` counts again, from the officers and enrolments,
 the few units a write touched, inside the writer's transaction, so a summary cannot drift from its source. The
 writers: any save or deletion of an organisation.Officer (receivers.py: its old and new unit), a profile or degree
-(services.career), a planned position, an enrolment or its result (services.training). Bulk loaders (the demo, `generate_force`) call
-`rebuild()`, and `manage.py personnel_summary_rebuild` does the same by hand.
+(services.career), a planned position, an enrolment or its result (services.training). Bulk loaders (the demo,
+`generate_force`) call `rebuild()`, and `manage.py personnel_summary_rebuild` does the same by hand.
 """
 
 from collections.abc import Iterable
@@ -84,5 +84,3 @@ def rebuild() -> int:
     CourseUnitResult.objects.all().delete()
     CourseUnitResult.objects.bulk_create(_results(Enrolment.objects.filter(officer__is_active=True)), batch_size=2000)
     return len(strengths)
-
-

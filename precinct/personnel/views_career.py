@@ -34,7 +34,10 @@ DECISION = (
     Field("decision_date", gettext_lazy("Decision date"), "date"),
 )
 FIELDS: dict[str, tuple[Field, ...]] = {
-    "rank": (Field("rank", gettext_lazy("Rank"), "select", tuple(Rank.choices)), Field("effective_on", gettext_lazy("Effective on"), "date")),
+    "rank": (
+        Field("rank", gettext_lazy("Rank"), "select", tuple(Rank.choices)),
+        Field("effective_on", gettext_lazy("Effective on"), "date"),
+    ),
     "posting": (
         Field("unit", gettext_lazy("Unit code")),
         Field("position", gettext_lazy("Position")),
@@ -111,7 +114,9 @@ def career_form(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("personnel:officer", pk=officer.pk)
-    fields = [(f, request.POST.get(f.name, "") if errors else "", errors.get(f.name, [])) for f in (*FIELDS[kind], *DECISION)]
+    fields = [
+        (f, request.POST.get(f.name, "") if errors else "", errors.get(f.name, [])) for f in (*FIELDS[kind], *DECISION)
+    ]
     return render(
         request,
         "personnel/career_form.html",
@@ -123,7 +128,12 @@ def career_form(request: HttpRequest, pk: int) -> HttpResponse:
             "fields": fields,
             "corrects": corrects,
             "errors": errors,
-            "other_errors": [m for name, msgs in errors.items() if name not in {f.name for f in (*FIELDS[kind], *DECISION)} for m in msgs],
+            "other_errors": [
+                m
+                for name, msgs in errors.items()
+                if name not in {f.name for f in (*FIELDS[kind], *DECISION)}
+                for m in msgs
+            ],
         },
         status=422 if errors else 200,
     )

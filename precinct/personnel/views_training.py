@@ -99,9 +99,7 @@ def _course_post(request: HttpRequest, actor: Any, course: Any, enrolments: list
         if session is None:
             raise DomainError("invalid", _("Choose one of the course's sessions."))
         # Officers the actor cannot see keep their attendance as it was.
-        hidden = set(
-            session.attendance.exclude(enrolment_id__in=list(visible)).values_list("enrolment_id", flat=True)
-        )
+        hidden = set(session.attendance.exclude(enrolment_id__in=list(visible)).values_list("enrolment_id", flat=True))
         present = {_int(v) for v in request.POST.getlist("present")}
         if not present <= set(visible):
             raise DomainError("invalid", _("Only officers enrolled in this course can be marked present."))

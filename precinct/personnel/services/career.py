@@ -17,6 +17,7 @@ from precinct.core.errors import PermissionDenied, ValidationFailed
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, Rank, Unit
 from precinct.organisation.selectors import unit_by_code
 from precinct.organisation.services import officer_save
+from precinct.personnel import summary
 from precinct.personnel.models import (
     Certificate,
     CertificateKind,
@@ -32,7 +33,6 @@ from precinct.personnel.models import (
     Rating,
     TheoryRecord,
 )
-from precinct.personnel import summary
 from precinct.personnel.permissions import can_edit_career
 
 Errors = dict[str, list[Any]]

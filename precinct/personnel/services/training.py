@@ -11,6 +11,7 @@ from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.organisation.models import Officer
 from precinct.organisation.selectors import unit_by_code
+from precinct.personnel import summary
 from precinct.personnel.models import (
     Activity,
     ActivityKind,
@@ -23,7 +24,6 @@ from precinct.personnel.models import (
     MandatoryFor,
     StaffPosition,
 )
-from precinct.personnel import summary
 from precinct.personnel.permissions import can_edit_career, can_run_transfers
 
 

@@ -104,9 +104,13 @@ def test_the_personnel_department_runs_a_course_through_the_pages(world, hr):
     officer = make_officer(world, world.ward_a, "Người Học")
     found = client.get(f"/personnel/courses/{course.pk}/?q=Người Học")
     assert "Người Học" in found.content.decode()
-    assert client.post(f"/personnel/courses/{course.pk}/", {"action": "enrol", "officer": officer.pk}).status_code == 302
+    assert (
+        client.post(f"/personnel/courses/{course.pk}/", {"action": "enrol", "officer": officer.pk}).status_code == 302
+    )
     enrolment = Enrolment.objects.get(course=course, officer=officer)
-    assert client.post(f"/personnel/courses/{course.pk}/", {"action": "session", "held_on": str(today)}).status_code == 302
+    assert (
+        client.post(f"/personnel/courses/{course.pk}/", {"action": "session", "held_on": str(today)}).status_code == 302
+    )
     session = course.sessions.get()
     marked = client.post(
         f"/personnel/courses/{course.pk}/", {"action": "attendance", "session": session.pk, "present": [enrolment.pk]}
@@ -136,7 +140,14 @@ def test_bad_course_input_is_refused_in_both_languages_and_saves_nothing(world, 
     assert "A session is held between the course&#x27;s first and last day." in en.content.decode()
     no_pass = _as(hr, "en").post(
         "/personnel/courses/",
-        {"title": "", "kind": "x", "organiser": "nope", "starts_on": str(today), "ends_on": str(today), "capacity": "0"},
+        {
+            "title": "",
+            "kind": "x",
+            "organiser": "nope",
+            "starts_on": str(today),
+            "ends_on": str(today),
+            "capacity": "0",
+        },
     )
     assert no_pass.status_code == 422 and "There is no active unit with this code." in no_pass.content.decode()
     assert not course.sessions.exists() and Course.objects.count() == 1
@@ -166,14 +177,28 @@ def test_activities_listed_by_reach_and_recorded_by_the_department(world, hr):
     client = _as(hr)
     made = client.post(
         "/personnel/activities/",
-        {"kind": "political", "title": "Sinh hoạt chính trị", "unit": world.ward_b.code, "held_on": str(today),
-         "participants": "40", "awards": "0", "issues_raised": "0", "issues_resolved": "0"},
+        {
+            "kind": "political",
+            "title": "Sinh hoạt chính trị",
+            "unit": world.ward_b.code,
+            "held_on": str(today),
+            "participants": "40",
+            "awards": "0",
+            "issues_raised": "0",
+            "issues_resolved": "0",
+        },
     )
     assert made.status_code == 302
     activity = Activity.objects.get(title="Sinh hoạt chính trị")
     assert AuditEvent.objects.filter(action="personnel.activity_record", target_id=str(activity.pk)).exists()
-    bad = {"kind": "dialogue", "title": "Sai", "unit": world.ward_b.code, "held_on": str(today),
-           "issues_raised": "1", "issues_resolved": "3"}
+    bad = {
+        "kind": "dialogue",
+        "title": "Sai",
+        "unit": world.ward_b.code,
+        "held_on": str(today),
+        "issues_raised": "1",
+        "issues_resolved": "3",
+    }
     assert client.post("/personnel/activities/", bad).status_code == 422
     assert not Activity.objects.filter(title="Sai").exists()
     assert world.client("leader_p").post("/personnel/activities/", bad).status_code == 403
@@ -186,8 +211,14 @@ def test_career_rows_with_their_decision_and_corrections_through_the_pages(world
     pdf = SimpleUploadedFile("qd.pdf", b"%PDF-1.4\n%fake but a PDF header\n", content_type="application/pdf")
     added = client.post(
         url,
-        {"kind": "rank", "rank": Rank.MAJOR, "effective_on": str(timezone.localdate()), "decision_number": "15/QĐ-CAT",
-         "decision_date": str(timezone.localdate()), "decision_file": pdf},
+        {
+            "kind": "rank",
+            "rank": Rank.MAJOR,
+            "effective_on": str(timezone.localdate()),
+            "decision_number": "15/QĐ-CAT",
+            "decision_date": str(timezone.localdate()),
+            "decision_file": pdf,
+        },
     )
     assert added.status_code == 302
     row = RankRecord.objects.get(officer=officer, rank=Rank.MAJOR)
@@ -197,8 +228,13 @@ def test_career_rows_with_their_decision_and_corrections_through_the_pages(world
     # The wrong rank is corrected by a new row; the old one stays.
     fixed = client.post(
         url,
-        {"kind": "rank", "corrects": row.pk, "rank": Rank.SENIOR_LIEUTENANT_COLONEL,
-         "effective_on": str(timezone.localdate()), "decision_number": "16/QĐ-CAT"},
+        {
+            "kind": "rank",
+            "corrects": row.pk,
+            "rank": Rank.SENIOR_LIEUTENANT_COLONEL,
+            "effective_on": str(timezone.localdate()),
+            "decision_number": "16/QĐ-CAT",
+        },
     )
     assert fixed.status_code == 302
     assert RankRecord.objects.filter(officer=officer).count() == 2 and RankRecord.objects.filter(pk=row.pk).exists()
@@ -221,14 +257,23 @@ def test_bad_career_input_in_both_languages_changes_nothing(world, hr):
     officer = make_officer(world, world.ward_a, "Sai Sót")
     url = f"/personnel/officers/{officer.pk}/career/"
     before = Posting.objects.count()
-    bad = {"kind": "posting", "unit": "KHONG-CO", "position": "", "start_on": "2999-01-01",
-           "decision_file": SimpleUploadedFile("qd.pdf", b"not a pdf", content_type="application/pdf")}
+    bad = {
+        "kind": "posting",
+        "unit": "KHONG-CO",
+        "position": "",
+        "start_on": "2999-01-01",
+        "decision_file": SimpleUploadedFile("qd.pdf", b"not a pdf", content_type="application/pdf"),
+    }
     vi = _as(hr).post(url, bad)
     bad["decision_file"] = SimpleUploadedFile("qd.pdf", b"not a pdf", content_type="application/pdf")
     en = _as(hr, "en").post(url, bad)
     assert vi.status_code == en.status_code == 422
     assert "Trường này là bắt buộc." in vi.content.decode()
-    for message in ("There is no active unit with this code.", "This field is required.", "This date is in the future."):
+    for message in (
+        "There is no active unit with this code.",
+        "This field is required.",
+        "This date is in the future.",
+    ):
         assert message in en.content.decode()
     assert Posting.objects.count() == before
 

@@ -90,7 +90,9 @@ def test_degrees_enrolments_and_results_follow_and_a_rebuild_agrees(world, hr):
     )
     enrolment = training.enrol(actor=hr, course=course, officer=officer)
     assert CourseUnitResult.objects.get(course=course, unit=world.ward_a).enrolled == 1
-    training.enrolment_result(actor=hr, enrolment=enrolment, result="passed", sessions_attended=2, certificate_number="K-1")
+    training.enrolment_result(
+        actor=hr, enrolment=enrolment, result="passed", sessions_attended=2, certificate_number="K-1"
+    )
     assert CourseUnitResult.objects.get(course=course, unit=world.ward_a).passed == 1
 
     kept = _snapshot()
