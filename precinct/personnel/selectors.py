@@ -210,6 +210,13 @@ def course_get(*, actor: Actor, course_id: int) -> tuple[Course, list[Enrolment]
     return course, enrolments
 
 
+def course_session_get(*, course: Course, session_id: int) -> CourseSession:
+    session = CourseSession.objects.filter(course=course, pk=session_id).select_related("course__organiser").first()
+    if session is None:
+        raise NotFound()
+    return session
+
+
 def course_sessions(*, course: Course, enrolments: list[Enrolment]) -> list[tuple[CourseSession, set[int]]]:
     """The course's sessions, each with the ids of the (visible) enrolments present; `course` comes from
     course_get, so it is already in the actor's reach."""

@@ -12,13 +12,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from precinct.core.errors import DomainError, PermissionDenied
+from precinct.core.errors import DomainError, NotFound, PermissionDenied
 from precinct.organisation.selectors import province_root
 from precinct.personnel import permissions, selectors
 from precinct.personnel.models import (
     ActivityKind,
     CourseKind,
-    CourseSession,
     EnrolmentResult,
     MandatoryFor,
 )
@@ -95,9 +94,10 @@ def _course_post(request: HttpRequest, actor: Any, course: Any, enrolments: list
             actor=actor, course=course, held_on=_date(request.POST.get("held_on")), topic=request.POST.get("topic", "")
         )
     elif action == "attendance":
-        session = CourseSession.objects.filter(course=course, pk=_int(request.POST.get("session"))).first()
-        if session is None:
-            raise DomainError("invalid", _("Choose one of the course's sessions."))
+        try:
+            session = selectors.course_session_get(course=course, session_id=_int(request.POST.get("session")))
+        except NotFound:
+            raise DomainError("invalid", _("Choose one of the course's sessions.")) from None
         # Officers the actor cannot see keep their attendance as it was.
         hidden = set(session.attendance.exclude(enrolment_id__in=list(visible)).values_list("enrolment_id", flat=True))
         present = {_int(v) for v in request.POST.getlist("present")}
