@@ -21,7 +21,7 @@ from vietnam_provinces import Province
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, Unit
 from precinct.organisation.selectors import root_units, unit_by_code
 from precinct.organisation.services import province_units_load
-from precinct.personnel import synthetic
+from precinct.personnel import summary, synthetic
 from precinct.personnel.models import (
     Course,
     CourseKind,
@@ -110,6 +110,7 @@ def generate_force(*, officers: int, years: int, province_officers: int, stdout:
             f" ({time.perf_counter() - started:.0f} s, {rows} rows)"
         )
     _courses_and_transfers(rng, today)
+    summary.rebuild()  # officers and enrolments were written in bulk, past personnel's receivers
     stdout.write(
         f"done: {Officer.objects.count()} officers, {rows} history rows in {time.perf_counter() - started:.0f} s"
     )

@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 
 from precinct.core.actors import Actor
 from precinct.core.api_support import signed_in
-from precinct.core.api_types import Id, Int64
+from precinct.core.api_types import Date, Id, Int64
 from precinct.core.errors import NotFound, PermissionDenied
 from precinct.organisation.selectors import unit_by_code
 from precinct.personnel import importing, permissions, selectors
@@ -365,7 +365,7 @@ def figures(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
         "end": end,
         "total": row_json(found.total),
         "units": [row_json(r) for r in found.rows],
-        "courses": {k: {"courses": n, "officers": p} for k, (n, p) in found.courses.items()},
+        "courses": {k: {"courses": n, "enrolments": p} for k, (n, p) in found.courses.items()},
         "activities": found.activities,
     }
 
@@ -524,6 +524,41 @@ def course_result(request: HttpRequest, pk: Id, enrolment_id: Id, body: ResultIn
         certificate_number=body.certificate_number,
     )
     return {"id": enrolment.pk, "result": enrolment.result}
+
+
+class SessionIn(Schema):
+    held_on: Date
+    topic: str = ""
+
+
+class AttendanceIn(Schema):
+    present: list[Id]
+
+
+@router.post(
+    "/personnel/courses/{pk}/sessions",
+    response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=signed_in,
+)
+def course_session_add(request: HttpRequest, pk: Id, body: SessionIn) -> tuple[int, dict[str, Any]]:
+    """A session of the course (on a day within its dates)."""
+    actor = _reader(request)
+    course, _enrolments = selectors.course_get(actor=actor, course_id=pk)
+    session = training.session_add(actor=actor, course=course, held_on=body.held_on, topic=body.topic)
+    return 201, {"id": session.pk, "held_on": session.held_on, "topic": session.topic}
+
+
+@router.put(
+    "/personnel/courses/{pk}/sessions/{session_id}/attendance",
+    response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=signed_in,
+)
+def course_attendance_set(request: HttpRequest, pk: Id, session_id: Id, body: AttendanceIn) -> dict[str, Any]:
+    """Who was present at the session: enrolment ids of the course (the others are absent)."""
+    actor = _reader(request)
+    course, _enrolments = selectors.course_get(actor=actor, course_id=pk)
+    session = selectors.course_session_get(course=course, session_id=session_id)
+    return {"id": session.pk, "present": training.attendance_set(actor=actor, session=session, present=body.present)}
 
 
 @router.get("/personnel/activities", response={200: list[dict], 403: ErrorOut}, auth=signed_in)

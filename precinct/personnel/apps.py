@@ -8,6 +8,7 @@ class PersonnelConfig(AppConfig):
     verbose_name = _("Personnel")
 
     def ready(self) -> None:
-        from precinct.personnel import measures
+        from precinct.personnel import measures, receivers
 
         measures.register_all()
+        receivers.connect()

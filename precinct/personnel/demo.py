@@ -17,7 +17,7 @@ from precinct.core.demo import DEMO_PASSWORD, DemoAccount
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, Rank, Role
 from precinct.organisation.selectors import province_root_or_none, unit_by_code
 from precinct.organisation.services import officer_save, role_grant
-from precinct.personnel import synthetic
+from precinct.personnel import summary, synthetic
 from precinct.personnel.models import (
     Activity,
     ActivityKind,
@@ -224,5 +224,6 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
         for u in communes[:52]
     ]
     Activity.objects.bulk_create(activities)
+    summary.rebuild()  # the officers and enrolments above were written in bulk, past the receivers
     stdout.write(f"Personnel: {len(commune_officers)} officers at commune level, {len(officers)} in all, with careers.")
     return accounts

@@ -63,7 +63,7 @@ def figures_xlsx(found: Figures) -> bytes:
     for i, width in enumerate([40] + [16] * (len(titles) - 1), start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     other = book.create_sheet(_("Training and activities")[:31])
-    other.append([_("Course kind"), _("Courses"), _("Officers")])
+    other.append([_("Course kind"), _("Courses"), _("Officer enrolments")])
     for kind, (n, people) in found.courses.items():
         other.append([str(CourseKind(kind).label), n, people])
     other.append([])

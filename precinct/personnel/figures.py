@@ -3,8 +3,11 @@ with a college degree or higher (each officer once, at the highest level), train
 discipline rate, vacancies, transfers by direction, activities. One computation behind the page, the API, the
 XLSX export and the measures `personnel.*`.
 
-Each figure is a few grouped queries (by unit) folded in Python into the unit's children, so the whole force's
-figures cost the same handful of statements as one ward's.
+Headcount, degrees, positions held and passes of mandatory courses come from the per-unit summaries (summary.py:
+UnitStrength, CourseUnitResult, recounted by every write that changes them), never from the officers or the
+enrolments; discipline, transfers, courses and activities are small grouped queries. Each is folded in Python into
+the unit's children through a unit → child map built once, so the whole force costs the same dozen statements as a
+ward.
 """
 
 import datetime
@@ -14,18 +17,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
 
-from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, Unit
+from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Unit
 from precinct.personnel.models import (
     Activity,
     Course,
+    CourseUnitResult,
     DisciplineRecord,
-    EducationLevel,
-    Enrolment,
-    EnrolmentResult,
     MandatoryFor,
-    StaffPosition,
     Transfer,
     TransferStatus,
+    UnitStrength,
 )
 
 
@@ -72,57 +73,67 @@ class Figures:
     end: datetime.date
     total: Row
     rows: list[Row]
-    courses: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind → (courses, officers)
+    courses: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind → (courses, enrolments)
     activities: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def _officers(path: str):  # type: ignore[no-untyped-def]
-    officers = Officer.objects.filter(is_active=True, unit__is_active=True)
-    return officers.filter(unit__path__startswith=path) if path else officers
+def _add(row: Row, commune: bool, n: int, degree: int, positions: int, vacancies: int) -> None:
+    row.headcount += n
+    row.degree += degree
+    row.positions += positions
+    row.vacancies += vacancies
+    if commune:
+        row.commune_level += n
+    else:
+        row.province_level += n
 
 
 def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date, breakdown: bool = True) -> Figures:
     """`unit` None: the whole force (every root: a national installation), broken down by root."""
     path = unit.path if unit is not None else ""
     parent_id = unit.pk if unit is not None else None
-    units = (
-        {u.pk: u for u in Unit.objects.filter(path__startswith=path)} if breakdown or unit is None else {unit.pk: unit}
-    )
+    # The subtree's units as plain values (3,600 for a nationwide force): which are active, their kind, and the
+    # unit directly under `unit` each falls in (found once here, by path prefix, not per figure).
+    units = list(Unit.objects.filter(path__startswith=path).values_list("pk", "path", "kind", "is_active", "parent_id"))
     children = (
-        sorted((u for u in units.values() if u.parent_id == parent_id), key=lambda u: u.path) if breakdown else []
+        sorted(Unit.objects.filter(pk__in=[u[0] for u in units if u[4] == parent_id]), key=lambda u: u.path)
+        if breakdown
+        else []
     )
     rows = {c.pk: Row(c) for c in children}
     total = Row(unit)
-    by_path = {u.path: u.pk for u in units.values()}
+    by_child_path = {c.path: rows[c.pk] for c in children}
+    depth = path.count("/") + 1  # segments in a child's path
+    kinds: dict[int, str] = {}
+    active: set[int] = set()
+    under: dict[int, Row] = {}
+    for pk, unit_path, kind, is_active, _parent in units:
+        kinds[pk] = kind
+        if is_active:
+            active.add(pk)
+        child = by_child_path.get("/".join(unit_path.split("/")[:depth]) + "/")
+        if child is not None:
+            under[pk] = child
 
-    def bucket(unit_id: int | None = None, unit_path: str | None = None) -> Row | None:
-        if not breakdown:
-            return None
-        if unit_path is None:
-            known = units.get(unit_id) if unit_id is not None else None
-            unit_path = known.path if known else ""
-        for child in children:
-            if unit_path.startswith(child.path):
-                return rows[child.pk]
-        return None
+    def targets(unit_id: int) -> tuple[Row, ...]:
+        child = under.get(unit_id)
+        return (total, child) if child is not None else (total,)
 
-    kinds = {u.pk: u.kind for u in units.values()}
-    officers = _officers(path)
-    level_counts: Counter[int] = Counter()
-    for unit_id, kind, n, degree in (
-        officers.values("unit_id", "unit__kind")
-        .annotate(n=Count("id"), degree=Count("id", filter=Q(profile__education_level__gte=EducationLevel.COLLEGE)))
-        .values_list("unit_id", "unit__kind", "n", "degree")
-    ):
-        kinds[unit_id] = kind
-        level_counts[unit_id] = n
-        for row in filter(None, (total, bucket(unit_id))):
-            row.headcount += n
-            row.degree += degree
-            if kind in COMMUNE_LEVEL_KINDS:
-                row.commune_level += n
-            else:
-                row.province_level += n
+    def path_targets(unit_path: str) -> tuple[Row, ...]:
+        child = by_child_path.get("/".join(unit_path.split("/")[:depth]) + "/") if breakdown else None
+        return (total, child) if child is not None else (total,)
+
+    # Headcount, degrees, positions and vacancies: the per-unit summary (summary.py), not the officers.
+    headcounts: dict[int, int] = {}
+    for unit_id, n, degree, positions, vacancies in UnitStrength.objects.filter(
+        unit__path__startswith=path
+    ).values_list("unit_id", "headcount", "degree", "positions", "vacancies"):
+        if unit_id not in active:
+            continue
+        headcounts[unit_id] = n
+        commune = kinds[unit_id] in COMMUNE_LEVEL_KINDS
+        for row in targets(unit_id):
+            _add(row, commune, n, degree, positions, vacancies)
 
     discipline = DisciplineRecord.objects.filter(unit_path__startswith=path, decided_on__gte=start, decided_on__lte=end)
     total.disciplined = discipline.values("officer_id").distinct().count()
@@ -130,56 +141,35 @@ def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date
         for unit_path, n in (
             discipline.values("unit_path").annotate(n=Count("officer_id", distinct=True)).values_list("unit_path", "n")
         ):
-            child = bucket(unit_path=unit_path)
-            if child:
-                child.disciplined += n
+            for row in path_targets(unit_path)[1:]:
+                row.disciplined += n
 
-    held = Counter(
-        {
-            (u, p.strip().lower()): n
-            for u, p, n in officers.values("unit_id", "position")
-            .annotate(n=Count("id"))
-            .values_list("unit_id", "position", "n")
-        }
+    mandatory = dict(
+        Course.objects.filter(starts_on__gte=start, starts_on__lte=end)
+        .exclude(mandatory_for=MandatoryFor.NOBODY)
+        .values_list("pk", "mandatory_for")
     )
-    for unit_id, title, count in StaffPosition.objects.filter(unit__path__startswith=path).values_list(
-        "unit_id", "title", "count"
-    ):
-        missing = max(0, count - held.get((unit_id, title.strip().lower()), 0))
-        for row in filter(None, (total, bucket(unit_id))):
-            row.positions += count
-            row.vacancies += missing
-
-    mandatory = Course.objects.filter(starts_on__gte=start, starts_on__lte=end).exclude(
-        mandatory_for=MandatoryFor.NOBODY
-    )
-    wanted = Counter(mandatory.values_list("mandatory_for", flat=True))
-    for unit_id, n in level_counts.items():
-        commune = kinds.get(unit_id) in COMMUNE_LEVEL_KINDS
-        required = n * (
+    wanted = Counter(mandatory.values())
+    for unit_id, headcount in headcounts.items():
+        commune = kinds[unit_id] in COMMUNE_LEVEL_KINDS
+        required = headcount * (
             wanted[MandatoryFor.EVERYONE] + wanted[MandatoryFor.COMMUNE if commune else MandatoryFor.PROVINCE]
         )
-        for row in filter(None, (total, bucket(unit_id))):
+        for row in targets(unit_id):
             row.required += required
-    fits = (
-        Q(course__mandatory_for=MandatoryFor.EVERYONE)
-        | Q(course__mandatory_for=MandatoryFor.COMMUNE, officer__unit__kind__in=COMMUNE_LEVEL_KINDS)
-        | (Q(course__mandatory_for=MandatoryFor.PROVINCE) & ~Q(officer__unit__kind__in=COMMUNE_LEVEL_KINDS))
-    )
-    for unit_id, n in (
-        Enrolment.objects.filter(
-            course__in=list(mandatory.values_list("pk", flat=True)),
-            result=EnrolmentResult.PASSED,
-            officer__is_active=True,
-            officer__unit__is_active=True,
-        )
-        .filter(fits, **({"officer__unit__path__startswith": path} if path else {}))
-        .values("officer__unit_id")
-        .annotate(n=Count("id"))
-        .values_list("officer__unit_id", "n")
-    ):
-        for row in filter(None, (total, bucket(unit_id))):
-            row.trained += n
+    if mandatory:
+        for course_id, unit_id, passed in CourseUnitResult.objects.filter(
+            course_id__in=list(mandatory), unit__path__startswith=path, passed__gt=0
+        ).values_list("course_id", "unit_id", "passed"):
+            if unit_id not in active:
+                continue
+            applies = mandatory[course_id]
+            commune = kinds[unit_id] in COMMUNE_LEVEL_KINDS
+            if applies == MandatoryFor.EVERYONE or applies == (
+                MandatoryFor.COMMUNE if commune else MandatoryFor.PROVINCE
+            ):
+                for row in targets(unit_id):
+                    row.trained += passed
 
     for unit_path, direction, n in (
         Transfer.objects.filter(
@@ -192,21 +182,24 @@ def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date
         .annotate(n=Count("id"))
         .values_list("unit_path", "direction", "n")
     ):
-        for row in filter(None, (total, bucket(unit_path=unit_path))):
+        for row in path_targets(unit_path):
             if direction == "to_province":
                 row.to_province += n
             else:
                 row.to_commune += n
 
-    courses = {
-        kind: (n, people)
-        for kind, n, people in Course.objects.filter(
-            unit_path__startswith=path, starts_on__gte=start, starts_on__lte=end
-        )
-        .values("kind")
-        .annotate(n=Count("id", distinct=True), people=Count("enrolments__officer_id", distinct=True))
-        .values_list("kind", "n", "people")
-    }
+    in_period = Course.objects.filter(unit_path__startswith=path, starts_on__gte=start, starts_on__lte=end)
+    courses = {kind: (n, 0) for kind, n in in_period.values("kind").annotate(n=Count("id")).values_list("kind", "n")}
+    # Enrolments ("lượt cán bộ", as the seeds count them: "18 topic courses for more than 2,060 commune officers" in
+    # a force of about 2,000) from the summary. Distinct officers across courses would need the 70,000 enrolments of
+    # the whole force hashed on every request (260 ms at the load measured, EXPLAIN ANALYZE in docs/PERFORMANCE.md).
+    for kind, enrolled in (
+        CourseUnitResult.objects.filter(course__in=in_period)
+        .values("course__kind")
+        .annotate(n=Sum("enrolled"))
+        .values_list("course__kind", "n")
+    ):
+        courses[kind] = (courses[kind][0], enrolled or 0)
     activities = {
         kind: {"count": n, "participants": p or 0, "awards": a or 0, "raised": r or 0, "resolved": s or 0}
         for kind, n, p, a, r, s in Activity.objects.filter(
@@ -222,5 +215,4 @@ def force_figures(*, unit: Unit | None, start: datetime.date, end: datetime.date
         )
         .values_list("kind", "n", "p", "a", "r", "s")
     }
-    del by_path
     return Figures(unit, start, end, total, list(rows.values()), courses, activities)

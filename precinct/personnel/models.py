@@ -382,6 +382,34 @@ class Enrolment(models.Model):
         return f"enrolment #{self.pk}"
 
 
+class CourseSession(models.Model):
+    """One session of a course (a day, a topic); attendance is recorded per session."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.course_id}: {self.held_on:%d/%m/%Y}"
+
+
+class Attendance(models.Model):
+    """An enrolled officer was present at a session (absence is no row). Enrolment.sessions_attended is their count,
+    kept by services.training.attendance_set."""
+
+    session = models.ForeignKey(CourseSession, on_delete=models.CASCADE, related_name="attendance")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "enrolment"], name="personnel_attendance_unique")]
+
+    def __str__(self) -> str:
+        return f"attendance #{self.pk}"
+
+
 # --- emulation, political activities, dialogue ----------------------------------------------------------------
 
 
@@ -404,3 +432,38 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- summaries for the leaders' figures (summary.py) ----------------------------------------------------------
+
+
+class UnitStrength(models.Model):
+    """A unit's officers in service now: how many, how many with a college degree or higher, and its planned
+    positions (StaffPosition) with how many of them nobody holds. Recounted for the units a write touches, in the
+    writer's transaction (`summary.units_refresh`), so the figures for the whole force read 3,600 rows instead of
+    100,000 officers and 11,000 positions."""
+
+    unit = models.OneToOneField(Unit, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    headcount = models.PositiveIntegerField(default=0)
+    degree = models.PositiveIntegerField(default=0)
+    positions = models.PositiveIntegerField(default=0)
+    vacancies = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"strength of unit {self.unit_id}"
+
+
+class CourseUnitResult(models.Model):
+    """Enrolments in a course of the officers now in a unit, and how many of them passed: the training coverage
+    per unit without reading the enrolments. Recounted with UnitStrength (summary.py)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    enrolled = models.PositiveIntegerField(default=0)
+    passed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course", "unit"], name="personnel_course_unit_unique")]
+
+    def __str__(self) -> str:
+        return f"course {self.course_id} in unit {self.unit_id}"

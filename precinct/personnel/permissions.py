@@ -113,3 +113,12 @@ def can_view_figures(actor: Actor, unit: Unit) -> bool:
 def can_read_some_discipline(actor: Actor) -> bool:
     """Whether the discipline list is for this actor at all (by role: superusers and administrators are not)."""
     return is_personnel_department(actor) or has_role(actor, (Role.LEADER,))
+
+
+def course_q(actor: Actor) -> Q:
+    """Courses: those organised anywhere in a province the actor works in (a province's courses are its officers'
+    to attend; who is enrolled is narrowed separately, by career_q)."""
+    if reaches_everything(actor):
+        return Q()
+    paths = department_paths(actor) + scope_paths(actor, (Role.LEADER, Role.ADMINISTRATOR))
+    return _paths_q(sorted({path.split("/", 1)[0] + "/" for path in paths}), "unit_path")

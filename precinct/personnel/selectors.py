@@ -16,9 +16,11 @@ from precinct.personnel import eligibility
 from precinct.personnel.figures import Figures, force_figures
 from precinct.personnel.models import (
     Activity,
+    Attendance,
     Certificate,
     Commendation,
     Course,
+    CourseSession,
     DisciplineRecord,
     Education,
     Enrolment,
@@ -36,6 +38,7 @@ from precinct.personnel.permissions import (
     can_use_personnel,
     can_view_figures,
     career_q,
+    course_q,
     department_paths,
     discipline_q,
 )
@@ -191,7 +194,7 @@ def figures(*, actor: Actor, unit: Unit | None, start: datetime.date, end: datet
 def course_list(*, actor: Actor) -> QuerySet[Course]:
     if not can_use_personnel(actor):
         raise PermissionDenied()
-    return Course.objects.select_related("organiser").order_by("-starts_on", "pk")
+    return Course.objects.filter(course_q(actor)).select_related("organiser").order_by("-starts_on", "pk")
 
 
 def course_get(*, actor: Actor, course_id: int) -> tuple[Course, list[Enrolment]]:
@@ -202,8 +205,28 @@ def course_get(*, actor: Actor, course_id: int) -> tuple[Course, list[Enrolment]
         Enrolment.objects.filter(course=course)
         .filter(career_q(actor, "officer__unit__path"))
         .select_related("officer__unit")
+        .order_by("officer__unit__path", "officer__full_name", "pk")
     )
     return course, enrolments
+
+
+def course_session_get(*, course: Course, session_id: int) -> CourseSession:
+    session = CourseSession.objects.filter(course=course, pk=session_id).select_related("course__organiser").first()
+    if session is None:
+        raise NotFound()
+    return session
+
+
+def course_sessions(*, course: Course, enrolments: list[Enrolment]) -> list[tuple[CourseSession, set[int]]]:
+    """The course's sessions, each with the ids of the (visible) enrolments present; `course` comes from
+    course_get, so it is already in the actor's reach."""
+    sessions = list(CourseSession.objects.filter(course=course))
+    present: dict[int, set[int]] = {s.pk: set() for s in sessions}
+    for session_id, enrolment_id in Attendance.objects.filter(
+        session__course=course, enrolment_id__in=[e.pk for e in enrolments]
+    ).values_list("session_id", "enrolment_id"):
+        present[session_id].add(enrolment_id)
+    return [(s, present[s.pk]) for s in sessions]
 
 
 def activity_list(*, actor: Actor) -> QuerySet[Activity]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from precinct.personnel import views
+from precinct.personnel import views, views_career, views_training
 
 app_name = "personnel"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("personnel/staffing/", views.staffing, name="staffing"),
     path("personnel/import/", views.import_officers, name="import"),
     path("personnel/template.xlsx", views.template, name="template"),
+    path("personnel/courses/", views_training.course_list, name="courses"),
+    path("personnel/courses/<int:pk>/", views_training.course_detail, name="course"),
+    path("personnel/activities/", views_training.activity_list, name="activities"),
+    path("personnel/officers/<int:pk>/career/", views_career.career_form, name="career_form"),
 ]

@@ -86,7 +86,8 @@ def officer(request: HttpRequest, pk: int) -> HttpResponse:
     records = None
     if permissions.can_view_discipline(actor, career.officer):
         records = selectors.discipline_list(actor=actor, officer=career.officer)
-    return render(request, "personnel/officer.html", {"c": career, "records": records})
+    can_edit = permissions.can_edit_career(actor, career.officer)
+    return render(request, "personnel/officer.html", {"c": career, "records": records, "can_edit": can_edit})
 
 
 @login_required

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
@@ -14,7 +15,9 @@ from precinct.audit.services import audit_record
 from precinct.core.actors import Actor
 from precinct.core.errors import PermissionDenied, ValidationFailed
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, Rank, Unit
+from precinct.organisation.selectors import unit_by_code
 from precinct.organisation.services import officer_save
+from precinct.personnel import summary
 from precinct.personnel.models import (
     Certificate,
     CertificateKind,
@@ -50,6 +53,8 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "rank": Kind(RankRecord, ("rank", "effective_on"), {"rank": Rank.values}, dates=("effective_on",)),
+    # A posting recorded here is history (an earlier posting, a correction); moving an officer is a transfer.
+    "posting": Kind(Posting, ("unit", "position", "start_on"), {}, dates=("start_on",)),
     "education": Kind(Education, ("level", "field", "institution", "year"), {"level": EducationLevel.values}),
     "theory": Kind(TheoryRecord, ("level", "awarded_on"), {"level": PoliticalTheory.values}, dates=("awarded_on",)),
     "certificate": Kind(
@@ -104,6 +109,12 @@ def career_input_check(kind: str, values: dict[str, Any]) -> dict[str, Any]:
             elif name in spec.dates and day > today:
                 errors[name] = [_("This date is in the future.")]
             clean[name] = day
+        elif name == "unit":
+            unit = unit_by_code(str(raw).strip())
+            if unit is None:
+                errors[name] = [_("There is no active unit with this code.")]
+            else:
+                clean["unit"], clean["level"] = unit, level_of(unit)
         elif name in ("year", "level", "rating"):
             number = _int(raw)
             if number is None or (name == "year" and not 1950 <= number <= today.year):
@@ -121,22 +132,50 @@ def career_input_check(kind: str, values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+DECISION_FILE_LIMIT = 10 * 1024 * 1024
+
+
+def decision_file_check(upload: UploadedFile | None) -> None:
+    """A decision's signed file is a PDF of at most 10 MB."""
+    if upload is None:
+        return
+    if upload.size is None or upload.size > DECISION_FILE_LIMIT:
+        raise ValidationFailed({"decision_file": [_("The decision file must be a PDF of at most 10 MB.")]})
+    head = upload.read(5)
+    upload.seek(0)
+    if head != b"%PDF-":
+        raise ValidationFailed({"decision_file": [_("The decision file must be a PDF of at most 10 MB.")]})
+
+
 @transaction.atomic
 def career_add(
-    *, actor: Actor, officer: Officer, kind: str, values: dict[str, Any], corrects_id: int | None = None
+    *,
+    actor: Actor,
+    officer: Officer,
+    kind: str,
+    values: dict[str, Any],
+    corrects_id: int | None = None,
+    decision_file: UploadedFile | None = None,
 ) -> models.Model:
-    """Add one dated row to an officer's career (a rank, a degree, a certificate...). With `corrects_id`, the
-    row replaces that earlier one for every reader; the earlier row stays, as the record of what was believed."""
+    """Add one dated row to an officer's career (a rank, a posting, a degree, a certificate...), with its decision
+    (number, date, signed PDF). With `corrects_id`, the row replaces that earlier one for every reader; the earlier
+    row stays, as the record of what was believed."""
     if actor is not None and not can_edit_career(actor, officer):
         raise PermissionDenied()
     clean = career_input_check(kind, values)
+    decision_file_check(decision_file)
     model = KINDS[kind].model
     corrects = None
     if corrects_id is not None:
         corrects = model._default_manager.filter(pk=corrects_id, officer=officer).first()  # type: ignore[misc]
         if corrects is None:
             raise ValidationFailed({"corrects": [_("There is no such record of this officer to correct.")]})
-    row = model._default_manager.create(officer=officer, corrects=corrects, recorded_by=as_user(actor), **clean)
+        if model._default_manager.filter(corrects=corrects).exists():  # type: ignore[misc]
+            raise ValidationFailed({"corrects": [_("This record has already been corrected: correct the latest one.")]})
+    row = model(officer=officer, corrects=corrects, recorded_by=as_user(actor), **clean)
+    if decision_file is not None:
+        row.decision_file.save(decision_file.name or "decision.pdf", decision_file, save=False)  # type: ignore[attr-defined]
+    row.save()
     if kind == "education":
         education_level_refresh(officer)
     if kind == "rank":
@@ -148,7 +187,12 @@ def career_add(
         action=f"personnel.{kind}_add",
         target=row,
         unit=officer.unit,
-        after={"officer": officer.pk, "corrects": corrects_id, **{k: v for k, v in clean.items()}},
+        after={
+            "officer": officer.pk,
+            "corrects": corrects_id,
+            **{k: (v.code if isinstance(v, Unit) else v) for k, v in clean.items()},
+            "decision_file": row.decision_file.name or "",  # type: ignore[attr-defined]
+        },
     )
     return row
 
@@ -158,6 +202,7 @@ def education_level_refresh(officer: Officer) -> None:
     live = Education.objects.filter(officer=officer).exclude(Exists(Education.objects.filter(corrects=OuterRef("pk"))))
     top = live.aggregate(top=Max("level"))["top"]
     Profile.objects.filter(officer=officer).update(education_level=top)
+    summary.units_refresh([officer.unit_id])  # the unit's degree count
 
 
 @transaction.atomic

@@ -11,11 +11,14 @@ from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.organisation.models import Officer
 from precinct.organisation.selectors import unit_by_code
+from precinct.personnel import summary
 from precinct.personnel.models import (
     Activity,
     ActivityKind,
+    Attendance,
     Course,
     CourseKind,
+    CourseSession,
     Enrolment,
     EnrolmentResult,
     MandatoryFor,
@@ -43,6 +46,7 @@ def position_set(*, actor: Actor, unit_code: str, title: str, count: int) -> Sta
     position, _created = StaffPosition.objects.update_or_create(
         unit=unit, title=title.strip(), defaults={"count": count}
     )
+    summary.units_refresh([unit.pk])  # its positions and vacancies
     audit_record(
         actor=actor, action="personnel.position_set", target=position, unit=unit, after={"title": title, "count": count}
     )
@@ -112,6 +116,7 @@ def enrol(*, actor: Actor, course: Course, officer: Officer) -> Enrolment:
     if Enrolment.objects.filter(course=course).count() >= course.capacity:
         raise DomainError("course_full", _("The course is full."), status=409)
     enrolment = Enrolment.objects.create(course=course, officer=officer)
+    summary.units_refresh([officer.unit_id])
     audit_record(
         actor=actor,
         action="personnel.enrol",
@@ -141,6 +146,7 @@ def enrolment_result(
     enrolment.result, enrolment.sessions_attended = result, sessions_attended
     enrolment.certificate_number = certificate_number.strip()
     enrolment.save(update_fields=["result", "sessions_attended", "certificate_number"])
+    summary.units_refresh([enrolment.officer.unit_id])
     audit_record(
         actor=actor,
         action="personnel.enrolment_result",
@@ -199,3 +205,52 @@ def activity_record(
         after={"kind": kind, "title": title},
     )
     return activity
+
+
+@transaction.atomic
+def session_add(*, actor: Actor, course: Course, held_on: datetime.date | None, topic: str = "") -> CourseSession:
+    """A session of the course, on a day within the course's dates."""
+    if actor is not None and not can_run_transfers(actor, course.organiser):
+        raise PermissionDenied()
+    if held_on is None:
+        raise ValidationFailed({"held_on": [_("Enter a valid date.")]})
+    if not course.starts_on <= held_on <= course.ends_on:
+        raise ValidationFailed({"held_on": [_("A session is held between the course's first and last day.")]})
+    session = CourseSession.objects.create(course=course, held_on=held_on, topic=topic.strip()[:200])
+    audit_record(
+        actor=actor,
+        action="personnel.session_add",
+        target=session,
+        unit=course.organiser,
+        after={"course": course.pk, "held_on": held_on, "topic": session.topic},
+    )
+    return session
+
+
+@transaction.atomic
+def attendance_set(*, actor: Actor, session: CourseSession, present: list[int]) -> list[int]:
+    """Who was present at the session (enrolment ids of its course); the others are absent. Each enrolment's
+    `sessions_attended` is recounted. Returns the ids now present."""
+    course = session.course
+    if actor is not None and not can_run_transfers(actor, course.organiser):
+        raise PermissionDenied()
+    enrolled = set(Enrolment.objects.filter(course=course).values_list("pk", flat=True))
+    wanted = set(present)
+    if not wanted <= enrolled:
+        raise ValidationFailed({"present": [_("Only officers enrolled in this course can be marked present.")]})
+    before = set(Attendance.objects.filter(session=session).values_list("enrolment_id", flat=True))
+    Attendance.objects.filter(session=session).exclude(enrolment_id__in=wanted).delete()
+    Attendance.objects.bulk_create([Attendance(session=session, enrolment_id=i) for i in sorted(wanted - before)])
+    for enrolment_id in before ^ wanted:
+        Enrolment.objects.filter(pk=enrolment_id).update(
+            sessions_attended=Attendance.objects.filter(enrolment_id=enrolment_id).count()
+        )
+    audit_record(
+        actor=actor,
+        action="personnel.attendance_set",
+        target=session,
+        unit=course.organiser,
+        before={"present": sorted(before)},
+        after={"present": sorted(wanted)},
+    )
+    return sorted(wanted)

@@ -111,3 +111,46 @@ def test_a_course_enrolment_and_result_through_the_api(world, hr):
     assert passed.json()["result"] == "passed"
     detail = _client(world.user("leader_a")).get(f"/api/v1/personnel/courses/{course}").json()
     assert detail["enrolments"][0]["certificate_number"] == "C-1"
+
+
+def test_sessions_and_attendance_through_the_api(world, hr):
+    import datetime
+
+    from precinct.personnel.models import Attendance, CourseKind, Enrolment
+    from precinct.personnel.services import training
+
+    today = timezone.localdate()
+    course = training.course_create(
+        actor=hr,
+        title="Qua API",
+        kind=CourseKind.TOPIC,
+        organiser_code=f"{world.province.code}-PX01",
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=1),
+        capacity=5,
+    )
+    officer = make_officer(world, world.ward_a, "Có Mặt")
+    enrolment = training.enrol(actor=hr, course=course, officer=officer)
+    url = f"/api/v1/personnel/courses/{course.pk}/sessions"
+    outside = _client(hr, "en").post(
+        url, {"held_on": str(today - datetime.timedelta(days=3))}, content_type="application/json"
+    )
+    assert outside.status_code == 422
+    assert outside.json()["error"]["fields"]["held_on"] == [
+        "A session is held between the course's first and last day."
+    ]
+    made = _client(hr).post(url, {"held_on": str(today), "topic": "Buổi 1"}, content_type="application/json")
+    assert made.status_code == 201
+    session_url = f"{url}/{made.json()['id']}/attendance"
+    assert (
+        _client(world.user("leader_a"))
+        .put(session_url, {"present": [enrolment.pk]}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert not Attendance.objects.exists()
+    marked = _client(hr).put(session_url, {"present": [enrolment.pk]}, content_type="application/json")
+    assert marked.status_code == 200 and marked.json()["present"] == [enrolment.pk]
+    assert Enrolment.objects.get(pk=enrolment.pk).sessions_attended == 1
+    wrong = _client(hr).put(session_url, {"present": [enrolment.pk + 999]}, content_type="application/json")
+    assert wrong.status_code == 422 and Attendance.objects.count() == 1
