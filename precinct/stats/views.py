@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from precinct.core.errors import ValidationFailed
+from precinct.core.text import collation_key
 from precinct.eservices.models import Procedure, ServiceField
 from precinct.stats import selectors
 from precinct.stats.charts import monthly_chart
@@ -193,7 +194,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 ("fast", _("Fastest")),
                 ("overdue", _("Most overdue now")),
             ],
-            "unit_choices": sorted({*homes, *units}, key=lambda u: u.path),
+            "unit_choices": sorted({*homes, *units}, key=lambda u: (u.depth, collation_key(u.display_name))),
             "fields": ServiceField.objects.all(),
             "procedures": Procedure.objects.filter(current__isnull=False).select_related("current").order_by("code"),
             "export_url": _url("stats:export", params),
