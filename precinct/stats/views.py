@@ -130,7 +130,7 @@ def _rows(report: Report, params: dict[str, str], kind: str, sort: str) -> list[
             for m, label in zip(RANKED[:5], RANKED_LABELS, strict=True)
         ]
         cells += [
-            _cell(format_percent(f["share_on_time"], english=english), "", "", _("Early or on time (%)")),
+            _cell(format_percent(f["share_on_time"], english=english), "", "", _("Early or on time (%%)") % {}),
             _cell(format_number(f["average_days"], 1, english=english), "", "", _("Avg. days")),
             _cell(
                 format_number(f["overdue"], english=english),

@@ -46,6 +46,12 @@ def _check(page, path: str, width: int) -> list[str]:
             failures.append(f"{where}: rows are not table rows on a wide screen")
         if not table["labelled"]:
             failures.append(f"{where}: a cell has no data-label")
+    untranslated = page.evaluate(
+        "() => [...document.querySelectorAll('main td[data-label]')].map(c => c.dataset.label)"
+        ".filter(l => /^(Received|Resolved|Early|On time|Late|Avg|Overdue|Unit|Procedure)/.test(l))"
+    )
+    if untranslated:
+        failures.append(f"{path}: labels left in English on a Vietnamese page: {sorted(set(untranslated))}")
     if page.evaluate("document.scrollingElement.scrollWidth") > width:
         failures.append(f"{path}: the page scrolls sideways at {width} px")
     return failures
