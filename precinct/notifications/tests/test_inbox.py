@@ -186,3 +186,17 @@ def test_a_leaders_overdue_message_links_the_dossier_too(world):
     _send(leader, notification_key("overdue", dossier.pk, dossier.due_date), "Overdue")
     [message] = selectors.inbox_list(actor=leader)
     assert inbox_links(messages=[message])[message.key].label == dossier.code
+
+
+def test_the_page_speaks_vietnamese_first_and_english_when_asked(world, citizen):
+    _send(citizen, "k:1", "News")
+    client = world.client("citizen")
+    vietnamese = client.get(reverse("notifications:inbox")).content.decode()
+    assert "<h1>Thông báo</h1>" in vietnamese and "Đánh dấu tất cả là đã đọc" in vietnamese
+    assert 'aria-label="Thông báo: 1 chưa đọc"' in vietnamese
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("notifications:inbox")).content.decode()
+    assert "<h1>Notifications</h1>" in english and "Mark all as read" in english
+    assert 'aria-label="Notifications: 1 unread"' in english
+    answer = client.post(reverse("notifications:read_all"), follow=True).content.decode()
+    assert "All messages are marked as read." in answer and "No unread messages." not in answer
