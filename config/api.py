@@ -7,6 +7,7 @@ from precinct.core.api_support import install_error_handlers
 from precinct.core.openapi import PrecinctAPI
 from precinct.eservices.api import router as eservices_router
 from precinct.incidents.api import router as incidents_router
+from precinct.notifications.api import router as notifications_router
 from precinct.organisation.api import router as organisation_router
 from precinct.payments.api import router as payments_router
 from precinct.personnel.api import router as personnel_router
@@ -38,3 +39,4 @@ api.add_router("/", cameras_router)
 api.add_router("/", incidents_router)
 api.add_router("/", residence_router)
 api.add_router("/", personnel_router)
+api.add_router("/", notifications_router)

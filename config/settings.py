@@ -120,6 +120,7 @@ TEMPLATES = [
                 "precinct.organisation.context_processors.site_unit",
                 "precinct.tips.context_processors.tips_nav",
                 "precinct.personnel.context_processors.personnel_nav",
+                "precinct.notifications.context_processors.inbox_nav",
             ],
             # Dates and times in one format everywhere (ADR 0027): {{ d|as_date }}, {{ t|as_datetime }}.
             "builtins": ["precinct.core.templatetags.precinct_formats", "precinct.core.templatetags.precinct_forms"],

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("precinct.incidents.urls")),
     path("", include("precinct.residence.urls")),
     path("", include("precinct.personnel.urls")),
+    path("", include("precinct.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin site signs in through the one sign-in page (password, then the second factor), never its own.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

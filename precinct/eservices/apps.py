@@ -14,12 +14,17 @@ class EservicesConfig(AppConfig):
         from precinct.eservices.models import Dossier
         from precinct.eservices.signals import dossier_changed
         from precinct.notifications.attachments import register_attachment
+        from precinct.notifications.links import register_link
         from precinct.notifications.services import register_composer
 
         dossier_changed.connect(notify.tell_applicant, sender=Dossier, dispatch_uid="eservices.tell_applicant")
         register_composer(notify.COMPOSER, notify.compose_for_event)
         register_attachment("dossier_receipt", notify.receipt_attachment)
         register_attachment("dossier_apology", notify.apology_attachment)
+        # The site's inbox links each message to its dossier (the kinds of escalation.py's keys too).
+        register_link(notify.COMPOSER, notify.event_links)
+        register_link("due-soon", notify.dossier_links)
+        register_link("overdue", notify.dossier_links)
 
         # Periodic jobs, queued by `manage.py scheduler` (docs/adr/0024-scheduler.md).
         from precinct.core import schedule

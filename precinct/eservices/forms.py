@@ -3,10 +3,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from precinct.core.text import collation_key
 from precinct.eservices.forms_schema import django_form_fields, to_json
 from precinct.eservices.models import Level, ProcedureVersion
-from precinct.organisation.selectors import commune_level_units
+from precinct.organisation.selectors import commune_level_units, units_by_name
 
 
 class DossierSubmitForm(forms.Form):
@@ -18,7 +17,7 @@ class DossierSubmitForm(forms.Form):
         if version.level == Level.COMMUNE:
             # In Vietnamese alphabetical order ("Hà An" before "Hiệp Hòa", "Đ…" after "D…"), the citizen's own
             # ward chosen when it is known.
-            units = sorted(commune_level_units(), key=lambda u: collation_key(u.display_name))
+            units = units_by_name(commune_level_units())
             self.fields["unit"] = forms.ChoiceField(
                 label=_("Ward, commune or special zone police"),
                 choices=[("", "—"), *[(u.code, u.display_name) for u in units]],

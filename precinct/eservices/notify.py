@@ -1,7 +1,7 @@
 """What the citizen is told when their dossier moves (email and SMS, in their language), and the PDFs
 those messages carry. Connected to `signals.dossier_changed` in `EservicesConfig.ready()`."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from precinct.eservices.events import SUBMIT
 from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierEvent, DossierStatus
 from precinct.eservices.signals import DossierChange
 from precinct.notifications.attachments import Attachment
+from precinct.notifications.links import Link, key_parts
 from precinct.notifications.services import Message, notify_later
 
 # The notifications composer of the applicant's messages (registered in EservicesConfig.ready()); their
@@ -127,3 +128,35 @@ def apology_attachment(event_id: int) -> Attachment | None:
     if event is None:
         return None
     return Attachment(f"{event.dossier.code}-apology.pdf", apology_letter_pdf(event))
+
+
+def _ids(keys: Sequence[str]) -> dict[str, int]:
+    """The first part of each key as an id (`dossier_event:<event id>`, `overdue:<dossier id>:<due>`)."""
+    found = {}
+    for key in keys:
+        parts = key_parts(key)
+        if parts and parts[0].isdigit():
+            found[key] = int(parts[0])
+    return found
+
+
+def _links(by_key: dict[str, int], codes: Mapping[int, str]) -> dict[str, Link]:
+    return {
+        key: Link(label=codes[ref], url=reverse("eservices:dossier", args=[codes[ref]]))
+        for key, ref in by_key.items()
+        if ref in codes
+    }
+
+
+def event_links(keys: Sequence[str]) -> dict[str, Link]:
+    """The inbox's link to the dossier of each applicant's message (a notifications link resolver)."""
+    by_key = _ids(keys)
+    codes = dict(DossierEvent.objects.filter(pk__in=by_key.values()).values_list("pk", "dossier__code"))
+    return _links(by_key, codes)
+
+
+def dossier_links(keys: Sequence[str]) -> dict[str, Link]:
+    """The inbox's link to the dossier of each officer's or leader's due-soon or overdue message."""
+    by_key = _ids(keys)
+    codes = dict(Dossier.objects.filter(pk__in=by_key.values()).values_list("pk", "code"))
+    return _links(by_key, codes)

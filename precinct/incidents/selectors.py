@@ -37,7 +37,7 @@ from precinct.incidents.permissions import (
 )
 from precinct.organisation.models import Unit
 from precinct.organisation.scoping import reaches, reaches_everything, restrict, scope_paths
-from precinct.organisation.selectors import commune_level_units, province_root, province_root_or_none
+from precinct.organisation.selectors import commune_level_units, province_root, province_root_or_none, units_by_name
 
 BASE_FROM, BASE_TO, TARGET_PERCENT = 2016, 2020, Decimal(-5)  # the seeds' target: −5 % against 2016–2020
 
@@ -119,7 +119,7 @@ def recording_units(actor: Actor) -> list[Unit]:
     and their own units (a department's duty desk)."""
     units = [u for u in commune_level_units() if reaches(actor, u, INCIDENT_ROLES)]
     own = Unit.objects.filter(path__in=scope_paths(actor, INCIDENT_ROLES), is_active=True)
-    return list({u.pk: u for u in [*own, *units]}.values())
+    return units_by_name({u.pk: u for u in [*own, *units]}.values())
 
 
 def investigating_units() -> QuerySet[Unit]:

@@ -15,11 +15,15 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django_tasks_db.backend import DatabaseBackend
 
+from precinct.accounts.actors import as_user
 from precinct.accounts.models import User
+from precinct.audit.services import audit_record
+from precinct.core.actors import Actor
 from precinct.core.batching import BatchedTask
 from precinct.core.inserts import PreparedInsert
 from precinct.notifications.attachments import render_attachment
 from precinct.notifications.models import Notification, NotificationChannel, NotificationStatus, PendingCompose
+from precinct.notifications.selectors import inbox_get, inbox_unread_count
 from precinct.notifications.sms import sms_provider
 
 logger = logging.getLogger(__name__)
@@ -278,3 +282,34 @@ def notifications_deliver_queued(*, recipient_id: int | None = None, key: str | 
     if key is not None:
         queued = queued.filter(key=key)
     return sum(notification_deliver(pk) for pk in queued.order_by("id").values_list("pk", flat=True))
+
+
+# The site's inbox (selectors.inbox_list): opening a message marks it read, on every channel it went by.
+
+
+@transaction.atomic
+def inbox_mark_read(*, actor: Actor, notification_id: int) -> Notification:
+    """Mark one of the actor's messages read (opened in the site or through the API); idempotent: a message
+    already read is returned unchanged and writes nothing. Another person's message is NotFound."""
+    message = inbox_get(actor=actor, notification_id=notification_id)
+    if message.read_at is not None:
+        return message
+    now = timezone.now()
+    Notification.objects.filter(recipient_id=message.recipient_id, key=message.key, read_at__isnull=True).update(
+        read_at=now
+    )
+    message.read_at = now
+    audit_record(actor=actor, action="notification.read", target=message, target_label=message.key)
+    return message
+
+
+@transaction.atomic
+def inbox_mark_all_read(*, actor: Actor) -> int:
+    """Mark every unread message of the actor read; returns how many messages (not rows) that was."""
+    count = inbox_unread_count(actor=actor)
+    user = as_user(actor)
+    if not count or user is None:
+        return 0
+    Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(read_at=timezone.now())
+    audit_record(actor=actor, action="notification.read_all", target_label=f"{count}")
+    return count

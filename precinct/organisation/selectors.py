@@ -1,6 +1,7 @@
 """Reads of the organisation, already narrowed to what the actor may see, and the one answer to each
 question about the unit tree (the province root, who holds a role nearest above a unit)."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from precinct.audit.models import AuditEvent
 from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, NotFound
 from precinct.core.memo import Memo
+from precinct.core.text import collation_key
 from precinct.organisation.models import COMMUNE_LEVEL_KINDS, Officer, Role, RoleAssignment, Unit
 from precinct.organisation.permissions import STAFF_ROLES
 from precinct.organisation.scoping import restrict
@@ -82,6 +84,12 @@ def province_root() -> Unit:
 def commune_level_units() -> QuerySet[Unit]:
     """The active ward, commune and special-zone police, by name (the choices citizens pick from)."""
     return Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS, is_active=True).order_by("name")
+
+
+def units_by_name(units: Iterable[Unit]) -> list[Unit]:
+    """Units as people look for them in a list: in Vietnamese alphabetical order of their names
+    (core.text.collation_key: "Hà An", "Hạ Long", "Hiệp Hòa", every "Đ…" after the "D…")."""
+    return sorted(units, key=lambda unit: collation_key(unit.display_name))
 
 
 def unit_by_code(code: str, *, kinds: tuple[str, ...] = ()) -> Unit | None:

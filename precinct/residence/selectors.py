@@ -150,7 +150,7 @@ def ward_quality(*, actor: Actor, code: str) -> tuple[Unit, Any]:
 
 def wards_readable(*, actor: Actor) -> list[Unit]:
     """The commune-level units whose register the actor may read."""
-    from precinct.organisation.selectors import commune_level_units
+    from precinct.organisation.selectors import commune_level_units, units_by_name
     from precinct.residence.permissions import can_read_register
 
-    return [u for u in commune_level_units() if can_read_register(actor, u)]
+    return units_by_name(u for u in commune_level_units() if can_read_register(actor, u))

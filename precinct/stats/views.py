@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from precinct.core.errors import ValidationFailed
+from precinct.core.text import collation_key
 from precinct.eservices.models import Procedure, ServiceField
 from precinct.stats import selectors
 from precinct.stats.charts import monthly_chart
@@ -96,9 +97,19 @@ def _drill(params: dict[str, str], measures: tuple[str, ...] = MEASURES) -> dict
 RANKED = ("received", "resolved", "resolved_early", "resolved_on_time", "resolved_late", "overdue")
 
 
-def _cell(text: str, href: str, css: str) -> str:
+# The ranking's column names, for its cells on a phone (core's stacked cards label each cell: data-label).
+RANKED_LABELS = (
+    gettext_lazy("Received"),
+    gettext_lazy("Resolved"),
+    gettext_lazy("Early"),
+    gettext_lazy("On time"),
+    gettext_lazy("Late"),
+)
+
+
+def _cell(text: str, href: str, css: str, label: object) -> str:
     inner = format_html('<a href="{}">{}</a>', href, text) if href else escape(text)
-    return f'<td class="num{css}">{inner}</td>'
+    return f'<td class="num{css}" data-label="{escape(str(label))}">{inner}</td>'
 
 
 def _rows(report: Report, params: dict[str, str], kind: str, sort: str) -> list[SafeString]:
@@ -106,25 +117,34 @@ def _rows(report: Report, params: dict[str, str], kind: str, sort: str) -> list[
     cost the template engine most of the page's time."""
     groups = sorted(report.groups.get(kind, []), key=SORTS.get(sort, SORTS["received"]))
     english = (get_language() or "vi").startswith("en")
+    heading = escape(_("Unit") if kind == "unit" else _("Procedure"))
     rows = []
     for rank, group in enumerate(groups, start=1):
         scoped = params | ({"unit": group.key} if kind == "unit" else {kind: group.key})
         drill = _drill(scoped, RANKED)
         f = group.figures.as_dict()
         cells = [
-            _cell(format_number(f[m], english=english), drill[m], " late" if m == "resolved_late" and f[m] else "")
-            for m in RANKED[:5]
+            _cell(
+                format_number(f[m], english=english), drill[m], " late" if m == "resolved_late" and f[m] else "", label
+            )
+            for m, label in zip(RANKED[:5], RANKED_LABELS, strict=True)
         ]
         cells += [
-            _cell(format_percent(f["share_on_time"], english=english), "", ""),
-            _cell(format_number(f["average_days"], 1, english=english), "", ""),
-            _cell(format_number(f["overdue"], english=english), drill["overdue"], " late" if f["overdue"] else ""),
+            _cell(format_percent(f["share_on_time"], english=english), "", "", _("Early or on time (%%)") % {}),
+            _cell(format_number(f["average_days"], 1, english=english), "", "", _("Avg. days")),
+            _cell(
+                format_number(f["overdue"], english=english),
+                drill["overdue"],
+                " late" if f["overdue"] else "",
+                _("Overdue now"),
+            ),
         ]
         if kind == "unit":
             name = format_html('<a href="{}">{}</a>', _url("stats:dashboard", scoped), group.label)
         else:
             name = format_html('<span class="mono">{}</span> {}', group.key, Truncator(group.label).chars(70))
-        rows.append(mark_safe(f"<tr><td>{rank}</td><td>{name}</td>{''.join(cells)}</tr>"))
+        first = f'<td data-label="#">{rank}</td><td data-label="{heading}"><strong>{name}</strong></td>'
+        rows.append(mark_safe(f"<tr>{first}{''.join(cells)}</tr>"))
     return rows
 
 
@@ -174,7 +194,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 ("fast", _("Fastest")),
                 ("overdue", _("Most overdue now")),
             ],
-            "unit_choices": sorted({*homes, *units}, key=lambda u: u.path),
+            "unit_choices": sorted({*homes, *units}, key=lambda u: (u.depth, collation_key(u.display_name))),
             "fields": ServiceField.objects.all(),
             "procedures": Procedure.objects.filter(current__isnull=False).select_related("current").order_by("code"),
             "export_url": _url("stats:export", params),

@@ -22,7 +22,7 @@ from precinct.accounts.models import User
 from precinct.core.api_types import int_param
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.core.forms import flash_error
-from precinct.organisation.selectors import unit_by_code
+from precinct.organisation.selectors import unit_by_code, units_by_name
 from precinct.tips import receipt, selectors
 from precinct.tips.models import Category, Outcome, Priority, TipStatus
 from precinct.tips.permissions import (
@@ -76,7 +76,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "tips/report.html",
         {
             "categories": Category.choices,
-            "wards": selectors.wards(),
+            "wards": units_by_name(selectors.wards()),
             "can_identify": isinstance(user, User) and user.is_citizen,
             "needs_script": request.method == "POST",
         },
@@ -133,7 +133,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "statuses": TipStatus.choices,
             "categories": Category.choices,
             "priorities": Priority.choices,
-            "wards": selectors.wards_in_reach(actor=request.user),
+            "wards": units_by_name(selectors.wards_in_reach(actor=request.user)),
         },
     )
 

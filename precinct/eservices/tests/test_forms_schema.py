@@ -178,3 +178,34 @@ def test_djangos_own_messages_are_in_vietnamese():
     with translation.override("vi"), pytest.raises(ValidationError) as exc:
         validate_password("a1b")
     assert "Mật khẩu này quá ngắn. Mật khẩu phải có ít nhất 8 ký tự." in exc.value.messages
+
+
+def test_the_page_sums_up_every_error_at_the_top_each_linked_to_its_field(world, catalogue):
+    client = world.client("citizen")
+    client.cookies["django_language"] = "en"
+    data = {"form.tu_ngay": "2026-12-10", "form.den_ngay": "2026-12-01"}  # no ward, no address, backwards
+    response = client.post("/services/CT-02/submit/", data | {"doc.0": _big_pdf()})
+    assert response.status_code == 422
+    html = response.content.decode()
+    summary = html[html.index('id="error-summary"') : html.index("</div>", html.index('id="error-summary"'))]
+    assert html.index('id="error-summary"') < html.index('<form method="post"')  # at the top, before the form
+    form = response.context["form"]
+    expected = [
+        ("unit", "This field is required."),
+        ("form.dia_chi", "This field is required."),
+        ("form.den_ngay", "This date must not be before “From”."),
+        ("doc.0", "Each file must be at most 10 MB."),
+    ]
+    for name, message in expected:
+        field = form[name]
+        assert f'<a href="#{field.id_for_label}">{field.label}: {message}</a>' in summary, (name, summary)
+        assert f'id="{field.id_for_label}"' in html  # the link's target exists on the page
+    positions = [summary.index(f'href="#{form[name].id_for_label}"') for name, _m in expected]
+    assert positions == sorted(positions)  # in the order of the fields on the page
+    assert summary.count("<li>") == len(expected)  # each message once
+    assert not Dossier.objects.exists()
+    # In Vietnamese the summary's heading and the messages are Vietnamese.
+    client.cookies["django_language"] = "vi"
+    html = client.post("/services/CT-02/submit/", data).content.decode()
+    assert "Vui lòng sửa các trường được đánh dấu bên dưới." in html
+    assert "Hãy đính kèm giấy tờ" in html[html.index('id="error-summary"') :]

@@ -84,3 +84,43 @@ def test_no_other_app_answers_the_tree_questions_itself():
         if "parent__isnull" in text or "RoleAssignment.objects" in text:
             offenders.append(str(relative))
     assert offenders == []
+
+
+REAL_WARDS = ["Ăn", "Ân", "Đông Triều", "Hà An", "Hạ Long", "Hiệp Hòa"]  # in Vietnamese dictionary order
+
+
+def _wards(world, names):
+    return [
+        Unit.objects.create(code=f"9{n:04d}", name=name, name_en=name, kind=UnitKind.WARD, parent=world.province)
+        for n, name in enumerate(names)
+    ]
+
+
+def test_units_by_name_follow_the_vietnamese_alphabet(world):
+    from precinct.organisation.selectors import units_by_name
+
+    _wards(world, reversed(REAL_WARDS))
+    names = [u.name for u in units_by_name(commune_level_units()) if u.name in REAL_WARDS]
+    assert names == REAL_WARDS
+
+
+def test_ward_filters_and_select_lists_are_in_vietnamese_order(world):
+    """The pages that list wards for people to pick from: the crime-report queue's filter, the residence
+    register's wards, the dossier form's receiving police."""
+    import re
+
+    _wards(world, reversed([f"Công an phường {name}" for name in REAL_WARDS]))
+    expected = [f"Công an phường {name}" for name in REAL_WARDS]
+
+    def options(html: str, select_id: str) -> list[str]:
+        block = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', html, re.S)
+        assert block, select_id
+        labels = re.findall(r"<option[^>]*>([^<]*)</option>", block.group(1))
+        return [label.strip() for label in labels if label.strip() in expected]
+
+    queue = world.client("leader_p").get("/tips/").content.decode()
+    assert options(queue, "ward") == expected
+    register = world.client("leader_p").get("/residence/").content.decode()
+    found = [name for name in re.findall(r"Data quality: ([^<]+)</a>|Chất lượng dữ liệu: ([^<]+)</a>", register)]
+    shown = [a or b for a, b in found if (a or b).strip() in expected]
+    assert [s.strip() for s in shown] == expected
