@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from precinct.core.replica import reads_from_replica
 from precinct.core.api_types import date_param, int_param
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.core.forms import flash_error
@@ -241,6 +242,7 @@ def _stats_request(request: HttpRequest) -> tuple[selectors.CrimeStats, dict[str
 
 @login_required
 @never_cache
+@reads_from_replica()
 def stats(request: HttpRequest) -> HttpResponse:
     stats, params = _stats_request(request)
     drill = {"crimes_only": "1", "from": params["from"], "to": params["to"]}
@@ -259,6 +261,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def stats_export(request: HttpRequest) -> HttpResponse:
     stats, params = _stats_request(request)
     response = HttpResponse(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from precinct.core.replica import reads_from_replica
 from precinct.core.actors import Actor
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Id, Int64
@@ -349,6 +350,7 @@ def period(query: PeriodQuery) -> tuple[datetime.date, datetime.date]:
 
 
 @router.get("/personnel/figures", response={200: dict, 403: ErrorOut, 404: ErrorOut}, auth=signed_in)
+@reads_from_replica()
 def figures(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
     """The leaders' figures for a unit's subtree (default: the province, or the caller's own unit) and period
     (default: this year so far),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from precinct.core.replica import reads_from_replica
 from precinct.core.api_types import date_param, int_param
 from precinct.core.errors import DomainError, PermissionDenied
 from precinct.planning import importing, permissions, selectors, services
@@ -79,6 +80,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _reader(request)
     plan = selectors.plan_get(actor=actor, pk=pk)
@@ -131,6 +133,7 @@ def template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _reader(request)
     plan = selectors.plan_get(actor=actor, pk=pk)

@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from precinct.core.replica import reads_from_replica
 from precinct.core.errors import ValidationFailed
 from precinct.eservices.models import Procedure, ServiceField
 from precinct.stats import selectors
@@ -129,6 +130,7 @@ def _rows(report: Report, params: dict[str, str], kind: str, sort: str) -> list[
 
 
 @login_required
+@reads_from_replica()
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not selectors.stats_home_units(request.user):
         return redirect("stats:public")  # officers without a leader's role see what everyone sees
@@ -186,6 +188,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def dossiers(request: HttpRequest) -> HttpResponse:
     """The dossiers behind one figure, within the viewer's reach."""
     scope, period, params, errors = _request_report(request)
@@ -219,6 +222,7 @@ def dossiers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def export(request: HttpRequest) -> HttpResponse:
     scope, period, params, _errors = _request_report(request)
     report = selectors.dossier_report(scope=scope, period=period)
@@ -231,6 +235,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@reads_from_replica()
 def public(request: HttpRequest) -> HttpResponse:
     """The province's figures for everyone: counts and shares only, nothing about any person."""
     scope = selectors.public_scope()
