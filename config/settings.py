@@ -160,7 +160,9 @@ if env("DATABASE_REPLICA_URL"):
         env("DATABASE_REPLICA_URL"), conn_max_age=int(env("DB_CONN_MAX_AGE", "60"))
     )
     # A replica that does not answer costs a page this long before it falls back to the primary.
-    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = int(env("DATABASE_REPLICA_CONNECT_TIMEOUT", "2"))
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        env("DATABASE_REPLICA_CONNECT_TIMEOUT", "2")
+    )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["precinct.core.replica.ReplicaRouter"]
 DATABASE_REPLICA_MAX_LAG = float(env("DATABASE_REPLICA_MAX_LAG", "10"))

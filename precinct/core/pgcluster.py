@@ -73,7 +73,9 @@ class StreamingPair:
             raise FileNotFoundError("initdb, pg_ctl and pg_basebackup not found (set PG_BIN)")
         root = Path(tempfile.mkdtemp(prefix="wt_replica_"))
         _give_to_postgres(root)
-        pair = cls(bin_dir, root, Cluster(bin_dir, root / "primary", free_port()), Cluster(bin_dir, root / "replica", 0))
+        pair = cls(
+            bin_dir, root, Cluster(bin_dir, root / "primary", free_port()), Cluster(bin_dir, root / "replica", 0)
+        )
         try:
             pair._start()
         except BaseException:

@@ -120,7 +120,7 @@ def _stretch() -> Iterator[ReplicaReads]:
         _current.reset(token)
 
 
-class reads_from_replica:  # noqa: N801 - used as a function: `with reads_from_replica():`, `@reads_from_replica()`
+class reads_from_replica:
     """Reads in this stretch may come from the replica (see the module's docstring)."""
 
     def __enter__(self) -> ReplicaReads:

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from precinct.core.replica import reads_from_replica
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Date, DateTime, Id, Int64, Limit, Offset
 from precinct.core.errors import PermissionDenied, ValidationFailed
+from precinct.core.replica import reads_from_replica
 from precinct.incidents import penal_code, selectors, services
 from precinct.incidents.models import Incident
 from precinct.incidents.permissions import can_view_incidents

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from precinct.core.replica import reads_from_replica
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
+from precinct.core.replica import reads_from_replica
 from precinct.incidents import base_import, selectors
 from precinct.incidents.permissions import can_import_base_figures
 

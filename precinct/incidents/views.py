@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from precinct.core.replica import reads_from_replica
 from precinct.core.api_types import date_param, int_param
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.core.forms import flash_error
+from precinct.core.replica import reads_from_replica
 from precinct.incidents import penal_code, selectors, services
 from precinct.incidents.export import stats_xlsx
 from precinct.incidents.models import Classification, Priority, Source, Status

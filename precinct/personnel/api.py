@@ -11,11 +11,11 @@ from django.utils import timezone
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from precinct.core.replica import reads_from_replica
 from precinct.core.actors import Actor
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Id, Int64
 from precinct.core.errors import NotFound, PermissionDenied
+from precinct.core.replica import reads_from_replica
 from precinct.organisation.selectors import unit_by_code
 from precinct.personnel import importing, permissions, selectors
 from precinct.personnel.figures import Row

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from precinct.core.replica import reads_from_replica
 from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, NotFound, PermissionDenied
+from precinct.core.replica import reads_from_replica
 from precinct.organisation.selectors import province_root, unit_by_code
 from precinct.personnel import importing, permissions, selectors
 from precinct.personnel.export import figures_xlsx

@@ -8,10 +8,10 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from precinct.core.replica import reads_from_replica
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Date, Days, Id, Int64
 from precinct.core.errors import PermissionDenied
+from precinct.core.replica import reads_from_replica
 from precinct.planning import importing, permissions, selectors, services
 from precinct.planning.selectors import Overview
 

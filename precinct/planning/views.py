@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from precinct.core.replica import reads_from_replica
 from precinct.core.api_types import date_param, int_param
 from precinct.core.errors import DomainError, PermissionDenied
+from precinct.core.replica import reads_from_replica
 from precinct.planning import importing, permissions, selectors, services
 from precinct.planning.export import report_xlsx
 from precinct.planning.status import TaskStatus

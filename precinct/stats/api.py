@@ -4,9 +4,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
-from precinct.core.replica import reads_from_replica
 from precinct.core.api_support import signed_in
 from precinct.core.errors import ValidationFailed
+from precinct.core.replica import reads_from_replica
 from precinct.stats import selectors
 from precinct.stats.selectors import GROUPS, Report
 

@@ -13,8 +13,8 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from precinct.core.replica import reads_from_replica
 from precinct.core.errors import ValidationFailed
+from precinct.core.replica import reads_from_replica
 from precinct.eservices.models import Procedure, ServiceField
 from precinct.stats import selectors
 from precinct.stats.charts import monthly_chart
