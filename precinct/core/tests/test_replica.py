@@ -144,9 +144,11 @@ def _get(client: Client, url: str) -> tuple[int, str, list[str], list[str]]:
 
         return record
 
-    with connections["default"].execute_wrapper(recorder("default")):
-        with connections[REPLICA].execute_wrapper(recorder(REPLICA)):
-            response = client.get(url)
+    with (
+        connections["default"].execute_wrapper(recorder("default")),
+        connections[REPLICA].execute_wrapper(recorder(REPLICA)),
+    ):
+        response = client.get(url)
     return response.status_code, response.content.decode(), ran["default"], ran[REPLICA]
 
 
