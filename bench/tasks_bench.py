@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = str(ROOT / ".venv" / "bin" / "python")
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB = "precinct_bench_scale_tasks"
+DB = os.environ.get("BENCH_TASKS_DB", "precinct_bench_scale_tasks")
 AMQP = os.environ.get("BENCH_AMQP", "amqp://guest:guest@127.0.0.1:5672//")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14")
 BACKENDS = {

@@ -186,7 +186,7 @@ PRECINCT_METRICS_NETWORKS = env_list("PRECINCT_METRICS_NETWORKS", "127.0.0.0/8,:
 # Background tasks (ADR 0029). The database queue (django-tasks-db, `manage.py db_worker`) is the default and
 # needs no other service; production sets TASKS_BACKEND=celery (or the backend's dotted path) and
 # TASKS_BROKER_URL, and runs `celery -A config worker` instead. Task code is the same on both.
-TASKS_BACKEND = {"db": "django_tasks_db.DatabaseBackend", "celery": "django_tasks_celery.backend.CeleryBackend"}.get(
+TASKS_BACKEND = {"db": "django_tasks_db.DatabaseBackend", "celery": "config.celery_backend.CeleryBackend"}.get(
     env("TASKS_BACKEND", "db"), env("TASKS_BACKEND")
 )
 TASKS = {
