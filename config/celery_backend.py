@@ -17,6 +17,7 @@ no priority, the default queue):
 Anything else (a deferred or prioritised task, another queue) goes through django-tasks-celery unchanged.
 """
 
+import contextlib
 import os
 import threading
 import uuid
@@ -102,7 +103,5 @@ class CeleryBackend(BaseCeleryBackend):
         connection = getattr(self._local, "connection", None)
         self._local.producer = None
         if connection is not None:
-            try:
+            with contextlib.suppress(Exception):  # already broken; a new one is opened next
                 connection.close()
-            except Exception:  # noqa: S110 - already broken; a new one is opened next
-                pass
