@@ -22,7 +22,7 @@ import os
 import threading
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.tasks.base import Task, TaskResult, TaskResultStatus
 from django.tasks.signals import task_enqueued
@@ -37,9 +37,9 @@ class CeleryBackend(BaseCeleryBackend):
         self._ready: set[str] = set()
         self._local = threading.local()
 
-    def enqueue(self, task: Task[..., Any], args: Any, kwargs: Any) -> TaskResult[..., Any]:
+    def enqueue[**P, R](self, task: Task[P, R], args: Any, kwargs: Any) -> TaskResult[P, R]:
         if task.run_after is not None or task.priority != 0 or task.queue_name != "default":
-            return super().enqueue(task, args, kwargs)
+            return cast("TaskResult[P, R]", super().enqueue(task, args, kwargs))  # the library types it loosely
         app = self._get_celery_app()
         name = task.module_path
         if name not in self._ready:
