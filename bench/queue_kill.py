@@ -12,7 +12,7 @@ Prints: notifications recorded sent, with attempts = 1, still queued; lines at t
 duplicates (a kill between the provider's answer and the commit can send one message twice towards the
 provider: at least once at the edge, ADR 0024); wall and the workers' CPU per message.
 
-Database: BENCH_NOTIFY_DB (default wt_replica_notify: bench/notifications_bench.py's, migrated and seeded).
+Database: BENCH_NOTIFY_DB (default precinct_bench_scale_notify: bench/notifications_bench.py's, run that first).
 Queue: TASKS_QUEUE (default wt_replica_kill; deleted at the end).
 Usage: .venv/bin/python bench/queue_kill.py [--tasks 10000] [--workers 2]
 """
@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB = os.environ.get("BENCH_NOTIFY_DB", "wt_replica_notify")
+DB = os.environ.get("BENCH_NOTIFY_DB", "precinct_bench_scale_notify")
 AMQP = os.environ.get("BENCH_AMQP", "amqp://guest:guest@127.0.0.1:5672//")
 QUEUE = os.environ.get("TASKS_QUEUE", "wt_replica_kill")
 SINK = Path(tempfile.mkdtemp(prefix="wt_replica_kill_")) / "sms.txt"
@@ -85,7 +85,10 @@ def main() -> None:
     with transaction.atomic():
         for key in keys:
             notify(
-                recipient=citizen, key=key, compose=lambda key=key: Message(subject=key, body=key, sms=key), deliver=False
+                recipient=citizen,
+                key=key,
+                compose=lambda key=key: Message(subject=key, body=key, sms=key),
+                deliver=False,
             )
     cpu0 = time.process_time()
     for key in keys:

@@ -21,7 +21,6 @@ Usage: .venv/bin/python bench/replica_bench.py [--dossiers 100000] [--runs 60] [
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -84,8 +83,8 @@ def dashboard(runs: int) -> dict:
     sign_in(client, leader.user)
     ran: dict[str, int] = {}
 
-    def count(alias: str):  # noqa: ANN202
-        def wrapper(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+    def count(alias: str):
+        def wrapper(execute, sql, params, many, context):
             ran[alias] = ran.get(alias, 0) + 1
             return execute(sql, params, many, context)
 
@@ -239,7 +238,11 @@ def run(pair: "object", args: argparse.Namespace) -> None:
         reporter = None
         if target:
             reporter = subprocess.Popen(  # noqa: S603
-                [PY, __file__, "--child", "report", target, str(stop)], cwd=ROOT, env=base, stdout=subprocess.PIPE, text=True
+                [PY, __file__, "--child", "report", target, str(stop)],
+                cwd=ROOT,
+                env=base,
+                stdout=subprocess.PIPE,
+                text=True,
             )
             time.sleep(1)
         result = child(base, "intake", str(args.seconds))
@@ -259,7 +262,9 @@ def run(pair: "object", args: argparse.Namespace) -> None:
             print(
                 f"| {label} ({r['queries']}) | {args.runs} | {r['p50']:.0f} ms | {r['p95']:.0f} ms | {r['cpu_ms']:.1f} ms | {r['cpu_ms'] / f:.3f} |"
             )
-    print("\n| primary's intake | submissions/s | CPU per submission (Django / its PostgreSQL backend) | ratio to floor | reports done |")
+    print(
+        "\n| primary's intake | submissions/s | CPU per submission (Django / its PostgreSQL backend) | ratio to floor | reports done |"
+    )
     print("|---|---|---|---|---|")
     for label, r in intakes.items():
         print(
