@@ -89,6 +89,7 @@ def main() -> None:
                 key=key,
                 compose=lambda key=key: Message(subject=key, body=key, sms=key),
                 deliver=False,
+                new_key=True,  # fresh keys (the old rows deleted above): no look-up among one recipient's rows
             )
     cpu0 = time.process_time()
     for key in keys:
