@@ -53,7 +53,8 @@ os.environ.update(
 def worker(count: int) -> subprocess.Popen[bytes]:
     command = [str(ROOT / ".venv" / "bin" / "celery"), "-A", "config", "worker", "-c", str(count), "-P", "prefork"]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "ERROR", "-n", f"{QUEUE}@%h"]
-    return subprocess.Popen(command, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    quiet = subprocess.DEVNULL
+    return subprocess.Popen(command, cwd=ROOT, start_new_session=True, stdout=quiet, stderr=quiet)  # noqa: S603
 
 
 def main() -> None:
