@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PY = str(ROOT / ".venv" / "bin" / "python")
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB = "precinct_bench_scale_notify"
+DB = os.environ.get("BENCH_NOTIFY_DB", "precinct_bench_scale_notify")
 AMQP = os.environ.get("BENCH_AMQP", "amqp://guest:guest@127.0.0.1:5672//")
 BASE_ENV = {
     "DATABASE_URL": f"{PG}/{DB}",

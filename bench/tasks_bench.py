@@ -13,6 +13,7 @@ from a noisy machine (2 cores shared) can be compared: `ratio` = CPU per task / 
 
 PostgreSQL database precinct_bench_scale_tasks (dropped and created). Brokers: RabbitMQ at BENCH_AMQP
 (default amqp://guest:guest@127.0.0.1:5672//), Redis at BENCH_REDIS (default redis://127.0.0.1:6379/14).
+The RabbitMQ queue is TASKS_QUEUE (set it to one of your own on a shared broker: the bench purges it).
 Usage: .venv/bin/python bench/tasks_bench.py [--tasks 5000] [--workers 2] [--only db,celery-amqp,...]
 """
 
@@ -29,12 +30,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = str(ROOT / ".venv" / "bin" / "python")
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB = "precinct_bench_scale_tasks"
+DB = os.environ.get("BENCH_TASKS_DB", "precinct_bench_scale_tasks")
 AMQP = os.environ.get("BENCH_AMQP", "amqp://guest:guest@127.0.0.1:5672//")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14")
 BACKENDS = {
     "db": {"TASKS_BACKEND": "db"},
     "celery-amqp": {"TASKS_BACKEND": "celery", "TASKS_BROKER_URL": AMQP},
+    # The same broker and worker through django-tasks-celery's own enqueue (apply_async per call): the
+    # before of config/celery_backend.py's lean enqueue, measured in the same run.
+    "celery-amqp-apply_async": {"TASKS_BACKEND": "django_tasks_celery.backend.CeleryBackend", "TASKS_BROKER_URL": AMQP},
     "celery-redis": {"TASKS_BACKEND": "celery", "TASKS_BROKER_URL": REDIS},
     "rq": {
         "TASKS_BACKEND": "django_tasks_rq.RQBackend",

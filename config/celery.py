@@ -11,5 +11,21 @@ from celery import Celery
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("precinct")
-app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+def _celery_settings() -> dict[str, object]:
+    """The CELERY_* settings under Celery's own lower-case names. Celery reads its configuration several times
+    per message sent (`send_task`: seven look-ups); with `config_from_object(..., namespace="CELERY")` each
+    look-up tries the prefixed and the plain name on every source, an AttributeError per miss, which was about
+    a third of an enqueue's CPU (bench/tasks_bench.py, docs/PERFORMANCE.md). Plain keys hit the first dict."""
+    from django.conf import settings
+
+    return {
+        name.removeprefix("CELERY_").lower(): getattr(settings, name)
+        for name in dir(settings)
+        if name.startswith("CELERY_")
+    }
+
+
+app.conf.update(_celery_settings())
 app.autodiscover_tasks()

@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "precinct.core.context_processors.site",
+                "precinct.core.context_processors.replica_notice",
                 "precinct.organisation.context_processors.site_unit",
                 "precinct.tips.context_processors.tips_nav",
                 "precinct.personnel.context_processors.personnel_nav",
@@ -152,6 +153,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A streaming replica for dashboards, reports, public figures and exports (precinct/core/replica.py, ADR 0031):
+# only code inside `reads_from_replica()` reads from it, and not when it is down or more than
+# DATABASE_REPLICA_MAX_LAG seconds behind (checked at most every DATABASE_REPLICA_CHECK_SECONDS per process).
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("DATABASE_REPLICA_URL"), conn_max_age=int(env("DB_CONN_MAX_AGE", "60"))
+    )
+    # A replica that does not answer costs a page this long before it falls back to the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        env("DATABASE_REPLICA_CONNECT_TIMEOUT", "2")
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["precinct.core.replica.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG = float(env("DATABASE_REPLICA_MAX_LAG", "10"))
+DATABASE_REPLICA_CHECK_SECONDS = float(env("DATABASE_REPLICA_CHECK_SECONDS", "5"))
 
 # A shared cache matters for rate limits across processes: Redis when REDIS_URL is set,
 # otherwise the database (works with SQLite and several processes, no extra service).
@@ -171,7 +187,7 @@ PRECINCT_METRICS_NETWORKS = env_list("PRECINCT_METRICS_NETWORKS", "127.0.0.0/8,:
 # Background tasks (ADR 0029). The database queue (django-tasks-db, `manage.py db_worker`) is the default and
 # needs no other service; production sets TASKS_BACKEND=celery (or the backend's dotted path) and
 # TASKS_BROKER_URL, and runs `celery -A config worker` instead. Task code is the same on both.
-TASKS_BACKEND = {"db": "django_tasks_db.DatabaseBackend", "celery": "django_tasks_celery.backend.CeleryBackend"}.get(
+TASKS_BACKEND = {"db": "django_tasks_db.DatabaseBackend", "celery": "config.celery_backend.CeleryBackend"}.get(
     env("TASKS_BACKEND", "db"), env("TASKS_BACKEND")
 )
 TASKS = {

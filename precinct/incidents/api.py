@@ -13,6 +13,7 @@ from ninja.responses import Status
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Date, DateTime, Id, Int64, Limit, Offset
 from precinct.core.errors import PermissionDenied, ValidationFailed
+from precinct.core.replica import reads_from_replica
 from precinct.incidents import penal_code, selectors, services
 from precinct.incidents.models import Incident
 from precinct.incidents.permissions import can_view_incidents
@@ -195,6 +196,7 @@ def stats_json(stats: CrimeStats) -> dict[str, Any]:
 
 
 @router.get("/incidents/stats", auth=signed_in, response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@reads_from_replica()
 def incident_stats(request: HttpRequest, filters: Query[StatsFilter]) -> dict[str, Any]:
     """Crimes (criminal cases opened) by group, article, ward and month for a unit the leader reaches;
     solve rate; comparison with the base period's yearly average (default 2016–2020) and the target for

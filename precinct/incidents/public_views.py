@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
+from precinct.core.replica import reads_from_replica
 from precinct.incidents import base_import, selectors
 from precinct.incidents.permissions import can_import_base_figures
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@reads_from_replica()
 def public(request: HttpRequest) -> HttpResponse:
     """Crimes counted in the province for everyone: by group against the base period and the target, and
     by ward with small counts suppressed (selectors.public_crime_figures). Nothing about any incident."""

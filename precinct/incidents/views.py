@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from precinct.core.api_types import date_param, int_param
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.core.forms import flash_error
+from precinct.core.replica import reads_from_replica
 from precinct.incidents import penal_code, selectors, services
 from precinct.incidents.export import stats_xlsx
 from precinct.incidents.models import Classification, Priority, Source, Status
@@ -241,6 +242,7 @@ def _stats_request(request: HttpRequest) -> tuple[selectors.CrimeStats, dict[str
 
 @login_required
 @never_cache
+@reads_from_replica()
 def stats(request: HttpRequest) -> HttpResponse:
     stats, params = _stats_request(request)
     drill = {"crimes_only": "1", "from": params["from"], "to": params["to"]}
@@ -259,6 +261,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def stats_export(request: HttpRequest) -> HttpResponse:
     stats, params = _stats_request(request)
     response = HttpResponse(

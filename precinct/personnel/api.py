@@ -15,6 +15,7 @@ from precinct.core.actors import Actor
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Date, Id, Int64
 from precinct.core.errors import NotFound, PermissionDenied
+from precinct.core.replica import reads_from_replica
 from precinct.organisation.selectors import unit_by_code
 from precinct.personnel import importing, permissions, selectors
 from precinct.personnel.figures import Row
@@ -349,6 +350,7 @@ def period(query: PeriodQuery) -> tuple[datetime.date, datetime.date]:
 
 
 @router.get("/personnel/figures", response={200: dict, 403: ErrorOut, 404: ErrorOut}, auth=signed_in)
+@reads_from_replica()
 def figures(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
     """The leaders' figures for a unit's subtree (default: the province, or the caller's own unit) and period
     (default: this year so far),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, NotFound, PermissionDenied
+from precinct.core.replica import reads_from_replica
 from precinct.organisation.selectors import province_root, unit_by_code
 from precinct.personnel import importing, permissions, selectors
 from precinct.personnel.export import figures_xlsx
@@ -55,6 +56,7 @@ def _figures(request: HttpRequest) -> Any:
 
 
 @login_required
+@reads_from_replica()
 def home(request: HttpRequest) -> HttpResponse:
     found = _figures(request)
     courses = [(CourseKind(kind).label, n, people) for kind, (n, people) in found.courses.items()]
@@ -63,6 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def figures_export(request: HttpRequest) -> HttpResponse:
     found = _figures(request)
     response = HttpResponse(figures_xlsx(found), content_type=XLSX)

@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Date, Days, Id, Int64
 from precinct.core.errors import PermissionDenied
+from precinct.core.replica import reads_from_replica
 from precinct.planning import importing, permissions, selectors, services
 from precinct.planning.selectors import Overview
 
@@ -162,6 +163,7 @@ def plan_create(request: HttpRequest, body: PlanIn) -> tuple[int, dict[str, Any]
 
 
 @router.get("/planning/plans/{pk}", response={200: dict, 403: ErrorOut, 404: ErrorOut}, auth=signed_in)
+@reads_from_replica()
 def plan_detail(request: HttpRequest, pk: Id, query: Query[OverviewQuery]) -> dict[str, Any]:
     """A plan's state: tasks with their status derived as of `as_of` (default today), counts by status,
     indicators with value, progress and status for the period `start`–`end` (default this year)."""

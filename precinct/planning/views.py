@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from precinct.core.api_types import date_param, int_param
 from precinct.core.errors import DomainError, PermissionDenied
+from precinct.core.replica import reads_from_replica
 from precinct.planning import importing, permissions, selectors, services
 from precinct.planning.export import report_xlsx
 from precinct.planning.status import TaskStatus
@@ -79,6 +80,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _reader(request)
     plan = selectors.plan_get(actor=actor, pk=pk)
@@ -131,6 +133,7 @@ def template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _reader(request)
     plan = selectors.plan_get(actor=actor, pk=pk)

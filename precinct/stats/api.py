@@ -6,6 +6,7 @@ from ninja import Field, Query, Router, Schema
 
 from precinct.core.api_support import signed_in
 from precinct.core.errors import ValidationFailed
+from precinct.core.replica import reads_from_replica
 from precinct.stats import selectors
 from precinct.stats.selectors import GROUPS, Report
 
@@ -53,6 +54,7 @@ def report_json(report: Report, group_by: str) -> dict[str, Any]:
 
 
 @router.get("/stats/dossiers", response={200: dict, 404: ErrorOut, 422: ErrorOut}, auth=signed_in)
+@reads_from_replica()
 def stats_dossiers(request: HttpRequest, filters: Query[StatsFilter]) -> dict[str, Any]:
     """Dossier KPIs for a unit and everything under it (default: the caller's own), over whole months
     `from`–`to` (YYYY-MM; default the last 12), optionally one `field` or `procedure`, with the previous

@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from precinct.core.errors import ValidationFailed
+from precinct.core.replica import reads_from_replica
 from precinct.core.text import collation_key
 from precinct.eservices.models import Procedure, ServiceField
 from precinct.stats import selectors
@@ -149,6 +150,7 @@ def _rows(report: Report, params: dict[str, str], kind: str, sort: str) -> list[
 
 
 @login_required
+@reads_from_replica()
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not selectors.stats_home_units(request.user):
         return redirect("stats:public")  # officers without a leader's role see what everyone sees
@@ -206,6 +208,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def dossiers(request: HttpRequest) -> HttpResponse:
     """The dossiers behind one figure, within the viewer's reach."""
     scope, period, params, errors = _request_report(request)
@@ -239,6 +242,7 @@ def dossiers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica()
 def export(request: HttpRequest) -> HttpResponse:
     scope, period, params, _errors = _request_report(request)
     report = selectors.dossier_report(scope=scope, period=period)
@@ -251,6 +255,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@reads_from_replica()
 def public(request: HttpRequest) -> HttpResponse:
     """The province's figures for everyone: counts and shares only, nothing about any person."""
     scope = selectors.public_scope()

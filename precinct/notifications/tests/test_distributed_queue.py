@@ -49,7 +49,7 @@ def broker(settings):
     settings.TASKS = {
         **settings.TASKS,
         "celery": {
-            "BACKEND": "django_tasks_celery.backend.CeleryBackend",
+            "BACKEND": "config.celery_backend.CeleryBackend",
             "OPTIONS": {"CELERY_APP": "config.celery.app"},
         },
     }
