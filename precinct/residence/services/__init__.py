@@ -1,0 +1,30 @@
+"""Writes to the population register, one module per concern (register, stays, reading, corrections, import);
+every write runs in one transaction with its audit row. Callers import from here."""
+
+from precinct.residence.services.register import (
+    dossier_apply,
+    household_create,
+    not_duplicate_mark,
+    person_create,
+    residence_register,
+)
+from precinct.residence.services.stays import (
+    establishment_register,
+    key_hash,
+    stay_notices_process,
+    stay_notices_receive,
+    stay_row_errors,
+)
+
+__all__ = [
+    "dossier_apply",
+    "establishment_register",
+    "household_create",
+    "key_hash",
+    "not_duplicate_mark",
+    "person_create",
+    "residence_register",
+    "stay_notices_process",
+    "stay_notices_receive",
+    "stay_row_errors",
+]
