@@ -97,7 +97,10 @@ def person_list(request: HttpRequest, q: str = "") -> list[Person]:
 
 @router.get("/residence/persons/{pk}", response=PersonOut, auth=signed_in)
 def person_get(request: HttpRequest, pk: Id) -> Person:
-    return selectors.person_get(actor=request.user, pk=pk)
+    """One resident's record; the read is audited."""
+    return services.person_read(
+        actor=request.user, person=selectors.person_get(actor=request.user, pk=pk), purpose="api"
+    )
 
 
 @router.post("/residence/stays", response=StaysOut, auth=EstablishmentKey())

@@ -1,4 +1,6 @@
-"""Reads of the register, each narrowed to the wards the actor reaches (organisation.scoping.restrict)."""
+"""Reads of the register, each narrowed to the wards the actor reaches (permissions.read_q: roles over the ward
+through organisation.scoping, or the administrative-management department for its province). Opening one
+person's or household's record is audited: services.reading."""
 
 from typing import Any
 
@@ -11,7 +13,6 @@ from precinct.core.memo import Memo
 from precinct.core.text import fold
 from precinct.eservices.models import Dossier, Procedure
 from precinct.organisation.models import Unit
-from precinct.organisation.scoping import restrict
 from precinct.residence import changes
 from precinct.residence.models import (
     Establishment,
@@ -22,12 +23,12 @@ from precinct.residence.models import (
     ResidenceRecord,
     Stay,
 )
-from precinct.residence.permissions import READERS
+from precinct.residence.permissions import read_q
 from precinct.residence.services import key_hash
 
 
 def person_list(*, actor: Actor, unit: Unit | None = None, q: str = "") -> QuerySet[Person]:
-    qs = restrict(Person.objects.select_related("unit"), actor, "unit_path", READERS)
+    qs = Person.objects.select_related("unit").filter(read_q(actor))
     if unit is not None:
         qs = qs.filter(unit_path__startswith=unit.path)
     if q := q.strip():
@@ -52,7 +53,7 @@ def person_households(*, person: Person) -> list[HouseholdMember]:
 
 
 def household_list(*, actor: Actor, unit: Unit | None = None) -> QuerySet[Household]:
-    qs = restrict(Household.objects.select_related("unit", "head"), actor, "unit_path", READERS)
+    qs = Household.objects.select_related("unit", "head").filter(read_q(actor))
     return qs.filter(unit_path__startswith=unit.path) if unit is not None else qs
 
 
@@ -91,7 +92,7 @@ def residence_procedure_code(procedure_id: int) -> str | None:
 def dossier_residence_view(*, actor: Actor, code: str) -> dict[str, Any]:
     """The register's side of a residence dossier: the planned change (before the result) or the records the
     result made or changed (after), for a reader of the dossier's ward."""
-    dossier = restrict(Dossier.objects.select_related("version", "unit", "applicant"), actor, "unit_path", READERS)
+    dossier = Dossier.objects.select_related("version", "unit", "applicant").filter(read_q(actor))
     found = dossier.filter(code=code).first()
     if found is None:
         raise NotFound()
@@ -119,9 +120,7 @@ def dossier_residence_view(*, actor: Actor, code: str) -> dict[str, Any]:
 
 def stays_current(*, actor: Actor, unit: Unit | None = None) -> QuerySet[Stay]:
     """Guests staying now (arrived, not departed) in the wards the actor reaches."""
-    qs = restrict(Stay.objects.select_related("establishment"), actor, "unit_path", READERS).filter(
-        departed_at__isnull=True
-    )
+    qs = Stay.objects.select_related("establishment").filter(read_q(actor), departed_at__isnull=True)
     return qs.filter(unit_path__startswith=unit.path) if unit is not None else qs
 
 

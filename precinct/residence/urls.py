@@ -10,5 +10,6 @@ urlpatterns = [
     path("residence/dossiers/<str:code>/", views.dossier, name="dossier"),
     path("residence/guests/", views.guests, name="guests"),
     path("residence/quality/<str:code>/", views.quality, name="quality"),
+    path("residence/export/<str:code>/", views.export, name="export"),
     path("residence/quality/<str:code>/not-duplicate/", views.not_duplicate, name="not_duplicate"),
 ]

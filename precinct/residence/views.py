@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from precinct.core.errors import DomainError
-from precinct.residence import selectors, services
+from precinct.residence import permissions, selectors, services
 
 
 @login_required
@@ -26,7 +26,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def person(request: HttpRequest, pk: int) -> HttpResponse:
-    found = selectors.person_get(actor=request.user, pk=pk)
+    found = services.person_read(actor=request.user, person=selectors.person_get(actor=request.user, pk=pk))
     return render(
         request,
         "residence/person.html",
@@ -41,7 +41,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def household(request: HttpRequest, pk: int) -> HttpResponse:
-    found = selectors.household_get(actor=request.user, pk=pk)
+    found = services.household_read(actor=request.user, household=selectors.household_get(actor=request.user, pk=pk))
     current = selectors.household_current_records(household=found)
     members = [(m, current.get(m.person_id, [])) for m in found.members.all()]
     return render(request, "residence/household.html", {"household": found, "members": members})
@@ -63,7 +63,19 @@ def guests(request: HttpRequest) -> HttpResponse:
 @require_GET
 def quality(request: HttpRequest, code: str) -> HttpResponse:
     unit, report = selectors.ward_quality(actor=request.user, code=code)
-    return render(request, "residence/quality.html", {"unit": unit, "report": report})
+    can_export = permissions.can_export_register(request.user, unit)
+    return render(request, "residence/quality.html", {"unit": unit, "report": report, "can_export": can_export})
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, code: str) -> HttpResponse:
+    """The ward's residents as CSV: a leader over the ward only (403 for other readers), audited."""
+    unit = selectors.ward_get(actor=request.user, code=code)
+    body, _count = services.persons_export(actor=request.user, unit=unit)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="residents-{unit.code}.csv"'
+    return response
 
 
 @login_required

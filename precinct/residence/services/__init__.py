@@ -1,6 +1,7 @@
 """Writes to the population register, one module per concern (register, stays, reading, corrections, import);
 every write runs in one transaction with its audit row. Callers import from here."""
 
+from precinct.residence.services.reading import household_read, person_read, persons_export
 from precinct.residence.services.register import (
     dossier_apply,
     household_create,
@@ -20,9 +21,12 @@ __all__ = [
     "dossier_apply",
     "establishment_register",
     "household_create",
+    "household_read",
     "key_hash",
     "not_duplicate_mark",
     "person_create",
+    "person_read",
+    "persons_export",
     "residence_register",
     "stay_notices_process",
     "stay_notices_receive",
