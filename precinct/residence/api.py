@@ -129,6 +129,6 @@ def quality_get(request: HttpRequest, unit_code: str) -> dict[str, Any]:
         "validity": report.validity,
         "uniqueness": report.uniqueness,
         "timeliness": report.timeliness,
-        "duplicate_candidates": len(report.duplicates),
-        "expired_temporary": len(report.expired),
+        "duplicate_candidates": report.duplicate_count,
+        "expired_temporary": report.expired_count,
     }

@@ -43,7 +43,10 @@ class Person(models.Model):
                 fields=["personal_id"], condition=~Q(personal_id=""), name="residence_person_personal_id_unique"
             )
         ]
-        indexes = [models.Index(fields=["unit_path", "date_of_birth"])]
+        indexes = [
+            models.Index(fields=["unit_path", "date_of_birth"]),
+            models.Index(fields=["date_of_birth"], name="residence_person_birth"),  # the incremental check
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -43,6 +43,13 @@ def person_get(*, actor: Actor, pk: int) -> Person:
     return person
 
 
+def person_quality(*, person: Person) -> Any:
+    """The incremental check of one record the caller already read (quality.person_check)."""
+    from precinct.residence.quality import person_check
+
+    return person_check(person)
+
+
 def person_records(*, person: Person) -> list[ResidenceRecord]:
     """A person's records with their history (the person was read through person_get, so in scope)."""
     return list(person.records.select_related("unit", "household", "dossier").prefetch_related("events"))

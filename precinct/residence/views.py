@@ -34,6 +34,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "person": found,
             "records": selectors.person_records(person=found),
             "memberships": selectors.person_households(person=found),
+            "check": selectors.person_quality(person=found),
         },
     )
 
