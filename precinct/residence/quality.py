@@ -54,6 +54,7 @@ class Report:
     invalid: list[tuple[Person, list[str]]] = field(default_factory=list)
     duplicates: list[tuple[Person, Person, int]] = field(default_factory=list)
     expired: list[ResidenceRecord] = field(default_factory=list)
+    pairs: list[tuple[int, int, int]] = field(default_factory=list)  # every candidate pair by id (benchmark)
 
     @staticmethod
     def share(part: int, whole: int) -> Decimal | None:
@@ -208,6 +209,7 @@ def ward_report(
             yield pk, personal_id, dob, name
 
     pairs = duplicate_pairs(checked(stream.iterator(chunk_size=STREAM_CHUNK)))
+    report.pairs = pairs
     report.duplicate_count = len(pairs)
     report.in_duplicates = len({pk for a, b, _s in pairs for pk in (a, b)})
 

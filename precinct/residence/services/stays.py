@@ -13,10 +13,22 @@ from django.utils.translation import gettext_lazy as _
 from precinct.accounts.personal_id import personal_id_errors
 from precinct.audit.services import audit_record
 from precinct.core.actors import Actor
+from precinct.core.batching import BatchedTask
 from precinct.core.errors import PermissionDenied
 from precinct.organisation.models import Unit
 from precinct.residence import permissions
 from precinct.residence.models import Establishment, Stay, StayNotice
+
+
+def _process_task() -> Any:
+    from precinct.residence.tasks import stay_notices_process_task  # tasks imports this module
+
+    return stay_notices_process_task
+
+
+# The worker is queued after commit at most once per RESIDENCE_STAYS_SECONDS per process, not once per batch;
+# the scheduler's five-minute run catches up after a process that died between its commit and the queuing.
+_process = BatchedTask(_process_task, seconds_setting="RESIDENCE_STAYS_SECONDS")
 
 
 def key_hash(key: str) -> str:
@@ -83,28 +95,41 @@ def stay_row_errors(row: dict[str, Any]) -> dict[str, list[Any]]:
 
 def stay_notices_receive(*, establishment: Establishment, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The inbox's receiver: each good row stored once as a raw notice keyed by the establishment's stay id and
-    the event (a repeat is ignored); bad rows refused one by one with their reasons. Nothing else is written
-    here: the worker (stay_notices_process) makes the stays."""
+    the event (a repeat, in this request or an earlier one, is ignored); bad rows refused one by one with their
+    reasons. Nothing else is written here: the worker (stay_notices_process) makes the stays. Two statements
+    whatever the batch's size: the keys already there, then one INSERT … ON CONFLICT DO NOTHING of the rest."""
     accepted: list[str] = []
     repeated: list[str] = []
     refused: list[dict[str, Any]] = []
+    good: dict[str, dict[str, Any]] = {}
+    for index, row in enumerate(rows):
+        if errors := stay_row_errors(row):
+            refused.append(
+                {
+                    "index": index,
+                    "stay_id": row.get("stay_id"),
+                    "errors": {k: [str(m) for m in v] for k, v in errors.items()},
+                }
+            )
+            continue
+        key = f"{row['stay_id']}:{row.get('event', 'arrival')}"
+        if key in good:
+            repeated.append(str(row["stay_id"]))
+        else:
+            good[key] = row
     now = timezone.now()
     with transaction.atomic():
-        for index, row in enumerate(rows):
-            if errors := stay_row_errors(row):
-                refused.append(
-                    {
-                        "index": index,
-                        "stay_id": row.get("stay_id"),
-                        "errors": {k: [str(m) for m in v] for k, v in errors.items()},
-                    }
-                )
-                continue
-            key = f"{row['stay_id']}:{row.get('event', 'arrival')}"
-            _, created = StayNotice.objects.get_or_create(
-                establishment=establishment, key=key, defaults={"payload": row, "received_at": now}
-            )
-            (accepted if created else repeated).append(str(row["stay_id"]))
+        known = set(
+            StayNotice.objects.filter(establishment=establishment, key__in=list(good)).values_list("key", flat=True)
+        )
+        fresh = [
+            StayNotice(establishment=establishment, key=key, payload=row, received_at=now)
+            for key, row in good.items()
+            if key not in known
+        ]
+        StayNotice.objects.bulk_create(fresh, ignore_conflicts=True)  # a concurrent repeat is stored once too
+        for key, row in good.items():
+            (repeated if key in known else accepted).append(str(row["stay_id"]))
         if accepted:
             audit_record(
                 actor=None,
@@ -113,15 +138,14 @@ def stay_notices_receive(*, establishment: Establishment, rows: list[dict[str, A
                 unit=establishment.unit,
                 after={"accepted": len(accepted), "refused": len(refused)},
             )
-            from precinct.residence.tasks import stay_notices_process_task
-
-            transaction.on_commit(stay_notices_process_task.enqueue)
+            _process.after_commit()
     return {"accepted": accepted, "repeated": repeated, "refused": refused}
 
 
 def stay_notices_process(*, limit: int = 500) -> int:
-    """The worker: turn waiting inbox rows into stays (arrivals) or close them (departures), oldest first.
-    Rows are claimed with SKIP LOCKED where the database has it, so two workers never take the same row."""
+    """The worker: turn waiting inbox rows into stays (arrivals, one INSERT … ON CONFLICT DO NOTHING) or close
+    them (departures), oldest first. Rows are claimed with SKIP LOCKED where the database has it, so two workers
+    never take the same row."""
     with transaction.atomic():
         notices = list(
             StayNotice.objects.select_for_update(skip_locked=True)
@@ -130,30 +154,35 @@ def stay_notices_process(*, limit: int = 500) -> int:
             .order_by("id")[:limit]
         )
         now = timezone.now()
+        arrivals = []
         for notice in notices:
             row, est = notice.payload, notice.establishment
             if row.get("event", "arrival") == "arrival":
-                Stay.objects.get_or_create(
-                    establishment=est,
-                    stay_id=str(row["stay_id"]),
-                    defaults={
-                        "unit_path": est.unit_path,
-                        "guest_name": " ".join(str(row["full_name"]).split()),
-                        "personal_id": row.get("personal_id") or "",
-                        "passport_number": row.get("passport_number") or "",
-                        "nationality": row.get("nationality") or "VN",
-                        "date_of_birth": row.get("date_of_birth") or None,
-                        "arrival": datetime.datetime.fromisoformat(row["arrival"]),
-                        "expected_departure": row.get("expected_departure") or None,
-                    },
+                arrivals.append(
+                    Stay(
+                        establishment=est,
+                        stay_id=str(row["stay_id"]),
+                        unit_path=est.unit_path,
+                        guest_name=" ".join(str(row["full_name"]).split()),
+                        personal_id=row.get("personal_id") or "",
+                        passport_number=row.get("passport_number") or "",
+                        nationality=row.get("nationality") or "VN",
+                        date_of_birth=row.get("date_of_birth") or None,
+                        arrival=datetime.datetime.fromisoformat(row["arrival"]),
+                        expected_departure=row.get("expected_departure") or None,
+                    )
                 )
-            else:
+        # arrivals first, so a departure in the same batch finds its stay
+        Stay.objects.bulk_create(arrivals, ignore_conflicts=True)
+        for notice in notices:
+            row, est = notice.payload, notice.establishment
+            if row.get("event", "arrival") != "arrival":
                 departed = row.get("departed_at")
                 Stay.objects.filter(establishment=est, stay_id=str(row["stay_id"]), departed_at__isnull=True).update(
                     departed_at=datetime.datetime.fromisoformat(departed) if departed else now
                 )
             notice.processed_at = now
-        StayNotice.objects.bulk_update(notices, ["processed_at"])
+        StayNotice.objects.filter(pk__in=[n.pk for n in notices]).update(processed_at=now)
         if notices:
             audit_record(
                 actor=None,
