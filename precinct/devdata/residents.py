@@ -267,7 +267,10 @@ def resident_rows(
                 used_ids.add(personal_id)
                 break
         if rng.random() < shares.bad_id:
-            personal_id = f"{province}{(digit + 1) % 10}{personal_id[4:]}"  # the sex/century digit wrong
+            wrong = (digit + 1) % 10  # the sex/century digit wrong
+            personal_id = f"{province}{wrong}{personal_id[4:]}"
+            while personal_id in used_ids:
+                personal_id = f"{province}{wrong}{dob.year % 100:02d}{rng.randrange(1_000_000):06d}"
             used_ids.add(personal_id)
             planted["bad_id"] = planted.get("bad_id", 0) + 1
         origin, ethnicity = rng.choice(ORIGINS), rng.choices(ethnicities, ethnicity_weights)[0]

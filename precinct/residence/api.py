@@ -10,8 +10,9 @@ from ninja.security import APIKeyHeader
 
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Id
+from precinct.core.openapi import declares
 from precinct.residence import selectors, services
-from precinct.residence.models import Establishment, Person, Stay
+from precinct.residence.models import CorrectionRequest, Establishment, Person, Stay
 
 router = Router(tags=["residence"])
 
@@ -132,3 +133,72 @@ def quality_get(request: HttpRequest, unit_code: str) -> dict[str, Any]:
         "duplicate_candidates": report.duplicate_count,
         "expired_temporary": report.expired_count,
     }
+
+
+class CorrectionIn(Schema):
+    values: dict[str, str]
+    reason: str
+
+
+class DecisionIn(Schema):
+    note: str = ""
+
+
+class CorrectionOut(Schema):
+    id: int
+    person: int
+    ward: str
+    changes: dict[str, dict[str, str]]
+    reason: str
+    status: str
+    requested_by: str
+    decided_by: str | None
+    decision_note: str
+
+    @staticmethod
+    def resolve_person(obj: CorrectionRequest) -> int:
+        return obj.person_id
+
+    @staticmethod
+    def resolve_ward(obj: CorrectionRequest) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_requested_by(obj: CorrectionRequest) -> str:
+        return obj.requested_by.username
+
+    @staticmethod
+    def resolve_decided_by(obj: CorrectionRequest) -> str | None:
+        return obj.decided_by.username if obj.decided_by else None
+
+
+@router.get("/residence/corrections", response=list[CorrectionOut], auth=signed_in)
+def correction_list(request: HttpRequest) -> list[CorrectionRequest]:
+    """Corrections waiting for a second officer in the wards the caller reads."""
+    return list(selectors.correction_list(actor=request.user)[:200])
+
+
+@router.post(
+    "/residence/persons/{pk}/corrections",
+    response={201: CorrectionOut},
+    auth=signed_in,
+    openapi_extra=declares(409),
+)
+def correction_request(request: HttpRequest, pk: Id, body: CorrectionIn) -> tuple[int, CorrectionRequest]:
+    """Ask for a correction of a person's record, with a reason; a second officer approves it."""
+    person = selectors.person_get(actor=request.user, pk=pk)
+    return 201, services.correction_request(actor=request.user, person=person, values=body.values, reason=body.reason)
+
+
+@router.post("/residence/corrections/{pk}/approve", response=CorrectionOut, auth=signed_in, openapi_extra=declares(409))
+def correction_approve(request: HttpRequest, pk: Id, body: DecisionIn) -> CorrectionRequest:
+    """A second officer approves: the record changes now (never the officer who asked: 403 four_eyes)."""
+    found = selectors.correction_get(actor=request.user, pk=pk)
+    return services.correction_approve(actor=request.user, correction=found, note=body.note)
+
+
+@router.post("/residence/corrections/{pk}/reject", response=CorrectionOut, auth=signed_in, openapi_extra=declares(409))
+def correction_reject(request: HttpRequest, pk: Id, body: DecisionIn) -> CorrectionRequest:
+    """A second officer rejects with a note; the record stays as it is."""
+    found = selectors.correction_get(actor=request.user, pk=pk)
+    return services.correction_reject(actor=request.user, correction=found, note=body.note)

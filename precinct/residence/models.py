@@ -254,3 +254,46 @@ class Stay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guest_name} ({self.stay_id})"
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second officer")
+    APPROVED = "approved", _("Approved and applied")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CorrectionRequest(models.Model):
+    """A manual correction of a person's record: asked by one officer with a reason, applied only when a second
+    officer approves (four eyes: the database refuses a decision by the officer who asked)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="corrections")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("ward"))
+    unit_path = models.CharField(max_length=255, db_index=True)
+    changes = models.JSONField()  # {field: {"before": …, "after": …}}, values as the form gives them (ISO dates)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("correction request")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                name="residence_correction_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True)
+                | (~Q(status="pending") & Q(decided_by__isnull=False)),
+                name="residence_correction_decided_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"correction {self.pk} of person {self.person_id}"

@@ -2,6 +2,7 @@
 through organisation.scoping, or the administrative-management department for its province). Opening one
 person's or household's record is audited: services.reading."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -15,6 +16,8 @@ from precinct.eservices.models import Dossier, Procedure
 from precinct.organisation.models import Unit
 from precinct.residence import changes
 from precinct.residence.models import (
+    CorrectionRequest,
+    CorrectionStatus,
     Establishment,
     Household,
     HouseholdMember,
@@ -160,3 +163,37 @@ def wards_readable(*, actor: Actor) -> list[Unit]:
     from precinct.residence.permissions import can_read_register
 
     return [u for u in commune_level_units() if can_read_register(actor, u)]
+
+
+def _with_rows(corrections: Iterable[CorrectionRequest]) -> list[CorrectionRequest]:
+    """Each correction with `rows`: (field label, before, after), for before → after side by side."""
+    found = list(corrections)
+    for c in found:
+        c.rows = [  # type: ignore[attr-defined]
+            (str(Person._meta.get_field(name).verbose_name), change["before"], change["after"])
+            for name, change in c.changes.items()
+        ]
+    return found
+
+
+def correction_list(*, actor: Actor, status: str | None = CorrectionStatus.PENDING) -> QuerySet[CorrectionRequest]:
+    """Correction requests of the wards the actor reads (waiting ones by default), oldest first."""
+    qs = CorrectionRequest.objects.select_related("person", "unit", "requested_by", "decided_by").filter(read_q(actor))
+    return (qs.filter(status=status) if status else qs).order_by("requested_at", "pk")
+
+
+def correction_get(*, actor: Actor, pk: int) -> CorrectionRequest:
+    found = correction_list(actor=actor, status=None).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def person_corrections(*, person: Person) -> list[CorrectionRequest]:
+    """The corrections asked for a person the caller already read (person_get)."""
+    return _with_rows(person.corrections.select_related("requested_by", "decided_by").order_by("-requested_at", "-pk"))
+
+
+def corrections_waiting(*, actor: Actor, limit: int = 200) -> list[CorrectionRequest]:
+    """The page's list: waiting corrections with their rows."""
+    return _with_rows(correction_list(actor=actor)[:limit])

@@ -8,7 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from precinct.core.errors import DomainError
+from precinct.core.forms import flash_error
 from precinct.residence import permissions, selectors, services
+from precinct.residence.models import PersonStatus, SexChoices
+from precinct.residence.services.corrections import CORRECTABLE
 
 
 @login_required
@@ -35,6 +38,10 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "records": selectors.person_records(person=found),
             "memberships": selectors.person_households(person=found),
             "check": selectors.person_quality(person=found),
+            "corrections": selectors.person_corrections(person=found),
+            "can_correct": permissions.can_manage_register(request.user, found.unit),
+            "sexes": SexChoices.choices,
+            "statuses": PersonStatus.choices,
         },
     )
 
@@ -92,3 +99,45 @@ def not_duplicate(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, _("Marked as different people."))
     return redirect("residence:quality", code=unit.code)
+
+
+@login_required
+@require_POST
+def correction_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for a correction of a person's record (applied when a second officer approves)."""
+    found = selectors.person_get(actor=request.user, pk=pk)
+    values = {name: request.POST[name] for name in CORRECTABLE if name in request.POST}
+    try:
+        services.correction_request(
+            actor=request.user, person=found, values=values, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("Correction asked: a second officer of the ward must approve it."))
+    return redirect("residence:person", pk=found.pk)
+
+
+@login_required
+@require_GET
+def corrections(request: HttpRequest) -> HttpResponse:
+    """The corrections waiting for a second officer in the wards the actor reads, before → after."""
+    waiting = selectors.corrections_waiting(actor=request.user)
+    return render(request, "residence/corrections.html", {"corrections": waiting})
+
+
+@login_required
+@require_POST
+def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.correction_get(actor=request.user, pk=pk)
+    note = request.POST.get("note", "")
+    try:
+        if request.POST.get("decision") == "approve":
+            services.correction_approve(actor=request.user, correction=found, note=note)
+            messages.success(request, _("Correction approved and applied."))
+        else:
+            services.correction_reject(actor=request.user, correction=found, note=note)
+            messages.success(request, _("Correction rejected."))
+    except DomainError as exc:
+        flash_error(request, exc)
+    return redirect("residence:corrections")

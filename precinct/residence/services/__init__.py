@@ -1,6 +1,7 @@
 """Writes to the population register, one module per concern (register, stays, reading, corrections, import);
 every write runs in one transaction with its audit row. Callers import from here."""
 
+from precinct.residence.services.corrections import correction_approve, correction_reject, correction_request
 from precinct.residence.services.reading import household_read, person_read, persons_export
 from precinct.residence.services.register import (
     dossier_apply,
@@ -18,6 +19,9 @@ from precinct.residence.services.stays import (
 )
 
 __all__ = [
+    "correction_approve",
+    "correction_reject",
+    "correction_request",
     "dossier_apply",
     "establishment_register",
     "household_create",
