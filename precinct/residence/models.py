@@ -297,3 +297,37 @@ class CorrectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"correction {self.pk} of person {self.person_id}"
+
+
+class ImportStatus(models.TextChoices):
+    REFUSED = "refused", _("Refused: nothing imported")
+    APPLIED = "applied", _("Imported")
+
+
+class ImportBatch(models.Model):
+    """One upload of an existing register (CSV/XLSX) into a ward: what was found wrong row by row (the
+    downloadable error report), what was written. A file already applied to the ward is not applied again."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("ward"))
+    unit_path = models.CharField(max_length=255, db_index=True)
+    file_name = models.CharField(max_length=200)
+    file_sha256 = models.CharField(max_length=64)
+    only_valid = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)  # [{"row": n, "column": name, "message": text}]
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "file_sha256"], condition=Q(status="applied"), name="residence_import_file_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.unit_id} ({self.status})"

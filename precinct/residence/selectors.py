@@ -21,6 +21,7 @@ from precinct.residence.models import (
     Establishment,
     Household,
     HouseholdMember,
+    ImportBatch,
     Person,
     ResidenceEvent,
     ResidenceRecord,
@@ -197,3 +198,15 @@ def person_corrections(*, person: Person) -> list[CorrectionRequest]:
 def corrections_waiting(*, actor: Actor, limit: int = 200) -> list[CorrectionRequest]:
     """The page's list: waiting corrections with their rows."""
     return _with_rows(correction_list(actor=actor)[:limit])
+
+
+def import_batches(*, actor: Actor, unit: Unit, limit: int = 20) -> list[ImportBatch]:
+    """The latest imports into a ward the caller reads (ward_get)."""
+    return list(ImportBatch.objects.filter(read_q(actor), unit=unit).select_related("by")[:limit])
+
+
+def import_batch_get(*, actor: Actor, pk: int) -> ImportBatch:
+    found = ImportBatch.objects.filter(read_q(actor), pk=pk).select_related("unit").first()
+    if found is None:
+        raise NotFound()
+    return found

@@ -13,6 +13,8 @@ urlpatterns = [
     path("residence/dossiers/<str:code>/", views.dossier, name="dossier"),
     path("residence/guests/", views.guests, name="guests"),
     path("residence/quality/<str:code>/", views.quality, name="quality"),
+    path("residence/import/<str:code>/", views.register_import, name="import"),
+    path("residence/imports/<int:pk>/errors.csv", views.import_errors, name="import_errors"),
     path("residence/export/<str:code>/", views.export, name="export"),
     path("residence/quality/<str:code>/not-duplicate/", views.not_duplicate, name="not_duplicate"),
 ]

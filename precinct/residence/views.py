@@ -141,3 +141,45 @@ def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         flash_error(request, exc)
     return redirect("residence:corrections")
+
+
+@login_required
+def register_import(request: HttpRequest, code: str) -> HttpResponse:
+    """Import an existing register (CSV/XLSX) into a ward: all rows or none, or explicitly only the valid ones."""
+    unit = selectors.ward_get(actor=request.user, code=code)
+    batch = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a CSV or Excel (.xlsx) file."))
+        else:
+            try:
+                batch = services.register_import(
+                    actor=request.user,
+                    unit=unit,
+                    name=upload.name or "",
+                    content=upload.read(),
+                    only_valid=request.POST.get("mode") == "valid",
+                )
+            except DomainError as exc:
+                flash_error(request, exc)
+    return render(
+        request,
+        "residence/import.html",
+        {
+            "unit": unit,
+            "batch": batch,
+            "batches": selectors.import_batches(actor=request.user, unit=unit),
+            "can_import": permissions.can_manage_register(request.user, unit),
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    """The downloadable error report of an import."""
+    batch = selectors.import_batch_get(actor=request.user, pk=pk)
+    response = HttpResponse(services.error_report(batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
+    return response

@@ -2,6 +2,7 @@
 every write runs in one transaction with its audit row. Callers import from here."""
 
 from precinct.residence.services.corrections import correction_approve, correction_reject, correction_request
+from precinct.residence.services.importing import error_report, register_import
 from precinct.residence.services.reading import household_read, person_read, persons_export
 from precinct.residence.services.register import (
     dossier_apply,
@@ -23,6 +24,7 @@ __all__ = [
     "correction_reject",
     "correction_request",
     "dossier_apply",
+    "error_report",
     "establishment_register",
     "household_create",
     "household_read",
@@ -31,6 +33,7 @@ __all__ = [
     "person_create",
     "person_read",
     "persons_export",
+    "register_import",
     "residence_register",
     "stay_notices_process",
     "stay_notices_receive",
