@@ -171,7 +171,7 @@ def _with_rows(corrections: Iterable[CorrectionRequest]) -> list[CorrectionReque
     found = list(corrections)
     for c in found:
         c.rows = [  # type: ignore[attr-defined]
-            (str(Person._meta.get_field(name).verbose_name), change["before"], change["after"])
+            (str(getattr(Person._meta.get_field(name), "verbose_name", name)), change["before"], change["after"])
             for name, change in c.changes.items()
         ]
     return found

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from precinct.core.errors import DomainError
+from precinct.core.errors import DomainError, ValidationFailed
 from precinct.core.forms import flash_error
 from precinct.residence import permissions, selectors, services
-from precinct.residence.models import PersonStatus, SexChoices
+from precinct.residence.models import PersonStatus, Relation, SexChoices
 from precinct.residence.services.corrections import CORRECTABLE
 
 
@@ -52,7 +52,62 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
     found = services.household_read(actor=request.user, household=selectors.household_get(actor=request.user, pk=pk))
     current = selectors.household_current_records(household=found)
     members = [(m, current.get(m.person_id, [])) for m in found.members.all()]
-    return render(request, "residence/household.html", {"household": found, "members": members})
+    return render(
+        request,
+        "residence/household.html",
+        {
+            "household": found,
+            "members": members,
+            "can_change": permissions.can_manage_register(request.user, found.unit),
+            "relations": [(v, label) for v, label in Relation.choices if v != Relation.HEAD],
+        },
+    )
+
+
+@login_required
+@require_POST
+def household_split(request: HttpRequest, pk: int) -> HttpResponse:
+    """Members leave the household to form a new one (one of them its head)."""
+    found = selectors.household_get(actor=request.user, pk=pk)
+    chosen = set(request.POST.getlist("members"))
+    members = [m.person for m in found.members.all() if str(m.person_id) in chosen]
+    head = next((m.person for m in found.members.all() if str(m.person_id) == request.POST.get("head")), None)
+    try:
+        if head is None:
+            raise ValidationFailed({"head": [_("The new head must be one of the members who leave.")]})
+        new = services.household_split(
+            actor=request.user,
+            household=found,
+            members=members,
+            head=head,
+            street=request.POST.get("street", ""),
+            number=request.POST.get("number", ""),
+        )
+    except DomainError as exc:
+        flash_error(request, exc)
+        return redirect("residence:household", pk=found.pk)
+    messages.success(request, _("The household was split."))
+    return redirect("residence:household", pk=new.pk)
+
+
+@login_required
+@require_POST
+def household_join(request: HttpRequest, pk: int) -> HttpResponse:
+    """A resident of the ward (by personal ID number) joins the household."""
+    found = selectors.household_get(actor=request.user, pk=pk)
+    personal_id = request.POST.get("personal_id", "").strip()
+    person = selectors.person_list(actor=request.user, unit=found.unit).filter(personal_id=personal_id).first()
+    try:
+        if not personal_id or person is None:
+            raise ValidationFailed({"personal_id": [_("No resident of this ward has this personal ID number.")]})
+        services.household_join(
+            actor=request.user, household=found, person=person, relation=request.POST.get("relation", "")
+        )
+    except DomainError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("The person joined the household."))
+    return redirect("residence:household", pk=found.pk)
 
 
 @login_required

@@ -2,6 +2,7 @@
 every write runs in one transaction with its audit row. Callers import from here."""
 
 from precinct.residence.services.corrections import correction_approve, correction_reject, correction_request
+from precinct.residence.services.households import household_join, household_split
 from precinct.residence.services.importing import error_report, register_import
 from precinct.residence.services.reading import household_read, person_read, persons_export
 from precinct.residence.services.register import (
@@ -27,7 +28,9 @@ __all__ = [
     "error_report",
     "establishment_register",
     "household_create",
+    "household_join",
     "household_read",
+    "household_split",
     "key_hash",
     "not_duplicate_mark",
     "person_create",

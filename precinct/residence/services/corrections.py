@@ -83,6 +83,8 @@ def correction_request(*, actor: Actor, person: Person, values: dict[str, Any], 
     if not permissions.can_manage_register(actor, person.unit):
         raise PermissionDenied(_("You may not change the register of this ward."))
     user = as_user(actor)
+    if user is None:
+        raise PermissionDenied(_("You may not change the register of this ward."))
     clean, errors = _normalised(values)
     changes = {
         name: {"before": _value(person, name), "after": value}

@@ -86,7 +86,7 @@ def parse(*, name: str, content: bytes) -> Parsed:
     parsed = Parsed()
     seen: dict[str, int] = {}
     for number, raw in enumerate(table[1:], start=2):
-        values = {c: _text(raw[i]) if i < len(raw) else "" for i, c in enumerate(EXPORT_COLUMNS)}
+        values: dict[str, Any] = {c: _text(raw[i]) if i < len(raw) else "" for i, c in enumerate(EXPORT_COLUMNS)}
         if not any(values.values()):
             continue
         problems: list[dict[str, Any]] = []
