@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 from ninja.security import APIKeyHeader
 
 from precinct.core.api_support import signed_in
@@ -184,10 +185,12 @@ def correction_list(request: HttpRequest) -> list[CorrectionRequest]:
     auth=signed_in,
     openapi_extra=declares(409),
 )
-def correction_request(request: HttpRequest, pk: Id, body: CorrectionIn) -> tuple[int, CorrectionRequest]:
+def correction_request(request: HttpRequest, pk: Id, body: CorrectionIn) -> Status[CorrectionRequest]:
     """Ask for a correction of a person's record, with a reason; a second officer approves it."""
     person = selectors.person_get(actor=request.user, pk=pk)
-    return 201, services.correction_request(actor=request.user, person=person, values=body.values, reason=body.reason)
+    return Status(
+        201, services.correction_request(actor=request.user, person=person, values=body.values, reason=body.reason)
+    )
 
 
 @router.post("/residence/corrections/{pk}/approve", response=CorrectionOut, auth=signed_in, openapi_extra=declares(409))
