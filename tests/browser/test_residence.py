@@ -27,6 +27,8 @@ def test_household_person_and_quality_pages(page, demo, shot, width):
     assert page.locator(f"text={other.personal_id}").count() == 0  # another ward's resident is not listed
     page.goto(page.base_url + f"/residence/households/{household.pk}/")
     assert page.locator("td", has_text="Chủ hộ").count() == 1
+    page.locator("summary", has_text="Tách hộ").click()
+    assert page.get_by_role("button", name="Tách hộ").count() == 1
     shot(page, f"residence-household-{width}-vi")
     page.locator("tbody a").first.click()
     assert page.locator("h1").inner_text() == household.head.full_name

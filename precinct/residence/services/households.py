@@ -5,6 +5,7 @@ current residence records follow the person to the new household. Each change is
 audit row."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +31,7 @@ def household_split(
     locked = Household.objects.select_for_update().select_related("unit").get(pk=household.pk)
     current = {m.person_id: m for m in HouseholdMember.objects.filter(household=locked)}
     moving = {p.pk for p in members}
-    errors: dict[str, list[object]] = {}
+    errors: dict[str, list[Any]] = {}
     if not street.strip():
         errors["street"] = [_("Give the street or hamlet.")]
     if not moving or not moving <= set(current):
@@ -69,7 +70,7 @@ def household_split(
 def household_join(*, actor: Actor, household: Household, person: Person, relation: str) -> HouseholdMember:
     """The person joins the household with a relation to its head, leaving the household they were in."""
     _require(actor, household)
-    errors: dict[str, list[object]] = {}
+    errors: dict[str, list[Any]] = {}
     if relation not in Relation.values or relation == Relation.HEAD:
         errors["relation"] = [_("Choose the relation to the head (a household has one head).")]
     if person.unit_path != household.unit_path:
