@@ -5,15 +5,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.responses import Status
 from ninja.security import APIKeyHeader
 
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Id
+from precinct.core.errors import ValidationFailed
 from precinct.core.openapi import declares
 from precinct.residence import selectors, services
-from precinct.residence.models import CorrectionRequest, Establishment, Person, Stay
+from precinct.residence.models import CorrectionRequest, Establishment, Household, Person, Stay
 
 router = Router(tags=["residence"])
 
@@ -205,3 +207,62 @@ def correction_reject(request: HttpRequest, pk: Id, body: DecisionIn) -> Correct
     """A second officer rejects with a note; the record stays as it is."""
     found = selectors.correction_get(actor=request.user, pk=pk)
     return services.correction_reject(actor=request.user, correction=found, note=body.note)
+
+
+class SplitIn(Schema):
+    members: list[Id]
+    head: Id
+    street: str
+    number: str = ""
+
+
+class JoinIn(Schema):
+    personal_id: str
+    relation: str
+
+
+class HouseholdOut(Schema):
+    id: int
+    ward: str
+    street: str
+    number: str
+    head: int | None
+    members: dict[str, str]
+
+    @staticmethod
+    def resolve_ward(obj: Household) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_head(obj: Household) -> int | None:
+        return obj.head_id
+
+    @staticmethod
+    def resolve_members(obj: Household) -> dict[str, str]:
+        return {str(m.person_id): m.relation for m in obj.members.all()}
+
+
+@router.post("/residence/households/{pk}/split", response={201: HouseholdOut}, auth=signed_in)
+def household_split(request: HttpRequest, pk: Id, body: SplitIn) -> Status[Household]:
+    """Members (person ids) leave the household to form a new one at an address, `head` at its head."""
+    found = selectors.household_get(actor=request.user, pk=pk)
+    by_id = {m.person_id: m.person for m in found.members.all()}
+    members = [by_id[i] for i in body.members if i in by_id]
+    head = by_id.get(body.head)
+    if head is None:
+        raise ValidationFailed({"head": [_("The new head must be one of the members who leave.")]})
+    new = services.household_split(
+        actor=request.user, household=found, members=members, head=head, street=body.street, number=body.number
+    )
+    return Status(201, selectors.household_get(actor=request.user, pk=new.pk))
+
+
+@router.post("/residence/households/{pk}/join", response=HouseholdOut, auth=signed_in)
+def household_join(request: HttpRequest, pk: Id, body: JoinIn) -> Household:
+    """A resident of the household's ward, named by personal ID number, joins it with a relation to the head."""
+    found = selectors.household_get(actor=request.user, pk=pk)
+    person = selectors.person_list(actor=request.user, unit=found.unit).filter(personal_id=body.personal_id).first()
+    if person is None:
+        raise ValidationFailed({"personal_id": [_("No resident of this ward has this personal ID number.")]})
+    services.household_join(actor=request.user, household=found, person=person, relation=body.relation)
+    return selectors.household_get(actor=request.user, pk=found.pk)

@@ -78,3 +78,33 @@ def test_split_and_join_pages(world, register, son):
     assert back.status_code == 302
     assert HouseholdMember.objects.get(person=son).household_id == old.pk
     assert Household.objects.get(pk=new.pk).head_id is None  # left alone: no head until someone joins
+
+
+def test_split_and_join_through_the_api(world, register, son):
+    old, wife = register["household"], register["wife"]
+    hidden = world.api_client("officer_b").post(
+        f"/api/v1/residence/households/{old.pk}/split",
+        {"members": [son.pk], "head": son.pk, "street": "Tổ 9"},
+        content_type="application/json",
+    )
+    assert hidden.status_code == 404
+    api = world.api_client("officer_a")
+    bad = api.post(
+        f"/api/v1/residence/households/{old.pk}/split",
+        {"members": [register["head"].pk], "head": register["head"].pk, "street": "Tổ 9"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and "members" in bad.json()["error"]["fields"]
+    made = api.post(
+        f"/api/v1/residence/households/{old.pk}/split",
+        {"members": [son.pk, wife.pk], "head": wife.pk, "street": "Tổ 9", "number": "2"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201
+    assert made.json()["head"] == wife.pk and made.json()["members"] == {str(wife.pk): "head", str(son.pk): "other"}
+    joined = api.post(
+        f"/api/v1/residence/households/{made.json()['id']}/join",
+        {"personal_id": "022000000000", "relation": "child"},
+        content_type="application/json",
+    )
+    assert joined.status_code == 422
