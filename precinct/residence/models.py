@@ -331,3 +331,26 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} → {self.unit_id} ({self.status})"
+
+
+class QualitySnapshot(models.Model):
+    """A ward's quality figures for a month (the latest scan of that month): the trend by month."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    month = models.DateField()  # the first day of the month
+    persons = models.PositiveIntegerField()
+    completeness = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    validity = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    uniqueness = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    timeliness = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    duplicate_count = models.PositiveIntegerField()
+    expired_count = models.PositiveIntegerField()
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="residence_snapshot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month}"

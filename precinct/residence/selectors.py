@@ -23,6 +23,7 @@ from precinct.residence.models import (
     HouseholdMember,
     ImportBatch,
     Person,
+    QualitySnapshot,
     ResidenceEvent,
     ResidenceRecord,
     Stay,
@@ -210,3 +211,8 @@ def import_batch_get(*, actor: Actor, pk: int) -> ImportBatch:
     if found is None:
         raise NotFound()
     return found
+
+
+def quality_trend(*, unit: Unit, months: int = 12) -> list[QualitySnapshot]:
+    """The ward's figures month by month, oldest first (the caller read the ward through ward_get)."""
+    return list(reversed(QualitySnapshot.objects.filter(unit=unit).order_by("-month")[:months]))

@@ -127,7 +127,12 @@ def guests(request: HttpRequest) -> HttpResponse:
 def quality(request: HttpRequest, code: str) -> HttpResponse:
     unit, report = selectors.ward_quality(actor=request.user, code=code)
     can_export = permissions.can_export_register(request.user, unit)
-    return render(request, "residence/quality.html", {"unit": unit, "report": report, "can_export": can_export})
+    trend = selectors.quality_trend(unit=unit)
+    return render(
+        request,
+        "residence/quality.html",
+        {"unit": unit, "report": report, "can_export": can_export, "trend": trend},
+    )
 
 
 @login_required

@@ -83,3 +83,22 @@ def test_records_holding_different_personal_ids_are_never_duplicates_and_counts_
     assert report.duplicate_count == 0 and report.duplicates == []
     assert report.persons == 6 and report.incomplete_count == 4 and len(report.incomplete) == 2  # the new Hùng too
     assert report.valid == 3 and report.completeness == Decimal("33.3")
+
+
+def test_the_daily_scan_keeps_one_snapshot_per_ward_and_month_and_the_page_shows_the_trend(world, register):
+    from precinct.residence.models import QualitySnapshot
+    from precinct.residence.services.snapshots import quality_snapshots_take
+
+    november = datetime.date(2026, 11, 20)
+    assert quality_snapshots_take(today=november) == 2  # wards A and B
+    person_create(actor=world.users["officer_a"], unit=world.ward_a, full_name="Đỗ Thị Thiếu")  # incomplete
+    quality_snapshots_take(today=datetime.date(2026, 12, 1))
+    quality_snapshots_take(today=datetime.date(2026, 12, 2))  # the month's later scan replaces the earlier
+    rows = list(QualitySnapshot.objects.filter(unit=world.ward_a).order_by("month").values_list("month", "persons"))
+    assert rows == [(datetime.date(2026, 11, 1), 2), (datetime.date(2026, 12, 1), 3)]
+    december = QualitySnapshot.objects.get(unit=world.ward_a, month=datetime.date(2026, 12, 1))
+    assert december.completeness == Decimal("66.7")
+    page = world.client("officer_a").get(f"/residence/quality/{world.ward_a.code}/").content.decode()
+    trend = page[page.index("<h2>Xu hướng theo tháng") :]
+    assert "11/2026" in trend and "66,7 %" in trend, trend[:1500]
+    assert AuditEvent.objects.filter(action="residence.quality_snapshots").count() == 3
