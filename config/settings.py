@@ -227,6 +227,8 @@ STATS_FOLD_SECONDS = int(env("STATS_FOLD_SECONDS", "10"))
 
 # Messages queued with notify_later() are composed and sent by the worker within about this many seconds.
 NOTIFY_LATER_SECONDS = float(env("NOTIFY_LATER_SECONDS", "1"))
+# Residence: the stays worker is queued at most once per this many seconds per process (0: after every batch).
+RESIDENCE_STAYS_SECONDS = float(env("RESIDENCE_STAYS_SECONDS", "1"))
 
 # API lists come a page at a time.
 NINJA_PAGINATION_PER_PAGE = 100

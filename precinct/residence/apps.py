@@ -26,3 +26,9 @@ class ResidenceConfig(AppConfig):
             every=datetime.timedelta(minutes=5),
             description="Turn hotels' stay notices left in the inbox into stays",
         )
+        schedule.register(
+            "residence.quality_snapshots",
+            task="precinct.residence.tasks.quality_snapshots_task",
+            every=datetime.timedelta(days=1),
+            description="Scan every ward's register and keep the month's quality figures (the trend)",
+        )

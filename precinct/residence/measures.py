@@ -26,11 +26,11 @@ def validity(unit_path: str, start: datetime.date, end: datetime.date) -> Decima
 
 
 def duplicate_candidates(unit_path: str, start: datetime.date, end: datetime.date) -> int:
-    return len(_report(unit_path, end).duplicates)
+    return _report(unit_path, end).duplicate_count
 
 
 def expired_temporary(unit_path: str, start: datetime.date, end: datetime.date) -> int:
-    return len(_report(unit_path, end).expired)
+    return _report(unit_path, end).expired_count
 
 
 def register_all() -> None:

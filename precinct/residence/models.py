@@ -43,7 +43,10 @@ class Person(models.Model):
                 fields=["personal_id"], condition=~Q(personal_id=""), name="residence_person_personal_id_unique"
             )
         ]
-        indexes = [models.Index(fields=["unit_path", "date_of_birth"])]
+        indexes = [
+            models.Index(fields=["unit_path", "date_of_birth"]),
+            models.Index(fields=["date_of_birth"], name="residence_person_birth"),  # the incremental check
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -251,3 +254,103 @@ class Stay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guest_name} ({self.stay_id})"
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second officer")
+    APPROVED = "approved", _("Approved and applied")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CorrectionRequest(models.Model):
+    """A manual correction of a person's record: asked by one officer with a reason, applied only when a second
+    officer approves (four eyes: the database refuses a decision by the officer who asked)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="corrections")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("ward"))
+    unit_path = models.CharField(max_length=255, db_index=True)
+    changes = models.JSONField()  # {field: {"before": …, "after": …}}, values as the form gives them (ISO dates)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("correction request")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                name="residence_correction_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True)
+                | (~Q(status="pending") & Q(decided_by__isnull=False)),
+                name="residence_correction_decided_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"correction {self.pk} of person {self.person_id}"
+
+
+class ImportStatus(models.TextChoices):
+    REFUSED = "refused", _("Refused: nothing imported")
+    APPLIED = "applied", _("Imported")
+
+
+class ImportBatch(models.Model):
+    """One upload of an existing register (CSV/XLSX) into a ward: what was found wrong row by row (the
+    downloadable error report), what was written. A file already applied to the ward is not applied again."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("ward"))
+    unit_path = models.CharField(max_length=255, db_index=True)
+    file_name = models.CharField(max_length=200)
+    file_sha256 = models.CharField(max_length=64)
+    only_valid = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)  # [{"row": n, "column": name, "message": text}]
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "file_sha256"], condition=Q(status="applied"), name="residence_import_file_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.unit_id} ({self.status})"
+
+
+class QualitySnapshot(models.Model):
+    """A ward's quality figures for a month (the latest scan of that month): the trend by month."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    month = models.DateField()  # the first day of the month
+    persons = models.PositiveIntegerField()
+    completeness = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    validity = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    uniqueness = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    timeliness = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    duplicate_count = models.PositiveIntegerField()
+    expired_count = models.PositiveIntegerField()
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="residence_snapshot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month}"

@@ -1,5 +1,8 @@
-"""Reads of the register, each narrowed to the wards the actor reaches (organisation.scoping.restrict)."""
+"""Reads of the register, each narrowed to the wards the actor reaches (permissions.read_q: roles over the ward
+through organisation.scoping, or the administrative-management department for its province). Opening one
+person's or household's record is audited: services.reading."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -11,23 +14,26 @@ from precinct.core.memo import Memo
 from precinct.core.text import fold
 from precinct.eservices.models import Dossier, Procedure
 from precinct.organisation.models import Unit
-from precinct.organisation.scoping import restrict
 from precinct.residence import changes
 from precinct.residence.models import (
+    CorrectionRequest,
+    CorrectionStatus,
     Establishment,
     Household,
     HouseholdMember,
+    ImportBatch,
     Person,
+    QualitySnapshot,
     ResidenceEvent,
     ResidenceRecord,
     Stay,
 )
-from precinct.residence.permissions import READERS
+from precinct.residence.permissions import read_q
 from precinct.residence.services import key_hash
 
 
 def person_list(*, actor: Actor, unit: Unit | None = None, q: str = "") -> QuerySet[Person]:
-    qs = restrict(Person.objects.select_related("unit"), actor, "unit_path", READERS)
+    qs = Person.objects.select_related("unit").filter(read_q(actor))
     if unit is not None:
         qs = qs.filter(unit_path__startswith=unit.path)
     if q := q.strip():
@@ -42,6 +48,13 @@ def person_get(*, actor: Actor, pk: int) -> Person:
     return person
 
 
+def person_quality(*, person: Person) -> Any:
+    """The incremental check of one record the caller already read (quality.person_check)."""
+    from precinct.residence.quality import person_check
+
+    return person_check(person)
+
+
 def person_records(*, person: Person) -> list[ResidenceRecord]:
     """A person's records with their history (the person was read through person_get, so in scope)."""
     return list(person.records.select_related("unit", "household", "dossier").prefetch_related("events"))
@@ -52,7 +65,7 @@ def person_households(*, person: Person) -> list[HouseholdMember]:
 
 
 def household_list(*, actor: Actor, unit: Unit | None = None) -> QuerySet[Household]:
-    qs = restrict(Household.objects.select_related("unit", "head"), actor, "unit_path", READERS)
+    qs = Household.objects.select_related("unit", "head").filter(read_q(actor))
     return qs.filter(unit_path__startswith=unit.path) if unit is not None else qs
 
 
@@ -91,7 +104,7 @@ def residence_procedure_code(procedure_id: int) -> str | None:
 def dossier_residence_view(*, actor: Actor, code: str) -> dict[str, Any]:
     """The register's side of a residence dossier: the planned change (before the result) or the records the
     result made or changed (after), for a reader of the dossier's ward."""
-    dossier = restrict(Dossier.objects.select_related("version", "unit", "applicant"), actor, "unit_path", READERS)
+    dossier = Dossier.objects.select_related("version", "unit", "applicant").filter(read_q(actor))
     found = dossier.filter(code=code).first()
     if found is None:
         raise NotFound()
@@ -119,9 +132,7 @@ def dossier_residence_view(*, actor: Actor, code: str) -> dict[str, Any]:
 
 def stays_current(*, actor: Actor, unit: Unit | None = None) -> QuerySet[Stay]:
     """Guests staying now (arrived, not departed) in the wards the actor reaches."""
-    qs = restrict(Stay.objects.select_related("establishment"), actor, "unit_path", READERS).filter(
-        departed_at__isnull=True
-    )
+    qs = Stay.objects.select_related("establishment").filter(read_q(actor), departed_at__isnull=True)
     return qs.filter(unit_path__startswith=unit.path) if unit is not None else qs
 
 
@@ -154,3 +165,54 @@ def wards_readable(*, actor: Actor) -> list[Unit]:
     from precinct.residence.permissions import can_read_register
 
     return units_by_name(u for u in commune_level_units() if can_read_register(actor, u))
+
+
+def _with_rows(corrections: Iterable[CorrectionRequest]) -> list[CorrectionRequest]:
+    """Each correction with `rows`: (field label, before, after), for before → after side by side."""
+    found = list(corrections)
+    for c in found:
+        c.rows = [  # type: ignore[attr-defined]
+            (str(getattr(Person._meta.get_field(name), "verbose_name", name)), change["before"], change["after"])
+            for name, change in c.changes.items()
+        ]
+    return found
+
+
+def correction_list(*, actor: Actor, status: str | None = CorrectionStatus.PENDING) -> QuerySet[CorrectionRequest]:
+    """Correction requests of the wards the actor reads (waiting ones by default), oldest first."""
+    qs = CorrectionRequest.objects.select_related("person", "unit", "requested_by", "decided_by").filter(read_q(actor))
+    return (qs.filter(status=status) if status else qs).order_by("requested_at", "pk")
+
+
+def correction_get(*, actor: Actor, pk: int) -> CorrectionRequest:
+    found = correction_list(actor=actor, status=None).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def person_corrections(*, person: Person) -> list[CorrectionRequest]:
+    """The corrections asked for a person the caller already read (person_get)."""
+    return _with_rows(person.corrections.select_related("requested_by", "decided_by").order_by("-requested_at", "-pk"))
+
+
+def corrections_waiting(*, actor: Actor, limit: int = 200) -> list[CorrectionRequest]:
+    """The page's list: waiting corrections with their rows."""
+    return _with_rows(correction_list(actor=actor)[:limit])
+
+
+def import_batches(*, actor: Actor, unit: Unit, limit: int = 20) -> list[ImportBatch]:
+    """The latest imports into a ward the caller reads (ward_get)."""
+    return list(ImportBatch.objects.filter(read_q(actor), unit=unit).select_related("by")[:limit])
+
+
+def import_batch_get(*, actor: Actor, pk: int) -> ImportBatch:
+    found = ImportBatch.objects.filter(read_q(actor), pk=pk).select_related("unit").first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def quality_trend(*, unit: Unit, months: int = 12) -> list[QualitySnapshot]:
+    """The ward's figures month by month, oldest first (the caller read the ward through ward_get)."""
+    return list(reversed(QualitySnapshot.objects.filter(unit=unit).order_by("-month")[:months]))

@@ -6,9 +6,17 @@ app_name = "residence"
 urlpatterns = [
     path("residence/", views.register, name="register"),
     path("residence/persons/<int:pk>/", views.person, name="person"),
+    path("residence/persons/<int:pk>/correct/", views.correction_new, name="correction_new"),
+    path("residence/corrections/", views.corrections, name="corrections"),
+    path("residence/corrections/<int:pk>/decide/", views.correction_decide, name="correction_decide"),
     path("residence/households/<int:pk>/", views.household, name="household"),
+    path("residence/households/<int:pk>/split/", views.household_split, name="household_split"),
+    path("residence/households/<int:pk>/join/", views.household_join, name="household_join"),
     path("residence/dossiers/<str:code>/", views.dossier, name="dossier"),
     path("residence/guests/", views.guests, name="guests"),
     path("residence/quality/<str:code>/", views.quality, name="quality"),
+    path("residence/import/<str:code>/", views.register_import, name="import"),
+    path("residence/imports/<int:pk>/errors.csv", views.import_errors, name="import_errors"),
+    path("residence/export/<str:code>/", views.export, name="export"),
     path("residence/quality/<str:code>/not-duplicate/", views.not_duplicate, name="not_duplicate"),
 ]

@@ -13,6 +13,16 @@ from precinct.residence.models import ResidenceKind
 from precinct.residence.services import household_create, person_create, residence_register
 
 
+@pytest.fixture(autouse=True)
+def _stays_worker_now(settings):
+    """The stays worker queued after every batch and ready at once (as NOTIFY_LATER_SECONDS = 0 in the root
+    conftest): a deferred run would wait past the test."""
+    from precinct.residence.services import stays
+
+    settings.RESIDENCE_STAYS_SECONDS = 0
+    stays._process.forget()
+
+
 def submit(world, code: str, form: dict):
     procedure = Procedure.objects.get(code=code)
     uploads = [Upload(d["name"], pdf()) for d in procedure.current.required_documents if d.get("required")]

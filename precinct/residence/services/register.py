@@ -1,9 +1,7 @@
-"""Writes to the population register: persons, households, residence records (by dossier or import), guests'
-stays from establishments, duplicate decisions. Each runs in one transaction with its audit row."""
+"""Writes to the register: persons, households, residence records (by dossier or import), duplicate decisions.
+Each runs in one transaction with its audit row."""
 
 import datetime
-import hashlib
-import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +19,6 @@ from precinct.organisation.models import Unit
 from precinct.residence import changes, events, permissions
 from precinct.residence.models import (
     Basis,
-    Establishment,
     Household,
     HouseholdMember,
     NotDuplicate,
@@ -29,8 +26,6 @@ from precinct.residence.models import (
     Relation,
     ResidenceKind,
     ResidenceRecord,
-    Stay,
-    StayNotice,
 )
 
 
@@ -295,151 +290,3 @@ def not_duplicate_mark(*, actor: Actor, first: Person, second: Person) -> NotDup
         actor=actor, action="residence.not_duplicate", target=a, unit=a.unit, after={"first": a.pk, "second": b.pk}
     )
     return mark
-
-
-# ---- establishments and guests' stays ------------------------------------------------------------------
-
-
-def key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-@transaction.atomic
-def establishment_register(
-    *, actor: Actor, unit: Unit, name: str, kind: str, owner_name: str, address: str
-) -> tuple[Establishment, str]:
-    """Register a hotel or homestay to a ward; returns it and its key (shown once, only its hash is kept)."""
-    if actor is not None and not permissions.can_manage_establishments(actor, unit):
-        raise PermissionDenied(_("You may not register establishments in this ward."))
-    key = "est_" + secrets.token_urlsafe(32)
-    establishment = Establishment.objects.create(
-        name=name,
-        kind=kind,
-        owner_name=owner_name,
-        address=address,
-        unit=unit,
-        unit_path=unit.path,
-        key_hash=key_hash(key),
-    )
-    audit_record(
-        actor=actor,
-        action="residence.establishment_register",
-        target=establishment,
-        unit=unit,
-        after={"name": name, "kind": kind},
-    )
-    return establishment, key
-
-
-def stay_row_errors(row: dict[str, Any]) -> dict[str, list[Any]]:
-    """Why one guest row is refused (empty when it is kept)."""
-    errors: dict[str, list[Any]] = {}
-    if not str(row.get("stay_id") or "").strip():
-        errors["stay_id"] = [_("Give the establishment's own id of the stay.")]
-    if row.get("event", "arrival") not in ("arrival", "departure"):
-        errors["event"] = [_("The event is “arrival” or “departure”.")]
-    if row.get("event", "arrival") == "arrival":
-        if not str(row.get("full_name") or "").strip():
-            errors["full_name"] = [_("Give the guest's full name.")]
-        dob = None
-        try:
-            dob = datetime.date.fromisoformat(row["date_of_birth"]) if row.get("date_of_birth") else None
-        except ValueError:
-            errors["date_of_birth"] = [_("The date of birth is not a date.")]
-        if (row.get("nationality") or "VN") == "VN":
-            problems = personal_id_errors(str(row.get("personal_id") or ""), date_of_birth=dob, sex=row.get("sex"))
-            if problems:
-                errors["personal_id"] = problems
-        else:
-            if not str(row.get("passport_number") or "").strip():
-                errors["passport_number"] = [_("A foreign guest needs a passport number.")]
-            if dob is None:
-                errors["date_of_birth"] = errors.get("date_of_birth") or [_("A foreign guest needs a date of birth.")]
-        try:
-            datetime.datetime.fromisoformat(str(row.get("arrival")))
-        except ValueError:
-            errors["arrival"] = [_("The arrival is not a date and time.")]
-    return errors
-
-
-def stay_notices_receive(*, establishment: Establishment, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The inbox's receiver: each good row stored once as a raw notice keyed by the establishment's stay id and
-    the event (a repeat is ignored); bad rows refused one by one with their reasons. Nothing else is written
-    here: the worker (stay_notices_process) makes the stays."""
-    accepted: list[str] = []
-    repeated: list[str] = []
-    refused: list[dict[str, Any]] = []
-    now = timezone.now()
-    with transaction.atomic():
-        for index, row in enumerate(rows):
-            if errors := stay_row_errors(row):
-                refused.append(
-                    {
-                        "index": index,
-                        "stay_id": row.get("stay_id"),
-                        "errors": {k: [str(m) for m in v] for k, v in errors.items()},
-                    }
-                )
-                continue
-            key = f"{row['stay_id']}:{row.get('event', 'arrival')}"
-            _, created = StayNotice.objects.get_or_create(
-                establishment=establishment, key=key, defaults={"payload": row, "received_at": now}
-            )
-            (accepted if created else repeated).append(str(row["stay_id"]))
-        if accepted:
-            audit_record(
-                actor=None,
-                action="residence.stay_notices_receive",
-                target=establishment,
-                unit=establishment.unit,
-                after={"accepted": len(accepted), "refused": len(refused)},
-            )
-            from precinct.residence.tasks import stay_notices_process_task
-
-            transaction.on_commit(stay_notices_process_task.enqueue)
-    return {"accepted": accepted, "repeated": repeated, "refused": refused}
-
-
-def stay_notices_process(*, limit: int = 500) -> int:
-    """The worker: turn waiting inbox rows into stays (arrivals) or close them (departures), oldest first.
-    Rows are claimed with SKIP LOCKED where the database has it, so two workers never take the same row."""
-    with transaction.atomic():
-        notices = list(
-            StayNotice.objects.select_for_update(skip_locked=True)
-            .filter(processed_at__isnull=True)
-            .select_related("establishment")
-            .order_by("id")[:limit]
-        )
-        now = timezone.now()
-        for notice in notices:
-            row, est = notice.payload, notice.establishment
-            if row.get("event", "arrival") == "arrival":
-                Stay.objects.get_or_create(
-                    establishment=est,
-                    stay_id=str(row["stay_id"]),
-                    defaults={
-                        "unit_path": est.unit_path,
-                        "guest_name": " ".join(str(row["full_name"]).split()),
-                        "personal_id": row.get("personal_id") or "",
-                        "passport_number": row.get("passport_number") or "",
-                        "nationality": row.get("nationality") or "VN",
-                        "date_of_birth": row.get("date_of_birth") or None,
-                        "arrival": datetime.datetime.fromisoformat(row["arrival"]),
-                        "expected_departure": row.get("expected_departure") or None,
-                    },
-                )
-            else:
-                departed = row.get("departed_at")
-                Stay.objects.filter(establishment=est, stay_id=str(row["stay_id"]), departed_at__isnull=True).update(
-                    departed_at=datetime.datetime.fromisoformat(departed) if departed else now
-                )
-            notice.processed_at = now
-        StayNotice.objects.bulk_update(notices, ["processed_at"])
-        if notices:
-            audit_record(
-                actor=None,
-                action="residence.stay_notices_process",
-                target_label="stays",
-                after={"notices": len(notices)},
-            )
-    return len(notices)

@@ -1,0 +1,368 @@
+"""A synthetic province's residents for the residence benchmark and the quality work queue: Vietnamese names
+(family, middle and given names by rough frequency), birth dates over 0–95 years, personal IDs built by the
+rules of accounts.personal_id, spread over the commune-level units, with a known share of planted flaws:
+missing fields, IDs that break the rules, living persons over 110, stale verification, and duplicates (an
+old record of the same person without an ID: the name without accents, with one letter mistyped, or with the
+given name first). Persons only (no households or residence records). Written with COPY on PostgreSQL
+(executemany on SQLite) under explicit ids, so the planted duplicate pairs are known exactly."""
+
+import datetime
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from precinct.accounts.personal_id import sex_century_digit
+from precinct.core.text import fold
+from precinct.organisation.selectors import commune_level_units
+from precinct.residence.models import Person
+
+FAMILY = [
+    ("Nguyễn", 38),
+    ("Trần", 11),
+    ("Lê", 9.5),
+    ("Phạm", 7),
+    ("Hoàng", 5),
+    ("Huỳnh", 4),
+    ("Phan", 4),
+    ("Vũ", 4),
+    ("Võ", 3),
+    ("Đặng", 2),
+    ("Bùi", 2),
+    ("Đỗ", 2),
+    ("Hồ", 1.5),
+    ("Ngô", 1.5),
+    ("Dương", 1),
+    ("Lý", 0.5),
+    ("Đinh", 1),
+    ("Trịnh", 1),
+    ("Lương", 0.5),
+    ("Mai", 0.5),
+]
+MIDDLE = {
+    "male": ["Văn", "Đức", "Minh", "Quang", "Hữu", "Thành", "Công", "Xuân", "Mạnh", "Tuấn", "Trọng", "Đình"],
+    "female": ["Thị", "Thu", "Ngọc", "Thanh", "Minh", "Phương", "Thùy", "Hồng", "Kim", "Bích", "Diệu", "Mỹ"],
+}
+GIVEN = {
+    "male": [
+        "Hùng",
+        "Dũng",
+        "Cường",
+        "Hải",
+        "Hiếu",
+        "Hoàng",
+        "Huy",
+        "Khánh",
+        "Khoa",
+        "Kiên",
+        "Long",
+        "Minh",
+        "Nam",
+        "Nghĩa",
+        "Phong",
+        "Phúc",
+        "Quân",
+        "Quang",
+        "Sơn",
+        "Tài",
+        "Thắng",
+        "Thành",
+        "Thịnh",
+        "Toàn",
+        "Trung",
+        "Tuấn",
+        "Tùng",
+        "Việt",
+        "Vinh",
+        "Vũ",
+        "Bảo",
+        "Đạt",
+        "Đông",
+        "Giang",
+        "Hưng",
+        "Lâm",
+        "Lợi",
+        "Luân",
+        "Nhân",
+        "Tâm",
+        "Thái",
+        "Tiến",
+        "Trí",
+        "Trường",
+        "Tú",
+        "Anh",
+        "Bình",
+        "Chiến",
+        "Công",
+        "Duy",
+    ],
+    "female": [
+        "Lan",
+        "Hoa",
+        "Hương",
+        "Huyền",
+        "Hạnh",
+        "Hà",
+        "Hằng",
+        "Hiền",
+        "Linh",
+        "Loan",
+        "Mai",
+        "My",
+        "Nga",
+        "Ngân",
+        "Nhung",
+        "Oanh",
+        "Phương",
+        "Quyên",
+        "Quỳnh",
+        "Thảo",
+        "Thủy",
+        "Trang",
+        "Trinh",
+        "Tuyết",
+        "Uyên",
+        "Vân",
+        "Yến",
+        "Xuân",
+        "Anh",
+        "Ánh",
+        "Chi",
+        "Dung",
+        "Giang",
+        "Hồng",
+        "Khánh",
+        "Liên",
+        "Ly",
+        "Nhi",
+        "Tâm",
+        "Thanh",
+        "Thu",
+        "Thư",
+        "Tú",
+        "Vy",
+        "Diệp",
+        "Duyên",
+    ],
+}
+ORIGINS = ["Hạ Long", "Cẩm Phả", "Uông Bí", "Móng Cái", "Quảng Yên", "Đông Triều", "Vân Đồn", "Cô Tô", "Tiên Yên"]
+ETHNICITIES = [("Kinh", 88), ("Tày", 4), ("Dao", 4), ("Sán Dìu", 2), ("Hoa", 1), ("Sán Chay", 1)]
+COLUMNS = (
+    "id",
+    "personal_id",
+    "full_name",
+    "name_folded",
+    "date_of_birth",
+    "sex",
+    "place_of_origin",
+    "ethnicity",
+    "nationality",
+    "status",
+    "unit_id",
+    "unit_path",
+    "verified_on",
+    "created_at",
+)
+
+
+@dataclass
+class Shares:
+    duplicates: float = 0.01
+    missing: float = 0.02
+    bad_id: float = 0.01
+    over_110: float = 0.0005
+    stale: float = 0.05
+
+
+@dataclass
+class Generated:
+    persons: int = 0
+    first_id: int = 0
+    duplicate_pairs: set[tuple[int, int]] = field(default_factory=set)
+    planted: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _typo(rng: random.Random, name: str) -> str:
+    """One letter of the given name replaced (the last word), as a clerk's slip."""
+    words = name.split()
+    given = words[-1]
+    if len(given) < 3:
+        return name
+    i = rng.randrange(1, len(given))
+    letter = rng.choice("aeiouy" if given[i].lower() in "aeiouy" else "nmtdhgc")
+    words[-1] = given[:i] + letter + given[i + 1 :]
+    return " ".join(words)
+
+
+def _variant(rng: random.Random, name: str) -> str:
+    kind = rng.random()
+    if kind < 0.5:
+        return fold(name).title()  # typed without accents
+    if kind < 0.8:
+        return _typo(rng, name)
+    words = name.split()
+    return " ".join([words[-1], *words[:-1]])  # the given name first
+
+
+def resident_rows(
+    *, count: int, first_id: int, seed: int | None, shares: Shares, result: Generated
+) -> Iterator[tuple[Any, ...]]:
+    rng = random.Random(seed)  # noqa: S311 (synthetic data, repeatable)
+    wards = [(u.pk, u.path) for u in commune_level_units()]
+    if not wards:
+        raise ValueError("no commune-level units: run load_units (or seed_demo) first")
+    today = timezone.localdate()
+    now = timezone.now()
+    families, family_weights = zip(*FAMILY, strict=True)
+    ethnicities, ethnicity_weights = zip(*ETHNICITIES, strict=True)
+    used_ids: set[str] = set()
+    recent: list[tuple[int, str, datetime.date, str, int, str]] = []  # candidates to duplicate
+    planted = result.planted
+    for n in range(count):
+        pk = first_id + n
+        if recent and rng.random() < shares.duplicates:
+            orig_pk, name, dob, sex, unit_id, unit_path = rng.choice(recent)
+            dup_name = _variant(rng, name)
+            result.duplicate_pairs.add((orig_pk, pk))
+            planted["duplicates"] = planted.get("duplicates", 0) + 1
+            yield (
+                pk,
+                "",
+                dup_name,
+                fold(dup_name),
+                dob,
+                sex,
+                rng.choice(ORIGINS),
+                "",
+                "VN",
+                "living",
+                unit_id,
+                unit_path,
+                today - datetime.timedelta(days=rng.randrange(800, 4000)),
+                now,
+            )
+            continue
+        sex = "male" if rng.random() < 0.5 else "female"
+        parts = [rng.choices(families, family_weights)[0], rng.choice(MIDDLE[sex])]
+        if rng.random() < 0.35:
+            parts.append(rng.choice(MIDDLE[sex]))
+        parts.append(rng.choice(GIVEN[sex]))
+        name = " ".join(dict.fromkeys(parts))
+        dob = today - datetime.timedelta(days=rng.randrange(0, 95 * 365))
+        status = "living"
+        if rng.random() < shares.over_110:
+            dob = today - datetime.timedelta(days=rng.randrange(111 * 365, 120 * 365))
+            planted["over_110"] = planted.get("over_110", 0) + 1
+        unit_id, unit_path = rng.choice(wards)
+        province = "022" if rng.random() < 0.85 else rng.choice(["001", "031", "033", "024", "036", "079"])
+        digit = sex_century_digit(sex=sex, birth_year=dob.year)
+        while True:
+            personal_id = f"{province}{digit}{dob.year % 100:02d}{rng.randrange(1_000_000):06d}"
+            if personal_id not in used_ids:
+                used_ids.add(personal_id)
+                break
+        if rng.random() < shares.bad_id:
+            wrong = (digit + 1) % 10  # the sex/century digit wrong
+            personal_id = f"{province}{wrong}{personal_id[4:]}"
+            while personal_id in used_ids:
+                personal_id = f"{province}{wrong}{dob.year % 100:02d}{rng.randrange(1_000_000):06d}"
+            used_ids.add(personal_id)
+            planted["bad_id"] = planted.get("bad_id", 0) + 1
+        origin, ethnicity = rng.choice(ORIGINS), rng.choices(ethnicities, ethnicity_weights)[0]
+        if rng.random() < shares.missing:
+            planted["missing"] = planted.get("missing", 0) + 1
+            origin, ethnicity = ("", ethnicity) if rng.random() < 0.5 else (origin, "")
+        verified = today - datetime.timedelta(days=rng.randrange(0, 700))
+        if rng.random() < shares.stale:
+            verified = today - datetime.timedelta(days=rng.randrange(760, 4000))
+            planted["stale"] = planted.get("stale", 0) + 1
+        if len(recent) < 5000:
+            recent.append((pk, name, dob, sex, unit_id, unit_path))
+        else:
+            recent[rng.randrange(5000)] = (pk, name, dob, sex, unit_id, unit_path)
+        yield (
+            pk,
+            personal_id,
+            name,
+            fold(name),
+            dob,
+            sex,
+            origin,
+            ethnicity,
+            "VN",
+            status,
+            unit_id,
+            unit_path,
+            verified,
+            now,
+        )
+
+
+def _write(rows: list[tuple[Any, ...]]) -> None:
+    table = Person._meta.db_table
+    if connection.vendor == "postgresql":
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    ops = connection.ops
+
+    def adapt(value: Any) -> Any:
+        if isinstance(value, datetime.datetime):
+            return ops.adapt_datetimefield_value(value)
+        if isinstance(value, datetime.date):
+            return ops.adapt_datefield_value(value)
+        return value
+
+    placeholders = ", ".join("%s" for _ in COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})",  # noqa: S608 (our own names)
+            [tuple(adapt(v) for v in row) for row in rows],
+        )
+
+
+def _reset_sequence() -> None:
+    if connection.vendor == "postgresql":
+        table = Person._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"  # noqa: S608 (our own table name)
+            )
+
+
+def generate_residents(
+    *,
+    count: int,
+    seed: int | None = None,
+    shares: Shares | None = None,
+    batch: int = 50_000,
+    progress: Callable[[str], Any] = print,
+) -> Generated:
+    """Write `count` persons after the register's highest id, in transactions of `batch` rows; the result
+    names the planted duplicate pairs (original id, duplicate id) and counts each planted flaw."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    started = time.monotonic()
+    first_id = (Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    result = Generated(first_id=first_id)
+    rows = resident_rows(count=count, first_id=first_id, seed=seed, shares=shares or Shares(), result=result)
+    written = 0
+    while written < count:
+        chunk = [row for _, row in zip(range(min(batch, count - written)), rows, strict=False)]
+        with transaction.atomic():
+            _write(chunk)
+        written += len(chunk)
+        progress(f"{written:,} residents")
+    _reset_sequence()
+    result.persons = written
+    result.seconds = round(time.monotonic() - started, 1)
+    return result
