@@ -96,6 +96,9 @@ def _sequence_position(cursor: CursorWrapper, table: str) -> tuple[int, bool] | 
 
 def _rebuild(cursor: CursorWrapper, *, table: str, column: str, partitioned: bool, months_ahead: int) -> None:
     _refuse_if_referenced(cursor, table)
+    # Deferred foreign-key checks of rows written earlier in this transaction must run before the table is
+    # dropped (PostgreSQL refuses to drop a table with pending trigger events).
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     constraints = _constraints(cursor, table)
     indexes = _indexes(cursor, table)
     triggers = _triggers(cursor, table)
