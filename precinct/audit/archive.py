@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (SQL built from table and partition names read from the catalogue or our own naming, never from input)
 """The audit log's part in archiving old partitions (ADR 0030): what the manifest carries, and the archived rows
 read back as AuditEvents so that `audit_verify` walks one chain across archives and the live table.
 
@@ -70,7 +71,8 @@ def _event(row: dict[str, Any]) -> AuditEvent:
 def archived_events(directory: Path | None = None) -> tuple[list[Iterator[AuditEvent]], list[str]]:
     """One id-ordered stream of events per archived month, and what is wrong with the archive files."""
     directory = directory or archive_directory()
-    streams, problems = [], []
+    streams: list[Iterator[AuditEvent]] = []
+    problems: list[str] = []
     for manifest in partition_archive.manifests(table=TABLE, directory=directory):
         if problem := partition_archive.file_problem(manifest, directory=directory):
             problems.append(problem)

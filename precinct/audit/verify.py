@@ -46,7 +46,11 @@ def audit_chain_verify(*, chunk_size: int = 5000, anchors: bool = True) -> Verif
     for event in heapq.merge(*archived, live, key=lambda e: e.pk):
         if event.compute_hash() != event.hash:
             return VerifyResult(
-                checked, ChainBreak(event.pk, "altered: its content does not match its hash"), 0, problems, archive_problems
+                checked,
+                ChainBreak(event.pk, "altered: its content does not match its hash"),
+                0,
+                problems,
+                archive_problems,
             )
         if event.prev_hash != expected_prev:
             if previous_id is None:

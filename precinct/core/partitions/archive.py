@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (SQL built from table and partition names read from the catalogue or our own naming, never from input)
 """Retention: detach an old month's partition, copy it to a compressed file, write its manifest, drop it.
 
 The file is `<dir>/<table>/<partition>.jsonl.gz`: one JSON object per row (PostgreSQL's `row_to_json`, sent
@@ -68,16 +69,16 @@ def archive_month(*, table: str, month: datetime.date, directory: Path, using: s
         path = target / f"{name}.jsonl.gz"
         temporary = path.with_name(path.name + ".tmp")
         with open(temporary, "wb") as raw:
-            with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-                with cursor.cursor.copy(f"COPY (SELECT row_to_json(r) FROM {name} r ORDER BY r.id) TO STDOUT") as copy:
-                    for line in copy.rows():
-                        # psycopg undoes COPY's text escaping (doubled backslashes) column by column.
-                        text = line[0] if isinstance(line[0], str) else line[0].decode()
-                        row = json.loads(text)
-                        first_id = row["id"] if first_id is None else first_id
-                        last_id = row["id"]
-                        count += 1
-                        gz.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
+            query = f"COPY (SELECT row_to_json(r) FROM {name} r ORDER BY r.id) TO STDOUT"
+            with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz, cursor.cursor.copy(query) as copy:
+                for line in copy.rows():
+                    # psycopg undoes COPY's text escaping (doubled backslashes) column by column.
+                    text = line[0] if isinstance(line[0], str) else line[0].decode()
+                    row = json.loads(text)
+                    first_id = row["id"] if first_id is None else first_id
+                    last_id = row["id"]
+                    count += 1
+                    gz.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
             raw.flush()
             os.fsync(raw.fileno())
         digest.update(temporary.read_bytes())

@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (SQL built from table and partition names read from the catalogue or our own naming, never from input)
 """Turn a live table into one partitioned by month on its time column, and back, inside a migration.
 
 PostgreSQL only (a no-op elsewhere). Forward, in the migration's transaction: a partitioned twin is made
@@ -155,5 +156,3 @@ def unpartition_table(schema_editor: BaseDatabaseSchemaEditor, *, table: str, co
         return
     with schema_editor.connection.cursor() as cursor:
         _rebuild(cursor, table=table, column=column, partitioned=False, months_ahead=0)
-
-

@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (SQL built from table and partition names read from the catalogue or our own naming, never from input)
 """Monthly partitions: names, creation ahead of time, the list of a table's partitions (PostgreSQL).
 
 A month's partition of `t` is `t_pYYYYMM`, bounds `[first day 00:00 UTC, next month's first day)`; rows

@@ -23,7 +23,12 @@ postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="
 
 CONVERTED = {
     # app: (migration before, partitioning migration, table, column)
-    "eservices": ("0006_default_workflow_leaders_decide", "0007_dossierevent_partition_by_month", "eservices_dossierevent", "at"),
+    "eservices": (
+        "0006_default_workflow_leaders_decide",
+        "0007_dossierevent_partition_by_month",
+        "eservices_dossierevent",
+        "at",
+    ),
     "portalsync": ("0001_initial", "0002_outboxevent_partition_by_month", "portalsync_outboxevent", "created_at"),
     "audit": ("0003_append_only_triggers", "0004_partition_by_month", "audit_auditevent", "occurred_at"),
 }
@@ -44,7 +49,9 @@ def is_partitioned(table: str) -> bool:
 def submit(world, n: int) -> list:
     procedure = Procedure.objects.get(code="CT-06")
     return [
-        dossier_submit(actor=world.users["citizen"], procedure=procedure, form_data={"muc_dich": f"#{i}"}, unit_code="07168")
+        dossier_submit(
+            actor=world.users["citizen"], procedure=procedure, form_data={"muc_dich": f"#{i}"}, unit_code="07168"
+        )
         for i in range(n)
     ]
 
@@ -112,7 +119,9 @@ def test_partitioning_migrations_keep_the_rows_of_a_live_database(world, catalog
     assert {"portalsync_pending", "portalsync_open", "portalsync_dead"} <= indexes
     old_audit = AuditEvent.objects.get(action="test.old")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {months.partition_name('audit_auditevent', datetime.date(2025, 3, 1))} SET action = 'x'")
+        cursor.execute(
+            f"UPDATE {months.partition_name('audit_auditevent', datetime.date(2025, 3, 1))} SET action = 'x'"
+        )
     assert AuditEvent.objects.get(pk=old_audit.pk).action == "test.old"
     result = audit_chain_verify()
     assert result.ok and result.rows_checked == AuditEvent.objects.count()
