@@ -200,7 +200,9 @@ def compare(rounds: int, blocks: int, per_block: int) -> None:
                  "--per-block", str(per_block)], cwd=ROOT, capture_output=True, text=True, check=True,
             )  # fmt: skip
             results[database].append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print(f"{'operation':10} {'tables':12} {'wall ms min/med':>18} {'CPU ms (py)':>12} {'CPU ms (pg)':>12} {'py/floor':>9}")
+    print(
+        f"{'operation':10} {'tables':12} {'wall ms min/med':>18} {'CPU ms (py)':>12} {'CPU ms (pg)':>12} {'py/floor':>9}"
+    )
     for op in ("intake", "lookup", "inbox", "dashboard"):
         for database, label in ((PLAIN, "plain"), (PARTITIONED, "partitioned")):
             runs = results[database]
