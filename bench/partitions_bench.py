@@ -82,16 +82,19 @@ def timed(label: str, action) -> None:  # type: ignore[no-untyped-def]
     print(f"{label}: {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def prepare(dossiers: int, events: int) -> None:
-    for name in (PLAIN, PARTITIONED):
-        admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin_sql(f"CREATE DATABASE {PLAIN}")
-    timed("migrate", lambda: manage(PLAIN, "migrate", "--noinput"))
-    for app, name in BEFORE:  # back to the plain tables (the reverse migrations, on empty tables)
-        manage(PLAIN, "migrate", app, name, "--noinput")
-    timed("seed_demo", lambda: manage(PLAIN, "seed_demo"))
-    timed(f"generate_dossiers {dossiers:,}", lambda: manage(PLAIN, "generate_dossiers", "--count", str(dossiers),
-                                                              "--years", "5", "--seed", "20"))  # fmt: skip
+def prepare(dossiers: int, events: int, resume: bool) -> None:
+    admin_sql(f"DROP DATABASE IF EXISTS {PARTITIONED} WITH (FORCE)")
+    if resume:  # generation was stopped between batches (each batch commits): go on from what is there
+        timed("rebuild_stats", lambda: manage(PLAIN, "rebuild_stats"))
+    else:
+        admin_sql(f"DROP DATABASE IF EXISTS {PLAIN} WITH (FORCE)")
+        admin_sql(f"CREATE DATABASE {PLAIN}")
+        timed("migrate", lambda: manage(PLAIN, "migrate", "--noinput"))
+        for app, name in BEFORE:  # back to the plain tables (the reverse migrations, on empty tables)
+            manage(PLAIN, "migrate", app, name, "--noinput")
+        timed("seed_demo", lambda: manage(PLAIN, "seed_demo"))
+        arguments = ("generate_dossiers", "--count", str(dossiers), "--years", "5", "--seed", "20")
+        timed(f"generate_dossiers {dossiers:,}", lambda: manage(PLAIN, *arguments))
     with psycopg.connect(f"{PG}/{PLAIN}", autocommit=True) as conn:
         for sql in FILL:
             timed(sql.split("(")[0].strip(), lambda sql=sql: conn.execute(sql.format(events=events)))  # type: ignore[misc]
@@ -223,6 +226,7 @@ def main() -> None:
     p = sub.add_parser("prepare")
     p.add_argument("--dossiers", type=int, default=1_000_000)
     p.add_argument("--events", type=int, default=2)
+    p.add_argument("--resume", action="store_true", help="keep the plain database's dossiers; rebuild and go on")
     m = sub.add_parser("measure")
     m.add_argument("--database", required=True)
     for s in (m, c := sub.add_parser("compare")):
@@ -232,7 +236,7 @@ def main() -> None:
     sub.add_parser("drop")
     args = parser.parse_args()
     if args.command == "prepare":
-        prepare(args.dossiers, args.events)
+        prepare(args.dossiers, args.events, args.resume)
     elif args.command == "measure":
         print(json.dumps(measure(args.database, args.blocks, args.per_block)))
     elif args.command == "compare":
