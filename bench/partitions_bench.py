@@ -15,7 +15,8 @@ backend's CPU per item (read from /proc: the server runs on this host), with the
 A fixed pure-Python loop is timed in each process as the floor, to compare runs on a shared machine.
 
 Usage:
-  .venv/bin/python bench/partitions_bench.py prepare --dossiers 2000000 --events 2
+  .venv/bin/python bench/partitions_bench.py prepare --dossiers 2000000 --events 3
+  (stopped during generation? `prepare --resume --events 3` goes on from the committed batches)
   .venv/bin/python bench/partitions_bench.py compare --rounds 3
   .venv/bin/python bench/partitions_bench.py drop
 """
