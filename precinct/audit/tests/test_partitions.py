@@ -14,6 +14,7 @@ from freezegun import freeze_time
 from precinct.audit.models import AuditEvent
 from precinct.audit.services import audit_record
 from precinct.audit.verify import audit_chain_verify
+from precinct.core import schedule
 from precinct.core.partitions import months
 from precinct.core.partitions.ahead import partitions_ensure
 from precinct.core.partitions.archive import manifests
@@ -151,6 +152,9 @@ def test_on_sqlite_there_is_nothing_to_partition(capsys):
     if connection.vendor == "postgresql":
         pytest.skip("the SQLite side")
     assert months.partitioned_tables(connection) == []
+    assert partitions_ensure() == []
+    job = schedule.registry.get("core.partitions_ahead")  # the daily job runs the same function
+    assert job.resolve().call() == []
     call_command("partitions_ahead")
     assert "No partitioned table" in capsys.readouterr().out
     with pytest.raises(CommandError, match="not a partitioned table"):
