@@ -42,6 +42,7 @@ def _media_in_a_temporary_directory(settings, tmp_path_factory):
 def _audit_anchors_per_test(settings, tmp_path):
     """Each test's audit anchors (and anchor key) in its own folder: anchors name row ids of its database."""
     settings.PRECINCT_AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
+    settings.PRECINCT_PARTITION_ARCHIVE_DIR = tmp_path / "partition-archive"  # archived months (ADR 0030)
 
 
 @pytest.fixture(autouse=True)

@@ -443,6 +443,12 @@ PRECINCT_MAX_JSON_DEPTH = int(env("PRECINCT_MAX_JSON_DEPTH", "64"))
 # (docs/adr/0025-audit-protection.md). Back it up apart from the database.
 PRECINCT_AUDIT_ANCHOR_DIR = Path(env("PRECINCT_AUDIT_ANCHOR_DIR", str(BASE_DIR / "var" / "audit")))
 
+# Monthly partitions of the append-only tables on PostgreSQL (docs/adr/0030-partitioned-tables.md): created this
+# many months ahead by the daily job core.partitions_ahead; old months detached by `partitions_archive` into
+# compressed files and manifests here (the audit log's carry the chain's head). Back it up like the anchors.
+PRECINCT_PARTITION_MONTHS_AHEAD = int(env("PRECINCT_PARTITION_MONTHS_AHEAD", "3"))
+PRECINCT_PARTITION_ARCHIVE_DIR = Path(env("PRECINCT_PARTITION_ARCHIVE_DIR", str(BASE_DIR / "var" / "archive")))
+
 # Crime reports (precinct.tips). Unit private keys live in this directory, never in the database:
 # back it up separately from the database (docs/SECURITY.md). Argon2id at or above OWASP's minimum.
 PRECINCT_TIPS_KEY_DIR = Path(env("PRECINCT_TIPS_KEY_DIR", str(BASE_DIR / "var" / "keys" / "tips")))

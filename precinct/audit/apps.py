@@ -11,7 +11,11 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         # Periodic jobs, queued by `manage.py scheduler` (docs/adr/0024-scheduler.md).
-        from precinct.core import schedule
+        from precinct.audit import archive
+        from precinct.core import partitions, schedule
+
+        partitions.register_archive_rules(archive.TABLE, archive.RULES)
+        partitions.partition_archived.connect(archive.record_archived, dispatch_uid="audit.partition_archived")
 
         schedule.register(
             "audit.anchor",

@@ -68,17 +68,32 @@ def drop_triggers(connection: BaseDatabaseWrapper) -> None:
         _run(connection, _SQLITE_DROP)
 
 
+def _pg_guards(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
+    """(table, trigger) of every guard to lift: the table's own, and the TRUNCATE guard each monthly partition
+    carries (ADR 0030); the row trigger PostgreSQL cloned onto partitions follows its parent's."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT t.tgrelid::regclass::text, t.tgname FROM pg_trigger t
+               WHERE t.tgname = ANY(%s) AND NOT t.tgisinternal AND t.tgparentid = 0
+                 AND (t.tgrelid = %s::regclass
+                      OR t.tgrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = %s::regclass))""",
+            [_PG_TRIGGERS, TABLE, TABLE],
+        )
+        return list(cursor.fetchall())
+
+
 @contextmanager
 def guard_lifted(using: str = "default") -> Iterator[None]:
     """Run the body with the audit table unguarded, in one transaction; only the table's owner can."""
     connection = connections[using]
     with transaction.atomic(using=using):
         if connection.vendor == "postgresql":
-            _run(connection, [f"ALTER TABLE {TABLE} DISABLE TRIGGER {name}" for name in _PG_TRIGGERS])
+            guards = _pg_guards(connection)
+            _run(connection, [f"ALTER TABLE {table} DISABLE TRIGGER {name}" for table, name in guards])
         else:
             drop_triggers(connection)
         yield
         if connection.vendor == "postgresql":
-            _run(connection, [f"ALTER TABLE {TABLE} ENABLE TRIGGER {name}" for name in _PG_TRIGGERS])
+            _run(connection, [f"ALTER TABLE {table} ENABLE TRIGGER {name}" for table, name in guards])
         else:
             create_triggers(connection)

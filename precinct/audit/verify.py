@@ -1,9 +1,13 @@
 """Walk the audit chain and report the first row that was altered or removed, checking it against the signed
-anchors kept outside the database (precinct/audit/anchor.py), so removing the newest rows shows too."""
+anchors kept outside the database (precinct/audit/anchor.py), so removing the newest rows shows too. Months
+archived from the partitioned table (ADR 0030) are read back from their files and walked in id order with the
+live rows: one chain, whatever has been archived."""
 
+import heapq
 from dataclasses import dataclass, field
 
 from precinct.audit.anchor import Anchor, anchors_read
+from precinct.audit.archive import archived_events
 from precinct.audit.models import GENESIS_HASH, AuditEvent
 
 
@@ -19,10 +23,11 @@ class VerifyResult:
     first_break: ChainBreak | None
     anchors_checked: int = 0
     anchor_problems: list[str] = field(default_factory=list)
+    archive_problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.first_break is None and not self.anchor_problems
+        return self.first_break is None and not self.anchor_problems and not self.archive_problems
 
 
 def audit_chain_verify(*, chunk_size: int = 5000, anchors: bool = True) -> VerifyResult:
@@ -36,10 +41,16 @@ def audit_chain_verify(*, chunk_size: int = 5000, anchors: bool = True) -> Verif
     previous_id: int | None = None
     checked = 0
     seen: set[int] = set()
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
+    archived, archive_problems = archived_events()
+    live = AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size)
+    for event in heapq.merge(*archived, live, key=lambda e: e.pk):
         if event.compute_hash() != event.hash:
             return VerifyResult(
-                checked, ChainBreak(event.pk, "altered: its content does not match its hash"), 0, problems
+                checked,
+                ChainBreak(event.pk, "altered: its content does not match its hash"),
+                0,
+                problems,
+                archive_problems,
             )
         if event.prev_hash != expected_prev:
             if previous_id is None:
@@ -49,11 +60,11 @@ def audit_chain_verify(*, chunk_size: int = 5000, anchors: bool = True) -> Verif
                     f"does not follow row {previous_id}: row {previous_id} was altered "
                     "(and re-hashed) or rows between them were removed"
                 )
-            return VerifyResult(checked, ChainBreak(event.pk, reason), 0, problems)
+            return VerifyResult(checked, ChainBreak(event.pk, reason), 0, problems, archive_problems)
         if (anchor := anchored.get(event.pk)) is not None:
             if anchor.hash != event.hash:
                 reason = f"differs from its anchor of {anchor.at}: the chain was rewritten up to here"
-                return VerifyResult(checked, ChainBreak(event.pk, reason), len(seen), problems)
+                return VerifyResult(checked, ChainBreak(event.pk, reason), len(seen), problems, archive_problems)
             seen.add(event.pk)
         expected_prev = event.hash
         previous_id = event.pk
@@ -62,5 +73,5 @@ def audit_chain_verify(*, chunk_size: int = 5000, anchors: bool = True) -> Verif
         newest = anchored[missing[-1]]
         ends = f"the log ends at row {previous_id}" if previous_id is not None else "the log is empty"
         reason = f"rows up to {newest.row_id} (anchored at {newest.at}) were removed: {ends}"
-        return VerifyResult(checked, ChainBreak(missing[0], reason), len(seen), problems)
-    return VerifyResult(checked, None, len(seen), problems)
+        return VerifyResult(checked, ChainBreak(missing[0], reason), len(seen), problems, archive_problems)
+    return VerifyResult(checked, None, len(seen), problems, archive_problems)

@@ -18,6 +18,12 @@ class CoreConfig(AppConfig):
             every=datetime.timedelta(hours=1),
             description="Delete Idempotency-Key records past IDEMPOTENCY_KEY_TTL_SECONDS",
         )
+        schedule.register(
+            "core.partitions_ahead",
+            task="precinct.core.tasks.partitions_ensure_task",
+            every=datetime.timedelta(days=1),
+            description="Create the monthly partitions of the append-only tables PRECINCT_PARTITION_MONTHS_AHEAD ahead",
+        )
         # Only django-tasks-db leaves rows "running" behind a dead worker; another backend has its own way.
         if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
             schedule.register(

@@ -19,6 +19,13 @@ class PortalSyncConfig(AppConfig):
 
         dossier_changed.connect(record_dossier_change, dispatch_uid="portalsync.record_dossier_change")
 
+        # Archiving an old month of the outbox (ADR 0030) waits until no row of it is left to send.
+        from precinct.core import partitions
+
+        partitions.register_archive_rules(
+            "portalsync_outboxevent", partitions.ArchiveRules(refuse_while="state IN ('pending', 'dead')")
+        )
+
         # Periodic jobs, queued by `manage.py scheduler` (docs/adr/0024-scheduler.md).
         from precinct.core import schedule
 

@@ -15,6 +15,8 @@ class Command(BaseCommand):
         result = audit_chain_verify()
         for problem in result.anchor_problems:
             self.stderr.write(f"Anchor file: {problem}")
+        for problem in result.archive_problems:
+            self.stderr.write(f"Archived partitions: {problem}")
         if result.first_break is not None:
             brk = result.first_break
             raise CommandError(
@@ -22,6 +24,8 @@ class Command(BaseCommand):
             )
         if result.anchor_problems:
             raise CommandError(f"Audit chain intact ({result.rows_checked} rows), but the anchor file is not.")
+        if result.archive_problems:
+            raise CommandError(f"Audit chain intact ({result.rows_checked} rows), but an archive file is not.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Audit chain intact: {result.rows_checked} rows verified, {result.anchors_checked} anchored rows "

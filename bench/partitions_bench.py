@@ -1,0 +1,251 @@
+"""Partitioned against unpartitioned append-only tables on PostgreSQL (ADR 0030, docs/SCALE.md).
+
+`prepare` builds one database with the three tables plain (the migrations before partitioning), fills it with
+`generate_dossiers` plus, per dossier, EVENTS history events, as many outbox rows and audit rows (the audit rows
+carry placeholder hashes: nothing here verifies the chain), then copies it (`CREATE DATABASE … TEMPLATE`) and
+migrates the copy forward: the partitioning migrations run on the full tables and their time is printed.
+
+`measure` (run by `compare`, one process per database and round, rounds alternated so that the machine's noise
+falls on both) prints, per operation, the wall time and this process's CPU per item and the PostgreSQL
+backend's CPU per item (read from /proc: the server runs on this host), with the minimum over blocks:
+- intake: `dossier_submit` (the dossier, its history event, outbox row, statistics delta and audit append);
+- look-up: `dossier_get` of a random existing dossier with its history (the dossier page's query);
+- inbox: a ward officer's first 50 open dossiers by due date (`dossier_list`);
+- dashboard: the province leader's report for the last 12 months (`dossier_report`).
+A fixed pure-Python loop is timed in each process as the floor, to compare runs on a shared machine.
+
+Usage:
+  .venv/bin/python bench/partitions_bench.py prepare --dossiers 2000000 --events 3
+  (stopped during generation? `prepare --resume --events 3` goes on from the committed batches)
+  .venv/bin/python bench/partitions_bench.py compare --rounds 3
+  .venv/bin/python bench/partitions_bench.py drop
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PLAIN, PARTITIONED = "wt_partitions_bench", "wt_partitions_bench_part"
+BEFORE = [("audit", "0003_append_only_triggers"), ("eservices", "0006_default_workflow_leaders_decide"),
+          ("portalsync", "0001_initial")]  # fmt: skip
+TICK = os.sysconf("SC_CLK_TCK")
+
+FILL = [
+    # History: EVENTS rows per dossier, hours apart from its submission.
+    """INSERT INTO eservices_dossierevent (dossier_id, at, actor_id, action, from_status, to_status, note, data)
+       SELECT d.id, d.submitted_at + make_interval(hours => k), NULL, 'bench', 'submitted', 'received', '', '{{}}'
+       FROM eservices_dossier d CROSS JOIN generate_series(1, {events}) k""",
+    # The outbox: one delivered row per history event (what a year of sync leaves behind).
+    """INSERT INTO portalsync_outboxevent (key, dossier_id, dossier_event_id, dossier_code, unit_path, action, status,
+                                         payload, state, attempts, created_at, next_attempt_at, delivered_at,
+                                         last_http_status, last_error)
+       SELECT gen_random_uuid(), e.dossier_id, e.id, d.code, d.unit_path, e.action, e.to_status,
+              jsonb_build_object('MaHoSo', d.code, 'TrangThaiHoSo', 2, 'NgayTiepNhan', e.at), 'delivered', 1,
+              e.at, e.at, e.at + interval '5 seconds', 200, ''
+       FROM eservices_dossierevent e JOIN eservices_dossier d ON d.id = e.dossier_id WHERE e.action = 'bench'""",
+    # The audit log: one row per history event, with placeholder hashes (64 hex characters).
+    """INSERT INTO audit_auditevent (occurred_at, actor_id, actor_label, unit_id, unit_path, action, target_type,
+                                   target_id, target_label, before, after, request_id, prev_hash, hash)
+       SELECT e.at, NULL, 'system', NULL, d.unit_path, 'dossier.bench', 'eservices.dossier', d.id::text, d.code,
+              NULL, jsonb_build_object('status', e.to_status), '', md5(e.id::text) || md5(e.id::text || 'p'),
+              md5(e.id::text || 'h') || md5(e.id::text || 'x')
+       FROM eservices_dossierevent e JOIN eservices_dossier d ON d.id = e.dossier_id WHERE e.action = 'bench'
+       ORDER BY e.at""",
+]
+
+
+def manage(database: str, *args: str) -> str:
+    env = {**os.environ, "DATABASE_URL": f"{PG}/{database}", "DEBUG": "false", "LOG_LEVEL": "WARNING"}
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def admin_sql(sql: str) -> None:
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+def timed(label: str, action) -> None:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    action()
+    print(f"{label}: {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def prepare(dossiers: int, events: int, resume: bool) -> None:
+    admin_sql(f"DROP DATABASE IF EXISTS {PARTITIONED} WITH (FORCE)")
+    if resume:  # generation was stopped between batches (each batch commits): go on from what is there
+        timed("rebuild_stats", lambda: manage(PLAIN, "rebuild_stats"))
+    else:
+        admin_sql(f"DROP DATABASE IF EXISTS {PLAIN} WITH (FORCE)")
+        admin_sql(f"CREATE DATABASE {PLAIN}")
+        timed("migrate", lambda: manage(PLAIN, "migrate", "--noinput"))
+        for app, name in BEFORE:  # back to the plain tables (the reverse migrations, on empty tables)
+            manage(PLAIN, "migrate", app, name, "--noinput")
+        timed("seed_demo", lambda: manage(PLAIN, "seed_demo"))
+        arguments = ("generate_dossiers", "--count", str(dossiers), "--years", "5", "--seed", "20")
+        timed(f"generate_dossiers {dossiers:,}", lambda: manage(PLAIN, *arguments))
+    with psycopg.connect(f"{PG}/{PLAIN}", autocommit=True) as conn:
+        for sql in FILL:
+            timed(sql.split("(")[0].strip(), lambda sql=sql: conn.execute(sql.format(events=events)))  # type: ignore[misc]
+        conn.execute("SELECT setval('audit_auditevent_id_seq', (SELECT max(id) FROM audit_auditevent))")
+        timed("vacuum analyze", lambda: conn.execute("VACUUM ANALYZE"))
+        for table in ("eservices_dossier", "eservices_dossierevent", "portalsync_outboxevent", "audit_auditevent"):
+            rows = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+            size = conn.execute(f"SELECT pg_size_pretty(pg_total_relation_size('{table}'))").fetchone()[0]  # type: ignore[index]
+            print(f"  {table}: {rows:,} rows, {size}")
+    admin_sql(f"CREATE DATABASE {PARTITIONED} TEMPLATE {PLAIN}")
+    # The partitioning migrations on full tables: the cost of converting a live database.
+    timed("migrate (partitioning migrations on the full tables)", lambda: manage(PARTITIONED, "migrate", "--noinput"))
+    with psycopg.connect(f"{PG}/{PARTITIONED}", autocommit=True) as conn:
+        timed("vacuum analyze (partitioned)", lambda: conn.execute("VACUUM ANALYZE"))
+        for database in (PLAIN, PARTITIONED):
+            size = conn.execute(f"SELECT pg_size_pretty(pg_database_size('{database}'))").fetchone()[0]  # type: ignore[index]
+            print(f"  {database}: {size}")
+
+
+def _cpu(pid: int | None = None) -> float:
+    if pid is None:
+        times = os.times()
+        return times.user + times.system
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def floor() -> float:
+    started = time.process_time()
+    total = 0
+    for i in range(3_000_000):
+        total += i % 7
+    return time.process_time() - started
+
+
+def measure(database: str, blocks: int, per_block: int) -> dict[str, object]:
+    os.environ.update({"DATABASE_URL": f"{PG}/{database}", "DEBUG": "false", "LOG_LEVEL": "WARNING"})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from precinct.accounts.models import User
+    from precinct.eservices.models import Dossier, Procedure
+    from precinct.eservices.selectors import dossier_get, dossier_list
+    from precinct.eservices.services import dossier_submit
+    from precinct.organisation.models import RoleAssignment
+    from precinct.stats.selectors import dossier_report, period_parse, stats_scope
+
+    connection.ensure_connection()
+    backend = connection.cursor().execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[union-attr]
+    rng = random.Random(7)
+    admin = User.objects.filter(is_superuser=True).first()
+    citizen = User.objects.filter(kind="citizen").exclude(personal_id="").first()
+    ward_role = RoleAssignment.objects.select_related("user", "unit").filter(unit__kind__in=["ward"]).first()
+    officer = ward_role.user if ward_role else admin
+    procedure = Procedure.objects.get(code="CT-06")
+    unit_code = ward_role.unit.code if ward_role else "07168"
+    top = Dossier.objects.order_by("-id").values_list("id", flat=True).first() or 1
+    codes = [c for c in (Dossier.objects.filter(id=rng.randint(1, top)).values_list("code", flat=True).first()
+                         for _ in range(blocks * per_block)) if c]  # fmt: skip
+    period = period_parse()
+
+    def intake(i: int) -> None:
+        dossier_submit(actor=citizen, procedure=procedure, form_data={"muc_dich": f"bench {i}"}, unit_code=unit_code)
+
+    def lookup(i: int) -> None:
+        dossier = dossier_get(actor=admin, code=codes[i % len(codes)])
+        list(dossier.events.all())
+
+    def inbox(i: int) -> None:
+        list(dossier_list(actor=officer, status="received").order_by("due_date")[:50])
+
+    def dashboard(i: int) -> None:
+        dossier_report(scope=stats_scope(actor=admin), period=period)
+
+    figures: dict[str, object] = {"floor_s": min(floor() for _ in range(3))}
+    for name, action, count in (("intake", intake, per_block), ("lookup", lookup, per_block),
+                                ("inbox", inbox, per_block // 4), ("dashboard", dashboard, max(per_block // 20, 3))):  # fmt: skip
+        action(0)  # warm
+        walls, cpus, server = [], [], []
+        for _ in range(blocks):
+            wall, cpu, db = time.perf_counter(), _cpu(), _cpu(backend)
+            for i in range(count):
+                action(i)
+            walls.append((time.perf_counter() - wall) / count * 1000)
+            cpus.append((_cpu() - cpu) / count * 1000)
+            server.append((_cpu(backend) - db) / count * 1000)
+        figures[name] = {
+            "items": count * blocks,
+            "wall_ms_min": min(walls), "wall_ms_median": statistics.median(walls),
+            "cpu_ms_min": min(cpus), "server_cpu_ms_min": min(server), "server_cpu_ms_median": statistics.median(server),
+        }  # fmt: skip
+    figures["load"] = os.getloadavg()
+    return figures
+
+
+def compare(rounds: int, blocks: int, per_block: int) -> None:
+    results: dict[str, list[dict[str, object]]] = {PLAIN: [], PARTITIONED: []}
+    for _ in range(rounds):
+        for database in (PLAIN, PARTITIONED):
+            out = subprocess.run(  # noqa: S603
+                [sys.executable, __file__, "measure", "--database", database, "--blocks", str(blocks),
+                 "--per-block", str(per_block)], cwd=ROOT, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            results[database].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    print(
+        f"{'operation':10} {'tables':12} {'wall ms min/med':>18} {'CPU ms (py)':>12} {'CPU ms (pg)':>12} {'py/floor':>9}"
+    )
+    for op in ("intake", "lookup", "inbox", "dashboard"):
+        for database, label in ((PLAIN, "plain"), (PARTITIONED, "partitioned")):
+            runs = results[database]
+            best = min(runs, key=lambda r: r[op]["wall_ms_min"])  # type: ignore[index]
+            cpu = min(r[op]["cpu_ms_min"] for r in runs)  # type: ignore[index]
+            pg = min(r[op]["server_cpu_ms_min"] for r in runs)  # type: ignore[index]
+            fl = min(r["floor_s"] for r in runs)  # type: ignore[type-var]
+            w = best[op]  # type: ignore[index]
+            print(f"{op:10} {label:12} {w['wall_ms_min']:8.2f} / {w['wall_ms_median']:7.2f} {cpu:12.2f} {pg:12.2f} "
+                  f"{cpu / (fl * 1000):9.4f}")  # fmt: skip
+    print("floor (3 M-iteration loop, s):", {d: [round(r["floor_s"], 3) for r in rs] for d, rs in results.items()})  # type: ignore[index]
+    print("load average per run:", {d: [r["load"] for r in rs] for d, rs in results.items()})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("prepare")
+    p.add_argument("--dossiers", type=int, default=1_000_000)
+    p.add_argument("--events", type=int, default=2)
+    p.add_argument("--resume", action="store_true", help="keep the plain database's dossiers; rebuild and go on")
+    m = sub.add_parser("measure")
+    m.add_argument("--database", required=True)
+    for s in (m, c := sub.add_parser("compare")):
+        s.add_argument("--blocks", type=int, default=5)
+        s.add_argument("--per-block", type=int, default=40)
+    c.add_argument("--rounds", type=int, default=3)
+    sub.add_parser("drop")
+    args = parser.parse_args()
+    if args.command == "prepare":
+        prepare(args.dossiers, args.events, args.resume)
+    elif args.command == "measure":
+        print(json.dumps(measure(args.database, args.blocks, args.per_block)))
+    elif args.command == "compare":
+        compare(args.rounds, args.blocks, args.per_block)
+    else:
+        for name in (PLAIN, PARTITIONED):
+            admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()
