@@ -412,11 +412,11 @@ def activity_record(
         errors.setdefault("title", []).append(_("This field is required."))
     if occurred_on > timezone.localdate():
         errors.setdefault("occurred_on", []).append(_("An activity cannot be logged before it happens."))
+    if unit is not None and not permissions.can_log_activity(actor, plan, unit):
+        raise PermissionDenied()  # before any message about the rest: nothing to learn for who may not log
     if errors:
         raise ValidationFailed(errors)
     assert unit is not None
-    if not permissions.can_log_activity(actor, plan, unit):
-        raise PermissionDenied()
     activity = Activity.objects.create(
         plan=plan,
         unit=unit,

@@ -184,7 +184,7 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
             occurred_on=occurred_on,
             title=request.POST.get("title", ""),
         )
-    except DomainError as exc:
+    except ValidationFailed as exc:
         for message in _errors(exc):
             messages.error(request, message)
     else:
