@@ -169,3 +169,28 @@ def test_indicator_page_matrix_and_value_entry(world, plan, indicator):
     page = client.get(f"/planning/indicators/{indicator.pk}/").content.decode()
     assert "01/01/2026 – 30/06/2026" in page and ("93,5" in page or "93.5" in page)
     assert AuditEvent.objects.filter(action="planning.indicator_value").count() == 1
+
+
+def test_activity_api(world, plan):
+    body = {"unit": world.ward_a.code, "kind": "guiding_document", "occurred_on": "2026-03-02", "title": "HD 12"}
+    url = f"/api/v1/planning/plans/{plan.pk}/activities"
+    assert_matrix(
+        world,
+        lambda c: c.post(url, body, content_type="application/json"),
+        {
+            **SEES,
+            "anonymous": 401,
+            "officer_a": 201,
+            "duty_a": 201,
+            "leader_a": 201,
+            "leader_p": 201,
+            "admin_p": 201,
+            "superuser": 201,
+            "officer_dept": 403,
+        },
+        api=True,
+    )
+    bad = world.api_client("officer_a").post(url, {**body, "kind": "party"}, content_type="application/json")
+    assert bad.status_code == 422 and "kind" in bad.json()["error"]["fields"]
+    detail = world.api_client("leader_p").get(f"/api/v1/planning/plans/{plan.pk}").json()
+    assert detail["activities"]["guiding_document"] == 6
