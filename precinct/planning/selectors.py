@@ -84,6 +84,52 @@ def indicator_value_list(*, indicator: Indicator) -> QuerySet[IndicatorValue]:
 # --- derived statuses -------------------------------------------------------------------------------------
 
 
+def _with_facts(tasks: QuerySet[Task], *, as_of: datetime.date) -> QuerySet[Task]:
+    """Tasks with the facts their status derives from, counting only the updates reported by `as_of`."""
+    known = Q(updates__reported_on__lte=as_of)
+    return tasks.annotate(
+        first_done=Min("updates__done_on", filter=known & Q(updates__done_on__isnull=False)),
+        latest_period=Max("updates__period_start", filter=known),
+        update_count=Count("updates", filter=known),
+    )
+
+
+@dataclass
+class PlanRow:
+    plan: Plan
+    counts: dict[str, int]
+    total: int
+
+    @property
+    def tiles(self) -> list[tuple[TaskStatus, int]]:
+        return [(status, self.counts[status.value]) for status in TaskStatus]
+
+
+def plan_rows(*, actor: Actor, plans: list[Plan], as_of: datetime.date) -> list[PlanRow]:
+    """A page of the plans list with each plan's tasks counted by derived status (the tasks the actor sees):
+    one grouped query for the page's tasks, statuses derived in Python as on the overview."""
+    whole = {plan.pk for plan in plans if reaches(actor, plan.lead_unit, READ_ROLES)}
+    tasks = Task.objects.filter(plan_id__in=[plan.pk for plan in plans])
+    if len(whole) < len(plans):
+        tasks = tasks.filter(Q(plan_id__in=whole) | Q(pk__in=_tasks_reached(actor).values("pk")))
+    warn = {plan.pk: plan.warn_days for plan in plans}
+    counted: dict[int, Counter[str]] = {plan.pk: Counter() for plan in plans}
+    facts = _with_facts(tasks, as_of=as_of).values_list(
+        "plan_id", "kind", "starts_on", "due_on", "first_done", "latest_period", "update_count"
+    )
+    for plan_id, kind, starts_on, due_on, first_done, latest_period, update_count in facts:
+        status = task_status(
+            TaskFacts(kind, starts_on, due_on, first_done, latest_period, bool(update_count)),
+            today=as_of,
+            warn_days=warn[plan_id],
+        )
+        counted[plan_id][status.value] += 1
+    return [
+        PlanRow(plan, {s.value: counted[plan.pk][s.value] for s in TaskStatus}, sum(counted[plan.pk].values()))
+        for plan in plans
+    ]
+
+
 @dataclass
 class TaskRow:
     task: Task
@@ -94,14 +140,8 @@ class TaskRow:
 
 def task_rows(tasks: QuerySet[Task], *, as_of: datetime.date, warn_days: int) -> list[TaskRow]:
     """Each task with its status on `as_of`: only updates reported by then count (the plan as it stood)."""
-    known = Q(updates__reported_on__lte=as_of)
-    annotated = tasks.annotate(
-        first_done=Min("updates__done_on", filter=known & Q(updates__done_on__isnull=False)),
-        latest_period=Max("updates__period_start", filter=known),
-        update_count=Count("updates", filter=known),
-    )
     rows = []
-    for task in annotated:
+    for task in _with_facts(tasks, as_of=as_of):
         facts = TaskFacts(
             kind=task.kind,
             starts_on=task.starts_on,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +22,7 @@ from precinct.planning.report_docx import report_docx
 from precinct.planning.status import TaskStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PLANS_PER_PAGE = 50
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -42,10 +44,17 @@ def _errors(exc: DomainError) -> list[str]:
 @login_required
 def plans(request: HttpRequest) -> HttpResponse:
     actor = _reader(request)
+    page = Paginator(selectors.plan_list(actor=actor), PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    as_of = timezone.localdate()
     return render(
         request,
         "planning/plans.html",
-        {"plans": selectors.plan_list(actor=actor), "can_create": permissions.can_create_plan(actor)},
+        {
+            "page": page,
+            "rows": selectors.plan_rows(actor=actor, plans=list(page.object_list), as_of=as_of),
+            "statuses": list(TaskStatus),
+            "can_create": permissions.can_create_plan(actor),
+        },
     )
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.utils import timezone, translation
@@ -194,3 +195,14 @@ def test_activity_api(world, plan):
     assert bad.status_code == 422 and "kind" in bad.json()["error"]["fields"]
     detail = world.api_client("leader_p").get(f"/api/v1/planning/plans/{plan.pk}").json()
     assert detail["activities"]["guiding_document"] == 6
+
+
+def test_plans_list_counts_the_tasks_each_actor_sees_by_derived_status(world, plan):
+    leader = world.client("leader_p").get("/planning/").content.decode()
+    assert re.search(r'plan-tile--late" title="[^"]+">1 ', leader)
+    assert re.search(r'plan-tile--not_started" title="[^"]+">1 ', leader)
+    assert "plan-tile--done" not in leader
+    rows = selectors.plan_rows(actor=world.user("leader_p"), plans=[plan], as_of=timezone.localdate())
+    assert (rows[0].total, rows[0].counts["late"], rows[0].counts["not_started"]) == (2, 1, 1)
+    ward = selectors.plan_rows(actor=world.user("officer_a"), plans=[plan], as_of=timezone.localdate())
+    assert (ward[0].total, ward[0].counts["late"]) == (1, 1)  # task 2 is the province's: not counted for ward A
