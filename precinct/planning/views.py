@@ -234,7 +234,7 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
         "planning/indicator.html",
         {
             "indicator": item,
-            "values": selectors.indicator_value_list(indicator=item),
+            "values": selectors.indicator_value_list(indicator=item)[:24],  # the last two years of months
             "can_enter": can_enter,
             "errors": errors,
             "data": request.POST,
