@@ -161,7 +161,7 @@ def _seed(root: Any, leader: User) -> None:
     # The seeds: "in the first 6 months of the year ... issued 70 guiding documents and organized 23 thematic
     # conferences"; spread over the year's first half (or what of it has passed).
     half = max(min((today - year_start).days, 180), 0)
-    for kind, count, title in (
+    for activity, count, title in (
         (ActivityKind.GUIDING_DOCUMENT, 70, "Văn bản hướng dẫn triển khai Đề án 06 số {n}"),
         (ActivityKind.CONFERENCE, 23, "Hội nghị chuyên đề về Đề án 06 lần {n}"),
     ):
@@ -170,7 +170,7 @@ def _seed(root: Any, leader: User) -> None:
                 actor=leader,
                 plan=plan,
                 unit_code=root.code,
-                kind=kind,
+                kind=activity,
                 occurred_on=year_start + day * (n * half // (count + 1)),
                 title=title.format(n=n),
             )

@@ -114,7 +114,7 @@ def plan_rows(*, actor: Actor, plans: list[Plan], as_of: datetime.date) -> list[
         tasks = tasks.filter(Q(plan_id__in=whole) | Q(pk__in=_tasks_reached(actor).values("pk")))
     warn = {plan.pk: plan.warn_days for plan in plans}
     counted: dict[int, Counter[str]] = {plan.pk: Counter() for plan in plans}
-    facts = _with_facts(tasks, as_of=as_of).values_list(
+    facts = _with_facts(tasks, as_of=as_of).values_list(  # type: ignore[misc]  # annotated names
         "plan_id", "kind", "starts_on", "due_on", "first_done", "latest_period", "update_count"
     )
     for plan_id, kind, starts_on, due_on, first_done, latest_period, update_count in facts:
