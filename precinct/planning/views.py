@@ -3,6 +3,7 @@ progress form, the XLSX import, the template and the periodic report."""
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -94,8 +95,14 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _reader(request)
     plan = selectors.plan_get(actor=actor, pk=pk)
-    as_of = _date(request.GET.get("as_of"))
-    view = selectors.plan_overview(actor=actor, plan=plan, as_of=as_of)
+    view = selectors.plan_overview(
+        actor=actor,
+        plan=plan,
+        as_of=_date(request.GET.get("as_of")),
+        start=_date(request.GET.get("start"), "start"),
+        end=_date(request.GET.get("end"), "end"),
+    )
+    period = urlencode({k: request.GET[k] for k in ("as_of", "start", "end") if request.GET.get(k)})
     wanted = request.GET.get("status", "")
     rows = [r for r in view.tasks if not wanted or r.status == wanted]
     tiles = [(s, view.counts[s.value]) for s in TaskStatus]
@@ -109,6 +116,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             "tiles": tiles,
             "wanted": wanted,
             "as_of_param": request.GET.get("as_of", ""),
+            "report_query": f"?{period}" if period else "",
             "can_manage": permissions.can_manage_plan(actor, plan),
             "activities": selectors.activity_list(plan=plan),
             "activity_kinds": ActivityKind.choices,

@@ -206,3 +206,10 @@ def test_plans_list_counts_the_tasks_each_actor_sees_by_derived_status(world, pl
     assert (rows[0].total, rows[0].counts["late"], rows[0].counts["not_started"]) == (2, 1, 1)
     ward = selectors.plan_rows(actor=world.user("officer_a"), plans=[plan], as_of=timezone.localdate())
     assert (ward[0].total, ward[0].counts["late"]) == (1, 1)  # task 2 is the province's: not counted for ward A
+
+
+def test_the_overview_passes_its_period_to_the_exports(world, plan):
+    page = world.client("leader_p").get(f"/planning/{plan.pk}/?as_of=2026-06-30&start=2026-01-01&end=2026-06-30")
+    html = page.content.decode()
+    assert f"/planning/{plan.pk}/report.docx?as_of=2026-06-30&amp;start=2026-01-01&amp;end=2026-06-30" in html
+    assert 'value="2026-01-01"' in html and 'value="2026-06-30"' in html
