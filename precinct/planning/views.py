@@ -106,6 +106,12 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     wanted = request.GET.get("status", "")
     rows = [r for r in view.tasks if not wanted or r.status == wanted]
     tiles = [(s, view.counts[s.value]) for s in TaskStatus]
+    # The status bar as SVG rectangles (x, width as attributes): the CSP allows no inline style.
+    bar, x = [], 0
+    for status, n in tiles:
+        if n:
+            bar.append((status, x, n))
+            x += n
     return render(
         request,
         "planning/overview.html",
@@ -114,6 +120,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "rows": rows,
             "tiles": tiles,
+            "bar": bar,
             "wanted": wanted,
             "as_of_param": request.GET.get("as_of", ""),
             "report_query": f"?{period}" if period else "",
