@@ -347,6 +347,8 @@ PRECINCT_SMS_PROVIDER = env("PRECINCT_SMS_PROVIDER", "precinct.notifications.sms
 
 # The address citizens reach this installation at (printed in receipts and QR codes).
 PRECINCT_PUBLIC_URL = env("PRECINCT_PUBLIC_URL", "http://127.0.0.1:8000")
+# Planning (issue 17): the lead unit is told this many days before a task's due date (the reminder sweep).
+PLANNING_REMIND_DAYS = int(env("PLANNING_REMIND_DAYS", "7"))
 
 # Online fees (precinct.payments, docs/adr/0012): "sandbox" (a local payment page; the default outside
 # production) or "vnpay" (VNPay's protocol; TMN code, hash secret and URLs from the environment).

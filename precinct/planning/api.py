@@ -72,6 +72,13 @@ class ValueIn(Schema):
     evidence: str = ""
 
 
+class ActivityIn(Schema):
+    unit: str
+    kind: str
+    occurred_on: Date
+    title: str
+
+
 class OverviewQuery(Schema):
     as_of: Date | None = None
     start: Date | None = None
@@ -126,6 +133,7 @@ def overview_json(overview: Overview) -> dict[str, Any]:
             }
             for row in overview.indicators
         ],
+        "activities": overview.activities,
     }
 
 
@@ -249,3 +257,21 @@ def indicator_value(request: HttpRequest, pk: Id, body: ValueIn) -> tuple[int, d
     indicator = selectors.indicator_get(actor=_reader(request), pk=pk)
     entered = services.indicator_value_enter(actor=request.user, indicator=indicator, **body.dict())
     return 201, {"id": entered.pk}
+
+
+@router.post(
+    "/planning/plans/{pk}/activities", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
+)
+def activity_record(request: HttpRequest, pk: Id, body: ActivityIn) -> tuple[int, dict[str, Any]]:
+    """One activity a unit carried out for the plan (kind: guiding_document, conference, inspection, other),
+    counted by kind in the periodic report."""
+    plan = selectors.plan_get(actor=_reader(request), pk=pk)
+    activity = services.activity_record(
+        actor=request.user,
+        plan=plan,
+        unit_code=body.unit,
+        kind=body.kind,
+        occurred_on=body.occurred_on,
+        title=body.title,
+    )
+    return 201, {"id": activity.pk}

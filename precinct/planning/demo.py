@@ -12,7 +12,7 @@ from precinct.accounts.models import User
 from precinct.core.demo import DemoAccount
 from precinct.organisation.selectors import commune_level_units, province_root_or_none, unit_by_code
 from precinct.planning import services
-from precinct.planning.models import Direction, Plan, TaskKind
+from precinct.planning.models import ActivityKind, Direction, Plan, TaskKind
 from precinct.planning.status import previous_period_start
 
 NUMBER = "56/KH-UBND"
@@ -41,7 +41,7 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
         return []
     with transaction.atomic():
         _seed(root, leader)
-    stdout.write(f"Planning: Plan {NUMBER} loaded with 64 tasks and 4 indicators (/planning/).")
+    stdout.write(f"Planning: Plan {NUMBER} loaded with 64 tasks, 4 indicators and 93 activities (/planning/).")
     return []
 
 
@@ -158,6 +158,22 @@ def _seed(root: Any, leader: User) -> None:
         target_value="75",
     )
     year_start = today.replace(month=1, day=1)
+    # The seeds: "in the first 6 months of the year ... issued 70 guiding documents and organized 23 thematic
+    # conferences"; spread over the year's first half (or what of it has passed).
+    half = max(min((today - year_start).days, 180), 0)
+    for activity, count, title in (
+        (ActivityKind.GUIDING_DOCUMENT, 70, "Văn bản hướng dẫn triển khai Đề án 06 số {n}"),
+        (ActivityKind.CONFERENCE, 23, "Hội nghị chuyên đề về Đề án 06 lần {n}"),
+    ):
+        for n in range(1, count + 1):
+            services.activity_record(
+                actor=leader,
+                plan=plan,
+                unit_code=root.code,
+                kind=activity,
+                occurred_on=year_start + day * (n * half // (count + 1)),
+                title=title.format(n=n),
+            )
     for indicator, value in ((crimes, "930"), (discipline, "0.45"), (degree, "71")):
         services.indicator_value_enter(
             actor=leader,

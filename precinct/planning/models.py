@@ -159,3 +159,54 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.period_end}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Due soon")
+    PERIOD_MISSING = "period_missing", _("Period not reported")
+    LATE = "late", _("Late")
+
+
+class TaskReminder(models.Model):
+    """A reminder told, once per task, kind and period (a due task's due date, or a recurring task's owed
+    period): the sweep inserts it in the transaction that queues the messages, so a second run tells nothing."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    period = models.DateField()
+    recipients = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("-sent_at", "-pk")
+        constraints = [models.UniqueConstraint(fields=("task", "kind", "period"), name="task_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.kind} · {self.period}"
+
+
+class ActivityKind(models.TextChoices):
+    GUIDING_DOCUMENT = "guiding_document", _("Guiding document issued")
+    CONFERENCE = "conference", _("Thematic conference held")
+    INSPECTION = "inspection", _("Inspection")
+    OTHER = "other", _("Other activity")
+
+
+class Activity(models.Model):
+    """A simple log of what a unit did for a plan (documents issued, conferences held), counted by kind in the
+    periodic report."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activities")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    occurred_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=300)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("plan", "-occurred_on", "-pk")
+        indexes = [models.Index(fields=("plan", "occurred_on"), name="planning_activity_day")]
+
+    def __str__(self) -> str:
+        return f"{self.plan.number} · {self.kind} · {self.occurred_on}"

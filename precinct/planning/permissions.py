@@ -1,6 +1,8 @@
 """Who may do what with plans: leaders and administrators over a plan's lead unit manage it; the officers and
 leaders of a task's lead unit report its progress; an indicator's responsible unit enters its values."""
 
+from django.db.models import Q
+
 from precinct.core.actors import Actor
 from precinct.organisation.models import Role, Unit
 from precinct.organisation.scoping import has_any_role, reaches
@@ -31,3 +33,13 @@ def can_update_task(actor: Actor, task: Task) -> bool:
 
 def can_enter_indicator_value(actor: Actor, indicator: Indicator) -> bool:
     return reaches(actor, indicator.unit, REPORT_ROLES)
+
+
+def can_log_activity(actor: Actor, plan: Plan, unit: Unit) -> bool:
+    """A unit logs its own activities for a plan it takes part in; the plan's managers log any unit's."""
+    if can_manage_plan(actor, plan):
+        return True
+    takes_part = (
+        unit.pk == plan.lead_unit_id or plan.tasks.filter(Q(lead_unit=unit) | Q(coordinating_units=unit)).exists()
+    )
+    return takes_part and reaches(actor, unit, REPORT_ROLES)

@@ -22,6 +22,8 @@ from precinct.organisation.selectors import unit_by_code
 from precinct.planning import permissions
 from precinct.planning.models import (
     RECURRING_KINDS,
+    Activity,
+    ActivityKind,
     Direction,
     Indicator,
     IndicatorValue,
@@ -395,3 +397,39 @@ def indicator_value_enter(
         actor=actor, action="planning.indicator_value", target=indicator, unit=indicator.unit, after={"value": number}
     )
     return entered
+
+
+@transaction.atomic
+def activity_record(
+    *, actor: Actor, plan: Plan, unit_code: str, kind: str, occurred_on: datetime.date, title: str
+) -> Activity:
+    """Log one activity a unit carried out for the plan (a guiding document issued, a conference held)."""
+    errors: Errors = {}
+    unit = _unit(errors, "unit", unit_code)
+    if kind not in ActivityKind.values:
+        errors.setdefault("kind", []).append(_("Choose one of: guiding_document, conference, inspection, other."))
+    if not title.strip():
+        errors.setdefault("title", []).append(_("This field is required."))
+    if occurred_on > timezone.localdate():
+        errors.setdefault("occurred_on", []).append(_("An activity cannot be logged before it happens."))
+    if unit is not None and not permissions.can_log_activity(actor, plan, unit):
+        raise PermissionDenied()  # before any message about the rest: nothing to learn for who may not log
+    if errors:
+        raise ValidationFailed(errors)
+    assert unit is not None
+    activity = Activity.objects.create(
+        plan=plan,
+        unit=unit,
+        kind=kind,
+        occurred_on=occurred_on,
+        title=title.strip()[:300],
+        author=actor if isinstance(actor, User) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="planning.activity_record",
+        target=activity,
+        unit=unit,
+        after={"plan": plan.number, "kind": kind, "occurred_on": occurred_on},
+    )
+    return activity

@@ -3,9 +3,11 @@ progress form, the XLSX import, the template and the periodic report."""
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,13 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from precinct.core.api_types import date_param, int_param
-from precinct.core.errors import DomainError, PermissionDenied
+from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.core.replica import reads_from_replica
 from precinct.planning import importing, permissions, selectors, services
 from precinct.planning.export import report_xlsx
+from precinct.planning.models import ActivityKind
+from precinct.planning.report_docx import report_docx
 from precinct.planning.status import TaskStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PLANS_PER_PAGE = 50
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _reader(request: HttpRequest) -> Any:
@@ -40,10 +46,17 @@ def _errors(exc: DomainError) -> list[str]:
 @login_required
 def plans(request: HttpRequest) -> HttpResponse:
     actor = _reader(request)
+    page = Paginator(selectors.plan_list(actor=actor), PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    as_of = timezone.localdate()
     return render(
         request,
         "planning/plans.html",
-        {"plans": selectors.plan_list(actor=actor), "can_create": permissions.can_create_plan(actor)},
+        {
+            "page": page,
+            "rows": selectors.plan_rows(actor=actor, plans=list(page.object_list), as_of=as_of),
+            "statuses": list(TaskStatus),
+            "can_create": permissions.can_create_plan(actor),
+        },
     )
 
 
@@ -84,11 +97,23 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _reader(request)
     plan = selectors.plan_get(actor=actor, pk=pk)
-    as_of = _date(request.GET.get("as_of"))
-    view = selectors.plan_overview(actor=actor, plan=plan, as_of=as_of)
+    view = selectors.plan_overview(
+        actor=actor,
+        plan=plan,
+        as_of=_date(request.GET.get("as_of")),
+        start=_date(request.GET.get("start"), "start"),
+        end=_date(request.GET.get("end"), "end"),
+    )
+    period = urlencode({k: request.GET[k] for k in ("as_of", "start", "end") if request.GET.get(k)})
     wanted = request.GET.get("status", "")
     rows = [r for r in view.tasks if not wanted or r.status == wanted]
     tiles = [(s, view.counts[s.value]) for s in TaskStatus]
+    # The status bar as SVG rectangles (x, width as attributes): the CSP allows no inline style.
+    bar, x = [], 0
+    for status, n in tiles:
+        if n:
+            bar.append((status, x, n))
+            x += n
     return render(
         request,
         "planning/overview.html",
@@ -97,9 +122,14 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "rows": rows,
             "tiles": tiles,
+            "bar": bar,
             "wanted": wanted,
             "as_of_param": request.GET.get("as_of", ""),
+            "report_query": f"?{period}" if period else "",
             "can_manage": permissions.can_manage_plan(actor, plan),
+            "activities": selectors.activity_list(plan=plan),
+            "activity_kinds": ActivityKind.choices,
+            "activity_counts": [(label, view.activities[value]) for value, label in ActivityKind.choices],
         },
     )
 
@@ -132,22 +162,104 @@ def template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
-@reads_from_replica()
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def _report_view(request: HttpRequest, pk: int) -> selectors.Overview:
     actor = _reader(request)
     plan = selectors.plan_get(actor=actor, pk=pk)
-    view = selectors.plan_overview(
+    return selectors.plan_overview(
         actor=actor,
         plan=plan,
         as_of=_date(request.GET.get("as_of")),
         start=_date(request.GET.get("start"), "start"),
         end=_date(request.GET.get("end"), "end"),
     )
-    response = HttpResponse(report_xlsx(view), content_type=XLSX)
-    safe = plan.number.replace("/", "-")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{safe}-{view.as_of:%Y%m%d}.xlsx"'
+
+
+def _attachment(content: bytes, content_type: str, view: selectors.Overview, extension: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    safe = view.plan.number.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{safe}-{view.as_of:%Y%m%d}.{extension}"'
     return response
+
+
+@login_required
+@reads_from_replica()
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    view = _report_view(request, pk)
+    return _attachment(report_xlsx(view), XLSX, view, "xlsx")
+
+
+@login_required
+@reads_from_replica()
+def report_word(request: HttpRequest, pk: int) -> HttpResponse:
+    view = _report_view(request, pk)
+    return _attachment(report_docx(view), DOCX, view, "docx")
+
+
+@login_required
+@require_POST
+def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _reader(request)
+    plan = selectors.plan_get(actor=actor, pk=pk)
+    occurred_on = _date(request.POST.get("occurred_on"), "occurred_on")
+    try:
+        if occurred_on is None:
+            raise ValidationFailed({"occurred_on": [_("Enter the date.")]})
+        services.activity_record(
+            actor=actor,
+            plan=plan,
+            unit_code=request.POST.get("unit", ""),
+            kind=request.POST.get("kind", ""),
+            occurred_on=occurred_on,
+            title=request.POST.get("title", ""),
+        )
+    except ValidationFailed as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The activity was logged."))
+    return redirect("planning:overview", pk=plan.pk)
+
+
+@login_required
+def indicator(request: HttpRequest, pk: int) -> HttpResponse:
+    """An indicator with its values; its responsible unit enters a period's value with evidence."""
+    actor = _reader(request)
+    item = selectors.indicator_get(actor=actor, pk=pk)
+    can_enter = not item.measure_key and permissions.can_enter_indicator_value(actor, item)
+    errors: list[str] = []
+    if request.method == "POST":
+        if not can_enter:
+            raise PermissionDenied()
+        start = _date(request.POST.get("period_start"), "period_start")
+        end = _date(request.POST.get("period_end"), "period_end")
+        try:
+            if start is None or end is None:
+                raise ValidationFailed({"period_start": [_("Enter the period (from, to).")]})
+            services.indicator_value_enter(
+                actor=actor,
+                indicator=item,
+                period_start=start,
+                period_end=end,
+                value=request.POST.get("value", "").strip().replace(",", "."),
+                evidence=request.POST.get("evidence", ""),
+            )
+        except DomainError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("The value was recorded."))
+            return redirect("planning:indicator", pk=item.pk)
+    return render(
+        request,
+        "planning/indicator.html",
+        {
+            "indicator": item,
+            "values": selectors.indicator_value_list(indicator=item)[:24],  # the last two years of months
+            "can_enter": can_enter,
+            "errors": errors,
+            "data": request.POST,
+        },
+        status=422 if errors else 200,
+    )
 
 
 @login_required
