@@ -4,7 +4,6 @@ through the selectors (scoped); every write is a service call (checked, audited)
 service's messages and changes nothing."""
 
 import datetime
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,12 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, NotFound, PermissionDenied
 from precinct.organisation.selectors import province_root
 from precinct.personnel import permissions, selectors
 from precinct.personnel.models import (
     ActivityKind,
+    Course,
     CourseKind,
+    Enrolment,
     EnrolmentResult,
     MandatoryFor,
 )
@@ -83,7 +85,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _course_post(request: HttpRequest, actor: Any, course: Any, enrolments: list[Any]) -> None:
+def _course_post(request: HttpRequest, actor: Actor, course: Course, enrolments: list[Enrolment]) -> None:
     action = request.POST.get("action")
     visible = {e.pk: e for e in enrolments}
     if action == "enrol":

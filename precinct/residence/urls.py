@@ -17,6 +17,6 @@ urlpatterns = [
     path("residence/quality/<str:code>/", views.quality, name="quality"),
     path("residence/import/<str:code>/", views.register_import, name="import"),
     path("residence/imports/<int:pk>/errors.csv", views.import_errors, name="import_errors"),
-    path("residence/export/<str:code>/", views.export, name="export"),
+    path("residence/export/<str:code>.csv", views.export, name="export"),
     path("residence/quality/<str:code>/not-duplicate/", views.not_duplicate, name="not_duplicate"),
 ]

@@ -39,7 +39,10 @@ ROLES = {
 }
 # Pages to start from besides the home page and the menu (reached only by a form or typed by people).
 EXTRA_START = ["/accounts/login/", "/accounts/register/", "/accounts/logout/", "/verify/", "/report/follow-up/"]
-SKIP = re.compile(r"^/(admin|api|static|media|i18n)/|\.(pdf|xlsx|png|jpg|json)$|/files/|/pay/$|/payments/sandbox/")
+# Downloads (a file, not a page) and pages that leave the site.
+SKIP = re.compile(
+    r"^/(admin|api|static|media|i18n)/|\.(pdf|xlsx|docx|csv|png|jpg|json)$|/files/|/pay/$|/payments/sandbox/"
+)
 MAX_PAGES_PER_ROLE = 60
 
 # Elements wider than the screen, for the failure message: the innermost ones that stick out.

@@ -60,7 +60,7 @@ def test_an_xlsx_register_with_date_cells_imports_and_the_export_round_trips(wor
     book.save(buffer)
     batch = register_import(actor=world.users["leader_a"], unit=world.ward_a, name="ho.xlsx", content=buffer.getvalue())
     assert batch.created == 1 and Person.objects.get(full_name="Vũ Văn Sáu").date_of_birth == datetime.date(1960, 1, 2)
-    exported = world.client("leader_a").get(f"/residence/export/{world.ward_a.code}/").content
+    exported = world.client("leader_a").get(f"/residence/export/{world.ward_a.code}.csv").content
     back = register_import(actor=world.users["officer_a"], unit=world.ward_a, name="export.csv", content=exported)
     assert (back.status, back.created, back.unchanged) == (ImportStatus.APPLIED, 0, 3)
 

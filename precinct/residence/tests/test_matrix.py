@@ -148,7 +148,7 @@ def test_marking_not_a_duplicate_by_page(world, register):
 def test_the_export_is_for_leaders_over_the_ward_and_is_audited_with_its_row_count(world, register):
     from precinct.audit.models import AuditEvent
 
-    url = f"/residence/export/{world.ward_a.code}/"
+    url = f"/residence/export/{world.ward_a.code}.csv"
     exported = Expect(200, shows=("Nguyễn Văn Hùng", "02/03/1975", "Số 12, Tổ 3, Khu 5"))
     assert_matrix(
         world,
