@@ -2,6 +2,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from precinct.devdata.incidents import generate_incidents
 from precinct.incidents.summary import summary_rebuild
@@ -31,3 +32,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         rows = summary_rebuild()
         self.stdout.write(f"Monthly summary rebuilt in {time.monotonic() - started:.1f} s: {rows:,} rows.")
+        if connection.vendor == "postgresql":
+            # Millions of rows COPYed in a minute are not in the planner's statistics until autovacuum gets
+            # to them: with the old ones it read unit_path's whole index for three days of incidents
+            # (p95 210 ms instead of 89 ms for the province). Production tables grow slowly; here, say so.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE incidents_incident, incidents_incidentmonthstat")
+            self.stdout.write("Planner statistics refreshed (ANALYZE).")
