@@ -127,8 +127,10 @@ def result_verify(*, data: bytes, code: str = "") -> Verdict:
     signatures = inspection.signatures
     if not inspection.readable and document is not None:
         # A changed byte can break the PDF's structure before it breaks the signature: measured against
-        # the result the code names, the file is still one that was changed after issue.
+        # the result the code names, the file is still one that was changed after issue. Nothing of that
+        # result is shown, though: any bytes with a guessed, sequential dossier code would reveal it.
         verdict.status = "tampered"
+        verdict.document = None
         verdict.notes.append(_("The file cannot even be read as a PDF: it is not the file issued under this code."))
     elif not inspection.readable:
         verdict.status = "unreadable"

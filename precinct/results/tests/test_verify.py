@@ -57,7 +57,7 @@ def test_one_changed_byte_is_tampering(world, issued, where):
     )
     verdict = result_verify(data=bytes(data), code=issued.code)
     assert verdict.status == "tampered", (where, verdict.status, verdict.inspection)
-    assert verdict.matches_record is False
+    assert verdict.matches_record is not True  # False, or None when the change left the file unreadable
 
 
 def test_a_signer_from_another_authority_is_untrusted(world, signing, issued, tmp_path, settings):
@@ -122,7 +122,8 @@ def test_a_broken_copy_of_an_issued_result_is_tampering_when_its_code_is_given(w
     issued under that code; without a code nothing names the result, and it is only unreadable."""
     broken = _issued_bytes(issued)[:200]
     verdict = result_verify(data=broken, code=issued.code)
-    assert verdict.status == "tampered" and verdict.matches_record is False
+    assert verdict.status == "tampered"
+    assert verdict.document is None  # junk bytes with a guessed code learn nothing of the result
     assert result_verify(data=broken).status == "unreadable"
 
 
