@@ -99,21 +99,24 @@ class Verdict:
         return all(s.fingerprint == self.document.signing_key.fingerprint for s in self.inspection.signatures)
 
 
-def _record(inspection: "Inspection", code: str) -> ResultDocument | None:
+def _record(inspection: "Inspection", code: str) -> tuple[ResultDocument | None, bool]:
+    """The result on record the upload is measured against, and whether it was found only by a dossier code
+    (sequential, guessable: typed by the uploader or written in the file) rather than by the file's hash or
+    the result's unguessable token."""
     documents = ResultDocument.objects.select_related("dossier__version", "unit", "signing_key", "revoked_by")
     exact = documents.filter(sha256=inspection.sha256).first()
     if exact is not None:
-        return exact
+        return exact, False
     if code.strip():
         by_token = documents.filter(token=code.strip()).first()
         if by_token is not None:
-            return by_token
+            return by_token, False
     for candidate in (code, inspection.subject):
         if candidate:
             found = documents.filter(dossier__code=candidate.strip().upper()[:64]).first()
             if found is not None:
-                return found
-    return None
+                return found, True
+    return None, False
 
 
 def result_verify(*, data: bytes, code: str = "") -> Verdict:
@@ -122,15 +125,13 @@ def result_verify(*, data: bytes, code: str = "") -> Verdict:
     from precinct.results.verify import inspect_pdf  # pyHanko loads on the first verification
 
     inspection = inspect_pdf(data)
-    document = _record(inspection, code)
+    document, by_guessable_code = _record(inspection, code)
     verdict = Verdict(status="valid", inspection=inspection, document=document)
     signatures = inspection.signatures
     if not inspection.readable and document is not None:
         # A changed byte can break the PDF's structure before it breaks the signature: measured against
-        # the result the code names, the file is still one that was changed after issue. Nothing of that
-        # result is shown, though: any bytes with a guessed, sequential dossier code would reveal it.
+        # the result the code names, the file is still one that was changed after issue.
         verdict.status = "tampered"
-        verdict.document = None
         verdict.notes.append(_("The file cannot even be read as a PDF: it is not the file issued under this code."))
     elif not inspection.readable:
         verdict.status = "unreadable"
@@ -154,4 +155,9 @@ def result_verify(*, data: bytes, code: str = "") -> Verdict:
         verdict.notes.append(_("The signature is genuine, but the file differs from the one issued."))
     elif document.is_revoked:
         verdict.status = "revoked"
+    if by_guessable_code and not (verdict.signature_sound and verdict.trusted):
+        # Found only by a dossier code, for a file no unit of this installation signed: the verdict stands,
+        # but nothing of the result is shown (any PDF with a guessed code would otherwise reveal its unit,
+        # time and revocation reason; issue 14 item 7).
+        verdict.document = None
     return verdict

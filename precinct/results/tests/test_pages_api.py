@@ -108,7 +108,9 @@ def test_verify_api(world, issued):
     changed = bytearray(data)
     changed[len(data) // 2] ^= 0x20
     answer = client.post("/api/v1/verify", {"file": SimpleUploadedFile("kq.pdf", bytes(changed))}).json()
-    assert answer["status"] == "tampered" and answer["valid"] is False and answer["matches_issued_file"] is False
+    assert answer["status"] == "tampered" and answer["valid"] is False
+    # The broken file names its dossier only by the code written in it (guessable): nothing of it is shown.
+    assert answer["matches_issued_file"] is None and answer["dossier"] in (None, "")
     missing = client.post("/api/v1/verify", {}, headers={"Accept-Language": "en"})
     assert missing.status_code == 422
     # The file is required by the schema (the OpenAPI says so), so validation names it before the handler runs.
