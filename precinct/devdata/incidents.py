@@ -15,9 +15,10 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from precinct.devdata.bulk import copy_rows
 from precinct.incidents import penal_code
 from precinct.incidents.models import Classification, Incident, Source, Status
 from precinct.organisation.selectors import commune_level_units
@@ -131,30 +132,7 @@ def incident_rows(*, count: int, years: int, seed: int | None, now: datetime.dat
 
 
 def _write(rows: list[tuple[Any, ...]]) -> None:
-    table = Incident._meta.db_table
-    if connection.vendor == "postgresql":
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    ops = connection.ops
-
-    def adapt(value: Any) -> Any:
-        if isinstance(value, datetime.datetime):
-            return ops.adapt_datetimefield_value(value)
-        if isinstance(value, datetime.date):
-            return ops.adapt_datefield_value(value)
-        return value
-
-    placeholders = ", ".join("%s" for _ in COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})",  # noqa: S608 (our own names)
-            [tuple(adapt(v) for v in row) for row in rows],
-        )
+    copy_rows(Incident, COLUMNS, rows)
 
 
 def generate_incidents(

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from precinct.accounts.personal_id import sex_century_digit
 from precinct.core.text import fold
+from precinct.devdata.bulk import copy_rows
 from precinct.organisation.selectors import commune_level_units
 from precinct.residence.models import Person
 
@@ -304,30 +305,7 @@ def resident_rows(
 
 
 def _write(rows: list[tuple[Any, ...]]) -> None:
-    table = Person._meta.db_table
-    if connection.vendor == "postgresql":
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    ops = connection.ops
-
-    def adapt(value: Any) -> Any:
-        if isinstance(value, datetime.datetime):
-            return ops.adapt_datetimefield_value(value)
-        if isinstance(value, datetime.date):
-            return ops.adapt_datefield_value(value)
-        return value
-
-    placeholders = ", ".join("%s" for _ in COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})",  # noqa: S608 (our own names)
-            [tuple(adapt(v) for v in row) for row in rows],
-        )
+    copy_rows(Person, COLUMNS, rows)
 
 
 def _reset_sequence() -> None:
