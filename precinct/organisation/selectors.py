@@ -1,6 +1,7 @@
 """Reads of the organisation, already narrowed to what the actor may see, and the one answer to each
 question about the unit tree (the province root, who holds a role nearest above a unit)."""
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -86,10 +87,20 @@ def commune_level_units() -> QuerySet[Unit]:
     return Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS, is_active=True).order_by("name")
 
 
+# What stands before a place's own name in a unit's Vietnamese name ("Công an phường Hà An" → "Hà An").
+_KIND_WORDS = re.compile(r"^(công an\s+)?(thành phố|tỉnh|phường|xã|đặc khu|thị trấn)\s+", re.IGNORECASE)
+
+
+def place_name(unit: Unit) -> str:
+    """The place a unit is named after, without "Công an phường/xã/…" (the English names start with it)."""
+    return _KIND_WORDS.sub("", unit.display_name, count=1)
+
+
 def units_by_name(units: Iterable[Unit]) -> list[Unit]:
-    """Units as people look for them in a list: in Vietnamese alphabetical order of their names
-    (core.text.collation_key: "Hà An", "Hạ Long", "Hiệp Hòa", every "Đ…" after the "D…")."""
-    return sorted(units, key=lambda unit: collation_key(unit.display_name))
+    """Units as people look for them in a list: in Vietnamese alphabetical order of their places' names, wards
+    and communes together (core.text.collation_key: "Hà An", "Hạ Long", "Hiệp Hòa", every "Đ…" after the "D…");
+    the full name decides between a ward and a commune of the same place."""
+    return sorted(units, key=lambda unit: (collation_key(place_name(unit)), collation_key(unit.display_name)))
 
 
 def unit_by_code(code: str, *, kinds: tuple[str, ...] = ()) -> Unit | None:

@@ -12,6 +12,11 @@ class PlanningConfig(AppConfig):
     def ready(self) -> None:
         # Periodic jobs, queued by `manage.py scheduler` (docs/adr/0024-scheduler.md).
         from precinct.core import schedule
+        from precinct.notifications.links import register_link
+        from precinct.planning.links import KINDS, task_links
+
+        for kind in KINDS:
+            register_link(kind, task_links)
 
         schedule.register(
             "planning.reminders",

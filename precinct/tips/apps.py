@@ -12,6 +12,11 @@ class TipsConfig(AppConfig):
     def ready(self) -> None:
         # Periodic jobs, queued by `manage.py scheduler` (docs/adr/0024-scheduler.md).
         from precinct.core import schedule
+        from precinct.notifications.links import register_link
+        from precinct.tips.links import NEWS_KINDS, event_links
+
+        for kind in NEWS_KINDS:
+            register_link(kind, event_links)
 
         schedule.register(
             "tips.expire",

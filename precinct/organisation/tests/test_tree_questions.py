@@ -104,6 +104,17 @@ def test_units_by_name_follow_the_vietnamese_alphabet(world):
     assert names == REAL_WARDS
 
 
+def test_wards_and_communes_sort_together_by_the_places_name(world):
+    from precinct.organisation.selectors import place_name, units_by_name
+
+    names = ["Công an xã Quảng La", "Công an phường Bãi Cháy", "Công an đặc khu Cô Tô", "Công an xã Bình Liêu"]
+    units = [
+        Unit.objects.create(code=f"8{n:04d}", name=name, name_en=name, kind=UnitKind.WARD, parent=world.province)
+        for n, name in enumerate(names)
+    ]
+    assert [place_name(u) for u in units_by_name(units)] == ["Bãi Cháy", "Bình Liêu", "Cô Tô", "Quảng La"]
+
+
 def test_ward_filters_and_select_lists_are_in_vietnamese_order(world):
     """The pages that list wards for people to pick from: the crime-report queue's filter, the residence
     register's wards, the dossier form's receiving police."""

@@ -42,6 +42,12 @@ def test_a_task_due_yesterday_shows_late_and_its_leader_is_told_once(world, plan
     # The ward's officer and the province leader above it are not the ward's leaders.
     assert _told(world.user("officer_a"), "late") == [] and _told(world.user("leader_p"), "late") == []
     assert AuditEvent.objects.filter(action="planning.reminder_late", target_id=str(task.pk)).count() == 1
+    # The site's inbox links the reminder to the task's page.
+    from precinct.notifications.selectors import inbox_links, inbox_list
+
+    [message] = inbox_list(actor=world.user("leader_a"))
+    link = inbox_links(messages=[message])[message.key]
+    assert (link.url, link.label) == (f"/planning/tasks/{task.pk}/", str(task))
 
     second = reminder_sweep()
     assert (second.late, second.due_soon, second.period_missing, second.messages) == (0, 0, 0, 0)

@@ -342,6 +342,17 @@ def test_duty_officers_are_told_without_content(world):
     )
     assert Notification.objects.filter(recipient=duty, key__startswith="tips.reporter_message").count() == 2
 
+    # The site's inbox links both messages to the report's page, labelled with the reference alone.
+    from precinct.notifications.selectors import inbox_links, inbox_list
+
+    messages = inbox_list(actor=duty)
+    links = inbox_links(messages=messages)
+    reference = filed["reference"]
+    assert {(m.key.split(":")[0], links[m.key].url, links[m.key].label) for m in messages} == {
+        ("tips.new", f"/tips/{tip.pk}/", f"{reference[:4]}-{reference[4:]}"),
+        ("tips.reporter_message", f"/tips/{tip.pk}/", f"{reference[:4]}-{reference[4:]}"),
+    }
+
 
 def test_the_queue_filter_lists_only_the_wards_in_reach(world):
     ward_codes = {u.code for u in world.client("officer_a").get("/tips/").context["wards"]}
