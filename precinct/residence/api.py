@@ -4,9 +4,9 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Header, Router, Schema
 from ninja.responses import Status
 from ninja.security import APIKeyHeader
 
@@ -108,13 +108,27 @@ def person_get(request: HttpRequest, pk: Id) -> Person:
 
 
 @router.post("/residence/stays", response=StaysOut, auth=EstablishmentKey())
-def stays_post(request: HttpRequest, body: StaysIn) -> dict[str, Any]:
-    """An establishment reports guests' arrivals and departures (one or many). Each good row is stored once
-    (keyed by the establishment's stay id and the event; a repeat is answered in `repeated`); bad rows are
-    refused one by one in `refused` with their reasons, the others kept."""
+def stays_post(
+    request: HttpRequest,
+    response: HttpResponse,
+    body: StaysIn,
+    idempotency_key: str | None = Header(  # noqa: B008 (django-ninja's way to declare a header)
+        None,
+        alias="Idempotency-Key",
+        description="Optional, up to 200 visible ASCII characters: a replay of the same body with the same key "
+        "gets the first answer (header `Idempotent-Replayed: true`) and stores nothing new; the same key with "
+        "another body is refused (422 `idempotency_key_reused`). Kept RESIDENCE_IDEMPOTENCY_HOURS (24 h).",
+    ),
+) -> dict[str, Any]:
+    """An establishment reports guests' arrivals and departures (check-out: `event` = `departure`), one or many.
+    Each good row is stored once (keyed by the establishment's stay id and the event; a repeat is answered in
+    `repeated`); bad rows are refused one by one in `refused` with their reasons, the others kept."""
     establishment: Establishment = request.auth  # type: ignore[attr-defined]
     rows = [row.dict() for row in body.stays]
-    return services.stay_notices_receive(establishment=establishment, rows=rows)
+    answer, replayed = services.stays_post(establishment=establishment, rows=rows, idempotency_key=idempotency_key)
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return answer
 
 
 @router.get("/residence/stays/current", response=list[StayOut], auth=signed_in)
