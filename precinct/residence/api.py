@@ -112,7 +112,7 @@ def stays_post(
     request: HttpRequest,
     response: HttpResponse,
     body: StaysIn,
-    idempotency_key: str | None = Header(  # noqa: B008 (django-ninja's way to declare a header)
+    idempotency_key: str | None = Header(
         None,
         alias="Idempotency-Key",
         description="Optional, up to 200 visible ASCII characters: a replay of the same body with the same key "

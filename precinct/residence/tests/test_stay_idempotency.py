@@ -14,7 +14,10 @@ from precinct.audit.models import AuditEvent
 from precinct.core import schedule
 from precinct.residence.models import StayNotice, StayRequest
 from precinct.residence.services import establishment_register, stay_requests_sweep, stays_post
-from precinct.residence.tests.test_stays import FOREIGN, GOOD, hotel, post  # noqa: F401 (fixture)
+from precinct.residence.tests import test_stays
+from precinct.residence.tests.test_stays import FOREIGN, GOOD, post
+
+hotel = test_stays.hotel  # the fixture: a hotel of ward A and a client holding its key
 
 
 def keyed(client, rows, key, **headers):
