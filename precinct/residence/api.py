@@ -76,6 +76,7 @@ class StayOut(Schema):
     nationality: str
     arrival: datetime.datetime
     expected_departure: datetime.date | None
+    flagged: bool = False  # a guest the incident register looks for (only for the ward's own officers)
 
     @staticmethod
     def resolve_establishment(obj: Stay) -> str:
