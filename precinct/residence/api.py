@@ -6,7 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import Header, Router, Schema
+from ninja import File, Form, Header, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 from ninja.security import APIKeyHeader
 
@@ -15,7 +16,15 @@ from precinct.core.api_types import Id
 from precinct.core.errors import ValidationFailed
 from precinct.core.openapi import declares
 from precinct.residence import selectors, services
-from precinct.residence.models import CorrectionRequest, Establishment, Household, Person, Stay
+from precinct.residence.models import (
+    CorrectionRequest,
+    Establishment,
+    Household,
+    ImportBatch,
+    ImportStatus,
+    Person,
+    Stay,
+)
 
 router = Router(tags=["residence"])
 
@@ -281,3 +290,66 @@ def household_join(request: HttpRequest, pk: Id, body: JoinIn) -> Household:
         raise ValidationFailed({"personal_id": [_("No resident of this ward has this personal ID number.")]})
     services.household_join(actor=request.user, household=found, person=person, relation=body.relation)
     return selectors.household_get(actor=request.user, pk=found.pk)
+
+
+class RegisterImportOut(Schema):
+    id: int
+    ward: str
+    file_name: str
+    status: str
+    only_valid: bool
+    rows: int
+    created: int
+    unchanged: int
+    errors: list[dict[str, Any]]  # the row-by-row report: {"row", "column", "message"}
+
+    @staticmethod
+    def resolve_ward(obj: ImportBatch) -> str:
+        return obj.unit.code
+
+
+IMPORT_MODES = ("all", "valid")
+
+
+@router.post(
+    "/residence/imports",
+    response={200: RegisterImportOut, 201: RegisterImportOut},
+    auth=signed_in,
+    openapi_extra=declares(409),
+)
+def register_import(
+    request: HttpRequest, file: File[UploadedFile], ward: Form[str], mode: Form[str] = "all"
+) -> Status[ImportBatch]:
+    """Import an existing register (CSV or XLSX, the columns of the export) into a ward the caller manages.
+    Every row is checked: with `mode=all` (the default) a row in error refuses the whole file (200, `status`
+    `refused`, nothing written but the report); with `mode=valid` only the valid rows are written (201,
+    `applied`). `errors` is the report row by row. A file already applied to the ward is refused (409) and
+    changes nothing; a row whose person is already in the register is counted in `unchanged`."""
+    if mode not in IMPORT_MODES:
+        raise ValidationFailed({"mode": [_("The mode is “all” (every row or none) or “valid” (only valid rows).")]})
+    unit = selectors.ward_get(actor=request.user, code=ward)
+    batch = services.register_import(
+        actor=request.user, unit=unit, name=file.name or "", content=file.read(), only_valid=mode == "valid"
+    )
+    return Status(201 if batch.status == ImportStatus.APPLIED else 200, batch)
+
+
+EXPORT_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "The ward's residents as CSV (UTF-8 with a BOM), the columns the import reads",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    }
+}
+
+
+@router.get("/residence/exports/{unit_code}.csv", response={200: None}, auth=signed_in, openapi_extra=EXPORT_RESPONSE)
+def register_export(request: HttpRequest, unit_code: str) -> HttpResponse:
+    """The ward's residents as CSV: a leader over the ward only (403 for other readers, 404 outside their
+    reach); audited with the number of rows that left."""
+    unit = selectors.ward_get(actor=request.user, code=unit_code)
+    body, _count = services.persons_export(actor=request.user, unit=unit)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="residents-{unit.code}.csv"'
+    return response
