@@ -250,7 +250,12 @@ class Stay(models.Model):
 
     class Meta:
         ordering = ["-arrival", "pk"]
-        constraints = [models.UniqueConstraint(fields=["establishment", "stay_id"], name="residence_stay_once")]
+        # Partitioned by month of `arrival` on PostgreSQL (ADR 0039), whose keys must hold the partition column:
+        # the key is (establishment, stay id, arrival). A stay reported twice is still one stay because its
+        # notice is stored once in the inbox (residence_notice_once), and only a new notice makes a stay.
+        constraints = [
+            models.UniqueConstraint(fields=["establishment", "stay_id", "arrival"], name="residence_stay_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.guest_name} ({self.stay_id})"
