@@ -49,7 +49,7 @@ def report(client: Client, rows: list[dict]) -> dict:
 
 def where() -> dict[int, str]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, tableoid::regclass::text FROM {TABLE}")  # noqa: S608 (a constant)
+        cursor.execute(f"SELECT id, tableoid::regclass::text FROM {TABLE}")
         return dict(cursor.fetchall())
 
 
