@@ -315,7 +315,7 @@ IMPORT_MODES = ("all", "valid")
     "/residence/imports",
     response={200: RegisterImportOut, 201: RegisterImportOut},
     auth=signed_in,
-    openapi_extra=declares(409),
+    openapi_extra=declares(404, 409),  # 404: a ward (a form field) outside the caller's reach
 )
 def register_import(
     request: HttpRequest, file: File[UploadedFile], ward: Form[str], mode: Form[str] = "all"

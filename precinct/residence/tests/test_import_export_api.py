@@ -116,3 +116,13 @@ def test_the_export_is_refused_to_everyone_else_and_nothing_is_audited(world, re
     answer = world.api_client(actor).get(f"/api/v1/residence/exports/{world.ward_a.code}.csv")
     assert answer.status_code == status, answer.content
     assert not AuditEvent.objects.filter(action="residence.persons_export").exists()
+
+
+def test_a_nul_character_in_a_cell_is_a_refused_row_not_a_server_error(world, register):
+    persons = Person.objects.count()
+    content = csv_file(NEW, ",Lê\x00 Văn,01/01/1990,male,,,VN,living,\n")
+    answer = upload(world, "officer_a", content, mode="valid")
+    assert answer.status_code == 201, answer.content
+    assert [(e["row"], e["column"]) for e in answer.json()["errors"]] == [(3, "full_name")]
+    assert "NUL" in answer.json()["errors"][0]["message"]
+    assert answer.json()["created"] == 1 and Person.objects.count() == persons + 1
