@@ -12,6 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from precinct.core.partitions import months
+from precinct.core.partitions.archive import ArchiveRefused, archive_month
 from precinct.residence.models import Stay
 from precinct.residence.services import establishment_register, stay_notices_process
 
@@ -71,7 +72,7 @@ def hotel(world):
 
 
 @postgresql_only
-def test_the_migration_partitions_a_table_that_already_holds_stays_and_back(world, hotel):
+def test_the_migration_partitions_a_table_that_already_holds_stays_and_back(world, hotel, tmp_path):
     migrate(BEFORE)
     assert TABLE not in dict(months.partitioned_tables(connection))
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
@@ -110,13 +111,21 @@ def test_the_migration_partitions_a_table_that_already_holds_stays_and_back(worl
     call_command("partitions_ahead", "--months", "5")
     assert months.partition_name(TABLE, ahead) in {p.name for p in months.partitions(connection.cursor(), TABLE)}
 
+    # An old month is archived only when its guests have all checked out (they are on the "staying now" page).
+    report(hotel, [guest(5, "2025-03-20T08:00:00+07:00")])
+    with pytest.raises(ArchiveRefused, match="departed_at IS NULL"):
+        archive_month(table=TABLE, month=datetime.date(2025, 3, 1), directory=tmp_path)
+    report(hotel, [{"stay_id": "S5", "event": "departure"}])
+    archived = archive_month(table=TABLE, month=datetime.date(2025, 3, 1), directory=tmp_path)
+    assert archived.manifest["rows"] == 3 and set(Stay.objects.values_list("stay_id", flat=True)) == {"S3", "S4"}
+
     # And back: one plain table with every row and the narrower key the model state had before.
     migrate(BEFORE)
     assert TABLE not in dict(months.partitioned_tables(connection))
-    assert set(where().values()) == {TABLE} and len(where()) == 4
+    assert set(where().values()) == {TABLE} and len(where()) == 2
     assert definitions("u") == {"UNIQUE (establishment_id, stay_id)"}
     migrate(AT)
-    assert TABLE in dict(months.partitioned_tables(connection)) and len(where()) == 4
+    assert TABLE in dict(months.partitioned_tables(connection)) and len(where()) == 2
 
 
 def test_on_sqlite_the_stays_table_stays_plain(world, hotel):
