@@ -12,7 +12,8 @@ Prints, from one run on a database prepared with the province's units:
   over --checks records;
 - stays: POST /api/v1/residence/stays in batches of 100 through Django's handler (the test client: middleware,
   key check, validation, inbox INSERTs, audit row; no HTTP socket), rows per second and CPU per row; then the
-  worker turning the inbox into stays, rows per second. The floor: the same batches' validation alone
+  worker turning the inbox into stays (with the incidents app's flagged-guest receiver listening), rows per
+  second; the same POSTs with an Idempotency-Key per batch, and every keyed batch replayed. The floor: the same batches' validation alone
   (services.stay_row_errors), for the ratio.
 
 Prepare once:
@@ -187,6 +188,23 @@ def main() -> None:
         f"{cpu / rows_n * 1e6:.0f} µs CPU per row; floor (validation alone) {floor_cpu / rows_n * 1e6:.0f} µs CPU "
         f"per row, ratio {cpu / max(floor_cpu, 1e-9):.1f}; {stored:,} notices stored"
     )
+    # The same again with an Idempotency-Key per batch (ADR 0039), then every batch replayed with its key.
+    keyed = [stay_rows(b + 500_000 + int(time.time()) % 1000 * 1000, 100, rng) for b in range(args.batches)]
+    for label, replay in (("with Idempotency-Key", False), ("replayed with its key", True)):
+        cpu, wall = time.process_time(), time.perf_counter()
+        for b, rows in enumerate(keyed):
+            response = client.post(
+                "/api/v1/residence/stays",
+                {"stays": rows},
+                content_type="application/json",
+                headers={"Idempotency-Key": f"bench-{os.getpid()}-{b}"},
+            )
+            assert response.status_code == 200 and (response.has_header("Idempotent-Replayed") == replay)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        print(
+            f"stays POST {label}: {rows_n / wall:,.0f} rows/s, {cpu / rows_n * 1e6:.0f} µs CPU per row, "
+            f"ratio to the floor {cpu / max(floor_cpu, 1e-9):.1f}"
+        )
     cpu, wall = time.process_time(), time.perf_counter()
     stays_before = Stay.objects.count()
     while stay_notices_process(limit=1000):

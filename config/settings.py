@@ -229,6 +229,8 @@ STATS_FOLD_SECONDS = int(env("STATS_FOLD_SECONDS", "10"))
 NOTIFY_LATER_SECONDS = float(env("NOTIFY_LATER_SECONDS", "1"))
 # Residence: the stays worker is queued at most once per this many seconds per process (0: after every batch).
 RESIDENCE_STAYS_SECONDS = float(env("RESIDENCE_STAYS_SECONDS", "1"))
+# How long an Idempotency-Key of POST /api/v1/residence/stays is remembered (then swept hourly): ADR 0039.
+RESIDENCE_IDEMPOTENCY_HOURS = float(env("RESIDENCE_IDEMPOTENCY_HOURS", "24"))
 
 # API lists come a page at a time.
 NINJA_PAGINATION_PER_PAGE = 100

@@ -4,9 +4,10 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import File, Form, Header, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 from ninja.security import APIKeyHeader
 
@@ -15,7 +16,15 @@ from precinct.core.api_types import Id
 from precinct.core.errors import ValidationFailed
 from precinct.core.openapi import declares
 from precinct.residence import selectors, services
-from precinct.residence.models import CorrectionRequest, Establishment, Household, Person, Stay
+from precinct.residence.models import (
+    CorrectionRequest,
+    Establishment,
+    Household,
+    ImportBatch,
+    ImportStatus,
+    Person,
+    Stay,
+)
 
 router = Router(tags=["residence"])
 
@@ -76,6 +85,7 @@ class StayOut(Schema):
     nationality: str
     arrival: datetime.datetime
     expected_departure: datetime.date | None
+    flagged: bool = False  # a guest the incident register looks for (only for the ward's own officers)
 
     @staticmethod
     def resolve_establishment(obj: Stay) -> str:
@@ -108,13 +118,27 @@ def person_get(request: HttpRequest, pk: Id) -> Person:
 
 
 @router.post("/residence/stays", response=StaysOut, auth=EstablishmentKey())
-def stays_post(request: HttpRequest, body: StaysIn) -> dict[str, Any]:
-    """An establishment reports guests' arrivals and departures (one or many). Each good row is stored once
-    (keyed by the establishment's stay id and the event; a repeat is answered in `repeated`); bad rows are
-    refused one by one in `refused` with their reasons, the others kept."""
+def stays_post(
+    request: HttpRequest,
+    response: HttpResponse,
+    body: StaysIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        description="Optional, up to 200 visible ASCII characters: a replay of the same body with the same key "
+        "gets the first answer (header `Idempotent-Replayed: true`) and stores nothing new; the same key with "
+        "another body is refused (422 `idempotency_key_reused`). Kept RESIDENCE_IDEMPOTENCY_HOURS (24 h).",
+    ),
+) -> dict[str, Any]:
+    """An establishment reports guests' arrivals and departures (check-out: `event` = `departure`), one or many.
+    Each good row is stored once (keyed by the establishment's stay id and the event; a repeat is answered in
+    `repeated`); bad rows are refused one by one in `refused` with their reasons, the others kept."""
     establishment: Establishment = request.auth  # type: ignore[attr-defined]
     rows = [row.dict() for row in body.stays]
-    return services.stay_notices_receive(establishment=establishment, rows=rows)
+    answer, replayed = services.stays_post(establishment=establishment, rows=rows, idempotency_key=idempotency_key)
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return answer
 
 
 @router.get("/residence/stays/current", response=list[StayOut], auth=signed_in)
@@ -266,3 +290,66 @@ def household_join(request: HttpRequest, pk: Id, body: JoinIn) -> Household:
         raise ValidationFailed({"personal_id": [_("No resident of this ward has this personal ID number.")]})
     services.household_join(actor=request.user, household=found, person=person, relation=body.relation)
     return selectors.household_get(actor=request.user, pk=found.pk)
+
+
+class RegisterImportOut(Schema):
+    id: int
+    ward: str
+    file_name: str
+    status: str
+    only_valid: bool
+    rows: int
+    created: int
+    unchanged: int
+    errors: list[dict[str, Any]]  # the row-by-row report: {"row", "column", "message"}
+
+    @staticmethod
+    def resolve_ward(obj: ImportBatch) -> str:
+        return obj.unit.code
+
+
+IMPORT_MODES = ("all", "valid")
+
+
+@router.post(
+    "/residence/imports",
+    response={200: RegisterImportOut, 201: RegisterImportOut},
+    auth=signed_in,
+    openapi_extra=declares(404, 409),  # 404: a ward (a form field) outside the caller's reach
+)
+def register_import(
+    request: HttpRequest, file: File[UploadedFile], ward: Form[str], mode: Form[str] = "all"
+) -> Status[ImportBatch]:
+    """Import an existing register (CSV or XLSX, the columns of the export) into a ward the caller manages.
+    Every row is checked: with `mode=all` (the default) a row in error refuses the whole file (200, `status`
+    `refused`, nothing written but the report); with `mode=valid` only the valid rows are written (201,
+    `applied`). `errors` is the report row by row. A file already applied to the ward is refused (409) and
+    changes nothing; a row whose person is already in the register is counted in `unchanged`."""
+    if mode not in IMPORT_MODES:
+        raise ValidationFailed({"mode": [_("The mode is “all” (every row or none) or “valid” (only valid rows).")]})
+    unit = selectors.ward_get(actor=request.user, code=ward)
+    batch = services.register_import(
+        actor=request.user, unit=unit, name=file.name or "", content=file.read(), only_valid=mode == "valid"
+    )
+    return Status(201 if batch.status == ImportStatus.APPLIED else 200, batch)
+
+
+EXPORT_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "The ward's residents as CSV (UTF-8 with a BOM), the columns the import reads",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    }
+}
+
+
+@router.get("/residence/exports/{unit_code}.csv", response={200: None}, auth=signed_in, openapi_extra=EXPORT_RESPONSE)
+def register_export(request: HttpRequest, unit_code: str) -> HttpResponse:
+    """The ward's residents as CSV: a leader over the ward only (403 for other readers, 404 outside their
+    reach); audited with the number of rows that left."""
+    unit = selectors.ward_get(actor=request.user, code=unit_code)
+    body, _count = services.persons_export(actor=request.user, unit=unit)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="residents-{unit.code}.csv"'
+    return response

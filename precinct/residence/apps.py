@@ -17,6 +17,12 @@ class ResidenceConfig(AppConfig):
         dossier_changed.connect(receivers.on_dossier_changed, sender=Dossier, dispatch_uid="residence.changed")
         measures.register_all()
 
+        # Archiving an old month of stays (ADRs 0030, 0039) waits until its guests have all checked out: a stay
+        # still open is on the ward's "staying now" page.
+        from precinct.core import partitions
+
+        partitions.register_archive_rules("residence_stay", partitions.ArchiveRules(refuse_while="departed_at IS NULL"))
+
         # Periodic jobs, queued by `manage.py scheduler` (docs/adr/0024-scheduler.md).
         from precinct.core import schedule
 
@@ -25,6 +31,12 @@ class ResidenceConfig(AppConfig):
             task="precinct.residence.tasks.stay_notices_process_task",
             every=datetime.timedelta(minutes=5),
             description="Turn hotels' stay notices left in the inbox into stays",
+        )
+        schedule.register(
+            "residence.stay_requests_sweep",
+            task="precinct.residence.tasks.stay_requests_sweep_task",
+            every=datetime.timedelta(hours=1),
+            description="Forget hotels' Idempotency-Keys older than RESIDENCE_IDEMPOTENCY_HOURS",
         )
         schedule.register(
             "residence.quality_snapshots",

@@ -250,10 +250,49 @@ class Stay(models.Model):
 
     class Meta:
         ordering = ["-arrival", "pk"]
-        constraints = [models.UniqueConstraint(fields=["establishment", "stay_id"], name="residence_stay_once")]
+        # Partitioned by month of `arrival` on PostgreSQL (ADR 0039), whose keys must hold the partition column:
+        # the key is (establishment, stay id, arrival). A stay reported twice is still one stay because its
+        # notice is stored once in the inbox (residence_notice_once), and only a new notice makes a stay.
+        constraints = [
+            models.UniqueConstraint(fields=["establishment", "stay_id", "arrival"], name="residence_stay_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.guest_name} ({self.stay_id})"
+
+
+class StayRequest(models.Model):
+    """A `POST /api/v1/residence/stays` sent with an `Idempotency-Key`: the body's hash and the first answer,
+    so a replay from the same establishment gets that answer and stores nothing new, and the same key with
+    another body is refused. Kept RESIDENCE_IDEMPOTENCY_HOURS, then swept (services.stays)."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    body_sha256 = models.CharField(max_length=64)
+    response = models.JSONField(null=True)  # null only inside the first request's own transaction
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["establishment", "key"], name="residence_stay_request_once")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class StayFlag(models.Model):
+    """A stay whose guest the incidents register flags (ADR 0039): written once per stay by the incidents
+    app's receiver through services.stays.stay_flag, shown on the stays page to the ward's officers. The
+    stay is named by id and arrival, not by a foreign key, because stays are partitioned by month on
+    PostgreSQL and a reference to them would have to carry the arrival too."""
+
+    stay_ref = models.BigIntegerField(unique=True)
+    arrival = models.DateTimeField()
+    unit_path = models.CharField(max_length=255, db_index=True)
+    reason = models.CharField(max_length=40)  # a code of the flagging app, never the incident's details
+    flagged_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"stay {self.stay_ref} ({self.reason})"
 
 
 class CorrectionStatus(models.TextChoices):

@@ -8,9 +8,17 @@ from django.db.models import Q
 
 from precinct.core.actors import Actor
 from precinct.organisation.models import Role, Unit
-from precinct.organisation.scoping import reaches, reaches_by_role, reaches_everything, scope_paths, scope_q
+from precinct.organisation.scoping import (
+    reaches,
+    reaches_by_role,
+    reaches_everything,
+    scope_paths,
+    scope_q,
+    scope_q_by_role,
+)
 
 READERS = (Role.OFFICER, Role.DUTY_OFFICER, Role.LEADER)
+FLAG_READERS = (Role.OFFICER, Role.DUTY_OFFICER, Role.LEADER)  # over the stay's ward itself (ADR 0039)
 MANAGERS = (Role.OFFICER, Role.LEADER)
 EXPORTERS = (Role.LEADER,)
 DEPARTMENT_ROLES = (Role.OFFICER, Role.LEADER)
@@ -57,3 +65,10 @@ def can_export_register(actor: Actor, unit: Unit) -> bool:
 
 def can_manage_establishments(actor: Actor, unit: Unit) -> bool:
     return reaches(actor, unit, (Role.LEADER, Role.ADMINISTRATOR))
+
+
+def stay_flags_q(actor: Actor, field: str = "unit_path") -> Q:
+    """Flags on stays (a guest the incident register looks for) the actor may see: only by a role over the
+    stay's ward, the officers who are told. Neither the department's province-wide reading of the register nor
+    being a superuser shows them."""
+    return scope_q_by_role(actor, field, FLAG_READERS)

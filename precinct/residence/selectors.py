@@ -5,7 +5,7 @@ person's or household's record is audited: services.reading."""
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
 from django.utils import timezone
 
 from precinct.core.actors import Actor
@@ -27,8 +27,9 @@ from precinct.residence.models import (
     ResidenceEvent,
     ResidenceRecord,
     Stay,
+    StayFlag,
 )
-from precinct.residence.permissions import read_q
+from precinct.residence.permissions import read_q, stay_flags_q
 from precinct.residence.services import key_hash
 
 
@@ -131,8 +132,15 @@ def dossier_residence_view(*, actor: Actor, code: str) -> dict[str, Any]:
 
 
 def stays_current(*, actor: Actor, unit: Unit | None = None) -> QuerySet[Stay]:
-    """Guests staying now (arrived, not departed) in the wards the actor reaches."""
-    qs = Stay.objects.select_related("establishment").filter(read_q(actor), departed_at__isnull=True)
+    """Guests staying now (arrived, not departed) in the wards the actor reaches; `flagged` is True on the stay
+    of a guest the incident register looks for, for an actor allowed to see that (permissions.stay_flags_q)."""
+    flags = StayFlag.objects.filter(stay_ref=OuterRef("pk")).filter(stay_flags_q(actor))
+    qs = (
+        Stay.objects.select_related("establishment")
+        .filter(read_q(actor), departed_at__isnull=True)
+        .annotate(flagged=Exists(flags) if actor is not None and actor.is_authenticated else Value(False))
+        .order_by("-flagged", "-arrival", "pk")  # the stays the ward was told of first
+    )
     return qs.filter(unit_path__startswith=unit.path) if unit is not None else qs
 
 

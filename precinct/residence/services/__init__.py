@@ -17,7 +17,10 @@ from precinct.residence.services.stays import (
     key_hash,
     stay_notices_process,
     stay_notices_receive,
+    stay_requests_sweep,
     stay_row_errors,
+    stays_flag,
+    stays_post,
 )
 
 __all__ = [
@@ -40,5 +43,8 @@ __all__ = [
     "residence_register",
     "stay_notices_process",
     "stay_notices_receive",
+    "stay_requests_sweep",
     "stay_row_errors",
+    "stays_flag",
+    "stays_post",
 ]

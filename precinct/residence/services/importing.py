@@ -90,6 +90,12 @@ def parse(*, name: str, content: bytes) -> Parsed:
         if not any(values.values()):
             continue
         problems: list[dict[str, Any]] = []
+        for column, value in values.items():  # PostgreSQL stores no NUL in text: refused here, not a 500
+            if "\x00" in value:
+                problems.append(
+                    _error(number, column, _("The text contains a NUL character (\\0), which is not accepted."))
+                )
+                values[column] = value.replace("\x00", "")
         if not values["full_name"]:
             problems.append(_error(number, "full_name", _("Give the full name.")))
         dob = None

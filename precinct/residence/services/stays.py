@@ -3,9 +3,12 @@ inbox and turned into stays by the worker."""
 
 import datetime
 import hashlib
+import json
+import re
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,10 +17,11 @@ from precinct.accounts.personal_id import personal_id_errors
 from precinct.audit.services import audit_record
 from precinct.core.actors import Actor
 from precinct.core.batching import BatchedTask
-from precinct.core.errors import PermissionDenied
+from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.organisation.models import Unit
 from precinct.residence import permissions
-from precinct.residence.models import Establishment, Stay, StayNotice
+from precinct.residence.models import Establishment, Stay, StayFlag, StayNotice, StayRequest
+from precinct.residence.signals import StayRecorded, stays_recorded
 
 
 def _process_task() -> Any:
@@ -174,6 +178,8 @@ def stay_notices_process(*, limit: int = 500) -> int:
                 )
         # arrivals first, so a departure in the same batch finds its stay
         Stay.objects.bulk_create(arrivals, ignore_conflicts=True)
+        if arrivals and stays_recorded.has_listeners(Stay):
+            _tell_recorded(arrivals)
         for notice in notices:
             row, est = notice.payload, notice.establishment
             if row.get("event", "arrival") != "arrival":
@@ -191,3 +197,119 @@ def stay_notices_process(*, limit: int = 500) -> int:
                 after={"notices": len(notices)},
             )
     return len(notices)
+
+
+def _tell_recorded(arrivals: list[Stay]) -> None:
+    """Send `stays_recorded` for the stays just written (their ids read back: an INSERT … ON CONFLICT DO NOTHING
+    gives none). Naming the arrivals lets PostgreSQL read only their months' partitions."""
+    wanted = {(s.establishment_id, s.stay_id) for s in arrivals}
+    found = Stay.objects.filter(
+        establishment_id__in={e for e, _ in wanted},
+        stay_id__in={i for _, i in wanted},
+        arrival__in={s.arrival for s in arrivals},
+    )
+    recorded = tuple(
+        StayRecorded(
+            stay_pk=s.pk,
+            arrival=s.arrival,
+            unit_path=s.unit_path,
+            guest_name=s.guest_name,
+            personal_id=s.personal_id,
+            passport_number=s.passport_number,
+            nationality=s.nationality,
+        )
+        for s in found
+        if (s.establishment_id, s.stay_id) in wanted
+    )
+    if recorded:
+        stays_recorded.send(sender=Stay, stays=recorded)
+
+
+def stays_flag(*, stays: list[StayRecorded], reason: str) -> list[StayRecorded]:
+    """Mark stays whose guest another app looks for (called by the incidents app's receiver, inside the
+    worker's transaction). Each stay is flagged once: returns only the newly flagged ones, each audited."""
+    known = set(StayFlag.objects.filter(stay_ref__in=[s.stay_pk for s in stays]).values_list("stay_ref", flat=True))
+    fresh = {s.stay_pk: s for s in stays if s.stay_pk not in known}
+    now = timezone.now()
+    StayFlag.objects.bulk_create(
+        [
+            StayFlag(stay_ref=s.stay_pk, arrival=s.arrival, unit_path=s.unit_path, reason=reason[:40], flagged_at=now)
+            for s in fresh.values()
+        ],
+        ignore_conflicts=True,
+    )
+    for stay in fresh.values():
+        audit_record(
+            actor=None,
+            action="residence.stay_flag",
+            target_label=f"stay {stay.stay_pk}",
+            after={"reason": reason, "ward": stay.unit_path},
+        )
+    return list(fresh.values())
+
+
+# An Idempotency-Key is what the IETF draft and Stripe take: up to 200 visible ASCII characters.
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+def _body_sha256(rows: list[dict[str, Any]]) -> str:
+    return hashlib.sha256(json.dumps(rows, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def stays_post(
+    *, establishment: Establishment, rows: list[dict[str, Any]], idempotency_key: str | None = None
+) -> tuple[dict[str, Any], bool]:
+    """`POST /api/v1/residence/stays`: the rows received into the inbox, answered as stay_notices_receive does.
+    With an `Idempotency-Key` the first answer is kept with the body's hash: a replay from the same establishment
+    gets that answer again (and True: replayed) and writes nothing; the same key with another body is refused
+    (422) and writes nothing. Two concurrent replays store once: the second INSERT of the key waits on the
+    unique index for the first transaction, then finds its row with the answer (READ COMMITTED)."""
+    if idempotency_key is None:
+        return stay_notices_receive(establishment=establishment, rows=rows), False
+    if not IDEMPOTENCY_KEY.match(idempotency_key):
+        raise ValidationFailed(
+            {"Idempotency-Key": [_("The Idempotency-Key is 1 to 200 visible ASCII characters (no spaces).")]}
+        )
+    digest = _body_sha256(rows)
+    with transaction.atomic():
+        StayRequest.objects.bulk_create(
+            [
+                StayRequest(
+                    establishment=establishment,
+                    key=idempotency_key,
+                    body_sha256=digest,
+                    response=None,
+                    created_at=timezone.now(),
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        held = StayRequest.objects.get(establishment=establishment, key=idempotency_key)
+        if held.response is not None:  # an earlier request's (committed rows always carry their answer)
+            if held.body_sha256 != digest:
+                raise DomainError(
+                    "idempotency_key_reused",
+                    _("This Idempotency-Key was already used with a different request; nothing was changed."),
+                    fields={"Idempotency-Key": [_("Use a new key for a new request.")]},
+                    status=422,
+                )
+            return held.response, True
+        answer = stay_notices_receive(establishment=establishment, rows=rows)
+        held.response = answer
+        held.save(update_fields=["response"])
+    return answer, False
+
+
+def stay_requests_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Forget idempotency keys older than RESIDENCE_IDEMPOTENCY_HOURS (the scheduled job); audited when any go."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.RESIDENCE_IDEMPOTENCY_HOURS)
+    with transaction.atomic():
+        deleted, _kinds = StayRequest.objects.filter(created_at__lt=cutoff).delete()
+        if deleted:
+            audit_record(
+                actor=None,
+                action="residence.stay_requests_sweep",
+                target_label="stay requests",
+                after={"deleted": deleted, "before": cutoff.isoformat()},
+            )
+    return deleted
