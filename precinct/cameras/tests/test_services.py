@@ -92,7 +92,7 @@ def test_hand_on_sends_the_signal_with_its_frozen_payload(world, cams):
         .order_by("id")
         .values_list("action", flat=True)
     )
-    assert actions == ["cameras.alert_raise", "cameras.alert_acknowledge", "cameras.alert_hand_on"]
+    assert actions == ["cameras.alert_raise", "cameras.alert_acknowledge", "cameras.alert_close"]
 
 
 def test_a_receiver_may_refuse_the_hand_on(world, cams):
