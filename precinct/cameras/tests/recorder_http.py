@@ -38,7 +38,7 @@ def start(image: bytes | None = None) -> FakeRecorder:
     recorder = FakeRecorder(url="", image=image or jpeg())
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             recorder.hits.append(self.path)
             parts = self.path.strip("/").split("/")  # api, events, <id>, snapshot.jpg
             if len(parts) != 4 or parts[:2] != ["api", "events"] or parts[3] != "snapshot.jpg":

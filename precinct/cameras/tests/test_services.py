@@ -190,7 +190,7 @@ def test_outcomes_and_impossible_transitions(world, cams):
     with pytest.raises(DomainError) as refused:
         alert_close(actor=duty, alert=alert, outcome=AlertOutcome.RESOLVED)
     assert refused.value.code == "not_dispatched"
-    assert "Dispatch first" in str(refused.value.message)
+    assert "Hãy điều lực lượng trước" in str(refused.value.message)
     with pytest.raises(ValidationFailed):
         alert_close(actor=duty, alert=alert, outcome="lost")
     with pytest.raises(ValidationFailed) as no_ref:
