@@ -45,6 +45,12 @@ class CamerasConfig(AppConfig):
             description="Delete snapshots past their retention (those of incidents and crime reports are kept)",
         )
 
+        from precinct.cameras.escalation import alert_links
+        from precinct.notifications.links import register_link
+
+        register_link("camera_alert", alert_links)
+        register_link("camera_alert_escalated", alert_links)
+
         from precinct.cameras import metrics
 
         metrics.register()

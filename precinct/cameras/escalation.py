@@ -2,15 +2,18 @@
 sent to its ward's leader (or the nearest unit above that has one), once, and marked escalated."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from precinct.audit.services import audit_record
 from precinct.cameras import events
 from precinct.cameras.models import Alert, AlertKind, AlertStatus
+from precinct.notifications.links import Link, key_parts
 from precinct.notifications.services import Message, notification_key, notify
 from precinct.organisation.models import Role
 from precinct.organisation.selectors import role_holders_nearest
@@ -56,3 +59,14 @@ def escalation_sweep(*, now: datetime.datetime | None = None, limit: int = 200) 
             )
             escalated += 1
     return {"escalated": escalated}
+
+
+def alert_links(keys: Sequence[str]) -> dict[str, Link]:
+    """The site's inbox links a camera alert's message (`camera_alert:<id>`, `camera_alert_escalated:<id>`)
+    to the alert's page, which answers only to those who reach it. No query: the key holds the id."""
+    links = {}
+    for key in keys:
+        parts = key_parts(key)
+        if parts and parts[0].isdigit():
+            links[key] = Link(label=f"#{parts[0]}", url=reverse("cameras:alert", args=[int(parts[0])]))
+    return links

@@ -113,6 +113,42 @@ def _download(url: str) -> Fetched:
     return Fetched(body=body, content_type=content_type)
 
 
+def _keep(snapshot: Snapshot, fetched: Fetched) -> None:
+    """Store the file and its facts on the (locked, pending) snapshot row, and say so in the timeline."""
+    snapshot.sha256 = hashlib.sha256(fetched.body).hexdigest()
+    snapshot.size = len(fetched.body)
+    snapshot.content_type = fetched.content_type
+    snapshot.fetched_at = timezone.now()
+    snapshot.state = SnapshotState.STORED
+    snapshot.last_error = ""
+    snapshot.next_attempt_at = None
+    name = f"alert-{snapshot.alert_id}-{snapshot.sha256[:12]}.{EXTENSION[fetched.content_type]}"
+    snapshot.file.save(name, ContentFile(fetched.body), save=False)
+    events.snapshot(snapshot.alert, f"SHA-256 {snapshot.sha256}")
+
+
+@transaction.atomic
+def snapshot_store(*, alert: Alert, body: bytes, content_type: str, source_url: str) -> Snapshot:
+    """Store a snapshot the system already holds (the demo data's generated image), as a fetch would."""
+    if content_type not in MAGIC or not body.startswith(MAGIC[content_type]):
+        raise ValueError("not a JPEG or PNG")
+    snapshot, _ = Snapshot.objects.select_for_update().get_or_create(
+        alert=alert, defaults={"unit_path": alert.unit_path, "source_url": source_url}
+    )
+    if snapshot.state == SnapshotState.PENDING:
+        snapshot.attempts += 1
+        _keep(snapshot, Fetched(body=body, content_type=content_type))
+        snapshot.save()
+        audit_record(
+            actor=None,
+            action="cameras.snapshot_fetch",
+            target=snapshot,
+            unit=alert.unit,
+            after={"state": snapshot.state, "sha256": snapshot.sha256},
+        )
+    return snapshot
+
+
 def snapshot_fetch(*, snapshot_id: int) -> str:
     """Fetch one snapshot if it is still waiting and due (the HTTP request is made outside any transaction),
     then store the file and its facts, or record the failure and when to try again. Returns the state."""
@@ -131,16 +167,7 @@ def snapshot_fetch(*, snapshot_id: int) -> str:
         alert, now = snapshot.alert, timezone.now()
         snapshot.attempts += 1
         if fetched is not None:
-            snapshot.sha256 = hashlib.sha256(fetched.body).hexdigest()
-            snapshot.size = len(fetched.body)
-            snapshot.content_type = fetched.content_type
-            snapshot.fetched_at = now
-            snapshot.state = SnapshotState.STORED
-            snapshot.last_error = ""
-            snapshot.next_attempt_at = None
-            name = f"alert-{alert.pk}-{snapshot.sha256[:12]}.{EXTENSION[fetched.content_type]}"
-            snapshot.file.save(name, ContentFile(fetched.body), save=False)
-            events.snapshot(alert, f"SHA-256 {snapshot.sha256}")
+            _keep(snapshot, fetched)
         else:
             snapshot.last_error = error[:200]
             if snapshot.attempts >= MAX_ATTEMPTS:

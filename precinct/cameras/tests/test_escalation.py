@@ -58,3 +58,13 @@ def test_the_setting_decides_when(world, cams, settings):
     alert = alert_for(world, cams)
     assert escalation_sweep(now=alert.raised_at + datetime.timedelta(minutes=10)) == {"escalated": 0}
     assert escalation_sweep(now=alert.raised_at + datetime.timedelta(minutes=16)) == {"escalated": 1}
+
+
+def test_inbox_messages_link_to_the_alert(world, cams):
+    from precinct.notifications.links import resolve_links
+
+    links = resolve_links(["camera_alert:12", "camera_alert_escalated:12", "camera_alert:x"])
+    assert {key: link.url for key, link in links.items()} == {
+        "camera_alert:12": "/cameras/alerts/12/",
+        "camera_alert_escalated:12": "/cameras/alerts/12/",
+    }
