@@ -150,6 +150,8 @@ def _demo_snapshots() -> None:
     for n, alert in enumerate(
         Alert.objects.filter(event__isnull=False).select_related("event", "camera__recorder", "unit")
     ):
+        if alert.event is None:
+            continue
         when = timezone.localtime(alert.event.started_at).isoformat(sep=" ", timespec="seconds")[:19]  # the OSD
         body = _night_jpeg(f"{alert.camera.source_name if alert.camera else ''}  {when}", seed=n)
         url = snapshot_url(alert) or f"demo://{alert.pk}/snapshot.jpg"
