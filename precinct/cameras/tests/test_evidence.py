@@ -123,3 +123,28 @@ def test_every_view_is_audited_and_an_altered_file_is_refused(world, cams, recor
     with pytest.raises(DomainError) as refused:
         snapshot_open(actor=world.users["duty_a"], alert=alert)
     assert refused.value.code == "snapshot_altered"
+
+
+def test_the_fetch_is_queued_after_the_commit_and_the_task_runs_it(
+    world, cams, recorder_http, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from precinct.cameras.tasks import cameras_snapshot_task
+
+    with django_capture_on_commit_callbacks(execute=True):
+        alert = _alert("ev-task")
+    snapshot = Snapshot.objects.get(alert=alert)
+    queued = DBTaskResult.objects.get(task_path=cameras_snapshot_task.module_path)
+    assert queued.args_kwargs["args"] == [snapshot.pk]
+    assert queued.task.call(*queued.args_kwargs["args"]) == SnapshotState.STORED  # what the worker runs
+
+
+def test_the_jobs_are_registered():
+    from precinct.core import schedule
+
+    jobs = {job.name: job for job in schedule.jobs()}
+    assert jobs["cameras.evidence"].every.total_seconds() == 60
+    assert jobs["cameras.escalation"].every.total_seconds() == 60
+    assert jobs["cameras.retention"].every.total_seconds() == 86400
+    assert jobs["cameras.retention"].task == "precinct.cameras.tasks.cameras_retention_task"
