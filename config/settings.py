@@ -383,6 +383,12 @@ MQTT_URL = env("MQTT_URL")  # mqtt://user:password@host:1883
 CAMERAS_MQTT_CLIENT_ID = env("CAMERAS_MQTT_CLIENT_ID", "precinct-cameras")  # fixed: a persistent session
 CAMERAS_OFFLINE_GRACE_SECONDS = int(env("CAMERAS_OFFLINE_GRACE_SECONDS", "120"))  # shorter blips raise nothing
 CAMERAS_SILENCE_SECONDS = int(env("CAMERAS_SILENCE_SECONDS", "0"))  # silent this long = offline (0: never)
+# Alerts' evidence and escalation (docs/adr/0037): snapshots fetched from the recorder with a timeout and a size
+# limit, kept this many days (or the consent's retention if shorter) unless an incident or crime report needs them.
+CAMERAS_SNAPSHOT_TIMEOUT_SECONDS = float(env("CAMERAS_SNAPSHOT_TIMEOUT_SECONDS", "5"))
+CAMERAS_SNAPSHOT_MAX_BYTES = int(env("CAMERAS_SNAPSHOT_MAX_BYTES", str(5 * 1024 * 1024)))
+CAMERAS_SNAPSHOT_RETENTION_DAYS = int(env("CAMERAS_SNAPSHOT_RETENTION_DAYS", "30"))
+CAMERAS_ACK_MINUTES = int(env("CAMERAS_ACK_MINUTES", "5"))  # not acknowledged by then: the ward's leader is told
 
 # Signed results (precinct.results, docs/adr/0011): unit keys live in files under this directory, never in
 # the database; their passphrase comes from the environment (PRECINCT_SIGNING_PASSPHRASE, or

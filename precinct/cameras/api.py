@@ -6,14 +6,15 @@ import hashlib
 import hmac
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
-from precinct.cameras import selectors, services
+from precinct.cameras import evidence, selectors, services
+from precinct.cameras.alert_detail import AlertDetail, alert_detail_get
 from precinct.cameras.ingest import MAX_PAYLOAD_BYTES, Received, inbox_store
-from precinct.cameras.models import Alert, Camera, Consent, ConsentScope, InboxState, Recorder
+from precinct.cameras.models import Alert, Camera, Consent, ConsentScope, InboxState, Recorder, SnapshotState
 from precinct.cameras.permissions import can_view_cameras, can_view_console
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Date, Days, Id
@@ -100,6 +101,8 @@ class AlertOut(Schema):
     label: str | None
     score: Decimal | None
     note: str
+    outcome: str
+    escalated_at: datetime.datetime | None
 
     @staticmethod
     def resolve_camera_code(obj: Alert) -> str | None:
@@ -245,3 +248,187 @@ def webhook_event(request: HttpRequest) -> Status:
     if stored[0].state == InboxState.REFUSED:  # kept (and counted) as refused; the sender is told why
         raise DomainError("malformed", _("The message is not a Frigate event in JSON."), status=400)
     return Status(202, {"accepted": 1})
+
+
+# The alert's detail, dispatch ("4 on-site"), outcome and notes (docs/adr/0037).
+
+
+class SnapshotOut(Schema):
+    state: str
+    sha256: str
+    size: int | None
+    content_type: str
+    fetched_at: datetime.datetime | None
+    deleted_at: datetime.datetime | None
+    url: str | None  # the image, through the audited endpoint, while it is stored
+
+
+class DispatchOut(Schema):
+    officers: list[str]
+    commander: str
+    means: str
+    logistics: str
+    dispatched_at: datetime.datetime
+
+
+class EntryOut(Schema):
+    kind: str
+    at: datetime.datetime
+    actor: str | None
+    text: str
+
+
+class AlertDetailOut(Schema):
+    id: int
+    kind: str
+    status: str
+    raised_at: datetime.datetime
+    camera_code: str | None
+    recorder_name: str | None
+    label: str | None
+    score: Decimal | None
+    note: str
+    outcome: str
+    escalated_at: datetime.datetime | None
+    unit_code: str
+    zones: list[str]
+    rule_name: str | None
+    acknowledged_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    crime_report_ref: str
+    clip_url: str
+    snapshot: SnapshotOut | None
+    dispatches: list[DispatchOut]
+    timeline: list[EntryOut]
+
+
+def _detail_out(detail: AlertDetail) -> dict:
+    alert, snapshot = detail.alert, detail.snapshot
+    return {
+        "id": alert.pk,
+        "kind": alert.kind,
+        "status": alert.status,
+        "raised_at": alert.raised_at,
+        "camera_code": alert.camera.code if alert.camera else None,
+        "recorder_name": alert.recorder.name if alert.recorder else None,
+        "label": alert.event.label if alert.event else None,
+        "score": alert.event.score if alert.event else None,
+        "note": alert.note,
+        "outcome": alert.outcome,
+        "escalated_at": alert.escalated_at,
+        "unit_code": alert.unit.code,
+        "zones": alert.event.zones if alert.event else [],
+        "rule_name": alert.rule.name if alert.rule else None,
+        "acknowledged_at": alert.acknowledged_at,
+        "closed_at": alert.closed_at,
+        "crime_report_ref": alert.crime_report_ref,
+        "clip_url": alert.clip_url,
+        "snapshot": None
+        if snapshot is None
+        else {
+            "state": snapshot.state,
+            "sha256": snapshot.sha256,
+            "size": snapshot.size,
+            "content_type": snapshot.content_type,
+            "fetched_at": snapshot.fetched_at,
+            "deleted_at": snapshot.deleted_at,
+            "url": f"/api/v1/cameras/alerts/{alert.pk}/snapshot" if snapshot.state == SnapshotState.STORED else None,
+        },
+        "dispatches": [
+            {
+                "officers": [officer.full_name for officer in dispatch.officers.all()],
+                "commander": dispatch.commander.full_name,
+                "means": dispatch.means,
+                "logistics": dispatch.logistics,
+                "dispatched_at": dispatch.dispatched_at,
+            }
+            for dispatch in detail.dispatches
+        ],
+        "timeline": [
+            {
+                "kind": entry.kind,
+                "at": entry.at,
+                "actor": entry.actor.get_username() if entry.actor else None,
+                "text": entry.text,
+            }
+            for entry in detail.timeline
+        ],
+    }
+
+
+class DispatchIn(Schema):
+    officer_ids: list[Id]
+    commander_id: Id
+    means: str
+    logistics: str = ""
+
+
+class CloseIn(Schema):
+    outcome: str
+    note: str = ""
+    crime_report_ref: str = ""
+
+
+class NoteTextIn(Schema):
+    text: str
+
+
+def _console_alert(request: HttpRequest, alert_id: int) -> Alert:
+    _require(can_view_console(request.user))
+    return selectors.alert_get(actor=request.user, pk=alert_id)
+
+
+@router.get("/cameras/alerts/{int:alert_id}", response=AlertDetailOut, auth=signed_in)
+def alert_detail(request: HttpRequest, alert_id: Id) -> dict:
+    """One alert with its event, camera, rule, clip link on the recorder, snapshot (hash, size, type, state),
+    dispatches and timeline."""
+    _require(can_view_console(request.user))
+    return _detail_out(alert_detail_get(actor=request.user, pk=alert_id))
+
+
+@router.get(
+    "/cameras/alerts/{int:alert_id}/snapshot",
+    auth=signed_in,
+    response={200: None},
+    openapi_extra={"responses": {"200": {"description": "The snapshot (JPEG or PNG)", "content": {"image/jpeg": {}}}}},
+)
+def alert_snapshot(request: HttpRequest, alert_id: Id) -> HttpResponse:
+    """The alert's snapshot; every view is audited."""
+    alert = _console_alert(request, alert_id)
+    body, content_type = evidence.snapshot_open(actor=request.user, alert=alert)
+    response = HttpResponse(body, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@router.post(
+    "/cameras/alerts/{int:alert_id}/dispatch",
+    response={201: AlertDetailOut},
+    auth=signed_in,
+    openapi_extra=declares(409),
+)
+def alert_dispatch(request: HttpRequest, alert_id: Id, payload: DispatchIn) -> Status:
+    """ "4 on-site": the officers of the alert's ward who go, who commands, with what means and logistics.
+    Dispatching a new alert acknowledges it; a closed alert answers 409."""
+    alert = _console_alert(request, alert_id)
+    services.alert_dispatch(actor=request.user, alert=alert, **payload.dict())
+    return Status(201, _detail_out(alert_detail_get(actor=request.user, pk=alert.pk)))
+
+
+@router.post(
+    "/cameras/alerts/{int:alert_id}/close", response=AlertDetailOut, auth=signed_in, openapi_extra=declares(409)
+)
+def alert_close(request: HttpRequest, alert_id: Id, payload: CloseIn) -> dict:
+    """Close with an outcome: `false_alarm` (a note says why), `resolved` (on site; forces were dispatched),
+    `incident` (handed on: an incident is opened), `crime_report` (with `crime_report_ref`)."""
+    alert = _console_alert(request, alert_id)
+    services.alert_close(actor=request.user, alert=alert, **payload.dict())
+    return _detail_out(alert_detail_get(actor=request.user, pk=alert.pk))
+
+
+@router.post("/cameras/alerts/{int:alert_id}/notes", response={201: AlertDetailOut}, auth=signed_in)
+def alert_note(request: HttpRequest, alert_id: Id, payload: NoteTextIn) -> Status:
+    """Append a note to the alert's timeline (notes are never edited)."""
+    alert = _console_alert(request, alert_id)
+    services.alert_note_add(actor=request.user, alert=alert, text=payload.text)
+    return Status(201, _detail_out(alert_detail_get(actor=request.user, pk=alert.pk)))

@@ -26,6 +26,30 @@ class CamerasConfig(AppConfig):
             every=datetime.timedelta(minutes=1),
             description="Turn recorders' messages left in the inbox into events and alerts",
         )
+        schedule.register(
+            "cameras.evidence",
+            task="precinct.cameras.tasks.cameras_evidence_task",
+            every=datetime.timedelta(minutes=1),
+            description="Fetch alerts' snapshots that are due (retries, late snapshots, lost tasks)",
+        )
+        schedule.register(
+            "cameras.escalation",
+            task="precinct.cameras.tasks.cameras_escalation_task",
+            every=datetime.timedelta(minutes=1),
+            description="Alerts not acknowledged within CAMERAS_ACK_MINUTES go to the ward's leader, once",
+        )
+        schedule.register(
+            "cameras.retention",
+            task="precinct.cameras.tasks.cameras_retention_task",
+            every=datetime.timedelta(days=1),
+            description="Delete snapshots past their retention (those of incidents and crime reports are kept)",
+        )
+
+        from precinct.cameras.escalation import alert_links
+        from precinct.notifications.links import register_link
+
+        register_link("camera_alert", alert_links)
+        register_link("camera_alert_escalated", alert_links)
 
         from precinct.cameras import metrics
 

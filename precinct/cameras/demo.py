@@ -12,8 +12,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from precinct.accounts.models import User
+from precinct.cameras.evidence import snapshot_store, snapshot_url
 from precinct.cameras.ingest import Received, inbox_process, inbox_store
-from precinct.cameras.models import Camera, ConsentScope
+from precinct.cameras.models import Alert, Camera, ConsentScope
 from precinct.cameras.services import alert_rule_create, camera_register, consent_record, recorder_register
 from precinct.core.demo import DemoAccount
 from precinct.organisation.demo import demo_communes
@@ -44,6 +45,7 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
             name=f"Frigate – bè khu {n}",
             owner_name=HOUSEHOLDS[(n - 1) * 13],
             mqtt_prefix=f"haan-{n}",
+            http_base_url=f"http://frigate-be-khu-{n}.local:5000",  # where Frigate serves snapshots and clips
         )
         for n in (1, 2)
     ]
@@ -105,6 +107,7 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
             messages.append(Received(topic=f"{recorder.mqtt_prefix}/events", body=body, received_at=timezone.now()))
     inbox_store(messages)
     inbox_process()
+    _demo_snapshots()
     how = (
         f"cameras_listen is set to {settings.MQTT_URL}"
         if settings.MQTT_URL
@@ -115,3 +118,41 @@ def seed(*, stdout: Any) -> list[DemoAccount]:
         f"/cameras/console/; `manage.py cameras_work --loop` processes what arrives ({how})."
     )
     return []
+
+
+def _night_jpeg(text: str, seed: int) -> bytes:
+    """A generated night-vision-like still (the demo has no recorder to fetch one from)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(seed)
+    image = Image.new("L", (640, 360), 28)
+    draw = ImageDraw.Draw(image)
+    for row in range(200, 360, 6):  # the water
+        draw.line((0, row + rng.randrange(-2, 3), 640, row + rng.randrange(-2, 3)), fill=40 + rng.randrange(0, 25))
+    for x in range(20, 640, 90):  # the cages' floats
+        draw.rectangle((x, 230, x + 60, 250), outline=120, width=2)
+    draw.rectangle((300, 170, 420, 230), fill=70)  # a boat
+    draw.ellipse((345, 120, 370, 145), fill=110)  # someone on it
+    draw.rectangle((340, 145, 375, 200), fill=100)
+    draw.rectangle((325, 110, 395, 205), outline=235, width=3)  # Frigate's box
+    draw.text((12, 10), text, fill=235)
+    rgb = Image.merge("RGB", (image, image.point(lambda v: min(255, v + 18)), image)).filter(ImageFilter.SMOOTH)
+    out = io.BytesIO()
+    rgb.save(out, "JPEG", quality=78)
+    return out.getvalue()
+
+
+def _demo_snapshots() -> None:
+    """The demo's detection alerts get their snapshot (a generated JPEG: there is no recorder to fetch from),
+    stored as a fetch would store it, so the console shows one."""
+    for n, alert in enumerate(
+        Alert.objects.filter(event__isnull=False).select_related("event", "camera__recorder", "unit")
+    ):
+        if alert.event is None:
+            continue
+        when = timezone.localtime(alert.event.started_at).isoformat(sep=" ", timespec="seconds")[:19]  # the OSD
+        body = _night_jpeg(f"{alert.camera.source_name if alert.camera else ''}  {when}", seed=n)
+        url = snapshot_url(alert) or f"demo://{alert.pk}/snapshot.jpg"
+        snapshot_store(alert=alert, body=body, content_type="image/jpeg", source_url=url)

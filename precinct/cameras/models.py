@@ -1,6 +1,8 @@
 """Household cameras registered with the ward police: recorders, cameras, consent, the inbox of raw recorder
 messages, the events made from them, alert rules and alerts. Precinct records no video: recorders do."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -222,9 +224,21 @@ class AlertStatus(models.TextChoices):
     HANDED_ON = "handed_on", _("Handed on")
     DISMISSED = "dismissed", _("Dismissed")
     CLOSED = "closed", _("Closed (recovered)")
+    RESOLVED = "resolved", _("Resolved on site")
 
 
 OPEN_ALERT_STATES = (AlertStatus.NEW, AlertStatus.ACKNOWLEDGED)
+
+
+class AlertOutcome(models.TextChoices):
+    FALSE_ALARM = "false_alarm", _("False alarm")
+    RESOLVED = "resolved", _("Resolved on site")
+    INCIDENT = "incident", _("Handed on as an incident")
+    CRIME_REPORT = "crime_report", _("Handed on as a crime report")
+
+
+# Outcomes whose evidence is kept past the retention period (a case needs it).
+EVIDENCE_OUTCOMES = (AlertOutcome.INCIDENT, AlertOutcome.CRIME_REPORT)
 
 
 class Alert(models.Model):
@@ -246,6 +260,9 @@ class Alert(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=14, choices=AlertOutcome.choices, blank=True)
+    crime_report_ref = models.CharField(_("crime report reference"), max_length=60, blank=True)
+    escalated_at = models.DateTimeField(_("escalated to the leader at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-raised_at", "-id"]
@@ -253,3 +270,94 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def clip_url(self) -> str:
+        """The clip on the recorder, as Frigate serves it (Precinct keeps no video)."""
+        event, recorder = self.event, self.camera.recorder if self.camera else None
+        if event is None or not event.has_clip or recorder is None or not recorder.http_base_url:
+            return ""
+        return f"{recorder.http_base_url.rstrip('/')}/api/events/{quote(event.external_id, safe='')}/clip.mp4"
+
+
+class SnapshotState(models.TextChoices):
+    PENDING = "pending", _("Being fetched")
+    STORED = "stored", _("Stored")
+    FAILED = "failed", _("Could not be fetched")
+    DELETED = "deleted", _("Deleted after its retention")
+
+
+class Snapshot(models.Model):
+    """The still the recorder took of an alert's event, fetched once and kept as evidence: its SHA-256, size,
+    type and time stay when the file is deleted after its retention (`retention.py`)."""
+
+    alert = models.OneToOneField(Alert, on_delete=models.CASCADE, related_name="snapshot")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    source_url = models.URLField(max_length=500)
+    state = models.CharField(max_length=10, choices=SnapshotState.choices, default=SnapshotState.PENDING)
+    file = models.FileField(upload_to="cameras/snapshots/%Y/%m/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=40, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="cameras_snapshot_due")]
+
+    def __str__(self) -> str:
+        return f"snapshot of alert #{self.alert_id}"
+
+
+class Dispatch(models.Model):
+    """ "4 on-site": who goes (on-site forces), with what (means), who commands, and the logistics."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="dispatches")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    officers = models.ManyToManyField("organisation.Officer", verbose_name=_("on-site forces"), related_name="+")
+    commander = models.ForeignKey(
+        "organisation.Officer", verbose_name=_("on-site command"), on_delete=models.PROTECT, related_name="+"
+    )
+    means = models.CharField(_("on-site means"), max_length=300)
+    logistics = models.CharField(_("on-site logistics"), max_length=300, blank=True)
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dispatched_at = models.DateTimeField(_("dispatched at"))
+
+    class Meta:
+        ordering = ["dispatched_at", "id"]
+
+    def __str__(self) -> str:
+        return f"dispatch for alert #{self.alert_id}"
+
+
+class AlertEntryKind(models.TextChoices):
+    RAISED = "raised", _("Raised")
+    SNAPSHOT = "snapshot", _("Snapshot")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ESCALATED = "escalated", _("Sent to the ward's leader")
+    DISPATCHED = "dispatched", _("Forces dispatched")
+    NOTE = "note", _("Note")
+    CLOSED = "closed", _("Closed")
+
+
+class AlertEntry(models.Model):
+    """One line of an alert's timeline, written by `events.py`; appended, never edited (notes included)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=14, choices=AlertEntryKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.alert_id}"

@@ -42,7 +42,10 @@ def recorder_get(*, actor: Actor, pk: int) -> Recorder:
 
 def alert_list(*, actor: Actor, open_only: bool = True) -> QuerySet[Alert]:
     alerts = restrict(
-        Alert.objects.select_related("camera", "recorder", "event", "unit"), actor, "unit_path", CONSOLE_ROLES
+        Alert.objects.select_related("camera", "recorder", "event", "unit", "snapshot"),
+        actor,
+        "unit_path",
+        CONSOLE_ROLES,
     )
     if open_only:
         alerts = alerts.filter(status__in=OPEN_ALERT_STATES)

@@ -14,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from precinct.accounts.models import User
 from precinct.audit.services import audit_record
+from precinct.cameras import events, evidence
 from precinct.cameras.models import (
     OPEN_ALERT_STATES,
     Alert,
     AlertKind,
+    AlertOutcome,
     AlertRule,
     AlertStatus,
     Camera,
@@ -25,6 +27,7 @@ from precinct.cameras.models import (
     CameraStatus,
     Consent,
     ConsentScope,
+    Dispatch,
     Recorder,
 )
 from precinct.cameras.permissions import can_act_on_alert, can_manage_cameras_of, can_withdraw_consent
@@ -32,7 +35,7 @@ from precinct.cameras.signals import AlertHandedOn, camera_alert_handed_on
 from precinct.core.actors import Actor
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.notifications.services import Message, notification_key, notify
-from precinct.organisation.models import Role, Unit
+from precinct.organisation.models import Officer, Role, Unit
 from precinct.organisation.selectors import role_holders_nearest
 
 MAX_RETENTION_DAYS = 365
@@ -308,6 +311,8 @@ def alert_raise(
         note=note,
     )
     audit_record(actor=None, action="cameras.alert_raise", target=alert, unit=unit, after={"kind": kind})
+    events.raised(alert)
+    evidence.snapshot_request(alert)
     _tell_duty_officers(alert)
     return alert
 
@@ -330,37 +335,162 @@ def alert_acknowledge(*, actor: Actor, alert: Alert) -> Alert:
     alert.acknowledged_by_id = actor.pk if actor is not None else None
     alert.acknowledged_at = timezone.now()
     alert.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
+    events.acknowledged(alert, actor)
     audit_record(actor=actor, action="cameras.alert_acknowledge", target=alert, unit=alert.unit)
     return alert
 
 
-def _close(actor: Actor, alert: Alert, status: str, note: str) -> Alert:
-    alert.status = status
+MAX_TEXT = 300
+MAX_NOTE = 2000
+
+
+@transaction.atomic
+def alert_dispatch(
+    *,
+    actor: Actor,
+    alert: Alert,
+    officer_ids: list[int],
+    commander_id: int | None,
+    means: str,
+    logistics: str = "",
+) -> Dispatch:
+    """ "4 on-site": send officers of the alert's ward (on-site forces) with these means, under this commander,
+    with these logistics. Dispatching a new alert acknowledges it; a closed one refuses. A second dispatch
+    (reinforcement) adds to the first."""
+    alert = _lock_open_alert(actor, alert)
+    errors: dict[str, list] = {}
+    ward_officers = Officer.objects.filter(unit__path__startswith=alert.unit_path, is_active=True)
+    ids = sorted(set(officer_ids))
+    officers = list(ward_officers.filter(pk__in=ids))
+    if not ids:
+        errors["officer_ids"] = [_("Choose the officers who go on site.")]
+    elif len(officers) != len(ids):
+        errors["officer_ids"] = [_("Only officers in service in the alert's ward can be dispatched.")]
+    commander = ward_officers.filter(pk=commander_id).first() if commander_id else None
+    if commander is None:
+        errors["commander_id"] = [_("Choose who commands on site, an officer in service in the alert's ward.")]
+    if not means.strip():
+        errors["means"] = [_("Say with what means the forces go (boat, vehicle, equipment).")]
+    if len(means) > MAX_TEXT:
+        errors["means"] = [_("Keep this under 300 characters.")]
+    if len(logistics) > MAX_TEXT:
+        errors["logistics"] = [_("Keep this under 300 characters.")]
+    if errors:
+        raise ValidationFailed(errors)
+    assert commander is not None
+    now = timezone.now()
+    if alert.status == AlertStatus.NEW:
+        alert.status = AlertStatus.ACKNOWLEDGED
+        alert.acknowledged_by_id = actor.pk if actor is not None else None
+        alert.acknowledged_at = now
+        alert.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
+        events.acknowledged(alert, actor)
+    dispatch = Dispatch.objects.create(
+        alert=alert,
+        unit_path=alert.unit_path,
+        commander=commander,
+        means=means.strip(),
+        logistics=logistics.strip(),
+        dispatched_by_id=actor.pk if actor is not None else None,
+        dispatched_at=now,
+    )
+    dispatch.officers.set(officers)
+    names = ", ".join(officer.full_name for officer in officers)
+    events.dispatched(
+        alert,
+        actor,
+        gettext("Forces: %(names)s. Means: %(means)s. Command: %(commander)s. Logistics: %(logistics)s.")
+        % {
+            "names": names,
+            "means": dispatch.means,
+            "commander": commander.full_name,
+            "logistics": dispatch.logistics or "–",
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="cameras.alert_dispatch",
+        target=alert,
+        unit=alert.unit,
+        after={"officers": ids, "commander": commander.pk, "means": dispatch.means, "logistics": dispatch.logistics},
+    )
+    return dispatch
+
+
+@transaction.atomic
+def alert_note_add(*, actor: Actor, alert: Alert, text: str) -> Alert:
+    """Append a note to the alert's timeline (open or closed); notes are never edited."""
+    alert = Alert.objects.select_for_update().select_related("unit").get(pk=alert.pk)
+    if not can_act_on_alert(actor, alert):
+        raise PermissionDenied()
+    if not text.strip():
+        raise ValidationFailed({"text": [_("Write the note.")]})
+    if len(text) > MAX_NOTE:
+        raise ValidationFailed({"text": [_("Keep a note under 2,000 characters.")]})
+    events.noted(alert, actor, text.strip())
+    audit_record(actor=actor, action="cameras.alert_note", target=alert, unit=alert.unit, after={"text": text.strip()})
+    return alert
+
+
+OUTCOME_STATUS = {
+    AlertOutcome.FALSE_ALARM: AlertStatus.DISMISSED,
+    AlertOutcome.RESOLVED: AlertStatus.RESOLVED,
+    AlertOutcome.INCIDENT: AlertStatus.HANDED_ON,
+    AlertOutcome.CRIME_REPORT: AlertStatus.HANDED_ON,
+}
+
+
+@transaction.atomic
+def alert_close(*, actor: Actor, alert: Alert, outcome: str, note: str = "", crime_report_ref: str = "") -> Alert:
+    """Close an open alert with its outcome: a false alarm (a note says why), resolved on site (forces were
+    dispatched), handed on as an incident (`camera_alert_handed_on` is sent in this transaction, so a
+    receiver's rows commit with it and a receiver may refuse it) or as a crime report (its reference)."""
+    alert = _lock_open_alert(actor, alert)
+    note, crime_report_ref = note.strip(), crime_report_ref.strip()
+    if outcome not in AlertOutcome.values:
+        raise ValidationFailed({"outcome": [_("Choose one of the listed values.")]})
+    if len(note) > MAX_NOTE:
+        raise ValidationFailed({"note": [_("Keep a note under 2,000 characters.")]})
+    if outcome == AlertOutcome.FALSE_ALARM and not note:
+        raise ValidationFailed({"note": [_("Say why the alert is dismissed.")]})
+    if outcome == AlertOutcome.CRIME_REPORT and not 3 <= len(crime_report_ref) <= 60:
+        raise ValidationFailed({"crime_report_ref": [_("Give the crime report's reference.")]})
+    if outcome == AlertOutcome.RESOLVED and not alert.dispatches.exists():
+        raise DomainError(
+            "not_dispatched",
+            _("No forces were dispatched to this alert: it cannot be resolved on site. Dispatch first."),
+            status=409,
+        )
+    alert.status = OUTCOME_STATUS[AlertOutcome(outcome)]
+    alert.outcome = outcome
+    alert.crime_report_ref = crime_report_ref if outcome == AlertOutcome.CRIME_REPORT else ""
     alert.closed_by_id = actor.pk if actor is not None else None
     alert.closed_at = timezone.now()
-    if note.strip():
-        alert.note = (alert.note + "\n" + note.strip()).strip()
-    alert.save(update_fields=["status", "closed_by", "closed_at", "note"])
+    if note:
+        alert.note = (alert.note + "\n" + note).strip()
+    alert.save(update_fields=["status", "outcome", "crime_report_ref", "closed_by", "closed_at", "note"])
+    if outcome == AlertOutcome.INCIDENT:
+        camera_alert_handed_on.send(sender=Alert, handed_on=AlertHandedOn(alert=alert, actor=actor, note=note))
+    label = str(AlertOutcome(outcome).label)
+    text = " · ".join(
+        part for part in (label, crime_report_ref if outcome == AlertOutcome.CRIME_REPORT else "", note) if part
+    )
+    events.closed(alert, actor, text)
+    audit_record(
+        actor=actor,
+        action="cameras.alert_close",
+        target=alert,
+        unit=alert.unit,
+        after={"outcome": outcome, "note": note, "crime_report_ref": alert.crime_report_ref},
+    )
     return alert
 
 
-@transaction.atomic
 def alert_hand_on(*, actor: Actor, alert: Alert, note: str = "") -> Alert:
-    """Hand the alert on for handling as an incident or a crime report: `camera_alert_handed_on` is sent in
-    this transaction, so a receiver's rows commit with the hand-on, and a receiver may refuse it."""
-    alert = _lock_open_alert(actor, alert)
-    alert = _close(actor, alert, AlertStatus.HANDED_ON, note)
-    camera_alert_handed_on.send(sender=Alert, handed_on=AlertHandedOn(alert=alert, actor=actor, note=note.strip()))
-    audit_record(actor=actor, action="cameras.alert_hand_on", target=alert, unit=alert.unit, after={"note": note})
-    return alert
+    """Hand the alert on as an incident (the console's button): `alert_close(outcome=incident)`."""
+    return alert_close(actor=actor, alert=alert, outcome=AlertOutcome.INCIDENT, note=note)
 
 
-@transaction.atomic
 def alert_dismiss(*, actor: Actor, alert: Alert, note: str = "") -> Alert:
-    """A false alarm, or nothing to do: a note says why."""
-    alert = _lock_open_alert(actor, alert)
-    if not note.strip():
-        raise ValidationFailed({"note": [_("Say why the alert is dismissed.")]})
-    alert = _close(actor, alert, AlertStatus.DISMISSED, note)
-    audit_record(actor=actor, action="cameras.alert_dismiss", target=alert, unit=alert.unit, after={"note": note})
-    return alert
+    """A false alarm: a note says why (`alert_close(outcome=false_alarm)`)."""
+    return alert_close(actor=actor, alert=alert, outcome=AlertOutcome.FALSE_ALARM, note=note)

@@ -1,9 +1,13 @@
-"""Background work of the cameras: the inbox worker and the health sweep, each calling its service."""
+"""Background work of the cameras: the inbox worker, the health sweep, snapshots (fetch, retry, retention)
+and the escalation sweep, each calling its service."""
 
 from django.tasks import task
 
+from precinct.cameras.escalation import escalation_sweep
+from precinct.cameras.evidence import evidence_sweep, snapshot_fetch
 from precinct.cameras.health import health_sweep
 from precinct.cameras.ingest import inbox_process
+from precinct.cameras.retention import retention_sweep
 
 
 @task
@@ -14,3 +18,23 @@ def cameras_inbox_task() -> dict[str, int]:
 @task
 def cameras_health_task() -> dict[str, int]:
     return health_sweep()
+
+
+@task
+def cameras_snapshot_task(snapshot_id: int) -> str:
+    return snapshot_fetch(snapshot_id=snapshot_id)
+
+
+@task
+def cameras_evidence_task() -> dict[str, int]:
+    return evidence_sweep()
+
+
+@task
+def cameras_escalation_task() -> dict[str, int]:
+    return escalation_sweep()
+
+
+@task
+def cameras_retention_task() -> dict[str, int]:
+    return retention_sweep()

@@ -12,4 +12,21 @@ urlpatterns = [
     path("cameras/alerts/<int:alert_id>/dismiss/", views.alert_act, {"action": "dismiss"}, name="dismiss"),
     path("cameras/mine/", views.own_cameras, name="mine"),
     path("cameras/consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="withdraw"),
+    # The alert's page (docs/adr/0037).
+    path("cameras/alerts/<int:alert_id>/", views.alert_detail, name="alert"),
+    path("cameras/alerts/<int:alert_id>/snapshot/", views.alert_snapshot, name="alert_snapshot"),
+    path(
+        "cameras/alerts/<int:alert_id>/act/acknowledge/",
+        views.alert_detail_act,
+        {"action": "acknowledge"},
+        name="alert_acknowledge",
+    ),
+    path(
+        "cameras/alerts/<int:alert_id>/act/dispatch/",
+        views.alert_detail_act,
+        {"action": "dispatch"},
+        name="alert_dispatch",
+    ),
+    path("cameras/alerts/<int:alert_id>/act/close/", views.alert_detail_act, {"action": "close"}, name="alert_close"),
+    path("cameras/alerts/<int:alert_id>/act/note/", views.alert_detail_act, {"action": "note"}, name="alert_note"),
 ]

@@ -8,7 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from precinct.cameras import selectors, services
+from precinct.cameras import evidence, selectors, services
+from precinct.cameras.alert_detail import alert_detail_get, dispatchable_officers
+from precinct.cameras.models import OPEN_ALERT_STATES, AlertOutcome
 from precinct.cameras.permissions import can_view_cameras, can_view_console
 from precinct.core.errors import DomainError, PermissionDenied
 from precinct.core.forms import flash_error
@@ -90,3 +92,83 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
             _("Consent for %(code)s withdrawn: its events are no longer accepted.") % {"code": consent.camera.code},
         )
     return redirect("cameras:mine")
+
+
+# The alert's own page (docs/adr/0037): the snapshot large, the event, camera, rule, clip link and timeline;
+# dispatch ("4 on-site"), outcome and notes.
+
+
+@login_required
+def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+    if not can_view_console(request.user):
+        raise PermissionDenied()
+    detail = alert_detail_get(actor=request.user, pk=alert_id)
+    return render(
+        request,
+        "cameras/alert.html",
+        {
+            "d": detail,
+            "a": detail.alert,
+            "officers": dispatchable_officers(actor=request.user, alert=detail.alert),
+            "outcomes": AlertOutcome.choices,
+            "is_open": detail.alert.status in OPEN_ALERT_STATES,
+        },
+    )
+
+
+@login_required
+def alert_snapshot(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """The snapshot's bytes for an officer who reaches the alert; every fetch is audited (the browser keeps
+    it five minutes, so the console's refresh does not fetch it again)."""
+    if not can_view_console(request.user):
+        raise PermissionDenied()
+    alert = selectors.alert_get(actor=request.user, pk=alert_id)
+    try:
+        body, content_type = evidence.snapshot_open(actor=request.user, alert=alert)
+    except DomainError as exc:
+        return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit() and len(v) < 19]
+
+
+@login_required
+@require_POST
+def alert_detail_act(request: HttpRequest, alert_id: int, action: str) -> HttpResponse:
+    """The detail page's forms: acknowledge, dispatch, close with an outcome, add a note."""
+    if not can_view_console(request.user):
+        raise PermissionDenied()
+    alert = selectors.alert_get(actor=request.user, pk=alert_id)
+    post = request.POST
+    try:
+        if action == "acknowledge":
+            services.alert_acknowledge(actor=request.user, alert=alert)
+        elif action == "dispatch":
+            commander = _ids([post.get("commander_id", "")])
+            services.alert_dispatch(
+                actor=request.user,
+                alert=alert,
+                officer_ids=_ids(post.getlist("officer_ids")),
+                commander_id=commander[0] if commander else None,
+                means=post.get("means", "")[:400],
+                logistics=post.get("logistics", "")[:400],
+            )
+        elif action == "close":
+            services.alert_close(
+                actor=request.user,
+                alert=alert,
+                outcome=post.get("outcome", ""),
+                note=post.get("note", "")[:2100],
+                crime_report_ref=post.get("crime_report_ref", "")[:100],
+            )
+        else:
+            services.alert_note_add(actor=request.user, alert=alert, text=post.get("text", "")[:2100])
+    except DomainError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("Alert #%(id)d updated.") % {"id": alert.pk})
+    return redirect("cameras:alert", alert_id=alert.pk)

@@ -106,3 +106,14 @@ def alert_for(world, cams: Cams):
     """A fresh detection alert in ward A (a new Frigate event each call)."""
     feed("rec-a", frigate("new", f"fresh-{uuid.uuid4()}", camera="cage_2"))
     return Alert.objects.order_by("-id").first()
+
+
+@pytest.fixture
+def recorder_http(cams):
+    """A real HTTP recorder serving snapshots, set as recorder A's base URL."""
+    from precinct.cameras.tests import recorder_http as server
+
+    fake = server.start()
+    Recorder.objects.filter(pk=cams.rec_a.pk).update(http_base_url=fake.url)
+    yield fake
+    fake.stop()

@@ -92,7 +92,7 @@ def test_hand_on_sends_the_signal_with_its_frozen_payload(world, cams):
         .order_by("id")
         .values_list("action", flat=True)
     )
-    assert actions == ["cameras.alert_raise", "cameras.alert_acknowledge", "cameras.alert_hand_on"]
+    assert actions == ["cameras.alert_raise", "cameras.alert_acknowledge", "cameras.alert_close"]
 
 
 def test_a_receiver_may_refuse_the_hand_on(world, cams):
@@ -138,3 +138,84 @@ def test_night_window_crosses_midnight(world, cams):
         return CameraEvent(camera=cams.a1, label="person", score=Decimal("0.9"), zones=[], started_at=started)
 
     assert [h for h in range(24) if rule_matches(rule, at(h))] == [0, 1, 2, 3, 4, 20, 21, 22, 23]
+
+
+def _officer(world, unit, name):
+    from precinct.organisation.models import Rank
+    from precinct.organisation.services import officer_save
+
+    return officer_save(actor=None, full_name=name, rank=Rank.CAPTAIN, unit=unit)
+
+
+def test_dispatch_four_on_site(world, cams):
+    from precinct.cameras.models import AlertEntryKind
+    from precinct.cameras.services import alert_dispatch
+
+    duty = world.users["duty_a"]
+    alert = alert_for(world, cams)
+    a, a2 = world.officers["a"], _officer(world, world.ward_a, "Trần Văn Biển")
+    b = world.officers["b"]
+    base = {"officer_ids": [a.pk, a2.pk], "commander_id": a.pk, "means": "xuồng máy CA-01", "logistics": "áo phao"}
+    for wrong, field in (
+        ({"officer_ids": []}, "officer_ids"),
+        ({"officer_ids": [a.pk, b.pk]}, "officer_ids"),
+        ({"commander_id": b.pk}, "commander_id"),
+        ({"means": " "}, "means"),
+        ({"logistics": "x" * 301}, "logistics"),
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            alert_dispatch(actor=duty, alert=alert, **{**base, **wrong})
+        assert field in refused.value.fields
+    with pytest.raises(PermissionDenied):
+        alert_dispatch(actor=world.users["officer_b"], alert=alert, **base)
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.NEW and not alert.dispatches.exists()
+
+    dispatch = alert_dispatch(actor=duty, alert=alert, **base)
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.ACKNOWLEDGED and alert.acknowledged_by == duty  # dispatching acknowledges
+    assert set(dispatch.officers.all()) == {a, a2} and dispatch.commander == a
+    kinds = list(alert.entries.values_list("kind", flat=True))
+    assert kinds == [AlertEntryKind.RAISED, AlertEntryKind.ACKNOWLEDGED, AlertEntryKind.DISPATCHED]
+    assert "Trần Văn Biển" in alert.entries.get(kind=AlertEntryKind.DISPATCHED).text
+    assert AuditEvent.objects.filter(action="cameras.alert_dispatch", target_id=str(alert.pk)).count() == 1
+
+
+def test_outcomes_and_impossible_transitions(world, cams):
+    from precinct.cameras.models import AlertOutcome
+    from precinct.cameras.services import alert_close, alert_dispatch, alert_note_add
+
+    duty = world.users["duty_a"]
+    alert = alert_for(world, cams)
+    with pytest.raises(DomainError) as refused:
+        alert_close(actor=duty, alert=alert, outcome=AlertOutcome.RESOLVED)
+    assert refused.value.code == "not_dispatched"
+    assert "Hãy điều lực lượng trước" in str(refused.value.message)
+    with pytest.raises(ValidationFailed):
+        alert_close(actor=duty, alert=alert, outcome="lost")
+    with pytest.raises(ValidationFailed) as no_ref:
+        alert_close(actor=duty, alert=alert, outcome=AlertOutcome.CRIME_REPORT)
+    assert "crime_report_ref" in no_ref.value.fields
+    a = world.officers["a"]
+    alert_dispatch(actor=duty, alert=alert, officer_ids=[a.pk], commander_id=a.pk, means="xuồng")
+    closed = alert_close(actor=duty, alert=alert, outcome=AlertOutcome.RESOLVED, note="đã xử lý")
+    assert (closed.status, closed.outcome) == (AlertStatus.RESOLVED, AlertOutcome.RESOLVED)
+    for late in (
+        lambda: alert_dispatch(actor=duty, alert=alert, officer_ids=[a.pk], commander_id=a.pk, means="x"),
+        lambda: alert_close(actor=duty, alert=alert, outcome=AlertOutcome.FALSE_ALARM, note="x"),
+    ):
+        with pytest.raises(DomainError) as refused:
+            late()
+        assert refused.value.code == "alert_closed"
+    # Notes are appended, on a closed alert too; never edited.
+    alert_note_add(actor=duty, alert=alert, text="biên bản số 12")
+    alert_note_add(actor=world.users["leader_a"], alert=alert, text="đã xem")
+    with pytest.raises(ValidationFailed):
+        alert_note_add(actor=duty, alert=alert, text="  ")
+    with pytest.raises(PermissionDenied):
+        alert_note_add(actor=world.users["officer_b"], alert=alert, text="x")
+    assert list(alert.entries.filter(kind="note").values_list("text", flat=True)) == ["biên bản số 12", "đã xem"]
+
+    report = alert_for(world, cams)
+    closed = alert_close(actor=duty, alert=report, outcome=AlertOutcome.CRIME_REPORT, crime_report_ref="TB-118/2026")
+    assert (closed.status, closed.crime_report_ref) == (AlertStatus.HANDED_ON, "TB-118/2026")
