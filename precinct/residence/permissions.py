@@ -57,3 +57,13 @@ def can_export_register(actor: Actor, unit: Unit) -> bool:
 
 def can_manage_establishments(actor: Actor, unit: Unit) -> bool:
     return reaches(actor, unit, (Role.LEADER, Role.ADMINISTRATOR))
+
+
+def can_manage_rules(actor: Actor) -> bool:
+    """The data-quality rules: the province's administrative-management department, or a leader over the
+    province (the root unit)."""
+    if reaches_everything(actor) or department_paths(actor):
+        return True
+    from precinct.organisation.selectors import province_root_or_none
+
+    return reaches_by_role(actor, province_root_or_none(), (Role.LEADER,))
