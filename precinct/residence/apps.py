@@ -16,6 +16,9 @@ class ResidenceConfig(AppConfig):
 
         dossier_changed.connect(receivers.on_dossier_changed, sender=Dossier, dispatch_uid="residence.changed")
         measures.register_all()
+        from precinct.residence import quality_receivers
+
+        quality_receivers.connect()
 
         # Periodic jobs, queued by `manage.py scheduler` (docs/adr/0024-scheduler.md).
         from precinct.core import schedule

@@ -108,6 +108,27 @@ def _missing_labels(person: Person, fields: tuple[str, ...] = REQUIRED_FIELDS) -
     ]
 
 
+def id_rule_problems(
+    personal_id: str, date_of_birth: datetime.date | None, sex: str, rules: RuleSet | None
+) -> list[str]:
+    """The personal ID rule: the number against the birth date, the sex and the province codes."""
+    if not personal_id or (rules is not None and not rules.active("personal_id")):
+        return []
+    return [str(m) for m in personal_id_errors(personal_id, date_of_birth=date_of_birth, sex=sex)]
+
+
+def age_rule_problems(
+    date_of_birth: datetime.date | None, status: str, today: datetime.date, rules: RuleSet | None
+) -> list[str]:
+    """The age rule: a living person older than the rule's years."""
+    if rules is not None and not rules.active("over_age"):
+        return []
+    oldest = OLDEST_LIVING if rules is None else int(rules.param("over_age", "years"))
+    if date_of_birth and status == PersonStatus.LIVING and date_of_birth.year < today.year - oldest:
+        return [_("Over %(years)d years old and not marked deceased.") % {"years": oldest}]
+    return []
+
+
 def id_problems(
     personal_id: str,
     date_of_birth: datetime.date | None,
@@ -117,14 +138,9 @@ def id_problems(
     rules: RuleSet | None = None,
 ) -> list[str]:
     """What is wrong with a record's identity (empty when nothing), by the active validity rules."""
-    problems = []
-    if personal_id and (rules is None or rules.active("personal_id")):
-        problems = [str(m) for m in personal_id_errors(personal_id, date_of_birth=date_of_birth, sex=sex)]
-    oldest = OLDEST_LIVING if rules is None else int(rules.param("over_age", "years"))
-    if (rules is None or rules.active("over_age")) and date_of_birth and status == PersonStatus.LIVING:
-        if date_of_birth.year < today.year - oldest:
-            problems.append(_("Over %(years)d years old and not marked deceased.") % {"years": oldest})
-    return problems
+    return id_rule_problems(personal_id, date_of_birth, sex, rules) + age_rule_problems(
+        date_of_birth, status, today, rules
+    )
 
 
 Row = tuple[int, str, datetime.date | None, str, str, str]  # pk, personal_id, birth date, sex, status, folded name

@@ -110,9 +110,7 @@ def _parsed(rule: QualityRule, raw: dict[str, Any]) -> tuple[dict[str, Any], dic
                 errors[name] = [_("Give a whole number.")]
                 continue
             if not spec.low <= number <= spec.high:
-                errors[name] = [
-                    _("Give a number from %(low)d to %(high)d.") % {"low": spec.low, "high": spec.high}
-                ]
+                errors[name] = [_("Give a number from %(low)d to %(high)d.") % {"low": spec.low, "high": spec.high}]
                 continue
             clean[name] = number
         else:
