@@ -1,7 +1,7 @@
 """The incremental scan's trigger (connected in ResidenceConfig.ready): every save of a person, a household, a
 membership or a residence record (and a membership's removal) notes the persons it concerns; after the
 transaction commits, workqueue.persons_sync brings their part of the work queue in step, once per transaction
-whatever the number of writes. Past `BULK_LIMIT` persons in one transaction (a large import) the wards concerned
+however many writes it made. Past `BULK_LIMIT` persons in one transaction (a large import) the wards concerned
 are scanned whole instead. Bulk writes that bypass save() (the generator's COPY) are left to the full scan."""
 
 import logging
@@ -18,15 +18,16 @@ _pending = threading.local()
 
 
 def _note(person_ids: set[int] | None = None, household_id: int | None = None) -> None:
+    """Note the persons; every write queues a run after commit, and the first run takes them all (the rest find
+    nothing left). Persons noted in a transaction that rolled back are checked with the next: harmless, as the
+    check is idempotent."""
     state = getattr(_pending, "state", None)
-    pending = any(entry[1] is _run for entry in transaction.get_connection().run_on_commit)
-    if state is None or not pending:  # none yet, or the transaction that noted them rolled back
+    if state is None:
         state = _pending.state = {"persons": set(), "households": set()}
     state["persons"].update(person_ids or ())
     if household_id is not None:
         state["households"].add(household_id)
-    if not pending:
-        transaction.on_commit(_run, robust=True)  # at once when no transaction is open
+    transaction.on_commit(_run, robust=True)  # at once when no transaction is open
 
 
 def _run() -> None:
