@@ -71,7 +71,7 @@ def _household_of(world, head, members):
 
 def test_consistency_findings_and_score(world, register):
     officer = world.users["officer_a"]
-    head, wife = register["head"], register["wife"]  # head born 1975
+    wife = register["wife"]  # the head was born in 1975
     old_child = person_create(
         actor=officer, unit=world.ward_a, full_name="Phạm Văn Cả", date_of_birth=datetime.date(1970, 1, 1)
     )
