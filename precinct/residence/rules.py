@@ -69,11 +69,75 @@ def defaults() -> dict[str, dict[str, Any]]:
     }
 
 
+LABELS: dict[str, tuple[str, str, str, str]] = {  # code: dimension, applies to, Vietnamese, English
+    "personal_id": (
+        "validity",
+        "person",
+        "Số định danh khớp ngày sinh, giới tính, tỉnh nơi sinh",
+        "Personal ID consistent with birth date, sex, province",
+    ),
+    "over_age": ("validity", "person", "Người còn sống quá số tuổi không thể", "Living persons older than possible"),
+    "required_fields": ("completeness", "person", "Đủ các trường bắt buộc", "Required fields filled"),
+    "duplicate_person": (
+        "uniqueness",
+        "person",
+        "Một người hai bản ghi (chặn theo ngày sinh và tiền tố số định danh)",
+        "The same person twice (blocked on birth date and ID prefix)",
+    ),
+    "verified_recently": ("timeliness", "person", "Bản ghi được xác minh gần đây", "Record verified recently"),
+    "household_head": ("consistency", "household", "Mỗi hộ đúng một chủ hộ", "Exactly one head per household"),
+    "relation_ages": (
+        "consistency",
+        "person",
+        "Tuổi khớp quan hệ với chủ hộ",
+        "Ages consistent with the relation to the head",
+    ),
+    "permanent_two_places": (
+        "consistency",
+        "person",
+        "Không thường trú ở hai nơi",
+        "No permanent residence in two places",
+    ),
+    "temporary_expired": (
+        "consistency",
+        "record",
+        "Tạm trú hết hạn nhưng còn hiệu lực",
+        "Temporary residence expired but still current",
+    ),
+    "absence_overdue": ("consistency", "record", "Tạm vắng quá hạn", "Temporary absence past its end"),
+}
+
+
+def rules_ensure() -> list[QualityRule]:
+    """The rule rows, any missing one written with its defaults first (migration 0006 writes them all; a table
+    emptied since, e.g. by a test that flushes the database, is filled again rather than scanning nothing)."""
+    rows = list(QualityRule.objects.all())
+    missing = set(SPECS) - {r.code for r in rows}
+    if missing:
+        params = defaults()
+        QualityRule.objects.bulk_create(
+            [
+                QualityRule(
+                    code=code,
+                    dimension=LABELS[code][0],
+                    applies_to=LABELS[code][1],
+                    parameters=params[code],
+                    label_vi=LABELS[code][2],
+                    label_en=LABELS[code][3],
+                )
+                for code in sorted(missing)
+            ],
+            ignore_conflicts=True,
+        )
+        rows = list(QualityRule.objects.all())
+    return rows
+
+
 class RuleSet:
     """The rules one scan runs: which are active and with what parameters (one query)."""
 
     def __init__(self, rows: list[QualityRule] | None = None) -> None:
-        rows = list(QualityRule.objects.all()) if rows is None else rows
+        rows = rules_ensure() if rows is None else rows
         self.rows = {r.code: r for r in rows}
         self._defaults = defaults()
 

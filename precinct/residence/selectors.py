@@ -244,5 +244,7 @@ def issue_get(*, actor: Actor, pk: int) -> Any:
 def quality_rules() -> list[Any]:
     """Every data-quality rule (not personal data: any officer who reaches the rules page may read them)."""
     from precinct.residence.models import QualityRule
+    from precinct.residence.rules import rules_ensure
 
+    rules_ensure()
     return list(QualityRule.objects.select_related("changed_by"))
