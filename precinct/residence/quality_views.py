@@ -26,6 +26,8 @@ def _side_by_side(issue: Any) -> list[tuple[str, Any, Any, bool]]:
     rows = []
     for name in SIDE_BY_SIDE:
         a, b = getattr(issue.person, name), getattr(issue.other, name)
+        if name == "sex":
+            a, b = issue.person.get_sex_display(), issue.other.get_sex_display()
         rows.append((str(Person._meta.get_field(name).verbose_name), a, b, a != b))
     rows.append((_("ward"), issue.person.unit.display_name, issue.other.unit.display_name, False))
     return rows
@@ -107,7 +109,12 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     found = selectors.quality_rules()
     for row in found:
         row.specs = [  # type: ignore[attr-defined]
-            (name, spec, ", ".join(v) if isinstance(v := row.parameters.get(name, ""), list) else v)
+            (
+                name,
+                rules.PARAMETER_LABELS.get(name, name),
+                spec,
+                ", ".join(v) if isinstance(v := row.parameters.get(name, ""), list) else v,
+            )
             for name, spec in rules.SPECS.get(row.code, {}).items()
         ]
     return render(request, "residence/rules.html", {"rules": found, "fields": ", ".join(rules.FIELD_CHOICES)})

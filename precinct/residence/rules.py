@@ -50,6 +50,19 @@ SPECS: dict[str, dict[str, Spec]] = {
 }
 
 
+PARAMETER_LABELS = {
+    "years": _("Living persons older than this are implausible (years)"),
+    "fields": _("Required fields"),
+    "threshold": _("Name match threshold"),
+    "prefix_days": _("ID-prefix block: birth dates at most this many days apart"),
+    "months": _("Verified within (months)"),
+    "child_gap_years": _("A child born at least this many years after the head"),
+    "parent_gap_years": _("A parent born at least this many years before the head"),
+    "spouse_min_age": _("Youngest age of a spouse"),
+    "grace_days": _("Days of grace after the end"),
+}
+
+
 def defaults() -> dict[str, dict[str, Any]]:
     """The parameters a rule runs with when its row is missing (the old settings still give theirs)."""
     return {
