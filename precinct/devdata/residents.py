@@ -364,7 +364,9 @@ def household_rows(
         wards.setdefault(row[3], []).append(row)
     others = sorted({(r[3], r[4]) for r in persons})
     sizes, weights = zip(*SIZES, strict=True)
-    households, members, records = [], [], []
+    households: list[tuple[Any, ...]] = []
+    members: list[tuple[Any, ...]] = []
+    records: list[tuple[Any, ...]] = []
     pk = first_id
     for group in wards.values():
         i = 0

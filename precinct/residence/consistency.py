@@ -141,7 +141,7 @@ def records_past_end(
             f"{code}:r{pk}",
             unit_id,
             unit_path,
-            text % {"end": end.strftime("%d/%m/%Y")},
+            text % {"end": end.strftime("%d/%m/%Y") if end else "—"},
             person_id=person,
             record_id=pk,
         )

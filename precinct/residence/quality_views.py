@@ -28,7 +28,7 @@ def _side_by_side(issue: Any) -> list[tuple[str, Any, Any, bool]]:
         a, b = getattr(issue.person, name), getattr(issue.other, name)
         if name == "sex":
             a, b = issue.person.get_sex_display(), issue.other.get_sex_display()
-        rows.append((str(Person._meta.get_field(name).verbose_name), a, b, a != b))
+        rows.append((str(getattr(Person._meta.get_field(name), "verbose_name", name)), a, b, a != b))
     rows.append((_("ward"), issue.person.unit.display_name, issue.other.unit.display_name, False))
     return rows
 

@@ -49,7 +49,7 @@ def _person_findings(rows: Iterable[tuple], rules: RuleSet, today: datetime.date
     for pk, unit_id, path, pid, born, sex, status, verified, *values in rows:
         missing = [name for name, value in zip(fields, values, strict=True) if not value]
         if missing:
-            labels = ", ".join(str(Person._meta.get_field(n).verbose_name) for n in missing)
+            labels = ", ".join(str(getattr(Person._meta.get_field(n), "verbose_name", n)) for n in missing)
             found.append(Finding("required_fields", f"required_fields:p{pk}", unit_id, path, labels, person_id=pk))
         if id_part := quality.id_rule_problems(pid, born, sex, rules):
             found.append(Finding("personal_id", f"personal_id:p{pk}", unit_id, path, " ".join(id_part)[:300], pk))
