@@ -108,7 +108,22 @@ def ward_findings(path: str, rules: RuleSet, today: datetime.date) -> list[Findi
 def persons_findings(person_ids: list[int], rules: RuleSet, today: datetime.date) -> list[Finding]:
     """The findings around a few changed persons (the incremental scan)."""
     persons = list(Person.objects.filter(pk__in=person_ids))
-    found = _person_findings(_person_rows(Person.objects.filter(pk__in=person_ids), rules), rules, today)
+    fields = quality.required_fields(rules)
+    rows = [
+        (
+            p.pk,
+            p.unit_id,
+            p.unit_path,
+            p.personal_id,
+            p.date_of_birth,
+            p.sex,
+            p.status,
+            p.verified_on,
+            *(getattr(p, name) for name in fields),
+        )
+        for p in persons
+    ]
+    found = _person_findings(rows, rules, today)
     pairs = set()
     for person in persons:
         for other, score in ((o.pk, s) for o, s in quality.person_check(person, today=today, rules=rules).duplicates):
@@ -189,8 +204,9 @@ def persons_sync(*, person_ids: list[int], today: datetime.date | None = None) -
     today = today or timezone.localdate()
     rules = RuleSet()
     found = persons_findings(person_ids, rules, today)
-    households = HouseholdMember.objects.filter(person_id__in=person_ids).values("household_id")
-    records = ResidenceRecord.objects.filter(person_id__in=person_ids).values("pk")
+    # Plain id lists: an OR of IN-subqueries would not use the foreign keys' indexes on PostgreSQL.
+    households = list(HouseholdMember.objects.filter(person_id__in=person_ids).values_list("household_id", flat=True))
+    records = list(ResidenceRecord.objects.filter(person_id__in=person_ids).values_list("pk", flat=True))
     existing = QualityIssue.objects.filter(
         Q(person_id__in=person_ids)
         | Q(other_id__in=person_ids)
