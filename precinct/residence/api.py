@@ -89,8 +89,10 @@ class QualityOut(Schema):
     validity: Decimal | None
     uniqueness: Decimal | None
     timeliness: Decimal | None
+    consistency: Decimal | None = None
     duplicate_candidates: int
     expired_temporary: int
+    consistency_findings: int = 0
 
 
 @router.get("/residence/persons", response=list[PersonOut], auth=signed_in)
@@ -133,8 +135,10 @@ def quality_get(request: HttpRequest, unit_code: str) -> dict[str, Any]:
         "validity": report.validity,
         "uniqueness": report.uniqueness,
         "timeliness": report.timeliness,
+        "consistency": report.consistency,
         "duplicate_candidates": report.duplicate_count,
         "expired_temporary": report.expired_count,
+        "consistency_findings": report.consistency_count,
     }
 
 
@@ -266,3 +270,6 @@ def household_join(request: HttpRequest, pk: Id, body: JoinIn) -> Household:
         raise ValidationFailed({"personal_id": [_("No resident of this ward has this personal ID number.")]})
     services.household_join(actor=request.user, household=found, person=person, relation=body.relation)
     return selectors.household_get(actor=request.user, pk=found.pk)
+
+
+from precinct.residence import quality_api  # noqa: E402, F401 (the work queue and rules endpoints, ADR 0038)

@@ -75,3 +75,44 @@ def test_the_quality_page_shows_the_consistency_score(world, register):
     )
     page = world.client("officer_a").get(f"/residence/quality/{world.ward_a.code}/").content.decode()
     assert "100,0 %" in page and "/residence/queue/07168/" in page
+
+
+def test_the_queue_and_rules_through_the_api(world, register):
+    _queue(world, register)
+    shown = Expect(200, shows=("duplicate_person",))
+    assert_matrix(
+        world, lambda c: c.get(f"/api/v1/residence/queue/{world.ward_a.code}"), expect(shown, login=401), api=True
+    )
+    issue = QualityIssue.objects.get(rule__code="required_fields")
+    url = f"/api/v1/residence/issues/{issue.pk}/confirm"
+    officer = world.api_client("officer_a")
+    assert world.api_client("officer_b").post(url, {"reason": "x"}, content_type="application/json").status_code == 404
+    assert officer.post(url, {"reason": " "}, content_type="application/json").status_code == 422
+    done = officer.post(url, {"reason": "Hồ sơ cũ, đã bổ sung giấy tờ"}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["state"] == "confirmed"
+    assert officer.post(url, {"reason": "again"}, content_type="application/json").status_code == 409
+    pair = QualityIssue.objects.get(rule__code="duplicate_person")
+    gone = officer.post(
+        f"/api/v1/residence/issues/{pair.pk}/not-duplicate", {"reason": "Khác người"}, content_type="application/json"
+    )
+    assert gone.status_code == 200 and gone.json()["state"] == "not_duplicate"
+    scan = officer.post(f"/api/v1/residence/queue/{world.ward_a.code}/scan")
+    assert scan.status_code == 200 and scan.json() == {"opened": 0, "fixed": 0}
+    rules_url = "/api/v1/residence/quality-rules"
+    assert officer.get(rules_url).status_code == 404
+    leader = world.api_client("leader_p")
+    assert len(leader.get(rules_url).json()) == 10
+    bad = leader.post(
+        f"{rules_url}/verified_recently",
+        {"is_active": True, "parameters": {"months": 0}},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    ok = leader.post(
+        f"{rules_url}/verified_recently",
+        {"is_active": True, "parameters": {"months": 36}},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["parameters"] == {"months": 36}
+    quality = officer.get(f"/api/v1/residence/quality/{world.ward_a.code}").json()
+    assert quality["consistency"] == "100.0" and quality["consistency_findings"] == 0
