@@ -185,6 +185,9 @@ def ward_sync(*, actor: Actor, unit: Unit, today: datetime.date | None = None) -
     rules = RuleSet()
     found = ward_findings(unit.path, rules, today)
     existing = QualityIssue.objects.filter(unit_path__startswith=unit.path, rule__code__in=_active_codes(rules))
+    # A ward's scan pairs its own records only: a pair with another ward's record (found by the incremental
+    # scan, which searches the whole register) is the incremental scan's to close.
+    existing = existing.exclude(Q(rule__code="duplicate_person") & ~Q(other__unit_path__startswith=unit.path))
     opened, fixed = _sync(existing, found, rules)
     audit_record(
         actor=actor,

@@ -114,3 +114,24 @@ def test_a_finding_of_a_rule_switched_off_is_left_alone_and_a_fixed_one_can_come
     Person.objects.filter(pk=register["wife"].pk).update(ethnicity="")
     assert ward_sync(actor=None, unit=world.ward_a) == (1, 0)
     assert _open(rule__code="required_fields").get().pk != first.pk
+
+
+def test_a_pair_across_two_wards_found_incrementally_is_left_open_by_a_wards_full_scan(
+    world, register, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        twin = person_create(
+            actor=world.users["officer_b"],
+            unit=world.ward_b,
+            full_name="Nguyen Van Hung",
+            date_of_birth=register["head"].date_of_birth,
+            sex="male",
+        )
+    pair = _open(rule__code="duplicate_person").get()
+    assert (pair.person_id, pair.other_id, pair.unit_id) == (register["head"].pk, twin.pk, world.ward_a.pk)
+    ward_sync(actor=None, unit=world.ward_a)
+    ward_sync(actor=None, unit=world.ward_b)
+    assert _open(pk=pair.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        Person.objects.get(pk=twin.pk).delete()  # the twin's record removed: the pair no longer holds
+    assert not QualityIssue.objects.filter(pk=pair.pk).exists()  # its row goes with the record (CASCADE)
