@@ -98,6 +98,12 @@ def test_consistency_findings_and_score(world, register):
     assert report.persons == 5 and report.consistency == Decimal("40.0")  # 3 of 5 touched
     Household.objects.filter(pk=register["household"].pk).update(head=wife)  # two heads (the FK and the list)
     assert ward_report(world.ward_a.path).consistency_count == 5
+    today = datetime.date.today()
+    from precinct.core.measures import measure_value
+
+    assert measure_value("residence.consistency", unit_path=world.ward_a.path, start=today, end=today) == Decimal(
+        "40.0"
+    )
     rule_update(
         actor=world.users["leader_p"],
         rule=_rule("relation_ages"),
