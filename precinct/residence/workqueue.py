@@ -37,7 +37,6 @@ from precinct.residence.models import (
 from precinct.residence.rules import Finding, RuleSet
 
 FINAL = (IssueState.CONFIRMED, IssueState.NOT_DUPLICATE)
-PERSON_CODES = ("required_fields", "personal_id", "over_age", "verified_recently")
 
 
 def _person_findings(rows: Iterable[tuple], rules: RuleSet, today: datetime.date) -> list[Finding]:
