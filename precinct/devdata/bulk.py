@@ -9,10 +9,11 @@ from django.db import connection, models
 
 def copy_rows(model: type[models.Model], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     table = model._meta.db_table
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)  # "end" is a reserved word
     if connection.vendor == "postgresql":
         with (
             connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
         ):
             for row in rows:
                 copy.write_row(row)
@@ -29,6 +30,6 @@ def copy_rows(model: type[models.Model], columns: Sequence[str], rows: list[tupl
     placeholders = ", ".join("%s" for _ in columns)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608 (our own names)
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 (our own names)
             [tuple(adapt(v) for v in row) for row in rows],
         )

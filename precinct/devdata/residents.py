@@ -3,8 +3,12 @@
 rules of accounts.personal_id, spread over the commune-level units, with a known share of planted flaws:
 missing fields, IDs that break the rules, living persons over 110, stale verification, and duplicates (an
 old record of the same person without an ID: the name without accents, with one letter mistyped, or with the
-given name first). Persons only (no households or residence records). Written with COPY on PostgreSQL
-(executemany on SQLite) under explicit ids, so the planted duplicate pairs are known exactly."""
+given name first; a share of them with the birth date a few days off, found only by the blocking on the ID
+prefix). Each chunk's persons with an ID are then grouped into households of their ward (a head, members with a
+relation fitting their ages) with a permanent residence each, some also registered temporarily elsewhere; and a
+known share of consistency errors is planted: two heads (the household names one, its members another), a
+"child" too old for the head, temporary registrations expired but still current. Written with COPY on
+PostgreSQL (executemany on SQLite) under explicit ids, so the planted duplicate pairs are known exactly."""
 
 import datetime
 import random
@@ -20,7 +24,7 @@ from precinct.accounts.personal_id import sex_century_digit
 from precinct.core.text import fold
 from precinct.devdata.bulk import copy_rows
 from precinct.organisation.selectors import commune_level_units
-from precinct.residence.models import Person
+from precinct.residence.models import Household, HouseholdMember, Person, ResidenceRecord
 
 FAMILY = [
     ("Nguyễn", 38),
@@ -177,6 +181,11 @@ class Shares:
     bad_id: float = 0.01
     over_110: float = 0.0005
     stale: float = 0.05
+    birth_slip: float = 0.2  # of the duplicates: the birth date 1-3 days off (same year)
+    two_heads: float = 0.01  # of the households of two or more
+    child_older: float = 0.01  # of the households of two or more
+    temporary: float = 0.04  # of the persons in households: also registered temporarily in another ward
+    expired: float = 0.25  # of those temporary registrations: ended in the past, still current
 
 
 @dataclass
@@ -185,6 +194,8 @@ class Generated:
     first_id: int = 0
     duplicate_pairs: set[tuple[int, int]] = field(default_factory=set)
     planted: dict[str, int] = field(default_factory=dict)
+    households: int = 0
+    records: int = 0
     seconds: float = 0.0
 
 
@@ -229,6 +240,11 @@ def resident_rows(
         if recent and rng.random() < shares.duplicates:
             orig_pk, name, dob, sex, unit_id, unit_path = rng.choice(recent)
             dup_name = _variant(rng, name)
+            if rng.random() < shares.birth_slip:
+                slipped = dob + datetime.timedelta(days=rng.choice((-3, -2, -1, 1, 2, 3)))
+                if slipped.year == dob.year and slipped <= today:
+                    dob = slipped
+                    planted["birth_slip"] = planted.get("birth_slip", 0) + 1
             result.duplicate_pairs.add((orig_pk, pk))
             planted["duplicates"] = planted.get("duplicates", 0) + 1
             yield (
@@ -304,17 +320,109 @@ def resident_rows(
         )
 
 
+STREETS = ["Tổ 1, Khu 2", "Tổ 3, Khu 5", "Đường Trần Hưng Đạo", "Đường Lê Thánh Tông", "Tổ 7, Khu 4", "Thôn 2"]
+SIZES = [(1, 15), (2, 20), (3, 25), (4, 25), (5, 15)]
+HOUSEHOLD_COLUMNS = ("id", "unit_id", "unit_path", "street", "number", "head_id", "created_at")
+MEMBER_COLUMNS = ("household_id", "person_id", "relation")
+RECORD_COLUMNS = (
+    "person_id",
+    "kind",
+    "unit_id",
+    "unit_path",
+    "household_id",
+    "address",
+    "start",
+    "end",
+    "is_current",
+    "basis",
+    "created_at",
+)
+
+
+def _relation(head: tuple[Any, ...], other: tuple[Any, ...], has_spouse: bool, today: datetime.date) -> str:
+    """A relation to the head that fits the ages (rows: pk, birth date, sex, …)."""
+    gap = (other[1] - head[1]).days / 365.25
+    adults = (today - other[1]).days >= 18 * 365 and (today - head[1]).days >= 18 * 365
+    if not has_spouse and adults and abs(gap) <= 10 and other[2] != head[2]:
+        return "spouse"
+    if gap >= 18:
+        return "child"
+    if gap <= -18:
+        return "parent"
+    return "sibling" if abs(gap) <= 12 else "other"
+
+
+def household_rows(
+    persons: list[tuple[Any, ...]], *, first_id: int, rng: random.Random, shares: Shares, result: Generated
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Households, memberships and residence records for persons (pk, birth date, sex, unit id, unit path),
+    grouped ward by ward in their order; the head is the oldest. Plants the consistency errors of `shares`."""
+    today, now = timezone.localdate(), timezone.now()
+    planted = result.planted
+    wards: dict[int, list[tuple[Any, ...]]] = {}
+    for row in persons:
+        wards.setdefault(row[3], []).append(row)
+    others = sorted({(r[3], r[4]) for r in persons})
+    sizes, weights = zip(*SIZES, strict=True)
+    households: list[tuple[Any, ...]] = []
+    members: list[tuple[Any, ...]] = []
+    records: list[tuple[Any, ...]] = []
+    pk = first_id
+    for group in wards.values():
+        i = 0
+        while i < len(group):
+            size = rng.choices(sizes, weights)[0]
+            people = sorted(group[i : i + size], key=lambda r: r[1])
+            i += size
+            head = people[0]
+            street, number = rng.choice(STREETS), str(rng.randrange(1, 300))
+            address = f"Số {number}, {street}"
+            relations = [(head, "head")]
+            for other in people[1:]:
+                relations.append((other, _relation(head, other, any(r == "spouse" for _p, r in relations), today)))
+            head_id = head[0]
+            if len(people) > 1 and rng.random() < shares.two_heads:
+                head_id = people[1][0]  # the household names the second, its members still list the first
+                planted["two_heads"] = planted.get("two_heads", 0) + 1
+            elif len(people) > 1 and rng.random() < shares.child_older:
+                person, _r = relations[1]
+                if (person[1] - head[1]).days < 12 * 365:  # born less than 12 years after the head: too old
+                    relations[1] = (person, "child")
+                    planted["child_older"] = planted.get("child_older", 0) + 1
+            households.append((pk, head[3], head[4], street, number, head_id, now))
+            for person, relation in relations:
+                members.append((pk, person[0], relation))
+                start = max(person[1], today - datetime.timedelta(days=rng.randrange(30, 9000)))
+                records.append(
+                    (person[0], "permanent", person[3], person[4], pk, address, start, None, True, "import", now)
+                )
+                if rng.random() < shares.temporary:
+                    unit_id, unit_path = rng.choice(others)
+                    begun = today - datetime.timedelta(days=rng.randrange(60, 700))
+                    end = today + datetime.timedelta(days=rng.randrange(1, 700))
+                    if rng.random() < shares.expired:
+                        end = today - datetime.timedelta(days=rng.randrange(1, 50))
+                        planted["expired_temporary"] = planted.get("expired_temporary", 0) + 1
+                    where = f"Phòng trọ {rng.randrange(1, 40)}, {rng.choice(STREETS)}"
+                    records.append(
+                        (person[0], "temporary", unit_id, unit_path, None, where, begun, end, True, "import", now)
+                    )
+            pk += 1
+    return households, members, records
+
+
 def _write(rows: list[tuple[Any, ...]]) -> None:
     copy_rows(Person, COLUMNS, rows)
 
 
 def _reset_sequence() -> None:
     if connection.vendor == "postgresql":
-        table = Person._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"  # noqa: S608 (our own table name)
-            )
+        for model in (Person, Household):
+            table = model._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"  # noqa: S608 (our own table name)
+                )
 
 
 def generate_residents(
@@ -331,13 +439,26 @@ def generate_residents(
         raise ValueError("count must be at least 1")
     started = time.monotonic()
     first_id = (Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    household_id = (Household.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     result = Generated(first_id=first_id)
-    rows = resident_rows(count=count, first_id=first_id, seed=seed, shares=shares or Shares(), result=result)
+    shares = shares or Shares()
+    rows = resident_rows(count=count, first_id=first_id, seed=seed, shares=shares, result=result)
+    rng = random.Random(None if seed is None else seed + 1)  # noqa: S311 (synthetic data, repeatable)
     written = 0
     while written < count:
         chunk = [row for _, row in zip(range(min(batch, count - written)), rows, strict=False)]
+        with_id = [(r[0], r[4], r[5], r[10], r[11]) for r in chunk if r[1]]  # the planted duplicates stay out
+        households, members, records = household_rows(
+            with_id, first_id=household_id, rng=rng, shares=shares, result=result
+        )
         with transaction.atomic():
             _write(chunk)
+            copy_rows(Household, HOUSEHOLD_COLUMNS, households)
+            copy_rows(HouseholdMember, MEMBER_COLUMNS, members)
+            copy_rows(ResidenceRecord, RECORD_COLUMNS, records)
+        household_id += len(households)
+        result.households += len(households)
+        result.records += len(records)
         written += len(chunk)
         progress(f"{written:,} residents")
     _reset_sequence()

@@ -99,8 +99,10 @@ class QualityOut(Schema):
     validity: Decimal | None
     uniqueness: Decimal | None
     timeliness: Decimal | None
+    consistency: Decimal | None = None
     duplicate_candidates: int
     expired_temporary: int
+    consistency_findings: int = 0
 
 
 @router.get("/residence/persons", response=list[PersonOut], auth=signed_in)
@@ -157,8 +159,10 @@ def quality_get(request: HttpRequest, unit_code: str) -> dict[str, Any]:
         "validity": report.validity,
         "uniqueness": report.uniqueness,
         "timeliness": report.timeliness,
+        "consistency": report.consistency,
         "duplicate_candidates": report.duplicate_count,
         "expired_temporary": report.expired_count,
+        "consistency_findings": report.consistency_count,
     }
 
 
@@ -353,3 +357,6 @@ def register_export(request: HttpRequest, unit_code: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="residents-{unit.code}.csv"'
     return response
+
+
+from precinct.residence import quality_api  # noqa: E402, F401 (the work queue and rules endpoints, ADR 0038)

@@ -16,6 +16,9 @@ class ResidenceConfig(AppConfig):
 
         dossier_changed.connect(receivers.on_dossier_changed, sender=Dossier, dispatch_uid="residence.changed")
         measures.register_all()
+        from precinct.residence import quality_receivers
+
+        quality_receivers.connect()
 
         # Archiving an old month of stays (ADRs 0030, 0039) waits until its guests have all checked out: a stay
         # still open is on the ward's "staying now" page.

@@ -1,6 +1,7 @@
 """Demo register for the demo wards: households with their members and permanent residences, a few temporary
 residents, guests staying at a Hạ Long hotel, and a few planted flaws (a duplicate written without accents, an
-incomplete record) so the quality page has something to show."""
+incomplete record, a "child" too old for the head, an expired temporary registration) so the quality page and
+the work queue (filled by the incremental scan as the demo is written) have something to show."""
 
 import datetime
 import random
@@ -103,7 +104,32 @@ def _ward(unit: Any, rng: random.Random) -> int:
         )
         person_create(actor=None, unit=unit, full_name="Đỗ Thị Thiếu")  # planted: incomplete
         made += 2
+    made += _planted_inconsistencies(unit, rng, today)
     return made
+
+
+def _planted_inconsistencies(unit: Any, rng: random.Random, today: datetime.date) -> int:
+    """A "child" only five years younger than the head, and a temporary registration ended a month ago but
+    still current: the consistency findings of the demo's work queue."""
+    from precinct.residence.models import Household, HouseholdMember
+
+    household = Household.objects.filter(unit=unit).select_related("head").order_by("pk").first()
+    if household is None or household.head is None or household.head.date_of_birth is None:
+        return 0
+    born = household.head.date_of_birth.year + 5
+    child = _person(rng, unit, "male", born, household.head.full_name.split()[0])
+    HouseholdMember.objects.create(household=household, person=child, relation="child")  # as an old import left it
+    lodger = _person(rng, unit, "female", rng.randint(1995, 2004), rng.choice(SURNAMES))
+    residence_register(
+        actor=None,
+        person=lodger,
+        kind=ResidenceKind.TEMPORARY,
+        unit=unit,
+        address=f"Phòng trọ số {rng.randint(21, 40)}, {rng.choice(STREETS)}",
+        start=today - datetime.timedelta(days=400),
+        end=today - datetime.timedelta(days=30),
+    )
+    return 2
 
 
 def _hotel(unit: Any) -> int:

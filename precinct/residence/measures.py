@@ -25,6 +25,10 @@ def validity(unit_path: str, start: datetime.date, end: datetime.date) -> Decima
     return _report(unit_path, end).validity
 
 
+def consistency(unit_path: str, start: datetime.date, end: datetime.date) -> Decimal | None:
+    return _report(unit_path, end).consistency
+
+
 def duplicate_candidates(unit_path: str, start: datetime.date, end: datetime.date) -> int:
     return _report(unit_path, end).duplicate_count
 
@@ -46,6 +50,13 @@ def register_all() -> None:
         label=_("Share of residents' personal ID numbers that pass the rules"),
         unit=MeasureUnit.PERCENT,
         function=validity,
+        grain=Grain.DAY,
+    )
+    register(
+        "residence.consistency",
+        label=_("Share of residents touched by no consistency finding (households, relations, residences)"),
+        unit=MeasureUnit.PERCENT,
+        function=consistency,
         grain=Grain.DAY,
     )
     register(

@@ -383,6 +383,7 @@ class QualitySnapshot(models.Model):
     validity = models.DecimalField(max_digits=4, decimal_places=1, null=True)
     uniqueness = models.DecimalField(max_digits=4, decimal_places=1, null=True)
     timeliness = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    consistency = models.DecimalField(max_digits=4, decimal_places=1, null=True)
     duplicate_count = models.PositiveIntegerField()
     expired_count = models.PositiveIntegerField()
     taken_at = models.DateTimeField()
@@ -393,3 +394,91 @@ class QualitySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month}"
+
+
+class Dimension(models.TextChoices):
+    VALIDITY = "validity", _("Validity")
+    COMPLETENESS = "completeness", _("Completeness")
+    UNIQUENESS = "uniqueness", _("Uniqueness")
+    CONSISTENCY = "consistency", _("Consistency")
+    TIMELINESS = "timeliness", _("Timeliness")
+
+
+class Subject(models.TextChoices):
+    PERSON = "person", _("Person")
+    HOUSEHOLD = "household", _("Household")
+    RECORD = "record", _("Residence record")
+
+
+class QualityRule(models.Model):
+    """One data-quality rule as data (ADR 0038): its dimension, what it applies to, its parameters and whether the
+    scan runs it. The code names the check in rules.py; the rows are written by a data migration, then changed
+    only by rules.rule_update (validated, audited)."""
+
+    code = models.CharField(max_length=40, unique=True)
+    dimension = models.CharField(_("dimension"), max_length=12, choices=Dimension.choices)
+    applies_to = models.CharField(_("applies to"), max_length=10, choices=Subject.choices)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    label_vi = models.CharField(max_length=200)
+    label_en = models.CharField(max_length=200)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dimension", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.label_vi if (get_language() or "vi").startswith("vi") else self.label_en
+
+
+class IssueState(models.TextChoices):
+    OPEN = "open", _("Open")
+    FIXED = "fixed", _("Fixed")
+    CONFIRMED = "confirmed", _("Confirmed correct")
+    NOT_DUPLICATE = "not_duplicate", _("Not a duplicate")
+
+
+class QualityIssue(models.Model):
+    """One finding of a rule in a ward's work queue. `key` names the finding (rule, subject, other record of a
+    pair); at most one open row per key. The scans open new findings and close as fixed those that no longer
+    hold; an officer closes one as confirmed correct or not a duplicate (with a reason), and such a finding is
+    not opened again."""
+
+    rule = models.ForeignKey(QualityRule, on_delete=models.PROTECT, related_name="issues")
+    key = models.CharField(max_length=80)
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    record = models.ForeignKey(ResidenceRecord, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    detail = models.CharField(max_length=300, blank=True)
+    state = models.CharField(_("state"), max_length=14, choices=IssueState.choices, default=IssueState.OPEN)
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=Q(state="open"), name="residence_issue_open_once"),
+        ]
+        indexes = [
+            models.Index(fields=["unit_path", "state"]),
+            models.Index(fields=["key"], name="residence_issue_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -72,3 +72,13 @@ def stay_flags_q(actor: Actor, field: str = "unit_path") -> Q:
     stay's ward, the officers who are told. Neither the department's province-wide reading of the register nor
     being a superuser shows them."""
     return scope_q_by_role(actor, field, FLAG_READERS)
+
+
+def can_manage_rules(actor: Actor) -> bool:
+    """The data-quality rules: the province's administrative-management department, or a leader over the
+    province (the root unit)."""
+    if reaches_everything(actor) or department_paths(actor):
+        return True
+    from precinct.organisation.selectors import province_root_or_none
+
+    return reaches_by_role(actor, province_root_or_none(), (Role.LEADER,))

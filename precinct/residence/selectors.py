@@ -224,3 +224,35 @@ def import_batch_get(*, actor: Actor, pk: int) -> ImportBatch:
 def quality_trend(*, unit: Unit, months: int = 12) -> list[QualitySnapshot]:
     """The ward's figures month by month, oldest first (the caller read the ward through ward_get)."""
     return list(reversed(QualitySnapshot.objects.filter(unit=unit).order_by("-month")[:months]))
+
+
+def issue_list(*, actor: Actor, unit: Unit, dimension: str = "", rule: str = "", state: str = "open") -> QuerySet[Any]:
+    """A ward's work queue (the findings of active rules in the wards the actor reads), newest first."""
+    from precinct.residence.models import QualityIssue
+
+    qs = QualityIssue.objects.filter(read_q(actor), unit_path__startswith=unit.path, rule__is_active=True)
+    if dimension:
+        qs = qs.filter(rule__dimension=dimension)
+    if rule:
+        qs = qs.filter(rule__code=rule)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.select_related("rule", "person__unit", "other__unit", "household", "record", "closed_by")
+
+
+def issue_get(*, actor: Actor, pk: int) -> Any:
+    from precinct.residence.models import QualityIssue
+
+    found = QualityIssue.objects.filter(read_q(actor), pk=pk).select_related("unit", "rule").first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def quality_rules() -> list[Any]:
+    """Every data-quality rule (not personal data: any officer who reaches the rules page may read them)."""
+    from precinct.residence.models import QualityRule
+    from precinct.residence.rules import rules_ensure
+
+    rules_ensure()
+    return list(QualityRule.objects.select_related("changed_by"))

@@ -20,3 +20,13 @@ urlpatterns = [
     path("residence/export/<str:code>.csv", views.export, name="export"),
     path("residence/quality/<str:code>/not-duplicate/", views.not_duplicate, name="not_duplicate"),
 ]
+
+from precinct.residence import quality_views  # noqa: E402 (the quality pages that act, ADR 0038)
+
+urlpatterns += [
+    path("residence/queue/<str:code>/", quality_views.queue, name="queue"),
+    path("residence/queue/<str:code>/scan/", quality_views.queue_scan, name="queue_scan"),
+    path("residence/issues/<int:pk>/decide/", quality_views.issue_decide, name="issue_decide"),
+    path("residence/quality-rules/", quality_views.rule_list, name="rules"),
+    path("residence/quality-rules/<int:pk>/", quality_views.rule_edit, name="rule_edit"),
+]

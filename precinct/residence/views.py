@@ -128,10 +128,11 @@ def quality(request: HttpRequest, code: str) -> HttpResponse:
     unit, report = selectors.ward_quality(actor=request.user, code=code)
     can_export = permissions.can_export_register(request.user, unit)
     trend = selectors.quality_trend(unit=unit)
+    can_rules = permissions.can_manage_rules(request.user)
     return render(
         request,
         "residence/quality.html",
-        {"unit": unit, "report": report, "can_export": can_export, "trend": trend},
+        {"unit": unit, "report": report, "can_export": can_export, "trend": trend, "can_rules": can_rules},
     )
 
 

@@ -1,5 +1,6 @@
 """The quality trend: each commune-level unit's figures kept per month (the month's latest full scan), written
-by the daily job `residence.quality_snapshots` (the scan is the full one: quality.ward_report per ward)."""
+by the daily job `residence.quality_snapshots` (the scan is the full one: quality.ward_report per ward), which
+also brings each ward's work queue in step (workqueue.ward_sync)."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from precinct.audit.services import audit_record
 from precinct.organisation.selectors import commune_level_units
+from precinct.residence import workqueue
 from precinct.residence.models import QualitySnapshot
 from precinct.residence.quality import ward_report
 
@@ -30,12 +32,14 @@ def quality_snapshots_take(*, today: datetime.date | None = None) -> int:
                     "validity": report.validity,
                     "uniqueness": report.uniqueness,
                     "timeliness": report.timeliness,
+                    "consistency": report.consistency,
                     "duplicate_count": report.duplicate_count,
                     "expired_count": report.expired_count,
                     "taken_at": timezone.now(),
                 },
             )
             written += 1
+        workqueue.ward_sync(actor=None, unit=unit, today=today)  # the queue's full scan, ward by ward
     with transaction.atomic():
         audit_record(
             actor=None,

@@ -21,4 +21,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         planted = ", ".join(f"{k} {v:,}" for k, v in sorted(result.planted.items()))
-        self.stdout.write(f"{result.persons:,} residents in {result.seconds} s; planted: {planted}.")
+        self.stdout.write(
+            f"{result.persons:,} residents, {result.households:,} households, {result.records:,} residence records "
+            f"in {result.seconds} s; planted: {planted}."
+        )
