@@ -2,18 +2,20 @@
 
 fpdf2 (core.pdf) parses the TrueType fonts for every document and subsets them again on output: ~30 ms of CPU
 for a one-page receipt, most of a citizen's message. Here the cut-down Roboto (core.fonts: ~490 glyphs,
-Vietnamese and Latin) is turned into PDF objects once per process — the whole font embedded (Type0 /
-CIDFontType2, Identity-H, with its widths and a ToUnicode map, so the text is real, searchable text) — and a
-document is only its content stream: text drawn glyph by glyph from cached widths, with the same layout rules
-as fpdf2 (cell margin 1 mm, baseline at half the cell height plus 0.3 of the font size, greedy word wrap),
-so `FastOfficialDocument` draws what `core.pdf.OfficialDocument` draws. The output is deterministic: the same
-document gives the same bytes (no random id, the creation date is the caller's).
+Vietnamese and Latin) is turned into PDF objects once per process (Type0 / CIDFontType2, Identity-H, with its
+widths and a ToUnicode map, so the text is real, searchable text), its glyphs' outlines kept as byte strings;
+a document embeds a subset made by copying the outlines of the glyphs it drew (glyph ids unchanged, no
+re-encoding), and is otherwise only its content stream: text drawn glyph by glyph from cached widths, with the
+same layout rules as fpdf2 (cell margin 1 mm, baseline at half the cell height plus 0.3 of the font size, greedy
+word wrap), so `FastOfficialDocument` draws what `core.pdf.OfficialDocument` draws. The output is
+deterministic: the same document gives the same bytes (no random id, the creation date is the caller's).
 
 Only text the cut-down fonts cover can be written (`core.fonts.covers`); callers fall back to
 `core.pdf.OfficialDocument` otherwise.
 """
 
 import datetime
+import struct
 import zlib
 from dataclasses import dataclass
 from typing import Literal
@@ -34,9 +36,24 @@ QR_MASK = 0
 @dataclass(frozen=True)
 class _Font:
     glyphs: dict[str, str]  # character -> its glyph id as 4 hex digits
+    gids: dict[str, int]  # character -> its glyph id
     widths: dict[str, float]  # character -> advance in thousandths of the font size
-    objects: bytes  # the font's PDF objects, numbered from `first`
-    offsets: tuple[int, ...]  # each object's offset within `objects`
+    first: int  # the number of its first PDF object
+    fixed: tuple[bytes, bytes, bytes, bytes]  # Type0, CIDFontType2, FontDescriptor, ToUnicode objects' bodies
+    tables: dict[str, bytes]  # the TrueType tables kept whole (all but glyf and loca; head with long offsets)
+    outlines: tuple[bytes, ...]  # each glyph's `glyf` data, by glyph id
+
+    def subset(self, used: set[int]) -> bytes:
+        """The font with only these glyphs' outlines (ids unchanged, the others empty): a few KiB instead of the
+        whole font, made by copying bytes (the cut-down fonts have no composite glyphs: core.fonts)."""
+        glyf = bytearray()
+        loca = bytearray()
+        for gid, outline in enumerate(self.outlines):
+            loca += struct.pack(">I", len(glyf))
+            if gid in used or gid == 0:
+                glyf += outline + b"\0" * (-len(outline) % 4)
+        loca += struct.pack(">I", len(glyf))
+        return _sfnt({**self.tables, "glyf": bytes(glyf), "loca": bytes(loca)})
 
 
 _fonts: tuple[_Font, _Font] | None = None
@@ -59,9 +76,15 @@ def _build_font(path: str, first: int, name: str) -> _Font:
     w_array = " ".join(str(round(hmtx[glyph][0] * scale)) for glyph in order)
     head, os2, hhea = font["head"], font["OS/2"], font["hhea"]
     bbox = " ".join(str(round(v * scale)) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
-    with open(path, "rb") as handle:
-        raw = handle.read()
-    packed = zlib.compress(raw, 6)
+    reader = font.reader
+    tables = {tag: bytes(reader[tag]) for tag in reader.tables if tag not in ("glyf", "loca")}
+    head_table = bytearray(tables["head"])
+    head_table[8:12] = b"\0\0\0\0"  # checkSumAdjustment: not kept up to date for a subset (readers ignore it)
+    head_table[50:52] = struct.pack(">h", 1)  # indexToLocFormat: long offsets
+    tables["head"] = bytes(head_table)
+    glyf_raw = bytes(reader["glyf"])
+    offsets = font["loca"].locations if hasattr(font["loca"], "locations") else list(font["loca"])
+    outlines = tuple(glyf_raw[offsets[gid] : offsets[gid + 1]] for gid in range(len(order)))
     bfchars = [f"<{gid_of[glyph]:04X}> <{_utf16(chr(cp))}>" for cp, glyph in sorted(cmap.items())]
     cmap_lines = []
     for start in range(0, len(bfchars), 100):
@@ -78,7 +101,7 @@ def _build_font(path: str, first: int, name: str) -> _Font:
     to_unicode_packed = zlib.compress(to_unicode, 6)
     base = f"/PRCNCT+{name}"
     n = first
-    parts = [
+    fixed = (
         f"<< /Type /Font /Subtype /Type0 /BaseFont {base} /Encoding /Identity-H "
         f"/DescendantFonts [{n + 1} 0 R] /ToUnicode {n + 4} 0 R >>".encode(),
         f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont {base} "
@@ -88,19 +111,33 @@ def _build_font(path: str, first: int, name: str) -> _Font:
         f"/Ascent {round(hhea.ascent * scale)} /Descent {round(hhea.descent * scale)} "
         f"/CapHeight {round(getattr(os2, 'sCapHeight', hhea.ascent) * scale)} /StemV 80 "
         f"/FontFile2 {n + 3} 0 R >>".encode(),
-        f"<< /Length {len(packed)} /Length1 {len(raw)} /Filter /FlateDecode >>\nstream\n".encode()
-        + packed
-        + b"\nendstream",
         f"<< /Length {len(to_unicode_packed)} /Filter /FlateDecode >>\nstream\n".encode()
         + to_unicode_packed
         + b"\nendstream",
-    ]
-    objects = b""
-    offsets = []
-    for i, body in enumerate(parts):
-        offsets.append(len(objects))
-        objects += f"{n + i} 0 obj\n".encode() + body + b"\nendobj\n"
-    return _Font(glyphs=glyphs, widths=widths, objects=objects, offsets=tuple(offsets))
+    )
+    gids = {chr(cp): gid_of[glyph] for cp, glyph in cmap.items()}
+    return _Font(glyphs=glyphs, gids=gids, widths=widths, first=first, fixed=fixed, tables=tables, outlines=outlines)
+
+
+def _checksum(data: bytes) -> int:
+    padded = data + b"\0" * (-len(data) % 4)
+    return sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF
+
+
+def _sfnt(tables: dict[str, bytes]) -> bytes:
+    """A TrueType file of these tables (sorted by tag, each 4-byte aligned, with its checksum)."""
+    tags = sorted(tables)
+    count = len(tags)
+    power = 1 << (count.bit_length() - 1)
+    header = struct.pack(">IHHHH", 0x00010000, count, power * 16, power.bit_length() - 1, count * 16 - power * 16)
+    offset = 12 + 16 * count
+    records = bytearray()
+    body = bytearray()
+    for tag in tags:
+        data = tables[tag]
+        records += struct.pack(">4sIII", tag.encode("latin-1"), _checksum(data), offset + len(body), len(data))
+        body += data + b"\0" * (-len(data) % 4)
+    return header + bytes(records) + bytes(body)
 
 
 def _utf16(text: str) -> str:
@@ -130,6 +167,7 @@ class FastDocument:
 
     def __init__(self) -> None:
         self.regular, self.bold = fonts()
+        self.used: dict[str, set[int]] = {"F1": set(), "F2": set()}  # glyph ids drawn, per font
         self.pages: list[list[str]] = []
         self.title = ""
         self.created: datetime.datetime | None = None
@@ -195,6 +233,8 @@ class FastDocument:
 
     def _text(self, x: float, baseline: float, text: str) -> None:
         glyphs = self.font.glyphs
+        gids = self.font.gids
+        self.used[self.font_tag].update(gids[c] for c in text)
         r, g, b = self.text_rgb
         self._out(
             f"BT {r / 255:.3f} {g / 255:.3f} {b / 255:.3f} rg /{self.font_tag} {self.size_pt:.2f} Tf "
@@ -313,12 +353,14 @@ class FastDocument:
             stamp = self.created.astimezone(datetime.UTC).strftime("%Y%m%d%H%M%S")
             info += f" /CreationDate (D:{stamp}Z)"
         obj(3, f"<< {info} >>".encode())
-        for font in (regular, bold):
-            base = len(out)
-            number = FIRST_FONT_OBJECT if font is regular else FIRST_FONT_OBJECT + FONT_OBJECTS
-            for i, offset in enumerate(font.offsets):
-                offsets[number + i] = base + offset
-            out.extend(font.objects)
+        for font, tag in ((regular, "F1"), (bold, "F2")):
+            subset = font.subset(self.used[tag])
+            packed = zlib.compress(subset, 6)
+            head, descendant, descriptor, to_unicode = font.fixed
+            file = b"<< /Length %d /Length1 %d /Filter /FlateDecode >>\nstream\n" % (len(packed), len(subset))
+            file += packed + b"\nendstream"
+            for i, body in enumerate((head, descendant, descriptor, file, to_unicode)):
+                obj(font.first + i, body)
         resources = (
             f"/Resources << /Font << /F1 {FIRST_FONT_OBJECT} 0 R /F2 {FIRST_FONT_OBJECT + FONT_OBJECTS} 0 R >> >>"
         )

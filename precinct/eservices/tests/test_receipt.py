@@ -31,15 +31,21 @@ def test_receipt_is_a_pdf_with_the_code_and_a_look_up_link(dossier, tmp_path):
     assert "GIẤY TIẾP NHẬN HỒ SƠ" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
 
 
-def test_receipt_fonts_are_embedded(dossier):
+def test_receipt_fonts_are_embedded_with_the_glyphs_it_draws(dossier):
+    from fontTools.ttLib import TTFont
+
     page = PdfReader(io.BytesIO(receipt_pdf(dossier))).pages[0]
     fonts = page["/Resources"]["/Font"]
     assert len(fonts) == 2
     for ref in fonts.values():
         font = ref.get_object()
         descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
-        embedded = descriptor["/FontFile2"].get_object().get_data()
-        assert embedded[:4] == b"\x00\x01\x00\x00" and len(embedded) > 10_000  # a whole TrueType font
+        embedded = TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))  # a valid TrueType file
+        glyf = embedded["glyf"]
+        drawn = {name for name in embedded.getGlyphOrder() if glyf[name].numberOfContours}
+        assert 20 < len(drawn) < len(embedded.getGlyphOrder())  # a subset: the letters drawn, not the whole font
+        cmap = embedded.getBestCmap()
+        assert cmap[ord("ồ")] in drawn or cmap[ord("ơ")] in drawn  # Vietnamese letters with their outlines
 
 
 def test_two_receipts_each_carry_their_own_code_name_and_dates(dossier, world):
