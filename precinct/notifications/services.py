@@ -314,7 +314,11 @@ def notification_deliver(notification_id: int) -> bool:
             if notification.attempts >= MAX_ATTEMPTS:
                 notification.status = NotificationStatus.FAILED
             fields = ["attempts", "last_error", "status"]
-            if attachment is not None and notification.attachment_content is None:
+            if notification.status == NotificationStatus.FAILED:
+                if notification.attachment_content is not None:  # given up: no retry will need the copy
+                    notification.attachment_content = None
+                    fields.append("attachment_content")
+            elif attachment is not None and notification.attachment_content is None:
                 notification.attachment = {
                     **notification.attachment,
                     "kept": {"filename": attachment.filename, "mimetype": attachment.mimetype},

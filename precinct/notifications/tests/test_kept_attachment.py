@@ -80,3 +80,22 @@ def test_a_message_sent_at_once_keeps_nothing(citizen):
     email.refresh_from_db()
     assert email.attachment_content is None and "kept" not in email.attachment
     assert mail.outbox[0].attachments[0].filename == "r-3.pdf"
+
+
+def test_a_message_given_up_drops_its_kept_copy(citizen, settings):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.FlakyBackend"}}
+    register_attachment("test_kept", lambda pk: Attachment(f"r-{pk}.pdf", b"%PDF-1.4 x"))
+    notify(
+        recipient=citizen,
+        key="k:down",
+        compose=lambda: Message("S", "B", "x"),
+        attachment={"kind": "test_kept", "id": 4},
+    )
+    email = Notification.objects.get(key="k:down")
+    FlakyBackend.failures = 5
+    for attempt in range(1, 6):
+        assert notification_deliver(email.pk) is False
+        email.refresh_from_db()
+        assert email.attempts == attempt
+        assert (email.attachment_content is None) == (attempt == 5)  # kept for each retry, dropped when given up
+    assert email.status == NotificationStatus.FAILED and len(mail.outbox) == 0
