@@ -34,7 +34,8 @@ def test_receipt_is_a_pdf_with_the_code_and_a_look_up_link(dossier, tmp_path):
 def test_receipt_fonts_are_embedded_with_the_glyphs_it_draws(dossier):
     from fontTools.ttLib import TTFont
 
-    page = PdfReader(io.BytesIO(receipt_pdf(dossier))).pages[0]
+    with translation.override("vi"):
+        page = PdfReader(io.BytesIO(receipt_pdf(dossier))).pages[0]
     fonts = page["/Resources"]["/Font"]
     assert len(fonts) == 2
     for ref in fonts.values():
