@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from precinct.core import schedule
+        from precinct.core.metrics import register_core_gauges
+
+        register_core_gauges()
 
         schedule.register(
             "core.idempotency_purge",

@@ -112,6 +112,35 @@ class ScrapeCollector(Collector):
             yield family
 
 
+def _replica_lag() -> Iterable[Sample]:
+    from precinct.core.replica import lag_metrics
+
+    measured = lag_metrics()
+    return [] if measured is None else [Sample((), measured[0])]
+
+
+def _replica_up() -> Iterable[Sample]:
+    from precinct.core.replica import lag_metrics
+
+    measured = lag_metrics()
+    return [] if measured is None else [Sample((), measured[1])]
+
+
+def register_core_gauges() -> None:
+    """The kernel's own registered figures (CoreConfig.ready): the read replica's lag and reachability."""
+    register_gauge(
+        "precinct_database_replica_lag_seconds",
+        help="Seconds the read replica's replay is behind the primary (0 caught up; -1 unreachable; absent: no "
+        "replica configured).",
+        read=_replica_lag,
+    )
+    register_gauge(
+        "precinct_database_replica_up",
+        help="1 when the read replica answers, 0 when it cannot be reached (absent: no replica configured).",
+        read=_replica_up,
+    )
+
+
 def _safely(what: str, read: Callable[[], Iterable[Metric]]) -> Iterator[Metric]:
     try:
         yield from list(read())

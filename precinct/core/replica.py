@@ -101,6 +101,17 @@ def _measure() -> Health:
     return Health(True, "", lag)
 
 
+def lag_metrics() -> tuple[float, float] | None:
+    """For /metrics (measured now, not the cached check): (lag in seconds, up 1 or 0), with the lag -1 while
+    the replica cannot be reached; None when no replica is configured (the figures are then absent)."""
+    if not configured():
+        return None
+    health = _measure()
+    if health.reason == "down":
+        return -1.0, 0.0
+    return float(health.lag or 0.0), 1.0
+
+
 def forget() -> None:
     """Drop the cached check (tests; an operator's action)."""
     _checked.clear()

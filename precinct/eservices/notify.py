@@ -111,7 +111,9 @@ def compose_for_event(event_id: int) -> tuple[User, Callable[[], Message], dict[
 def receipt_attachment(dossier_id: int) -> Attachment | None:
     from precinct.eservices.receipt import receipt_pdf
 
-    dossier = Dossier.objects.select_related("version__procedure", "unit", "applicant").filter(pk=dossier_id).first()
+    dossier = (
+        Dossier.objects.select_related("version__procedure", "unit__parent", "applicant").filter(pk=dossier_id).first()
+    )
     if dossier is None:
         return None
     return Attachment(f"{dossier.code}.pdf", receipt_pdf(dossier))

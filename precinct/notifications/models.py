@@ -30,6 +30,9 @@ class Notification(models.Model):
     body = models.TextField(_("message"))
     # {"kind": "<registered renderer>", "id": <object id>}: rendered at delivery, off the request path.
     attachment = models.JSONField(default=dict, blank=True)
+    # The attachment as rendered by a failed attempt (with "kept" in `attachment`), sent as is by the retry and
+    # dropped once the message is sent: a receipt is rendered once per message.
+    attachment_content = models.BinaryField(null=True, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED
     )

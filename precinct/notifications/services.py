@@ -21,7 +21,7 @@ from precinct.audit.services import audit_record
 from precinct.core.actors import Actor
 from precinct.core.batching import BatchedTask
 from precinct.core.inserts import PreparedInsert
-from precinct.notifications.attachments import render_attachment
+from precinct.notifications.attachments import Attachment, render_attachment
 from precinct.notifications.models import Notification, NotificationChannel, NotificationStatus, PendingCompose
 from precinct.notifications.selectors import inbox_get, inbox_unread_count
 from precinct.notifications.sms import sms_provider
@@ -151,11 +151,27 @@ def notifications_compose_batch(*, pending_ids: list[int]) -> int:
     """A worker's share of the backlog: compose these pending messages, record each once per key, send them,
     and only then delete their rows, so a worker killed anywhere in between leaves them to the task's
     redelivery (or the drain's redispatch), which composes nothing twice (the key) and sends only what is
-    still queued. Returns how many messages were sent."""
+    still queued. Returns how many messages were sent.
+
+    The batch is composed in one transaction (no savepoint per message); if one message cannot be composed
+    the batch is composed again one by one, each in its own savepoint, and that one's row is kept for a
+    later drain while the others go ahead."""
+    rows = list(PendingCompose.objects.filter(pk__in=pending_ids).order_by("id"))
+    try:
+        with transaction.atomic():
+            composed = [made for row in rows if (made := _compose_and_queue(row.composer, row.ref)) is not None]
+        done = [row.pk for row in rows]
+    except Exception:
+        composed, done = _compose_one_by_one(rows)
+    sent = _deliver_composed(composed)
+    PendingCompose.objects.filter(pk__in=done).delete()
+    return sent
+
+
+def _compose_one_by_one(rows: list[PendingCompose]) -> tuple[list[tuple[int, str]], list[int]]:
     composed: list[tuple[int, str]] = []
+    done = []
     with transaction.atomic():
-        rows = list(PendingCompose.objects.filter(pk__in=pending_ids).order_by("id"))
-        done = []
         for row in rows:
             try:
                 with transaction.atomic():
@@ -166,9 +182,25 @@ def notifications_compose_batch(*, pending_ids: list[int]) -> int:
             done.append(row.pk)
             if made is not None:
                 composed.append(made)
-    sent = sum(notifications_deliver_queued(recipient_id=recipient_id, key=key) for recipient_id, key in composed)
-    PendingCompose.objects.filter(pk__in=done).delete()
-    return sent
+    return composed, done
+
+
+def _deliver_composed(composed: list[tuple[int, str]]) -> int:
+    """Send what is still queued of these (recipient, key) messages: their rows found in one query (the
+    unique index on recipient, channel and key), each then claimed and sent in its own transaction."""
+    if not composed:
+        return 0
+    wanted = set(composed)
+    found = (
+        Notification.objects.filter(
+            status=NotificationStatus.QUEUED,
+            recipient_id__in={recipient_id for recipient_id, _ in wanted},
+            key__in={key for _, key in wanted},
+        )
+        .order_by("id")
+        .values_list("pk", "recipient_id", "key")
+    )
+    return sum(notification_deliver(pk) for pk, recipient_id, key in found if (recipient_id, key) in wanted)
 
 
 def notifications_compose_pending(*, batch: int = 200) -> int:
@@ -196,7 +228,9 @@ def _compose_and_queue(composer: str, ref: int) -> tuple[int, str] | None:
         return None
     recipient, compose, attachment = made
     key = notification_key(composer, ref)
-    notify(recipient=recipient, key=key, compose=compose, attachment=attachment, deliver=False)
+    # A pending row names its message once; composed again after a redelivery, the unique constraint keeps the
+    # first copy (bulk_create ignores the conflict), so the look-up of what is already queued is spared.
+    notify(recipient=recipient, key=key, compose=compose, attachment=attachment, new_key=True, deliver=False)
     return recipient.pk, key
 
 
@@ -231,7 +265,16 @@ def _enqueue_delivery(recipient_id: int, key: str) -> None:
     _enqueue(notifications_deliver_task, recipient_id, key)
 
 
-def _send(notification: Notification) -> None:
+def _attachment(notification: Notification) -> Attachment | None:
+    """The message's attachment: the copy kept by a failed attempt, else rendered now (in the recipient's
+    language). A receipt is rendered once and kept until its message is sent, never rendered again on a retry."""
+    kept = notification.attachment.get("kept") if notification.attachment else None
+    if kept and notification.attachment_content is not None:
+        return Attachment(kept["filename"], bytes(notification.attachment_content), kept["mimetype"])
+    return render_attachment(notification.attachment)
+
+
+def _send(notification: Notification, attachment: Attachment | None) -> None:
     if notification.channel == NotificationChannel.SMS:
         sms_provider().send(phone=notification.address, text=notification.body)
         return
@@ -241,14 +284,15 @@ def _send(notification: Notification) -> None:
     email = EmailMessage(
         notification.subject, notification.body, to=[notification.address], headers={"Message-ID": message_id}
     )
-    if attachment := render_attachment(notification.attachment):
+    if attachment is not None:
         email.attach(attachment.filename, attachment.content, attachment.mimetype)
     email.send()
 
 
 def notification_deliver(notification_id: int) -> bool:
     """Send one queued message. A row is claimed under a lock so two workers never both send it;
-    a failure is recorded and retried later, up to MAX_ATTEMPTS."""
+    a failure is recorded and retried later, up to MAX_ATTEMPTS, with the attachment already rendered kept
+    on the row for the retry (and dropped once the message is sent)."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True)
@@ -258,19 +302,38 @@ def notification_deliver(notification_id: int) -> bool:
         if notification is None:
             return False
         notification.attempts += 1
+        attachment = None
         try:
             with translation.override(notification.language):
-                _send(notification)
+                if notification.channel == NotificationChannel.EMAIL:
+                    attachment = _attachment(notification)
+                _send(notification, attachment)
         except Exception as exc:
             logger.warning("Notification %s failed (attempt %s): %s", notification.pk, notification.attempts, exc)
             notification.last_error = str(exc)[:2000]
             if notification.attempts >= MAX_ATTEMPTS:
                 notification.status = NotificationStatus.FAILED
-            notification.save(update_fields=["attempts", "last_error", "status"])
+            fields = ["attempts", "last_error", "status"]
+            if notification.status == NotificationStatus.FAILED:
+                if notification.attachment_content is not None:  # given up: no retry will need the copy
+                    notification.attachment_content = None
+                    fields.append("attachment_content")
+            elif attachment is not None and notification.attachment_content is None:
+                notification.attachment = {
+                    **notification.attachment,
+                    "kept": {"filename": attachment.filename, "mimetype": attachment.mimetype},
+                }
+                notification.attachment_content = attachment.content
+                fields += ["attachment", "attachment_content"]
+            notification.save(update_fields=fields)
             return False
         notification.status = NotificationStatus.SENT
         notification.sent_at = timezone.now()
-        notification.save(update_fields=["attempts", "status", "sent_at"])
+        fields = ["attempts", "status", "sent_at"]
+        if notification.attachment_content is not None:
+            notification.attachment_content = None
+            fields.append("attachment_content")
+        notification.save(update_fields=fields)
         return True
 
 

@@ -83,3 +83,9 @@ def test_json_log_lines_carry_the_request_id():
     line = json.loads(stream.getvalue())
     assert line["message"] == "Dossier X-1 late" and line["request_id"] == "req-12345678"
     assert line["level"] == "WARNING" and line["logger"] == "precinct.test.json"
+
+
+def test_without_a_replica_its_figures_are_absent(client):
+    text = client.get("/metrics").content.decode()
+    assert "# HELP precinct_database_replica_lag_seconds" in text  # registered by the kernel
+    assert not any(line.startswith("precinct_database_replica_lag_seconds ") for line in text.splitlines())

@@ -257,3 +257,43 @@ def test_with_the_replica_stopped_dashboards_answer_from_the_primary(pair, world
         replica.forget()
         status, text, _, copy = _get(leader, "/stats/")
         assert status == 200 and copy and "replica-notice" not in text
+
+
+def _replica_figures(text: str) -> dict[str, float]:
+    figures = {}
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in ("precinct_database_replica_lag_seconds", "precinct_database_replica_up"):
+            figures[name] = float(value)
+    return figures
+
+
+def test_metrics_give_the_replicas_lag_and_minus_one_when_it_is_down(pair, world, django_db_blocker):
+    """/metrics measures the real standby at each scrape: 0 caught up, the replay's age while it is behind,
+    -1 (and up 0) while it cannot be reached."""
+    from precinct.eservices.models import ServiceField
+
+    scrape = Client()
+    with django_db_blocker.unblock():
+        pair.wait_replayed()
+        figures = _replica_figures(scrape.get("/metrics").content.decode())
+        assert figures == {"precinct_database_replica_lag_seconds": 0.0, "precinct_database_replica_up": 1.0}
+        _replica_sql("SELECT pg_wal_replay_pause()")
+        try:
+            ServiceField.objects.create(code="LAGMETRIC", name="x")  # received by the standby, not replayed
+            figures = _replica_figures(scrape.get("/metrics").content.decode())
+            assert figures["precinct_database_replica_lag_seconds"] > 0
+            assert figures["precinct_database_replica_up"] == 1.0
+        finally:
+            _replica_sql("SELECT pg_wal_replay_resume()")
+        pair.wait_replayed()
+        pair.replica.stop("fast")
+        try:
+            figures = _replica_figures(scrape.get("/metrics").content.decode())
+            assert figures == {"precinct_database_replica_lag_seconds": -1.0, "precinct_database_replica_up": 0.0}
+        finally:
+            pair.replica.start()
+        pair.wait_replayed()
+        replica.forget()
+        figures = _replica_figures(scrape.get("/metrics").content.decode())
+        assert figures["precinct_database_replica_up"] == 1.0
