@@ -1,6 +1,6 @@
 from django.urls import path
 
-from precinct.cameras import views
+from precinct.cameras import mapping, stream, views
 
 app_name = "cameras"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("cameras/alerts/<int:alert_id>/dismiss/", views.alert_act, {"action": "dismiss"}, name="dismiss"),
     path("cameras/mine/", views.own_cameras, name="mine"),
     path("cameras/consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="withdraw"),
+    path("cameras/console/stream", stream.console_stream, name="console_stream"),
+    path("cameras/map/", mapping.camera_map, name="map"),
 ]
