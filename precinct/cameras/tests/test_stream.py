@@ -103,7 +103,7 @@ def test_the_stream_as_every_actor(world, cams, settings):
     settings.CAMERAS_STREAM_SECONDS = 0
     feed("rec-a", frigate("new", "m-a"))
     feed("rec-b", frigate("new", "m-b"))
-    one, two, none = Expect(200, shows=('"open": 1',)), Expect(200, shows=('"open": 2',)), Expect(200, shows=('"open": 0',))
+    one, two, none = (Expect(200, shows=(f'"open": {n}',)) for n in (1, 2, 0))
     assert_matrix(
         world,
         lambda c: c.get("/cameras/console/stream"),

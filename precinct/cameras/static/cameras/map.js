@@ -39,7 +39,7 @@
     if (config.tiles) {
       window.L.tileLayer(config.tiles, { maxZoom: 19, attribution: config.attribution || "" }).addTo(map);
     }
-    var bounds = [];
+    var bounds = [], markers = [];
     points.forEach(function (p) {
       var marker = window.L.circleMarker([p.lat, p.lon], {
         radius: p.state === "alert" ? 10 : 8, color: "#ffffff", weight: 2, fillColor: COLOURS[p.state] || "#555555",
@@ -47,12 +47,16 @@
       }).addTo(map);
       marker.bindPopup(popup(p, el.dataset, config));
       marker.bindTooltip(p.code);
-      var path = marker.getElement && marker.getElement();
-      if (path) { path.setAttribute("data-camera", p.code); path.setAttribute("data-state", p.state); }
+      markers.push([marker, p]);
       bounds.push([p.lat, p.lon]);
     });
     if (bounds.length) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
     else map.setView([16, 106], 5);
+    // Paths exist once the map has a view: name each by its camera (for people's tools and the tests).
+    markers.forEach(function (pair) {
+      var path = pair[0].getElement();
+      if (path) { path.setAttribute("data-camera", pair[1].code); path.setAttribute("data-state", pair[1].state); }
+    });
     el.dataset.ready = String(points.length);
   }
 
