@@ -396,7 +396,7 @@ if CAMERAS_MAP_TILE_URL:
     if not CAMERAS_MAP_TILE_URL.startswith(("https://", "http://")) or "{z}" not in CAMERAS_MAP_TILE_URL:
         raise ImproperlyConfigured("CAMERAS_MAP_TILE_URL must be an http(s) URL template with {z}, {x} and {y}")
     _scheme, _, _host = CAMERAS_MAP_TILE_URL.split("/")[:3]
-    SECURE_CSP["img-src"].append(f"{_scheme}//{_host.replace('{s}', '*')}")
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_scheme}//{_host.replace('{s}', '*')}"]  # type: ignore[misc]
 
 # Signed results (precinct.results, docs/adr/0011): unit keys live in files under this directory, never in
 # the database; their passphrase comes from the environment (PRECINCT_SIGNING_PASSPHRASE, or

@@ -12,7 +12,7 @@ proxies from closing an idle stream and lets the server notice a console that we
 import hashlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -75,7 +75,13 @@ def _event(snapshot: Snapshot, *, kind: str, new: bool) -> str:
     return f"id: {snapshot.token}\nevent: {kind}\ndata: {data}\n\n"
 
 
-def console_events(*, actor: Actor, last: str = "", clock=time.monotonic, sleep=time.sleep) -> Iterator[str]:
+def console_events(
+    *,
+    actor: Actor,
+    last: str = "",
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Iterator[str]:
     """The stream's lines. The first event is `hello` (nothing known, or nothing changed since `last`) or
     `alerts` (something changed since the token the browser last saw); then `alerts` on each change."""
     poll = settings.CAMERAS_STREAM_POLL_SECONDS
