@@ -44,7 +44,7 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 def children(pid: int) -> list[int]:
-    out = subprocess.run(["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True, text=True).stdout  # noqa: S603, S607
+    out = subprocess.run(["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True, text=True).stdout  # noqa: S603
     return [pid, *(int(p) for p in out.split())]
 
 
@@ -117,7 +117,7 @@ def main() -> None:
     per_check_wall = (time.perf_counter() - wall) / n * 1e6
     print(
         f"one check (the console's aggregate, PostgreSQL): {per_check_wall:.0f} µs wall, {per_check_cpu:.0f} µs "
-        f"client CPU; at 4 checks/s a core would carry about {1e6 / max(per_check_wall, 1) / 4:,.0f} consoles"
+        f"CPU in Django (the database's share is in the per-console figure below)"
     )
     client = Client()
     client.force_login(duty)
@@ -155,7 +155,8 @@ def main() -> None:
             f"gunicorn gthread 1 x {args.threads} threads, {args.streams} consoles open for {elapsed:.0f} s "
             f"(load average at start {load0:.1f}): web {web:.2f} s + PostgreSQL {db:.2f} s CPU = "
             f"{(web + db) / stream_seconds * 1000:.1f} ms per console-second "
-            f"({(web + db) / elapsed:.2f} of the 2 cores)"
+            f"({(web + db) / elapsed:.2f} of the 2 cores; one core would carry about "
+            f"{elapsed * args.streams / max(web + db, 0.001):,.0f} consoles)"
         )
         print(
             f"/healthz meanwhile: p50 {pct(loaded, 50):.1f} ms, p99 {pct(loaded, 99):.1f} ms; with no stream open "
@@ -164,8 +165,11 @@ def main() -> None:
         )
     finally:
         stop.set()
-        server.terminate()
-        server.wait(timeout=30)
+        server.terminate()  # open streams would hold a graceful stop for their life: not waited for
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 if __name__ == "__main__":

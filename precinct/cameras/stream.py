@@ -11,13 +11,14 @@ proxies from closing an idle stream and lets the server notice a console that we
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.db.models import Count, Max
 from django.http import HttpRequest, StreamingHttpResponse
 
@@ -26,6 +27,8 @@ from precinct.cameras.models import Alert
 from precinct.cameras.permissions import can_view_console
 from precinct.core.actors import Actor
 from precinct.core.errors import PermissionDenied
+
+logger = logging.getLogger(__name__)
 
 RETRY_MS = 500  # how soon the browser reconnects after a stream ends or breaks
 
@@ -97,7 +100,11 @@ def console_events(
     beat = clock() + heartbeat
     while clock() < end:
         sleep(poll)
-        snapshot = console_snapshot(actor=actor)
+        try:
+            snapshot = console_snapshot(actor=actor)
+        except DatabaseError:
+            logger.warning("console stream ended by a database error; the browser reconnects", exc_info=True)
+            return  # the browser reconnects after `retry:` with its last token: nothing is missed
         if snapshot != current:
             yield _event(snapshot, kind="alerts", new=snapshot.newest > current.newest)
             current = snapshot
