@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError
 from django.db.models import Count, Max
 from django.http import HttpRequest, StreamingHttpResponse
 
@@ -115,15 +115,6 @@ def console_events(
     yield _event(current, kind="bye", new=False)
 
 
-def _closing(lines: Iterator[str]) -> Iterator[str]:
-    """Give the thread's database connection back to Django's lifetime rules when the stream ends: the
-    response's own close() runs them too, but a server that drops a broken stream may not call it."""
-    try:
-        yield from lines
-    finally:
-        close_old_connections()
-
-
 @login_required
 def console_stream(request: HttpRequest) -> StreamingHttpResponse:
     """`GET /cameras/console/stream`: text/event-stream for the viewer's console."""
@@ -131,7 +122,7 @@ def console_stream(request: HttpRequest) -> StreamingHttpResponse:
         raise PermissionDenied()
     last = request.headers.get("Last-Event-ID") or request.GET.get("last", "")
     response = StreamingHttpResponse(
-        _closing(console_events(actor=request.user, last=last[:64])), content_type="text/event-stream"
+        console_events(actor=request.user, last=last[:64]), content_type="text/event-stream"
     )
     response["Cache-Control"] = "no-cache, no-store"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
