@@ -269,10 +269,13 @@ def main() -> None:
         )
         # Warm-up: one probe through the whole path before the clock starts (the listener subscribed, the
         # worker and the web server up, their connections open).
-        warm = frigate("new", f"warm-{RUN}", "be_01", "person", 0.999, night.timestamp())
-        t0 = time.monotonic()
-        probe.publish(f"{PREFIXES[0]}/events", warm, qos=1)
-        if console.wait_for("(0,999)", t0, timeout=120) is None:
+        for attempt in range(24):  # published again every 5 s until shown: the listener may not be subscribed yet
+            warm = frigate("new", f"warm-{RUN}-{attempt}", "be_01", "person", 0.999, night.timestamp())
+            t0 = time.monotonic()
+            probe.publish(f"{PREFIXES[0]}/events", warm, qos=1)
+            if console.wait_for("(0,999)", t0, timeout=5) is not None:
+                break
+        else:
             raise SystemExit("the warm-up alert never reached the console: is the pipeline running?")
         pids = [p for proc in procs.values() for p in children(proc.pid)]
         cpu0, db0 = cpu_seconds(pids), cpu_seconds(database_pids(url))
