@@ -122,3 +122,25 @@ def test_the_map_shows_ones_own_cameras(page, demo, shot):
     page.wait_for_selector("#camera-map[data-ready='0']")
     assert page.locator("path.camera-marker").count() == 0
     assert page.locator("text=HA-0").count() == 0
+
+
+def test_the_map_and_the_console_fit_a_phone_and_pass_axe(browser, live_server, demo, short_streams):
+    """As the site-wide layout walk checks every page (360 px, axe serious/critical), for these two here too,
+    with Leaflet's controls and the live bar drawn."""
+    from tests.browser.test_layout import AXE, AXE_JS, PHONE
+
+    ha_an = demo_communes(province_root())[0]
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    try:
+        sign_in(page, f"truc.{_slug(ha_an)}")
+        for path, ready in (("/cameras/map/", "#camera-map[data-ready='25']"), ("/cameras/console/", "[data-live]")):
+            page.goto(live_server.url + path)
+            page.wait_for_selector(ready)
+            assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"], path
+            assert page.evaluate(AXE_JS) == [], path
+    finally:
+        _close([page])
