@@ -390,6 +390,22 @@ CAMERAS_SNAPSHOT_MAX_BYTES = int(env("CAMERAS_SNAPSHOT_MAX_BYTES", str(5 * 1024 
 CAMERAS_SNAPSHOT_RETENTION_DAYS = int(env("CAMERAS_SNAPSHOT_RETENTION_DAYS", "30"))
 CAMERAS_ACK_MINUTES = int(env("CAMERAS_ACK_MINUTES", "5"))  # not acknowledged by then: the ward's leader is told
 
+# The duty console's live stream and the cameras' map (docs/adr/0036). A stream polls one indexed aggregate every
+# POLL seconds, sends a comment every HEARTBEAT seconds, and ends after SECONDS (the browser reconnects).
+CAMERAS_STREAM_POLL_SECONDS = float(env("CAMERAS_STREAM_POLL_SECONDS", "0.25"))
+CAMERAS_STREAM_HEARTBEAT_SECONDS = float(env("CAMERAS_STREAM_HEARTBEAT_SECONDS", "15"))
+CAMERAS_STREAM_SECONDS = float(env("CAMERAS_STREAM_SECONDS", "60"))
+# The map's base layer: an XYZ tile URL template (https://tiles.example/{z}/{x}/{y}.png; its origin joins the
+# CSP's img-src). Empty: the cameras on a plain background (nothing leaves the station's network).
+CAMERAS_MAP_TILE_URL = env("CAMERAS_MAP_TILE_URL")
+CAMERAS_MAP_TILE_ATTRIBUTION = env("CAMERAS_MAP_TILE_ATTRIBUTION")
+STATICFILES_DIRS += [("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist")]
+if CAMERAS_MAP_TILE_URL:
+    if not CAMERAS_MAP_TILE_URL.startswith(("https://", "http://")) or "{z}" not in CAMERAS_MAP_TILE_URL:
+        raise ImproperlyConfigured("CAMERAS_MAP_TILE_URL must be an http(s) URL template with {z}, {x} and {y}")
+    _scheme, _, _host = CAMERAS_MAP_TILE_URL.split("/")[:3]
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_scheme}//{_host.replace('{s}', '*')}"]  # type: ignore[misc]
+
 # Signed results (precinct.results, docs/adr/0011): unit keys live in files under this directory, never in
 # the database; their passphrase comes from the environment (PRECINCT_SIGNING_PASSPHRASE, or
 # PRECINCT_SIGNING_PASSPHRASE_<UNIT CODE> for one unit). Trust roots: these PEM files, else <dir>/trust/*.pem.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from precinct.cameras import views
+from precinct.cameras import mapping, stream, views
 
 app_name = "cameras"
 urlpatterns = [
@@ -29,4 +29,6 @@ urlpatterns = [
     ),
     path("cameras/alerts/<int:alert_id>/act/close/", views.alert_detail_act, {"action": "close"}, name="alert_close"),
     path("cameras/alerts/<int:alert_id>/act/note/", views.alert_detail_act, {"action": "note"}, name="alert_note"),
+    path("cameras/console/stream", stream.console_stream, name="console_stream"),
+    path("cameras/map/", mapping.camera_map, name="map"),
 ]

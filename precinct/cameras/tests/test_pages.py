@@ -51,7 +51,7 @@ def test_console_and_its_live_fragment(world, cams):
                 "superuser": BOTH,
             },
         )
-    assert 'hx-trigger="every 5s"' in world.client("duty_a").get("/cameras/console/").content.decode()
+    assert 'data-stream="/cameras/console/stream"' in world.client("duty_a").get("/cameras/console/").content.decode()
 
 
 def test_alert_actions_on_the_console(world, cams):
