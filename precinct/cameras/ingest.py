@@ -4,7 +4,8 @@ into CameraEvent rows and alerts through this module's services. The connection 
 
 Frigate's topics understood: `<prefix>/events` (JSON: `type` new/update/end, `before`/`after` with `id`,
 `camera`, `label`, `sub_label`, `score`/`top_score`, `current_zones`/`entered_zones`, `has_snapshot`,
-`has_clip`, `start_time`/`end_time`) and `<prefix>/available` (`online`/`offline`, the recorder's last will)."""
+`has_clip`, `start_time`/`end_time`), `<prefix>/reviews` (reviews.py), `<prefix>/<camera>/status/<role>` and
+`<prefix>/available` (`online`/`offline`, the recorder's last will; status.py)."""
 
 import datetime
 import hashlib
@@ -18,20 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from precinct.audit.services import audit_record
-from precinct.cameras.models import (
-    Alert,
-    AlertKind,
-    AlertRule,
-    Camera,
-    CameraEvent,
-    CameraStatus,
-    Consent,
-    InboxMessage,
-    InboxState,
-    Recorder,
-)
-from precinct.cameras.services import alert_raise, rule_matches
-from precinct.core.errors import DomainError
+from precinct.cameras.models import Camera, CameraEvent, InboxMessage, InboxState, Recorder
+from precinct.cameras.reviews import event_alert, review_record
+from precinct.cameras.sources import Refused, Topic, camera_for, parse_time, topic_parse
+from precinct.cameras.status import availability_record, camera_status_record, silence_ended
+
+__all__ = ["MAX_PAYLOAD_BYTES", "Received", "Refused", "inbox_process", "inbox_store", "subscriptions"]
 
 MAX_PAYLOAD_BYTES = 64 * 1024  # a Frigate event is about 2 kB; anything far larger is refused unread
 
@@ -45,50 +38,53 @@ class Received:
     received_at: datetime.datetime
 
 
-class Refused(DomainError):
-    """An inbox message that cannot become an event; `code` is the reason counted."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code, code, status=422)
-
-
 def _recorders_by_prefix() -> dict[str, Recorder]:
     return {r.mqtt_prefix: r for r in Recorder.objects.exclude(mqtt_prefix=None) if r.mqtt_prefix}
 
 
 def subscriptions() -> list[str]:
-    """The topics the listener subscribes to: each registered recorder's events and availability."""
-    return sorted(f"{prefix}/{kind}" for prefix in _recorders_by_prefix() for kind in ("events", "available"))
+    """The topics the listener subscribes to: each registered recorder's events, reviews, availability and
+    its cameras' status."""
+    kinds = ("events", "reviews", "available", "+/status/+")
+    return sorted(f"{prefix}/{kind}" for prefix in _recorders_by_prefix() for kind in kinds)
 
 
 def _digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:24]
 
 
-def _row(message: Received, recorder: Recorder | None) -> InboxMessage:
+def _refused(reason: str, **base: Any) -> InboxMessage:
+    return InboxMessage(key=f"x:{uuid.uuid4()}", payload={}, state=InboxState.REFUSED, reason=reason, **base)
+
+
+def _row(message: Received, recorder: Recorder | None, topic: Topic | None) -> InboxMessage:
     """The inbox row for one message: never raises, a message that cannot be read is stored refused."""
     path = recorder.unit_path if recorder else ""
     base = {"recorder": recorder, "unit_path": path, "topic": message.topic[:200], "received_at": message.received_at}
-    if recorder is None:
-        return InboxMessage(
-            key=f"x:{uuid.uuid4()}", payload={}, state=InboxState.REFUSED, reason="unknown_source", **base
-        )
+    if recorder is None or topic is None:
+        return _refused("unknown_source", **base)
     if len(message.body) > MAX_PAYLOAD_BYTES:
-        return InboxMessage(key=f"x:{uuid.uuid4()}", payload={}, state=InboxState.REFUSED, reason="too_large", **base)
-    kind = message.topic.rsplit("/", 1)[-1]
-    if kind == "available":
+        return _refused("too_large", **base)
+    if topic.kind in ("available", "status"):
         text = message.body.decode("utf-8", "replace").strip()[:20]
-        # Every availability message counts (offline, online, offline again are all news).
-        return InboxMessage(key=f"{recorder.pk}:available:{uuid.uuid4()}", payload={"available": text}, **base)
+        # Every availability and status message counts (offline, online, offline again are all news).
+        payload = (
+            {"available": text}
+            if topic.kind == "available"
+            else {"camera": topic.camera[:80], "role": topic.role[:20], "status": text}
+        )
+        return InboxMessage(key=f"{recorder.pk}:{topic.kind}:{uuid.uuid4()}", payload=payload, **base)
     try:
         payload = json.loads(message.body)
-        event_id = str(payload["after"]["id"])[:80]
+        sender_id = str(payload["after"]["id"])[:80]
         kind = str(payload.get("type", ""))[:10]
     except (ValueError, KeyError, TypeError):
-        return InboxMessage(key=f"x:{uuid.uuid4()}", payload={}, state=InboxState.REFUSED, reason="malformed", **base)
+        return _refused("malformed", **base)
     # Keyed by the sender's id and message type; the digest tells two updates of one event apart while a
     # repeat of the same message (QoS 1 redelivery, a retried webhook) has the same key and is ignored.
-    return InboxMessage(key=f"{recorder.pk}:{event_id}:{kind}:{_digest(message.body)}", payload=payload, **base)
+    # Reviews are keyed apart from events (`r:`): Frigate's ids of the two may coincide.
+    mark = "r:" if topic.kind == "reviews" else ""
+    return InboxMessage(key=f"{recorder.pk}:{mark}{sender_id}:{kind}:{_digest(message.body)}", payload=payload, **base)
 
 
 def inbox_store(messages: list[Received], *, recorder: Recorder | None = None) -> list[InboxMessage]:
@@ -97,17 +93,13 @@ def inbox_store(messages: list[Received], *, recorder: Recorder | None = None) -
     by_prefix = _recorders_by_prefix() if recorder is None else {}
     rows = []
     for message in messages:
-        source = recorder if recorder is not None else by_prefix.get(message.topic.rsplit("/", 1)[0])
-        rows.append(_row(message, source))
+        topic = topic_parse(message.topic)
+        if recorder is not None and topic is None:
+            topic = Topic(recorder.mqtt_prefix or "", "events")  # the webhook posts events
+        source = recorder if recorder is not None else (by_prefix.get(topic.prefix) if topic else None)
+        rows.append(_row(message, source, topic))
     InboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     return rows
-
-
-def _parse_time(value: Any) -> datetime.datetime | None:
-    try:
-        return datetime.datetime.fromtimestamp(float(value), tz=datetime.UTC) if value else None
-    except (TypeError, ValueError, OverflowError):
-        return None
 
 
 def _score(after: dict) -> Decimal:
@@ -122,24 +114,15 @@ def _score(after: dict) -> Decimal:
 
 def event_record(*, row: InboxMessage) -> CameraEvent:
     """Turn one Frigate `events` message into the event it reports (created by `new`, updated in place by
-    `update`/`end`), and raise an alert when a rule of the ward matches. Refused (`Refused`) when the camera
-    is unknown, suspended or retired, or has no consent in force."""
+    `update`/`end`), and raise an alert when a rule of the ward matches (unless a review of the same situation
+    has one: reviews.py). Refused (`Refused`) when the camera is unknown, suspended or retired, or has no
+    consent in force."""
     after = row.payload.get("after")
     if row.recorder_id is None or not isinstance(after, dict) or not after.get("camera") or not after.get("label"):
         raise Refused("malformed")
-    camera = (
-        Camera.objects.select_related("unit")
-        .filter(recorder_id=row.recorder_id, source_name=str(after["camera"]))
-        .first()
-    )
-    if camera is None:
-        raise Refused("unknown_camera")
-    if camera.status != CameraStatus.ACTIVE:
-        raise Refused("camera_inactive")
-    if not Consent.objects.filter(camera=camera, withdrawn_at__isnull=True).exists():
-        raise Refused("no_consent")
+    camera = camera_for(row.recorder_id, after["camera"])
     score = _score(after)
-    started = _parse_time(after.get("start_time")) or row.received_at
+    started = parse_time(after.get("start_time")) or row.received_at
     zones = after.get("entered_zones") or after.get("current_zones") or []
     values = {
         "unit_path": camera.unit_path,
@@ -148,7 +131,7 @@ def event_record(*, row: InboxMessage) -> CameraEvent:
         "zones": [str(z)[:60] for z in zones][:20] if isinstance(zones, list) else [],
         "has_snapshot": bool(after.get("has_snapshot")),
         "has_clip": bool(after.get("has_clip")),
-        "ended_at": _parse_time(after.get("end_time")),
+        "ended_at": parse_time(after.get("end_time")),
     }
     event, created = CameraEvent.objects.select_for_update().get_or_create(
         camera=camera, external_id=str(after.get("id"))[:80], defaults={**values, "score": score, "started_at": started}
@@ -161,30 +144,20 @@ def event_record(*, row: InboxMessage) -> CameraEvent:
     Camera.objects.filter(pk=camera.pk).exclude(last_event_at__gte=row.received_at).update(
         last_event_at=row.received_at
     )
-    _maybe_alert(camera, event)
+    event_alert(camera, event)
     return event
 
 
-def _maybe_alert(camera: Camera, event: CameraEvent) -> None:
-    if Alert.objects.filter(event=event).exists():
-        return
-    rules = AlertRule.objects.filter(unit_path=camera.unit_path, is_active=True).order_by("id")
-    for rule in rules:
-        if rule_matches(rule, event):
-            alert_raise(kind=AlertKind.DETECTION, unit=camera.unit, camera=camera, event=event, rule=rule)
-            return
-
-
-def _availability(row: InboxMessage) -> None:
-    if row.recorder_id is None:
-        raise Refused("unknown_source")
-    recorder = Recorder.objects.select_for_update().get(pk=row.recorder_id)
-    if row.payload.get("available") == "offline":
-        recorder.reported_offline_at = recorder.reported_offline_at or row.received_at
+def _record(row: InboxMessage) -> None:
+    kind = topic_parse(row.topic)
+    if kind is None or kind.kind == "events":  # the webhook's rows carry its own path as topic
+        event_record(row=row)
+    elif kind.kind == "reviews":
+        review_record(row=row)
+    elif kind.kind == "status":
+        camera_status_record(row=row)
     else:
-        recorder.reported_offline_at = None
-        recorder.last_seen_at = max(filter(None, (recorder.last_seen_at, row.received_at)))
-    recorder.save(update_fields=["reported_offline_at", "last_seen_at"])
+        availability_record(row=row)
 
 
 def inbox_process(*, limit: int = 500) -> dict[str, int]:
@@ -197,26 +170,25 @@ def inbox_process(*, limit: int = 500) -> dict[str, int]:
             .filter(state=InboxState.PENDING)
             .order_by("id")[:limit]
         )
-        seen: dict[int, datetime.datetime] = {}
+        seen: dict[int, tuple[datetime.datetime, datetime.datetime]] = {}
         now = timezone.now()
         for row in rows:
             try:
                 with transaction.atomic():
-                    if row.topic.endswith("/available"):
-                        _availability(row)
-                    else:
-                        event_record(row=row)
+                    _record(row)
             except Refused as refused:
                 row.state, row.reason = InboxState.REFUSED, refused.code
             else:
                 row.state = InboxState.DONE
                 if not row.topic.endswith("/available") and row.recorder_id:
-                    seen[row.recorder_id] = max(seen.get(row.recorder_id, row.received_at), row.received_at)
+                    first, last = seen.get(row.recorder_id, (row.received_at, row.received_at))
+                    seen[row.recorder_id] = (min(first, row.received_at), max(last, row.received_at))
             row.processed_at = now
             counts[str(row.state)] += 1
         InboxMessage.objects.bulk_update(rows, ["state", "reason", "processed_at"])
-        for recorder_id, at in seen.items():
-            Recorder.objects.filter(pk=recorder_id).exclude(last_seen_at__gte=at).update(last_seen_at=at)
+        for recorder_id, (first, last) in seen.items():
+            Recorder.objects.filter(pk=recorder_id).exclude(last_seen_at__gte=last).update(last_seen_at=last)
+            silence_ended(recorder_id=recorder_id, at=first)
         if rows:
             audit_record(actor=None, action="cameras.inbox_process", target_label=f"{len(rows)} messages", after=counts)
     return counts
