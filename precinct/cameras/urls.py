@@ -12,4 +12,5 @@ urlpatterns = [
     path("cameras/alerts/<int:alert_id>/dismiss/", views.alert_act, {"action": "dismiss"}, name="dismiss"),
     path("cameras/mine/", views.own_cameras, name="mine"),
     path("cameras/consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="withdraw"),
+    path("cameras/uptime/", views.uptime, name="uptime"),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from precinct.cameras import selectors, services
+from precinct.cameras import uptime as uptime_of
 from precinct.cameras.permissions import can_view_cameras, can_view_console
 from precinct.core.errors import DomainError, PermissionDenied
 from precinct.core.forms import flash_error
@@ -90,3 +91,21 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
             _("Consent for %(code)s withdrawn: its events are no longer accepted.") % {"code": consent.camera.code},
         )
     return redirect("cameras:mine")
+
+
+@login_required
+def uptime(request: HttpRequest) -> HttpResponse:
+    """Uptime per camera for a month (`?month=YYYY-MM`, default the current one), for the officer's reach."""
+    if not can_view_cameras(request.user):
+        raise PermissionDenied()
+    value = request.GET.get("month", "")[:7]
+    try:
+        month = uptime_of.month_parse(value)
+    except DomainError as exc:
+        flash_error(request, exc)
+        month = uptime_of.month_parse("")
+    return render(
+        request,
+        "cameras/uptime.html",
+        {"rows": uptime_of.uptime_list(actor=request.user, month=month), "month": month},
+    )
