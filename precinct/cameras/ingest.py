@@ -13,9 +13,8 @@ import json
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
-from django.db import transaction
+from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from precinct.audit.services import audit_record
@@ -53,52 +52,151 @@ def _digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:24]
 
 
-def _refused(reason: str, **base: Any) -> InboxMessage:
-    return InboxMessage(key=f"x:{uuid.uuid4()}", payload={}, state=InboxState.REFUSED, reason=reason, **base)
+@dataclass(frozen=True, slots=True)
+class Row:
+    """An inbox row as stored by `inbox_store`: the JSON text is the sender's own (no second encoding)."""
+
+    key: str
+    recorder_id: int | None
+    unit_path: str
+    topic: str
+    text: str
+    received_at: datetime.datetime
+    state: str = InboxState.PENDING
+    reason: str = ""
 
 
-def _row(message: Received, recorder: Recorder | None, topic: Topic | None) -> InboxMessage:
-    """The inbox row for one message: never raises, a message that cannot be read is stored refused."""
+def _refused(message: Received, recorder: Recorder | None, reason: str) -> Row:
     path = recorder.unit_path if recorder else ""
-    base = {"recorder": recorder, "unit_path": path, "topic": message.topic[:200], "received_at": message.received_at}
+    key = f"x:{uuid.uuid4()}"
+    return Row(
+        key,
+        recorder.pk if recorder else None,
+        path,
+        message.topic[:200],
+        "{}",
+        message.received_at,
+        InboxState.REFUSED,
+        reason,
+    )
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(name)  # NaN and Infinity are not JSON (PostgreSQL's jsonb refuses them)
+
+
+def _row(message: Received, recorder: Recorder | None, topic: Topic | None) -> Row:
+    """The inbox row for one message: never raises, a message that cannot be read is stored refused."""
     if recorder is None or topic is None:
-        return _refused("unknown_source", **base)
-    if len(message.body) > MAX_PAYLOAD_BYTES:
-        return _refused("too_large", **base)
+        return _refused(message, recorder, "unknown_source")
+    body = message.body
+    if len(body) > MAX_PAYLOAD_BYTES:
+        return _refused(message, recorder, "too_large")
+    base = (recorder.pk, recorder.unit_path, message.topic[:200])
     if topic.kind in ("available", "status"):
-        text = message.body.decode("utf-8", "replace").strip()[:20]
+        text = body.decode("utf-8", "replace").replace("\x00", "").strip()[:20]
         # Every availability and status message counts (offline, online, offline again are all news).
         payload = (
             {"available": text}
             if topic.kind == "available"
             else {"camera": topic.camera[:80], "role": topic.role[:20], "status": text}
         )
-        return InboxMessage(key=f"{recorder.pk}:{topic.kind}:{uuid.uuid4()}", payload=payload, **base)
+        key = f"{recorder.pk}:{topic.kind}:{uuid.uuid4()}"
+        return Row(key, *base, json.dumps(payload), message.received_at)
     try:
-        payload = json.loads(message.body)
+        text = body.decode("utf-8")
+        if "\\u0000" in text:  # jsonb cannot hold a NUL character
+            raise ValueError("NUL")
+        payload = json.loads(text, parse_constant=_no_constant)
         sender_id = str(payload["after"]["id"])[:80]
         kind = str(payload.get("type", ""))[:10]
-    except (ValueError, KeyError, TypeError):
-        return _refused("malformed", **base)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return _refused(message, recorder, "malformed")
     # Keyed by the sender's id and message type; the digest tells two updates of one event apart while a
     # repeat of the same message (QoS 1 redelivery, a retried webhook) has the same key and is ignored.
     # Reviews are keyed apart from events (`r:`): Frigate's ids of the two may coincide.
     mark = "r:" if topic.kind == "reviews" else ""
-    return InboxMessage(key=f"{recorder.pk}:{mark}{sender_id}:{kind}:{_digest(message.body)}", payload=payload, **base)
+    return Row(f"{recorder.pk}:{mark}{sender_id}:{kind}:{_digest(body)}", *base, text, message.received_at)
 
 
-def inbox_store(messages: list[Received], *, recorder: Recorder | None = None) -> list[InboxMessage]:
-    """Store a batch of raw messages (one INSERT; repeats ignored). The recorder is found by the topic's
-    prefix unless given (the webhook knows it from the signature). Answers the rows offered (unsaved copies)."""
-    by_prefix = _recorders_by_prefix() if recorder is None else {}
+_COLUMNS = ("key", "recorder_id", "unit_path", "topic", "text", "received_at", "state", "reason")
+# One statement per batch on PostgreSQL: the columns as arrays, the sender's JSON text cast to jsonb by the
+# database (no decode/encode round trip in Python), repeats dropped by the key's unique index.
+_INSERT = """
+INSERT INTO cameras_inboxmessage (key, recorder_id, unit_path, topic, payload, received_at, state, reason)
+SELECT k, r, u, t, p::jsonb, at, s, why
+FROM unnest(%s::varchar[], %s::bigint[], %s::varchar[], %s::varchar[], %s::text[], %s::timestamptz[],
+            %s::varchar[], %s::varchar[]) AS m(k, r, u, t, p, at, s, why)
+ON CONFLICT (key) DO NOTHING
+"""
+
+
+def _insert(rows: list[Row]) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT, [[getattr(row, c) for row in rows] for c in _COLUMNS])
+        return
+    objects = [
+        InboxMessage(
+            key=row.key,
+            recorder_id=row.recorder_id,
+            unit_path=row.unit_path,
+            topic=row.topic,
+            payload=json.loads(row.text),
+            received_at=row.received_at,
+            state=row.state,
+            reason=row.reason,
+        )
+        for row in rows
+    ]
+    InboxMessage.objects.bulk_create(objects, ignore_conflicts=True)
+
+
+def _insert_each(rows: list[Row]) -> list[Row]:
+    """After a batch the database refused (a body Python reads as JSON but jsonb does not, such as a lone
+    surrogate escape): each row in its own savepoint, the unreadable ones stored refused."""
+    stored = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                _insert([row])
+        except DataError:
+            row = Row(
+                f"x:{uuid.uuid4()}",
+                row.recorder_id,
+                row.unit_path,
+                row.topic,
+                "{}",
+                row.received_at,
+                InboxState.REFUSED,
+                "malformed",
+            )
+            _insert([row])
+        stored.append(row)
+    return stored
+
+
+def inbox_store(
+    messages: list[Received], *, recorder: Recorder | None = None, by_prefix: dict[str, Recorder] | None = None
+) -> list[Row]:
+    """Store a batch of raw messages (one INSERT; repeats ignored) in one transaction. The recorder is found by
+    the topic's prefix (`by_prefix`, the listener's cached map, or read now) unless given (the webhook knows
+    it from the signature). Answers the rows offered."""
+    if recorder is None and by_prefix is None:
+        by_prefix = _recorders_by_prefix()
     rows = []
     for message in messages:
         topic = topic_parse(message.topic)
         if recorder is not None and topic is None:
             topic = Topic(recorder.mqtt_prefix or "", "events")  # the webhook posts events
-        source = recorder if recorder is not None else (by_prefix.get(topic.prefix) if topic else None)
+        source = recorder if recorder is not None else (by_prefix or {}).get(topic.prefix) if topic else None
         rows.append(_row(message, source, topic))
-    InboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                _insert(rows)
+        except DataError:
+            rows = _insert_each(rows)
     return rows
 
 
