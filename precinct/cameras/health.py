@@ -66,7 +66,9 @@ def health_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
     for outage_id in due.values_list("pk", flat=True).order_by("started_at", "pk"):
         with transaction.atomic():
             outage = (
-                Outage.objects.select_for_update().select_related("camera__unit", "recorder__unit").get(pk=outage_id)
+                Outage.objects.select_for_update(of=("self",))
+                .select_related("camera__unit", "camera__recorder", "recorder__unit")
+                .get(pk=outage_id)
             )
             if outage.ended_at is None and outage.alert_state == OutageAlert.NONE:
                 _offline(outage)
