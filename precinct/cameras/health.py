@@ -47,7 +47,7 @@ def _open_silences(now: datetime.datetime) -> None:
     )
     for pk, unit_path, last_seen in silent:
         with transaction.atomic():
-            if not Outage.objects.filter(recorder_id=pk, ended_at__isnull=True).exists():
+            if last_seen is not None and not Outage.objects.filter(recorder_id=pk, ended_at__isnull=True).exists():
                 Outage.objects.create(
                     recorder_id=pk, unit_path=unit_path, cause=OutageCause.SILENCE, started_at=last_seen
                 )

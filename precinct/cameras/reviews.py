@@ -49,7 +49,7 @@ def event_alert(camera: Camera, event: CameraEvent) -> Alert | None:
     )
     if review is not None:
         # The situation already has its alert (raised by the review): give it this event if it has none.
-        Alert.objects.filter(pk=review.alert_id, event__isnull=True).update(event=event)
+        Alert.objects.filter(pk=review.alert_id or 0, event__isnull=True).update(event=event)
         return None
     for rule in _rules(camera):
         if rule_matches(rule, event):
@@ -67,7 +67,7 @@ def review_record(*, row: InboxMessage) -> Review:
     if severity not in ReviewSeverity.values:
         raise Refused("malformed")
     camera = camera_for(row.recorder_id, after.get("camera"))
-    data = after.get("data") if isinstance(after.get("data"), dict) else {}
+    data: dict = after["data"] if isinstance(after.get("data"), dict) else {}
     detections = strings(data.get("detections"), limit=100, length=80)
     values = {
         "unit_path": camera.unit_path,
