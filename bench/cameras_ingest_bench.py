@@ -7,8 +7,8 @@
    most WINDOW messages ahead of what is stored (Mosquitto drops what exceeds a subscriber's queue,
    max_queued_messages, 1000 by default), so the stored rate is the listener's. CPU per message is the
    listener process's CPU time over the flow (/proc), and `ratio` the stored rate over the floor.
-3. The worker: `inbox_process()` turning the stored messages into CameraEvent rows, in-process, its rate
-   and CPU per message.
+3. The worker: `inbox_process()` turning the stored messages into CameraEvent rows, in-process, for at most
+   WORKER_SECONDS: its rate and CPU per message.
 A fixed pure-Python workload's CPU time (`cpu floor`, as in the other benches) is printed beside them, so
 figures from a loaded machine can be compared.
 
@@ -34,6 +34,7 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 MQTT = os.environ.get("BENCH_MQTT", "mqtt://127.0.0.1:1883")
 DB = "precinct_bench_cameras"
 WINDOW = 1500
+WORKER_SECONDS = 45  # the worker runs batches of 500 for this long at most (or until the inbox is empty)
 
 import psycopg
 
@@ -227,7 +228,7 @@ def main() -> None:
     )
 
     cpu0, start = time.process_time(), time.perf_counter()
-    while inbox_process(limit=500)["done"]:
+    while inbox_process(limit=500)["done"] and time.perf_counter() - start < WORKER_SECONDS:
         pass
     work_seconds, work_cpu = time.perf_counter() - start, time.process_time() - cpu0
     done = ours.filter(state=InboxState.DONE).count()
