@@ -138,7 +138,7 @@ def _insert(rows: list[Row]) -> None:
         # A server-side-binding cursor: Django's own (client-side binding) quotes every array element in
         # Python, which cost more than everything else here together.
         connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
             cursor.execute(_INSERT, [[getattr(row, c) for row in rows] for c in _COLUMNS])
         return
     objects = [
