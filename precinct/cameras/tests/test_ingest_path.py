@@ -3,15 +3,17 @@ repeat is stored once, and the listener subscribes to reviews and camera status 
 
 import json
 import uuid
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
-from precinct.cameras.ingest import Received, inbox_store
+from precinct.cameras.ingest import Received, inbox_process, inbox_store
 from precinct.cameras.listener import topics
-from precinct.cameras.models import InboxMessage, InboxState, Recorder
+from precinct.cameras.models import InboxMessage, InboxState, Outage, Recorder, Review
 from precinct.cameras.tests.conftest import frigate
-from precinct.cameras.tests.test_listener import Listener, broker, publish, wait_for  # noqa: F401 (the fixture)
+from precinct.cameras.tests.test_listener import URL, Listener, broker, publish, wait_for  # noqa: F401 (the fixture)
 from precinct.cameras.tests.test_reviews import review
 
 
@@ -57,3 +59,21 @@ def test_reviews_and_status_through_the_broker_are_stored(world, cams):
     assert stored["reviews"]["after"]["id"] == "rv-broker"
     assert stored["cage_1/status/detect"] == {"camera": "cage_1", "role": "detect", "status": "offline"}
     assert json.loads(json.dumps(stored["reviews"]))["after"]["severity"] == "alert"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("broker")
+def test_the_simulator_publishes_reviews_and_camera_status(world, cams):
+    prefix = f"rec-a-{uuid.uuid4().hex[:12]}"
+    Recorder.objects.filter(pk=cams.rec_a.pk).update(mqtt_prefix=prefix)
+    mine = InboxMessage.objects.filter(recorder=cams.rec_a)
+    with Listener(f"test-{uuid.uuid4()}"):
+        args = ("--recorder", prefix, "--url", URL, "--count", "2", "--interval", "0")
+        call_command("cameras_simulate", *args, stdout=StringIO())
+        call_command("cameras_simulate", *args[:4], "--camera-status", "cage_2", "offline", stdout=StringIO())
+        wait_for(lambda: mine.count() >= 1 + 2 * 5 + 1, "the simulated messages")
+    publish((f"{prefix}/available", b""))  # clear the retained availability on the shared broker
+    while inbox_process()["done"]:
+        pass
+    assert Review.objects.filter(camera__recorder=cams.rec_a, ended_at__isnull=False).count() == 2
+    assert Outage.objects.get(camera=cams.a2, ended_at__isnull=True).roles == ["detect"]
