@@ -247,7 +247,7 @@ def event_record(*, row: InboxMessage) -> CameraEvent:
     Camera.objects.filter(pk=camera.pk).exclude(last_event_at__gte=row.received_at).update(
         last_event_at=row.received_at
     )
-    event_alert(camera, event)
+    event_alert(camera, event, created=created)
     return event
 
 

@@ -35,12 +35,18 @@ def _rules(camera: Camera) -> list[AlertRule]:
     return list(AlertRule.objects.filter(unit_path=camera.unit_path, is_active=True).order_by("id"))
 
 
-def event_alert(camera: Camera, event: CameraEvent) -> Alert | None:
-    """After an event is recorded: link it to the reviews naming it, and raise its alert unless it (or a review
-    naming it) already has one. Answers the alert raised, if any."""
+def event_alert(camera: Camera, event: CameraEvent, *, created: bool = True) -> Alert | None:
+    """After an event is recorded: link it to the reviews naming it (when it is new: a review arriving later
+    links it itself), and raise its alert unless it (or a review naming it) already has one. Answers the alert
+    raised, if any."""
+    if not created and Alert.objects.filter(event=event).exists():
+        return None  # an update or end of an event that has its alert: nothing to decide, no lock
     _lock(camera)
-    ReviewDetection.objects.filter(camera=camera, external_id=event.external_id, event__isnull=True).update(event=event)
-    if Alert.objects.filter(event=event).exists():
+    if created:
+        ReviewDetection.objects.filter(camera=camera, external_id=event.external_id, event__isnull=True).update(
+            event=event
+        )
+    elif Alert.objects.filter(event=event).exists():
         return None
     review = (
         Review.objects.filter(camera=camera, alert__isnull=False, detections__external_id=event.external_id)
