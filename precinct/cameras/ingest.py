@@ -20,7 +20,7 @@ from django.utils import timezone
 from precinct.audit.services import audit_record
 from precinct.cameras.models import Camera, CameraEvent, InboxMessage, InboxState, Recorder
 from precinct.cameras.reviews import event_alert, review_record
-from precinct.cameras.sources import Refused, Topic, camera_for, parse_time, topic_parse
+from precinct.cameras.sources import Refused, Topic, batch_cache, camera_for, parse_time, topic_parse
 from precinct.cameras.status import availability_record, camera_status_record, silence_ended
 
 __all__ = ["MAX_PAYLOAD_BYTES", "Received", "Refused", "inbox_process", "inbox_store", "subscriptions"]
@@ -244,29 +244,47 @@ def event_record(*, row: InboxMessage) -> CameraEvent:
             setattr(event, field, value)
         event.score = max(event.score, score)
         event.save()
-    Camera.objects.filter(pk=camera.pk).exclude(last_event_at__gte=row.received_at).update(
-        last_event_at=row.received_at
-    )
     event_alert(camera, event, created=created)
     return event
 
 
-def _record(row: InboxMessage) -> None:
+def _record(row: InboxMessage) -> int | None:
+    """Record one row; answers the camera whose event it was (its `last_event_at` is set once per batch)."""
     kind = topic_parse(row.topic)
     if kind is None or kind.kind == "events":  # the webhook's rows carry its own path as topic
-        event_record(row=row)
-    elif kind.kind == "reviews":
+        return event_record(row=row).camera_id
+    if kind.kind == "reviews":
         review_record(row=row)
     elif kind.kind == "status":
         camera_status_record(row=row)
     else:
         availability_record(row=row)
+    return None
+
+
+def _process_row(
+    row: InboxMessage,
+    seen: dict[int, tuple[datetime.datetime, datetime.datetime]],
+    last_event: dict[int, datetime.datetime],
+) -> None:
+    """One row in its own savepoint: a refused row changes nothing but its own state and reason."""
+    try:
+        with transaction.atomic():
+            camera_id = _record(row)
+    except Refused as refused:
+        row.state, row.reason = InboxState.REFUSED, refused.code
+        return
+    row.state = InboxState.DONE
+    if camera_id is not None:
+        last_event[camera_id] = max(last_event.get(camera_id, row.received_at), row.received_at)
+    if not row.topic.endswith("/available") and row.recorder_id:
+        first, last = seen.get(row.recorder_id, (row.received_at, row.received_at))
+        seen[row.recorder_id] = (min(first, row.received_at), max(last, row.received_at))
 
 
 def inbox_process(*, limit: int = 500) -> dict[str, int]:
     """The worker: one batch of waiting rows, oldest first, locked with SKIP LOCKED so several workers can
-    run. Each row in its own savepoint: a refused row changes nothing but its own state and reason."""
-    counts = {"done": 0, "refused": 0}
+    run. Cameras are read once per batch; `last_event_at` and `last_seen_at` written once per batch."""
     with transaction.atomic():
         rows = list(
             InboxMessage.objects.select_for_update(skip_locked=True)
@@ -274,24 +292,21 @@ def inbox_process(*, limit: int = 500) -> dict[str, int]:
             .order_by("id")[:limit]
         )
         seen: dict[int, tuple[datetime.datetime, datetime.datetime]] = {}
+        last_event: dict[int, datetime.datetime] = {}
         now = timezone.now()
-        for row in rows:
-            try:
-                with transaction.atomic():
-                    _record(row)
-            except Refused as refused:
-                row.state, row.reason = InboxState.REFUSED, refused.code
-            else:
-                row.state = InboxState.DONE
-                if not row.topic.endswith("/available") and row.recorder_id:
-                    first, last = seen.get(row.recorder_id, (row.received_at, row.received_at))
-                    seen[row.recorder_id] = (min(first, row.received_at), max(last, row.received_at))
-            row.processed_at = now
-            counts[str(row.state)] += 1
+        with batch_cache():
+            for row in rows:
+                _process_row(row, seen, last_event)
+                row.processed_at = now
         InboxMessage.objects.bulk_update(rows, ["state", "reason", "processed_at"])
+        for camera_id, at in last_event.items():
+            Camera.objects.filter(pk=camera_id).exclude(last_event_at__gte=at).update(last_event_at=at)
         for recorder_id, (first, last) in seen.items():
             Recorder.objects.filter(pk=recorder_id).exclude(last_seen_at__gte=last).update(last_seen_at=last)
             silence_ended(recorder_id=recorder_id, at=first)
+        counts = {"done": 0, "refused": 0}
+        for row in rows:
+            counts[str(row.state)] += 1
         if rows:
             audit_record(actor=None, action="cameras.inbox_process", target_label=f"{len(rows)} messages", after=counts)
     return counts

@@ -1,7 +1,10 @@
 """What the ingest's record functions share: the refusal type, the topic's shape (which recorder prefix and
 which Frigate topic), the camera a message names, and its times. No I/O beyond the camera look-up."""
 
+import contextlib
 import datetime
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any, NamedTuple
 
 from precinct.cameras.models import Camera, CameraStatus, Consent
@@ -37,12 +40,42 @@ def topic_parse(topic: str) -> Topic | None:
     return None
 
 
+# The worker's batch reads each camera (and its consent) once: one batch is one transaction, so a consent
+# withdrawn while it runs is seen by the next batch either way.
+_batch: ContextVar[dict | None] = ContextVar("cameras_batch", default=None)
+
+
+@contextlib.contextmanager
+def batch_cache() -> Iterator[None]:
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
 def camera_for(recorder_id: int | None, name: Any, *, consent: bool = True) -> Camera:
     """The registered camera called `name` on the recorder; refused when unknown, and (with `consent`) when
     suspended, retired, or without a consent in force."""
     if recorder_id is None or not name:
         raise Refused("malformed")
-    camera = Camera.objects.select_related("unit").filter(recorder_id=recorder_id, source_name=str(name)).first()
+    cache = _batch.get()
+    key = (recorder_id, str(name), consent)
+    found = cache.get(key) if cache is not None else None
+    if found is None:
+        try:
+            found = _camera_for(recorder_id, str(name), consent=consent)
+        except Refused as refused:
+            found = refused
+        if cache is not None:
+            cache[key] = found
+    if isinstance(found, Refused):
+        raise Refused(found.code)
+    return found
+
+
+def _camera_for(recorder_id: int, name: str, *, consent: bool) -> Camera:
+    camera = Camera.objects.select_related("unit", "recorder").filter(recorder_id=recorder_id, source_name=name).first()
     if camera is None:
         raise Refused("unknown_camera")
     if consent:
