@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
 from precinct.cameras import evidence, selectors, services
+from precinct.cameras import uptime as uptime_of
 from precinct.cameras.alert_detail import AlertDetail, alert_detail_get
 from precinct.cameras.ingest import MAX_PAYLOAD_BYTES, Received, inbox_store
 from precinct.cameras.models import Alert, Camera, Consent, ConsentScope, InboxState, Recorder, SnapshotState
@@ -432,3 +433,35 @@ def alert_note(request: HttpRequest, alert_id: Id, payload: NoteTextIn) -> Statu
     alert = _console_alert(request, alert_id)
     services.alert_note_add(actor=request.user, alert=alert, text=payload.text)
     return Status(201, _detail_out(alert_detail_get(actor=request.user, pk=alert.pk)))
+
+
+class UptimeOut(Schema):
+    camera_id: int
+    camera_code: str
+    unit_code: str
+    month: str
+    counted_seconds: int
+    down_seconds: int
+    outages: int
+    percent: Decimal | None
+
+
+@router.get("/cameras/uptime", response=list[UptimeOut], auth=signed_in, openapi_extra=declares(422))
+def camera_uptime(request: HttpRequest, month: str = "") -> list[dict]:
+    """Uptime per camera for a month (`YYYY-MM`, default the current one: its elapsed part), for the cameras
+    in the caller's reach. Down: the camera's own status offline/disabled, or its recorder offline."""
+    _require(can_view_cameras(request.user))
+    first = uptime_of.month_parse(month[:20])
+    return [
+        {
+            "camera_id": row.camera.pk,
+            "camera_code": row.camera.code,
+            "unit_code": row.camera.unit.code,
+            "month": f"{first:%Y-%m}",
+            "counted_seconds": row.counted_seconds,
+            "down_seconds": row.down_seconds,
+            "outages": row.outages,
+            "percent": row.percent,
+        }
+        for row in uptime_of.uptime_list(actor=request.user, month=first)
+    ]

@@ -4,7 +4,8 @@ into CameraEvent rows and alerts through this module's services. The connection 
 
 Frigate's topics understood: `<prefix>/events` (JSON: `type` new/update/end, `before`/`after` with `id`,
 `camera`, `label`, `sub_label`, `score`/`top_score`, `current_zones`/`entered_zones`, `has_snapshot`,
-`has_clip`, `start_time`/`end_time`) and `<prefix>/available` (`online`/`offline`, the recorder's last will)."""
+`has_clip`, `start_time`/`end_time`), `<prefix>/reviews` (reviews.py), `<prefix>/<camera>/status/<role>` and
+`<prefix>/available` (`online`/`offline`, the recorder's last will; status.py)."""
 
 import datetime
 import hashlib
@@ -12,26 +13,17 @@ import json
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
-from django.db import transaction
+from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from precinct.audit.services import audit_record
-from precinct.cameras.models import (
-    Alert,
-    AlertKind,
-    AlertRule,
-    Camera,
-    CameraEvent,
-    CameraStatus,
-    Consent,
-    InboxMessage,
-    InboxState,
-    Recorder,
-)
-from precinct.cameras.services import alert_raise, rule_matches
-from precinct.core.errors import DomainError
+from precinct.cameras.models import Camera, CameraEvent, InboxMessage, InboxState, Recorder
+from precinct.cameras.reviews import event_alert, review_record
+from precinct.cameras.sources import Refused, Topic, batch_cache, camera_for, parse_time, topic_parse
+from precinct.cameras.status import availability_record, camera_status_record, silence_ended
+
+__all__ = ["MAX_PAYLOAD_BYTES", "Received", "Refused", "inbox_process", "inbox_store", "subscriptions"]
 
 MAX_PAYLOAD_BYTES = 64 * 1024  # a Frigate event is about 2 kB; anything far larger is refused unread
 
@@ -45,69 +37,172 @@ class Received:
     received_at: datetime.datetime
 
 
-class Refused(DomainError):
-    """An inbox message that cannot become an event; `code` is the reason counted."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code, code, status=422)
-
-
 def _recorders_by_prefix() -> dict[str, Recorder]:
     return {r.mqtt_prefix: r for r in Recorder.objects.exclude(mqtt_prefix=None) if r.mqtt_prefix}
 
 
 def subscriptions() -> list[str]:
-    """The topics the listener subscribes to: each registered recorder's events and availability."""
-    return sorted(f"{prefix}/{kind}" for prefix in _recorders_by_prefix() for kind in ("events", "available"))
+    """The topics the listener subscribes to: each registered recorder's events, reviews, availability and
+    its cameras' status."""
+    kinds = ("events", "reviews", "available", "+/status/+")
+    return sorted(f"{prefix}/{kind}" for prefix in _recorders_by_prefix() for kind in kinds)
 
 
 def _digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:24]
 
 
-def _row(message: Received, recorder: Recorder | None) -> InboxMessage:
-    """The inbox row for one message: never raises, a message that cannot be read is stored refused."""
+@dataclass(frozen=True, slots=True)
+class Row:
+    """An inbox row as stored by `inbox_store`: the JSON text is the sender's own (no second encoding)."""
+
+    key: str
+    recorder_id: int | None
+    unit_path: str
+    topic: str
+    text: str
+    received_at: datetime.datetime
+    state: str = InboxState.PENDING
+    reason: str = ""
+
+
+def _refused(message: Received, recorder: Recorder | None, reason: str) -> Row:
     path = recorder.unit_path if recorder else ""
-    base = {"recorder": recorder, "unit_path": path, "topic": message.topic[:200], "received_at": message.received_at}
-    if recorder is None:
-        return InboxMessage(
-            key=f"x:{uuid.uuid4()}", payload={}, state=InboxState.REFUSED, reason="unknown_source", **base
+    key = f"x:{uuid.uuid4()}"
+    return Row(
+        key,
+        recorder.pk if recorder else None,
+        path,
+        message.topic[:200],
+        "{}",
+        message.received_at,
+        InboxState.REFUSED,
+        reason,
+    )
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(name)  # NaN and Infinity are not JSON (PostgreSQL's jsonb refuses them)
+
+
+def _row(message: Received, recorder: Recorder | None, topic: Topic | None) -> Row:
+    """The inbox row for one message: never raises, a message that cannot be read is stored refused."""
+    if recorder is None or topic is None:
+        return _refused(message, recorder, "unknown_source")
+    body = message.body
+    if len(body) > MAX_PAYLOAD_BYTES:
+        return _refused(message, recorder, "too_large")
+    base = (recorder.pk, recorder.unit_path, message.topic[:200])
+    if topic.kind in ("available", "status"):
+        text = body.decode("utf-8", "replace").replace("\x00", "").strip()[:20]
+        # Every availability and status message counts (offline, online, offline again are all news).
+        payload = (
+            {"available": text}
+            if topic.kind == "available"
+            else {"camera": topic.camera[:80], "role": topic.role[:20], "status": text}
         )
-    if len(message.body) > MAX_PAYLOAD_BYTES:
-        return InboxMessage(key=f"x:{uuid.uuid4()}", payload={}, state=InboxState.REFUSED, reason="too_large", **base)
-    kind = message.topic.rsplit("/", 1)[-1]
-    if kind == "available":
-        text = message.body.decode("utf-8", "replace").strip()[:20]
-        # Every availability message counts (offline, online, offline again are all news).
-        return InboxMessage(key=f"{recorder.pk}:available:{uuid.uuid4()}", payload={"available": text}, **base)
+        key = f"{recorder.pk}:{topic.kind}:{uuid.uuid4()}"
+        return Row(key, *base, json.dumps(payload), message.received_at)
     try:
-        payload = json.loads(message.body)
-        event_id = str(payload["after"]["id"])[:80]
+        text = body.decode("utf-8")
+        if "\\u0000" in text:  # jsonb cannot hold a NUL character
+            raise ValueError("NUL")
+        payload = json.loads(text, parse_constant=_no_constant)
+        sender_id = str(payload["after"]["id"])[:80]
         kind = str(payload.get("type", ""))[:10]
-    except (ValueError, KeyError, TypeError):
-        return InboxMessage(key=f"x:{uuid.uuid4()}", payload={}, state=InboxState.REFUSED, reason="malformed", **base)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return _refused(message, recorder, "malformed")
     # Keyed by the sender's id and message type; the digest tells two updates of one event apart while a
     # repeat of the same message (QoS 1 redelivery, a retried webhook) has the same key and is ignored.
-    return InboxMessage(key=f"{recorder.pk}:{event_id}:{kind}:{_digest(message.body)}", payload=payload, **base)
+    # Reviews are keyed apart from events (`r:`): Frigate's ids of the two may coincide.
+    mark = "r:" if topic.kind == "reviews" else ""
+    return Row(f"{recorder.pk}:{mark}{sender_id}:{kind}:{_digest(body)}", *base, text, message.received_at)
 
 
-def inbox_store(messages: list[Received], *, recorder: Recorder | None = None) -> list[InboxMessage]:
-    """Store a batch of raw messages (one INSERT; repeats ignored). The recorder is found by the topic's
-    prefix unless given (the webhook knows it from the signature). Answers the rows offered (unsaved copies)."""
-    by_prefix = _recorders_by_prefix() if recorder is None else {}
+_COLUMNS = ("key", "recorder_id", "unit_path", "topic", "text", "received_at", "state", "reason")
+# One statement per batch on PostgreSQL: the columns as arrays, the sender's JSON text cast to jsonb by the
+# database (no decode/encode round trip in Python), repeats dropped by the key's unique index.
+_INSERT = """
+INSERT INTO cameras_inboxmessage (key, recorder_id, unit_path, topic, payload, received_at, state, reason)
+SELECT k, r, u, t, p::jsonb, at, s, why
+FROM unnest(%b::varchar[], %b::bigint[], %b::varchar[], %b::varchar[], %b::text[], %b::timestamptz[],
+            %b::varchar[], %b::varchar[]) AS m(k, r, u, t, p, at, s, why)
+ON CONFLICT (key) DO NOTHING
+"""  # %b: the arrays travel in binary (psycopg escapes text arrays in Python otherwise)
+
+
+def _insert(rows: list[Row]) -> None:
+    if connection.vendor == "postgresql":
+        import psycopg  # PostgreSQL only
+
+        # A server-side-binding cursor: Django's own (client-side binding) quotes every array element in
+        # Python, which cost more than everything else here together.
+        connection.ensure_connection()
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(_INSERT, [[getattr(row, c) for row in rows] for c in _COLUMNS])
+        return
+    objects = [
+        InboxMessage(
+            key=row.key,
+            recorder_id=row.recorder_id,
+            unit_path=row.unit_path,
+            topic=row.topic,
+            payload=json.loads(row.text),
+            received_at=row.received_at,
+            state=row.state,
+            reason=row.reason,
+        )
+        for row in rows
+    ]
+    InboxMessage.objects.bulk_create(objects, ignore_conflicts=True)
+
+
+def _insert_each(rows: list[Row]) -> list[Row]:
+    """After a batch the database refused (a body Python reads as JSON but jsonb does not, such as a lone
+    surrogate escape): each row in its own savepoint, the unreadable ones stored refused."""
+    stored = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                _insert([row])
+        except DataError:
+            row = Row(
+                f"x:{uuid.uuid4()}",
+                row.recorder_id,
+                row.unit_path,
+                row.topic,
+                "{}",
+                row.received_at,
+                InboxState.REFUSED,
+                "malformed",
+            )
+            _insert([row])
+        stored.append(row)
+    return stored
+
+
+def inbox_store(
+    messages: list[Received], *, recorder: Recorder | None = None, by_prefix: dict[str, Recorder] | None = None
+) -> list[Row]:
+    """Store a batch of raw messages (one INSERT; repeats ignored) in one transaction. The recorder is found by
+    the topic's prefix (`by_prefix`, the listener's cached map, or read now) unless given (the webhook knows
+    it from the signature). Answers the rows offered."""
+    if recorder is None and by_prefix is None:
+        by_prefix = _recorders_by_prefix()
     rows = []
     for message in messages:
-        source = recorder if recorder is not None else by_prefix.get(message.topic.rsplit("/", 1)[0])
-        rows.append(_row(message, source))
-    InboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+        topic = topic_parse(message.topic)
+        if recorder is not None and topic is None:
+            topic = Topic(recorder.mqtt_prefix or "", "events")  # the webhook posts events
+        source = recorder if recorder is not None else (by_prefix or {}).get(topic.prefix) if topic else None
+        rows.append(_row(message, source, topic))
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                _insert(rows)
+        except DataError:
+            rows = _insert_each(rows)
     return rows
-
-
-def _parse_time(value: Any) -> datetime.datetime | None:
-    try:
-        return datetime.datetime.fromtimestamp(float(value), tz=datetime.UTC) if value else None
-    except (TypeError, ValueError, OverflowError):
-        return None
 
 
 def _score(after: dict) -> Decimal:
@@ -122,24 +217,15 @@ def _score(after: dict) -> Decimal:
 
 def event_record(*, row: InboxMessage) -> CameraEvent:
     """Turn one Frigate `events` message into the event it reports (created by `new`, updated in place by
-    `update`/`end`), and raise an alert when a rule of the ward matches. Refused (`Refused`) when the camera
-    is unknown, suspended or retired, or has no consent in force."""
+    `update`/`end`), and raise an alert when a rule of the ward matches (unless a review of the same situation
+    has one: reviews.py). Refused (`Refused`) when the camera is unknown, suspended or retired, or has no
+    consent in force."""
     after = row.payload.get("after")
     if row.recorder_id is None or not isinstance(after, dict) or not after.get("camera") or not after.get("label"):
         raise Refused("malformed")
-    camera = (
-        Camera.objects.select_related("unit")
-        .filter(recorder_id=row.recorder_id, source_name=str(after["camera"]))
-        .first()
-    )
-    if camera is None:
-        raise Refused("unknown_camera")
-    if camera.status != CameraStatus.ACTIVE:
-        raise Refused("camera_inactive")
-    if not Consent.objects.filter(camera=camera, withdrawn_at__isnull=True).exists():
-        raise Refused("no_consent")
+    camera = camera_for(row.recorder_id, after["camera"])
     score = _score(after)
-    started = _parse_time(after.get("start_time")) or row.received_at
+    started = parse_time(after.get("start_time")) or row.received_at
     zones = after.get("entered_zones") or after.get("current_zones") or []
     values = {
         "unit_path": camera.unit_path,
@@ -148,7 +234,7 @@ def event_record(*, row: InboxMessage) -> CameraEvent:
         "zones": [str(z)[:60] for z in zones][:20] if isinstance(zones, list) else [],
         "has_snapshot": bool(after.get("has_snapshot")),
         "has_clip": bool(after.get("has_clip")),
-        "ended_at": _parse_time(after.get("end_time")),
+        "ended_at": parse_time(after.get("end_time")),
     }
     event, created = CameraEvent.objects.select_for_update().get_or_create(
         camera=camera, external_id=str(after.get("id"))[:80], defaults={**values, "score": score, "started_at": started}
@@ -158,65 +244,69 @@ def event_record(*, row: InboxMessage) -> CameraEvent:
             setattr(event, field, value)
         event.score = max(event.score, score)
         event.save()
-    Camera.objects.filter(pk=camera.pk).exclude(last_event_at__gte=row.received_at).update(
-        last_event_at=row.received_at
-    )
-    _maybe_alert(camera, event)
+    event_alert(camera, event, created=created)
     return event
 
 
-def _maybe_alert(camera: Camera, event: CameraEvent) -> None:
-    if Alert.objects.filter(event=event).exists():
-        return
-    rules = AlertRule.objects.filter(unit_path=camera.unit_path, is_active=True).order_by("id")
-    for rule in rules:
-        if rule_matches(rule, event):
-            alert_raise(kind=AlertKind.DETECTION, unit=camera.unit, camera=camera, event=event, rule=rule)
-            return
-
-
-def _availability(row: InboxMessage) -> None:
-    if row.recorder_id is None:
-        raise Refused("unknown_source")
-    recorder = Recorder.objects.select_for_update().get(pk=row.recorder_id)
-    if row.payload.get("available") == "offline":
-        recorder.reported_offline_at = recorder.reported_offline_at or row.received_at
+def _record(row: InboxMessage) -> int | None:
+    """Record one row; answers the camera whose event it was (its `last_event_at` is set once per batch)."""
+    kind = topic_parse(row.topic)
+    if kind is None or kind.kind == "events":  # the webhook's rows carry its own path as topic
+        return event_record(row=row).camera_id
+    if kind.kind == "reviews":
+        review_record(row=row)
+    elif kind.kind == "status":
+        camera_status_record(row=row)
     else:
-        recorder.reported_offline_at = None
-        recorder.last_seen_at = max(filter(None, (recorder.last_seen_at, row.received_at)))
-    recorder.save(update_fields=["reported_offline_at", "last_seen_at"])
+        availability_record(row=row)
+    return None
+
+
+def _process_row(
+    row: InboxMessage,
+    seen: dict[int, tuple[datetime.datetime, datetime.datetime]],
+    last_event: dict[int, datetime.datetime],
+) -> None:
+    """One row in its own savepoint: a refused row changes nothing but its own state and reason."""
+    try:
+        with transaction.atomic():
+            camera_id = _record(row)
+    except Refused as refused:
+        row.state, row.reason = InboxState.REFUSED, refused.code
+        return
+    row.state = InboxState.DONE
+    if camera_id is not None:
+        last_event[camera_id] = max(last_event.get(camera_id, row.received_at), row.received_at)
+    if not row.topic.endswith("/available") and row.recorder_id:
+        first, last = seen.get(row.recorder_id, (row.received_at, row.received_at))
+        seen[row.recorder_id] = (min(first, row.received_at), max(last, row.received_at))
 
 
 def inbox_process(*, limit: int = 500) -> dict[str, int]:
     """The worker: one batch of waiting rows, oldest first, locked with SKIP LOCKED so several workers can
-    run. Each row in its own savepoint: a refused row changes nothing but its own state and reason."""
-    counts = {"done": 0, "refused": 0}
+    run. Cameras are read once per batch; `last_event_at` and `last_seen_at` written once per batch."""
     with transaction.atomic():
         rows = list(
             InboxMessage.objects.select_for_update(skip_locked=True)
             .filter(state=InboxState.PENDING)
             .order_by("id")[:limit]
         )
-        seen: dict[int, datetime.datetime] = {}
+        seen: dict[int, tuple[datetime.datetime, datetime.datetime]] = {}
+        last_event: dict[int, datetime.datetime] = {}
         now = timezone.now()
-        for row in rows:
-            try:
-                with transaction.atomic():
-                    if row.topic.endswith("/available"):
-                        _availability(row)
-                    else:
-                        event_record(row=row)
-            except Refused as refused:
-                row.state, row.reason = InboxState.REFUSED, refused.code
-            else:
-                row.state = InboxState.DONE
-                if not row.topic.endswith("/available") and row.recorder_id:
-                    seen[row.recorder_id] = max(seen.get(row.recorder_id, row.received_at), row.received_at)
-            row.processed_at = now
-            counts[str(row.state)] += 1
+        with batch_cache():
+            for row in rows:
+                _process_row(row, seen, last_event)
+                row.processed_at = now
         InboxMessage.objects.bulk_update(rows, ["state", "reason", "processed_at"])
-        for recorder_id, at in seen.items():
-            Recorder.objects.filter(pk=recorder_id).exclude(last_seen_at__gte=at).update(last_seen_at=at)
+        for camera_id, at in last_event.items():
+            Camera.objects.filter(pk=camera_id).exclude(last_event_at__gte=at).update(last_event_at=at)
+        for recorder_id, (first, last) in seen.items():
+            Recorder.objects.filter(pk=recorder_id).exclude(last_seen_at__gte=last).update(last_seen_at=last)
+            silence_ended(recorder_id=recorder_id, at=first)
+        counts = {"done": 0, "refused": 0}
+        for row in rows:
+            counts[str(row.state)] += 1
         if rows:
             audit_record(actor=None, action="cameras.inbox_process", target_label=f"{len(rows)} messages", after=counts)
     return counts

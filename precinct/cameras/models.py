@@ -216,6 +216,8 @@ class AlertKind(models.TextChoices):
     DETECTION = "detection", _("Detection")
     OFFLINE = "offline", _("Recorder offline")
     ONLINE = "online", _("Recorder back online")
+    CAMERA_OFFLINE = "cam_offline", _("Camera offline")
+    CAMERA_ONLINE = "cam_online", _("Camera back online")
 
 
 class AlertStatus(models.TextChoices):
@@ -361,3 +363,102 @@ class AlertEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.alert_id}"
+
+
+class ReviewSeverity(models.TextChoices):
+    ALERT = "alert", _("Alert")
+    DETECTION = "detection", _("Detection")
+
+
+class Review(models.Model):
+    """A Frigate review item (`<prefix>/reviews`): Frigate's grouping of one camera's detections into one
+    situation, graded `alert` or `detection`. Its new/update/end messages update the same row. It raises an
+    alert only when none of its events did (ADR 0035), and links the alert either way."""
+
+    camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="reviews")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    external_id = models.CharField(max_length=80)
+    severity = models.CharField(_("severity"), max_length=10, choices=ReviewSeverity.choices)
+    objects_seen = models.JSONField(_("objects"), default=list)
+    zones = models.JSONField(_("zones"), default=list)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    alert = models.ForeignKey(Alert, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [models.UniqueConstraint(fields=["camera", "external_id"], name="cameras_review_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.camera_id} {self.severity} {self.external_id}"
+
+
+class ReviewDetection(models.Model):
+    """One Frigate event id a review names (`data.detections`); `event` is filled once that event is known,
+    whichever of the two arrives first."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="detections")
+    camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="+")
+    external_id = models.CharField(max_length=80)
+    event = models.ForeignKey(CameraEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "external_id"], name="cameras_review_detection_unique")
+        ]
+        indexes = [models.Index(fields=["camera", "external_id"], name="cameras_review_det_event")]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class OutageCause(models.TextChoices):
+    CAMERA_STATUS = "status", _("Camera stream offline")
+    LAST_WILL = "last_will", _("Recorder offline (last will)")
+    SILENCE = "silence", _("Recorder silent")
+
+
+class OutageAlert(models.TextChoices):
+    NONE = "none", _("Not alerted (within the grace period)")
+    RAISED = "raised", _("Offline alert raised")
+    CLOSED = "closed", _("Recovery told")
+
+
+class Outage(models.Model):
+    """An interval in which a camera (its own status topic) or a recorder (last will, silence) was down, from
+    the moment it went down. The health sweep raises the offline alert once it has lasted the grace period and
+    tells the recovery; uptime is computed from these intervals (ADR 0035)."""
+
+    camera = models.ForeignKey(Camera, null=True, blank=True, on_delete=models.CASCADE, related_name="outages")
+    recorder = models.ForeignKey(Recorder, null=True, blank=True, on_delete=models.CASCADE, related_name="outages")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    cause = models.CharField(_("cause"), max_length=10, choices=OutageCause.choices)
+    roles = models.JSONField(default=list)  # the camera's roles (detect, record, audio) reported offline
+    started_at = models.DateTimeField(_("down since"))
+    ended_at = models.DateTimeField(_("back at"), null=True, blank=True)
+    alert_state = models.CharField(max_length=8, choices=OutageAlert.choices, default=OutageAlert.NONE)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(camera__isnull=False) | Q(recorder__isnull=False), name="cameras_outage_has_subject"
+            ),
+            # At most one open outage per camera and per recorder.
+            models.UniqueConstraint(
+                fields=["camera"],
+                condition=Q(ended_at__isnull=True, camera__isnull=False),
+                name="cameras_outage_one_open_camera",
+            ),
+            models.UniqueConstraint(
+                fields=["recorder"],
+                condition=Q(ended_at__isnull=True, recorder__isnull=False),
+                name="cameras_outage_one_open_recorder",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["alert_state", "started_at"], name="cameras_outage_sweep"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cause} {self.started_at:%Y-%m-%d %H:%M}"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from precinct.cameras import evidence, selectors, services
+from precinct.cameras import uptime as uptime_of
 from precinct.cameras.alert_detail import alert_detail_get, dispatchable_officers
 from precinct.cameras.models import OPEN_ALERT_STATES, AlertOutcome
 from precinct.cameras.permissions import can_view_cameras, can_view_console
@@ -172,3 +173,21 @@ def alert_detail_act(request: HttpRequest, alert_id: int, action: str) -> HttpRe
     else:
         messages.success(request, _("Alert #%(id)d updated.") % {"id": alert.pk})
     return redirect("cameras:alert", alert_id=alert.pk)
+
+
+@login_required
+def uptime(request: HttpRequest) -> HttpResponse:
+    """Uptime per camera for a month (`?month=YYYY-MM`, default the current one), for the officer's reach."""
+    if not can_view_cameras(request.user):
+        raise PermissionDenied()
+    value = request.GET.get("month", "")[:7]
+    try:
+        month = uptime_of.month_parse(value)
+    except DomainError as exc:
+        flash_error(request, exc)
+        month = uptime_of.month_parse("")
+    return render(
+        request,
+        "cameras/uptime.html",
+        {"rows": uptime_of.uptime_list(actor=request.user, month=month), "month": month},
+    )

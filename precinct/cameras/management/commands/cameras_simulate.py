@@ -19,7 +19,9 @@ from precinct.cameras.models import Camera, Recorder
 
 
 class Command(BaseCommand):
-    help = "Simulate a Frigate recorder: detections (new → update → end) and availability."
+    help = (
+        "Simulate a Frigate recorder: detections (new → update → end) with their reviews, availability, camera status."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--recorder", default="haan-1", help="the recorder's MQTT topic prefix")
@@ -28,6 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--count", type=int, default=5, help="how many detections")
         parser.add_argument("--interval", type=float, default=2.0, help="seconds between detections")
         parser.add_argument("--offline", action="store_true", help="publish `offline` on <prefix>/available")
+        parser.add_argument(
+            "--camera-status",
+            nargs=2,
+            metavar=("CAMERA", "STATUS"),
+            help="publish STATUS (online, offline, disabled) on <prefix>/<CAMERA>/status/detect",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         recorder = Recorder.objects.filter(mqtt_prefix=options["recorder"]).first()
@@ -39,6 +47,11 @@ class Command(BaseCommand):
         if options["offline"]:
             send(f"{prefix}/available", b"offline")
             self.stdout.write(f"{prefix}/available: offline")
+            return
+        if options["camera_status"]:
+            name, status = options["camera_status"]
+            send(f"{prefix}/{name}/status/detect", status.encode())
+            self.stdout.write(f"{prefix}/{name}/status/detect: {status}")
             return
         send(f"{prefix}/available", b"online")
         rng = random.Random()  # noqa: S311  (which camera sees what: not a secret)
@@ -54,8 +67,20 @@ class Command(BaseCommand):
                     "has_clip": kind == "end", "false_positive": False,
                 }  # fmt: skip
                 send(f"{prefix}/events", json.dumps({"type": kind, "before": after, "after": after}).encode())
+                if kind != "update":  # Frigate's review of the same situation (ADR 0035)
+                    send(f"{prefix}/reviews", self._review(kind, event_id, camera, label, start))
             self.stdout.write(f"{n + 1}: {label} on {camera} ({event_id})")
             time.sleep(options["interval"])
+
+    @staticmethod
+    def _review(kind: str, event_id: str, camera: str, label: str, start: float) -> bytes:
+        after = {
+            "id": f"r-{event_id}", "camera": camera, "start_time": start,
+            "end_time": time.time() if kind == "end" else None,
+            "severity": "alert" if label in ("person", "boat") else "detection",
+            "data": {"detections": [event_id], "objects": [label], "sub_labels": [], "zones": ["cages"], "audio": []},
+        }  # fmt: skip
+        return json.dumps({"type": kind, "before": after, "after": after}).encode()
 
     def _mqtt(self, url: str) -> Any:
         url = url or settings.MQTT_URL
