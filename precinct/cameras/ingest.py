@@ -18,6 +18,7 @@ from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from precinct.audit.services import audit_record
+from precinct.cameras.batch import events_record
 from precinct.cameras.models import Camera, CameraEvent, InboxMessage, InboxState, Recorder
 from precinct.cameras.reviews import event_alert, review_record
 from precinct.cameras.sources import Refused, Topic, camera_for, parse_time, topic_parse
@@ -205,7 +206,21 @@ def inbox_store(
     return rows
 
 
-def _score(after: dict) -> Decimal:
+def event_values(camera: Camera, after: dict) -> dict:
+    """The fields of an event a Frigate message (`after`) sets, each time it arrives (batch.py shares it)."""
+    zones = after.get("entered_zones") or after.get("current_zones") or []
+    return {
+        "unit_path": camera.unit_path,
+        "label": str(after["label"])[:40],
+        "sub_label": str(after.get("sub_label") or "")[:80],
+        "zones": [str(z)[:60] for z in zones][:20] if isinstance(zones, list) else [],
+        "has_snapshot": bool(after.get("has_snapshot")),
+        "has_clip": bool(after.get("has_clip")),
+        "ended_at": parse_time(after.get("end_time")),
+    }
+
+
+def event_score(after: dict) -> Decimal:
     try:
         value = Decimal(str(after.get("top_score") or after.get("score") or 0))
     except InvalidOperation:
@@ -224,18 +239,9 @@ def event_record(*, row: InboxMessage) -> CameraEvent:
     if row.recorder_id is None or not isinstance(after, dict) or not after.get("camera") or not after.get("label"):
         raise Refused("malformed")
     camera = camera_for(row.recorder_id, after["camera"])
-    score = _score(after)
+    score = event_score(after)
     started = parse_time(after.get("start_time")) or row.received_at
-    zones = after.get("entered_zones") or after.get("current_zones") or []
-    values = {
-        "unit_path": camera.unit_path,
-        "label": str(after["label"])[:40],
-        "sub_label": str(after.get("sub_label") or "")[:80],
-        "zones": [str(z)[:60] for z in zones][:20] if isinstance(zones, list) else [],
-        "has_snapshot": bool(after.get("has_snapshot")),
-        "has_clip": bool(after.get("has_clip")),
-        "ended_at": parse_time(after.get("end_time")),
-    }
+    values = event_values(camera, after)
     event, created = CameraEvent.objects.select_for_update().get_or_create(
         camera=camera, external_id=str(after.get("id"))[:80], defaults={**values, "score": score, "started_at": started}
     )
@@ -251,9 +257,14 @@ def event_record(*, row: InboxMessage) -> CameraEvent:
     return event
 
 
+def _is_event(row: InboxMessage) -> bool:
+    kind = topic_parse(row.topic)
+    return kind is None or kind.kind == "events"  # the webhook's rows carry its own path as topic
+
+
 def _record(row: InboxMessage) -> None:
     kind = topic_parse(row.topic)
-    if kind is None or kind.kind == "events":  # the webhook's rows carry its own path as topic
+    if kind is None or kind.kind == "events":
         event_record(row=row)
     elif kind.kind == "reviews":
         review_record(row=row)
@@ -265,7 +276,8 @@ def _record(row: InboxMessage) -> None:
 
 def inbox_process(*, limit: int = 500) -> dict[str, int]:
     """The worker: one batch of waiting rows, oldest first, locked with SKIP LOCKED so several workers can
-    run. Each row in its own savepoint: a refused row changes nothing but its own state and reason."""
+    run. Frigate events are recorded together (batch.py); other rows each in its own savepoint. A refused row
+    changes nothing but its own state and reason."""
     counts = {"done": 0, "refused": 0}
     with transaction.atomic():
         rows = list(
@@ -275,10 +287,15 @@ def inbox_process(*, limit: int = 500) -> dict[str, int]:
         )
         seen: dict[int, tuple[datetime.datetime, datetime.datetime]] = {}
         now = timezone.now()
+        batched = events_record([row for row in rows if _is_event(row)])  # Frigate events: set-based, batch.py
         for row in rows:
             try:
-                with transaction.atomic():
-                    _record(row)
+                if row.pk in batched:
+                    if batched[row.pk]:
+                        raise Refused(batched[row.pk])
+                else:
+                    with transaction.atomic():
+                        _record(row)
             except Refused as refused:
                 row.state, row.reason = InboxState.REFUSED, refused.code
             else:
