@@ -92,7 +92,12 @@ def world(cameras: int) -> list[tuple[str, str]]:
     # Rules as a ward would have them; "boat" matches one event in 3 at most, "car" none, "dog" only by day.
     for labels, start, end in ((["car"], 0, 24), (["dog"], 6, 18), (["boat"], 20, 5)):
         AlertRule.objects.create(
-            unit=ward, unit_path=ward.path, name=labels[0], labels=labels, start_hour=start, end_hour=end,
+            unit=ward,
+            unit_path=ward.path,
+            name=labels[0],
+            labels=labels,
+            start_hour=start,
+            end_hour=end,
             min_score=Decimal("0.999"),  # Frigate's top_score here is 0.959: these rules are evaluated, never met
         )
     return pairs
