@@ -65,8 +65,8 @@ def world(cameras: int) -> list[tuple[str, str]]:
     boats at night); answers (prefix, camera name) pairs."""
     from decimal import Decimal
 
-    from precinct.cameras.services import camera_register, consent_record, recorder_register
     from precinct.cameras.models import AlertRule
+    from precinct.cameras.services import camera_register, consent_record, recorder_register
     from precinct.organisation.models import Unit, UnitKind
 
     province = Unit.objects.create(code="B22", name="Tỉnh", kind=UnitKind.PROVINCE, division_code="B22")

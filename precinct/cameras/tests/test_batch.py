@@ -151,7 +151,7 @@ def test_two_workers_never_make_one_event_twice(world, cams):
             start.wait()
             while sum(inbox_process(limit=25).values()):
                 pass
-        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()
