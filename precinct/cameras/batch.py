@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from precinct.cameras.models import (
     Alert,
@@ -78,10 +78,16 @@ def _cameras(messages: list[_Message]) -> dict[tuple[int, str], Camera]:
     if not messages:
         return {}
     in_force = Consent.objects.filter(camera=OuterRef("pk"), withdrawn_at__isnull=True)
+    names: dict[int, set[str]] = {}
+    for message in messages:
+        names.setdefault(message.key[0], set()).add(message.key[1])
+    named = Q()  # exactly the cameras named, so workers on other cameras are not held up
+    for recorder_id, sources in names.items():
+        named |= Q(recorder_id=recorder_id, source_name__in=sources)
     query = (
         Camera.objects.select_related("unit")
         .select_for_update(of=("self",))
-        .filter(recorder_id__in={m.key[0] for m in messages}, source_name__in={m.key[1] for m in messages})
+        .filter(named)
         .annotate(has_consent=Exists(in_force))
         .order_by("pk")
     )

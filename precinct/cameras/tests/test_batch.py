@@ -144,13 +144,16 @@ def test_two_workers_never_make_one_event_twice(world, cams):
             bodies.append(frigate(kind, event_id, camera=camera, score=0.5 + len(bodies) / 1000, at=DAY))
     store("rec-a", *bodies)
     errors = []
+    handled: list[int] = []
     start = threading.Barrier(2)
 
     def work() -> None:
+        mine = 0
         try:
             start.wait()
-            while sum(inbox_process(limit=25).values()):
-                pass
+            while counts := sum(inbox_process(limit=25).values()):
+                mine += counts
+            handled.append(mine)
         except Exception as error:
             errors.append(error)
         finally:
@@ -162,6 +165,7 @@ def test_two_workers_never_make_one_event_twice(world, cams):
     for thread in threads:
         thread.join(120)
     assert errors == []
+    assert len(handled) == 2 and all(handled) and sum(handled) == len(bodies)  # both workers took batches
     assert InboxMessage.objects.filter(state=InboxState.DONE).count() == len(bodies)
     assert CameraEvent.objects.count() == len(ids)
     for event in CameraEvent.objects.all():  # each event holds its end message's fields and best score
