@@ -259,12 +259,12 @@ def event_record(*, row: InboxMessage) -> CameraEvent:
 
 def _is_event(row: InboxMessage) -> bool:
     kind = topic_parse(row.topic)
-    return kind is None or kind.kind == "events"  # the webhook's rows carry its own path as topic
+    return kind is None or kind.kind == "events"  # as _record decides
 
 
 def _record(row: InboxMessage) -> None:
     kind = topic_parse(row.topic)
-    if kind is None or kind.kind == "events":
+    if kind is None or kind.kind == "events":  # the webhook's rows carry its own path as topic
         event_record(row=row)
     elif kind.kind == "reviews":
         review_record(row=row)
