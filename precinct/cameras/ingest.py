@@ -18,6 +18,7 @@ from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from precinct.audit.services import audit_record
+from precinct.cameras.batch import events_record
 from precinct.cameras.models import Camera, CameraEvent, InboxMessage, InboxState, Recorder
 from precinct.cameras.reviews import event_alert, review_record
 from precinct.cameras.sources import Refused, Topic, batch_cache, camera_for, parse_time, topic_parse
@@ -205,7 +206,21 @@ def inbox_store(
     return rows
 
 
-def _score(after: dict) -> Decimal:
+def event_values(camera: Camera, after: dict) -> dict:
+    """The fields of an event a Frigate message (`after`) sets, each time it arrives (batch.py shares it)."""
+    zones = after.get("entered_zones") or after.get("current_zones") or []
+    return {
+        "unit_path": camera.unit_path,
+        "label": str(after["label"])[:40],
+        "sub_label": str(after.get("sub_label") or "")[:80],
+        "zones": [str(z)[:60] for z in zones][:20] if isinstance(zones, list) else [],
+        "has_snapshot": bool(after.get("has_snapshot")),
+        "has_clip": bool(after.get("has_clip")),
+        "ended_at": parse_time(after.get("end_time")),
+    }
+
+
+def event_score(after: dict) -> Decimal:
     try:
         value = Decimal(str(after.get("top_score") or after.get("score") or 0))
     except InvalidOperation:
@@ -224,18 +239,9 @@ def event_record(*, row: InboxMessage) -> CameraEvent:
     if row.recorder_id is None or not isinstance(after, dict) or not after.get("camera") or not after.get("label"):
         raise Refused("malformed")
     camera = camera_for(row.recorder_id, after["camera"])
-    score = _score(after)
+    score = event_score(after)
     started = parse_time(after.get("start_time")) or row.received_at
-    zones = after.get("entered_zones") or after.get("current_zones") or []
-    values = {
-        "unit_path": camera.unit_path,
-        "label": str(after["label"])[:40],
-        "sub_label": str(after.get("sub_label") or "")[:80],
-        "zones": [str(z)[:60] for z in zones][:20] if isinstance(zones, list) else [],
-        "has_snapshot": bool(after.get("has_snapshot")),
-        "has_clip": bool(after.get("has_clip")),
-        "ended_at": parse_time(after.get("end_time")),
-    }
+    values = event_values(camera, after)
     event, created = CameraEvent.objects.select_for_update().get_or_create(
         camera=camera, external_id=str(after.get("id"))[:80], defaults={**values, "score": score, "started_at": started}
     )
@@ -244,47 +250,35 @@ def event_record(*, row: InboxMessage) -> CameraEvent:
             setattr(event, field, value)
         event.score = max(event.score, score)
         event.save()
+    Camera.objects.filter(pk=camera.pk).exclude(last_event_at__gte=row.received_at).update(
+        last_event_at=row.received_at
+    )
     event_alert(camera, event, created=created)
     return event
 
 
-def _record(row: InboxMessage) -> int | None:
-    """Record one row; answers the camera whose event it was (its `last_event_at` is set once per batch)."""
+def _is_event(row: InboxMessage) -> bool:
+    kind = topic_parse(row.topic)
+    return kind is None or kind.kind == "events"  # as _record decides
+
+
+def _record(row: InboxMessage) -> None:
     kind = topic_parse(row.topic)
     if kind is None or kind.kind == "events":  # the webhook's rows carry its own path as topic
-        return event_record(row=row).camera_id
-    if kind.kind == "reviews":
+        event_record(row=row)
+    elif kind.kind == "reviews":
         review_record(row=row)
     elif kind.kind == "status":
         camera_status_record(row=row)
     else:
         availability_record(row=row)
-    return None
-
-
-def _process_row(
-    row: InboxMessage,
-    seen: dict[int, tuple[datetime.datetime, datetime.datetime]],
-    last_event: dict[int, datetime.datetime],
-) -> None:
-    """One row in its own savepoint: a refused row changes nothing but its own state and reason."""
-    try:
-        with transaction.atomic():
-            camera_id = _record(row)
-    except Refused as refused:
-        row.state, row.reason = InboxState.REFUSED, refused.code
-        return
-    row.state = InboxState.DONE
-    if camera_id is not None:
-        last_event[camera_id] = max(last_event.get(camera_id, row.received_at), row.received_at)
-    if not row.topic.endswith("/available") and row.recorder_id:
-        first, last = seen.get(row.recorder_id, (row.received_at, row.received_at))
-        seen[row.recorder_id] = (min(first, row.received_at), max(last, row.received_at))
 
 
 def inbox_process(*, limit: int = 500) -> dict[str, int]:
     """The worker: one batch of waiting rows, oldest first, locked with SKIP LOCKED so several workers can
-    run. Cameras are read once per batch; `last_event_at` and `last_seen_at` written once per batch."""
+    run. Frigate events are recorded together (batch.py); other rows each in its own savepoint. A refused row
+    changes nothing but its own state and reason."""
+    counts = {"done": 0, "refused": 0}
     with transaction.atomic():
         rows = list(
             InboxMessage.objects.select_for_update(skip_locked=True)
@@ -292,21 +286,34 @@ def inbox_process(*, limit: int = 500) -> dict[str, int]:
             .order_by("id")[:limit]
         )
         seen: dict[int, tuple[datetime.datetime, datetime.datetime]] = {}
-        last_event: dict[int, datetime.datetime] = {}
         now = timezone.now()
-        with batch_cache():
+        batched = events_record([row for row in rows if _is_event(row)])  # Frigate events: set-based, batch.py
+        with batch_cache():  # the other rows each in its own savepoint, each camera read once
             for row in rows:
-                _process_row(row, seen, last_event)
+                try:
+                    if row.pk in batched:
+                        if batched[row.pk]:
+                            raise Refused(batched[row.pk])
+                    else:
+                        with transaction.atomic():
+                            _record(row)
+                except Refused as refused:
+                    row.state, row.reason = InboxState.REFUSED, refused.code
+                else:
+                    row.state = InboxState.DONE
+                    if not row.topic.endswith("/available") and row.recorder_id:
+                        first, last = seen.get(row.recorder_id, (row.received_at, row.received_at))
+                        seen[row.recorder_id] = (min(first, row.received_at), max(last, row.received_at))
                 row.processed_at = now
-        InboxMessage.objects.bulk_update(rows, ["state", "reason", "processed_at"])
-        for camera_id, at in last_event.items():
-            Camera.objects.filter(pk=camera_id).exclude(last_event_at__gte=at).update(last_event_at=at)
+                counts[str(row.state)] += 1
+        outcomes: dict[tuple[str, str], list[int]] = {}
+        for row in rows:
+            outcomes.setdefault((row.state, row.reason), []).append(row.pk)
+        for (state, reason), ids in outcomes.items():  # a few statements (bulk_update's CASE was most of the CPU)
+            InboxMessage.objects.filter(pk__in=ids).update(state=state, reason=reason, processed_at=now)
         for recorder_id, (first, last) in seen.items():
             Recorder.objects.filter(pk=recorder_id).exclude(last_seen_at__gte=last).update(last_seen_at=last)
             silence_ended(recorder_id=recorder_id, at=first)
-        counts = {"done": 0, "refused": 0}
-        for row in rows:
-            counts[str(row.state)] += 1
         if rows:
             audit_record(actor=None, action="cameras.inbox_process", target_label=f"{len(rows)} messages", after=counts)
     return counts
