@@ -399,7 +399,15 @@ CAMERAS_STREAM_SECONDS = float(env("CAMERAS_STREAM_SECONDS", "60"))
 # CSP's img-src). Empty: the cameras on a plain background (nothing leaves the station's network).
 CAMERAS_MAP_TILE_URL = env("CAMERAS_MAP_TILE_URL")
 CAMERAS_MAP_TILE_ATTRIBUTION = env("CAMERAS_MAP_TILE_ATTRIBUTION")
-STATICFILES_DIRS += [("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist")]
+# Or a local raster PMTiles file (one file of tiles, read by the browser in byte ranges through
+# /cameras/map/base.pmtiles; nothing leaves the station's network). It wins over the tile URL when both are set.
+CAMERAS_MAP_PMTILES = env("CAMERAS_MAP_PMTILES")
+STATICFILES_DIRS += [
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/pmtiles", BASE_DIR / "node_modules" / "pmtiles" / "dist"),
+]
+# The PMTiles layer hands each decoded tile to an <img> as a blob: URL made by the page's own script.
+SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], "blob:"]  # type: ignore[misc]
 if CAMERAS_MAP_TILE_URL:
     if not CAMERAS_MAP_TILE_URL.startswith(("https://", "http://")) or "{z}" not in CAMERAS_MAP_TILE_URL:
         raise ImproperlyConfigured("CAMERAS_MAP_TILE_URL must be an http(s) URL template with {z}, {x} and {y}")

@@ -2,12 +2,14 @@
 shows (code, name, zone, household, last event, open alerts). Leaflet draws them (served from npm, never a CDN)
 over the base layer the settings name, or over a plain background when none is set."""
 
+import re
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -97,8 +99,10 @@ def camera_map(request: HttpRequest) -> HttpResponse:
     if not can_view_cameras(request.user):
         raise PermissionDenied()
     points = camera_map_points(actor=request.user)
+    pmtiles = _base_file()
     config = {
-        "tiles": settings.CAMERAS_MAP_TILE_URL,
+        "pmtiles": reverse("cameras:map_base") if pmtiles else "",
+        "tiles": "" if pmtiles else settings.CAMERAS_MAP_TILE_URL,
         "attribution": settings.CAMERAS_MAP_TILE_ATTRIBUTION,
         "alertsUrl": reverse("cameras:console") if can_view_console(request.user) else "",
     }
@@ -107,3 +111,52 @@ def camera_map(request: HttpRequest) -> HttpResponse:
         "cameras/map.html",
         {"points": [asdict(p) for p in points], "map_config": config, "count": len(points)},
     )
+
+
+def _base_file() -> Path | None:
+    path = Path(settings.CAMERAS_MAP_PMTILES) if settings.CAMERAS_MAP_PMTILES else None
+    return path if path is not None and path.is_file() else None
+
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+@login_required
+def map_base(request: HttpRequest) -> HttpResponse | FileResponse:
+    """`/cameras/map/base.pmtiles`: the configured PMTiles file, to the map's readers only, in the byte ranges
+    the browser's PMTiles reader asks for (one range per request, `Range: bytes=a-b`, answered 206)."""
+    if not can_view_cameras(request.user):
+        raise PermissionDenied()
+    path = _base_file()
+    if path is None:
+        raise Http404()
+    size = path.stat().st_size
+    wanted = request.headers.get("Range", "")
+    if not wanted:
+        whole = FileResponse(path.open("rb"), content_type="application/octet-stream")
+        whole["Accept-Ranges"] = "bytes"
+        return whole
+    match = _RANGE.match(wanted.strip())
+    start, end = (match.group(1), match.group(2)) if match else ("", "")
+    if not match or (not start and not end):
+        return _unsatisfiable(size)
+    if start:
+        first, last = int(start), min(int(end) if end else size - 1, size - 1)
+    else:  # a suffix: the last N bytes
+        first, last = max(size - int(end), 0), size - 1
+    if first > last or first >= size:
+        return _unsatisfiable(size)
+    with path.open("rb") as f:
+        f.seek(first)
+        body = f.read(last - first + 1)
+    response = HttpResponse(body, status=206, content_type="application/octet-stream")
+    response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _unsatisfiable(size: int) -> HttpResponse:
+    response = HttpResponse(status=416)
+    response["Content-Range"] = f"bytes */{size}"
+    return response

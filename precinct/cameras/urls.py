@@ -31,5 +31,6 @@ urlpatterns = [
     path("cameras/alerts/<int:alert_id>/act/note/", views.alert_detail_act, {"action": "note"}, name="alert_note"),
     path("cameras/console/stream", stream.console_stream, name="console_stream"),
     path("cameras/map/", mapping.camera_map, name="map"),
+    path("cameras/map/base.pmtiles", mapping.map_base, name="map_base"),
     path("cameras/uptime/", views.uptime, name="uptime"),
 ]

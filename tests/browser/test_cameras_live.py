@@ -144,3 +144,27 @@ def test_the_map_and_the_console_fit_a_phone_and_pass_axe(browser, live_server, 
             assert page.evaluate(AXE_JS) == [], path
     finally:
         _close([page])
+
+
+def test_a_local_pmtiles_file_is_the_maps_base_layer(page, demo, settings, tmp_path, shot):
+    """No network beyond the site: the PMTiles reader (npm) fetches byte ranges of the configured file through
+    the site, and Leaflet shows its tiles under the cameras."""
+    from precinct.cameras.tests.pmtiles_file import write_pmtiles
+
+    ha_an = demo_communes(province_root())[0]
+    first = Camera.objects.filter(unit=ha_an).order_by("code").first()
+    assert first is not None
+    settings.CAMERAS_MAP_PMTILES = str(
+        write_pmtiles(tmp_path / "base.pmtiles", lat=float(first.latitude), lon=float(first.longitude))
+    )
+    sign_in(page, f"truc.{_slug(ha_an)}")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(page.base_url) else None)
+    page.goto(page.base_url + "/cameras/map/")
+    page.wait_for_selector("#camera-map[data-ready='25']")
+    page.wait_for_selector("img.leaflet-tile-loaded", state="attached", timeout=15_000)
+    assert page.locator("img.leaflet-tile-loaded").count() > 0
+    assert page.locator("#camera-map.camera-map--plain").count() == 0
+    assert [u for u in outside if not u.startswith(("blob:", "data:"))] == []
+    shot(page, "cameras-map-pmtiles-1366-vi")

@@ -71,3 +71,49 @@ def test_each_point_is_coloured_by_what_matters_most(world, cams):
     camera_set_status(actor=None, camera=cams.a2, status="suspended")
     assert state()["CAM-A2"] == "suspended"
     assert camera_map_points(actor=world.users["officer_b"])[0].code == "CAM-B1"
+
+
+# A local PMTiles base layer: the file goes to the map's readers only, in the byte ranges the browser asks for.
+
+
+def test_a_pmtiles_base_layer_is_served_in_ranges_to_the_maps_readers_only(world, cams, settings, tmp_path):
+    from precinct.cameras.tests.pmtiles_file import write_pmtiles
+
+    assert world.client("duty_a").get("/cameras/map/base.pmtiles").status_code == 404  # none configured
+    path = write_pmtiles(tmp_path / "base.pmtiles", lat=20.875, lon=106.75, max_zoom=3)
+    settings.CAMERAS_MAP_PMTILES = str(path)
+    settings.CAMERAS_MAP_TILE_URL = "https://tiles.example.vn/{z}/{x}/{y}.png"  # the local file wins
+    page = world.client("duty_a").get("/cameras/map/").content.decode()
+    assert "vendor/pmtiles/pmtiles.js" in page and '"pmtiles": "/cameras/map/base.pmtiles"' in page
+    assert "camera-map--plain" not in page and "tiles.example.vn" not in page
+
+    data = path.read_bytes()
+    assert_matrix(
+        world,
+        lambda c: c.get("/cameras/map/base.pmtiles", headers={"Range": "bytes=0-126"}),
+        {
+            "anonymous": 302,
+            "citizen": 403,
+            "officer_a": 206,
+            "duty_a": 206,
+            "leader_a": 206,
+            "officer_b": 206,
+            "officer_dept": 206,  # the map's readers (the page shows them no camera; the base layer is no secret)
+            "leader_p": 206,
+            "admin_p": 206,
+            "superuser": 206,
+        },
+    )
+    client = world.client("officer_a")
+    header = client.get("/cameras/map/base.pmtiles", headers={"Range": "bytes=0-126"})
+    assert header.content == data[:127] and header.content.startswith(b"PMTiles\x03")
+    assert header["Content-Range"] == f"bytes 0-126/{len(data)}"
+    tail = client.get("/cameras/map/base.pmtiles", headers={"Range": "bytes=-10"})
+    assert tail.status_code == 206 and tail.content == data[-10:]
+    beyond = client.get("/cameras/map/base.pmtiles", headers={"Range": f"bytes=100-{len(data) + 50}"})
+    assert beyond.content == data[100:]
+    for bad in (f"bytes={len(data)}-", "bytes=9-3", "bytes=-", "items=0-1"):
+        refused = client.get("/cameras/map/base.pmtiles", headers={"Range": bad})
+        assert refused.status_code == 416 and refused["Content-Range"] == f"bytes */{len(data)}"
+    whole = client.get("/cameras/map/base.pmtiles")
+    assert whole.status_code == 200 and b"".join(whole.streaming_content) == data

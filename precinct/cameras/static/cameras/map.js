@@ -1,5 +1,5 @@
 // The cameras' map (ADR 0036): Leaflet (from npm) draws the points the page carries as JSON, coloured by state,
-// each with a popup; the base layer is the configured tile URL, or none (a plain background, the points alone).
+// each with a popup; the base layer is a local PMTiles file, the configured tile URL, or none (a plain background).
 (function () {
   "use strict";
   var COLOURS = { alert: "#b3261e", offline: "#555555", active: "#1e7b46", suspended: "#c98a00", retired: "#9aa4ad" };
@@ -35,8 +35,13 @@
     if (!el || !window.L) return;
     var points = JSON.parse(document.getElementById("camera-points").textContent);
     var config = JSON.parse(document.getElementById("camera-map-config").textContent);
-    var map = window.L.map(el, { zoomControl: true, attributionControl: Boolean(config.tiles) });
-    if (config.tiles) {
+    var map = window.L.map(el, { zoomControl: true, attributionControl: Boolean(config.tiles || config.pmtiles) });
+    if (config.pmtiles && window.pmtiles) {
+      // A local raster PMTiles file, read in byte ranges from this site (pmtiles from npm).
+      window.pmtiles.leafletRasterLayer(new window.pmtiles.PMTiles(config.pmtiles), {
+        maxZoom: 19, attribution: config.attribution || ""
+      }).addTo(map);
+    } else if (config.tiles) {
       window.L.tileLayer(config.tiles, { maxZoom: 19, attribution: config.attribution || "" }).addTo(map);
     }
     var bounds = [], markers = [];
