@@ -82,6 +82,7 @@ if PRECINCT_DEVDATA:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "precinct.core.serial.SerialInMemoryDatabaseMiddleware",  # only an in-memory SQLite (the test live server)
     "precinct.core.middleware.RequestIdMiddleware",
     "precinct.core.metrics.MetricsMiddleware",  # /metrics: requests by route and status, latency
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -23,10 +23,10 @@ from django.db.models import Count, Max
 from django.http import HttpRequest, StreamingHttpResponse
 
 from precinct.cameras import selectors
-from precinct.cameras.models import Alert
 from precinct.cameras.permissions import can_view_console
 from precinct.core.actors import Actor
 from precinct.core.errors import PermissionDenied
+from precinct.core.serial import serial
 
 logger = logging.getLogger(__name__)
 
@@ -47,18 +47,14 @@ class Snapshot:
         return f"{self.newest}-{digest}"
 
 
-def _has_field(name: str) -> bool:
-    return any(f.name == name for f in Alert._meta.get_fields())
-
-
-# Fields whose latest value says an open alert changed (acknowledged; later fields such as an update time or a
-# snapshot's arrival join the sum when the model has them).
-_CHANGE_FIELDS = [f for f in ("acknowledged_at", "updated_at", "snapshot_at", "dispatched_at") if _has_field(f)]
+# The latest value of each says an open alert changed in a way its card shows: acknowledged, sent to the
+# leader, forces dispatched, its snapshot stored (a new or closed alert changes the newest id or the count).
+_CHANGE_FIELDS = ["acknowledged_at", "escalated_at", "dispatches__dispatched_at", "snapshot__fetched_at"]
 
 
 def console_snapshot(*, actor: Actor) -> Snapshot:
     """One aggregate over the open alerts the actor's console shows (the console's own selector)."""
-    aggregates = {"newest": Max("id"), "count": Count("id")}
+    aggregates = {"newest": Max("id"), "count": Count("id", distinct=True)}  # distinct: dispatches join
     aggregates.update({f"c_{name}": Max(name) for name in _CHANGE_FIELDS})
     row = selectors.alert_list(actor=actor).order_by().aggregate(**aggregates)
     changed = "|".join(str(row[f"c_{name}"]) for name in _CHANGE_FIELDS)
@@ -91,7 +87,8 @@ def console_events(
     heartbeat = settings.CAMERAS_STREAM_HEARTBEAT_SECONDS
     end = clock() + settings.CAMERAS_STREAM_SECONDS
     yield f"retry: {RETRY_MS}\n\n"
-    current = console_snapshot(actor=actor)
+    with serial():
+        current = console_snapshot(actor=actor)
     seen = parse_token(last)
     if seen is None or seen == (current.newest, current.token.partition("-")[2]):
         yield _event(current, kind="hello", new=False)
@@ -101,7 +98,8 @@ def console_events(
     while clock() < end:
         sleep(poll)
         try:
-            snapshot = console_snapshot(actor=actor)
+            with serial():  # between requests on a test server's one in-memory connection; a no-op elsewhere
+                snapshot = console_snapshot(actor=actor)
         except DatabaseError:
             logger.warning("console stream ended by a database error; the browser reconnects", exc_info=True)
             return  # the browser reconnects after `retry:` with its last token: nothing is missed
