@@ -8,7 +8,7 @@ from ninja import Schema
 
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Id
-from precinct.core.errors import NotFound
+from precinct.core.errors import NotFound, PermissionDenied
 from precinct.core.openapi import declares
 from precinct.residence import permissions, rules, selectors, workqueue
 from precinct.residence.api import router
@@ -118,9 +118,10 @@ def issue_not_duplicate(request: HttpRequest, pk: Id, body: ReasonIn) -> Quality
 
 @router.get("/residence/quality-rules", response=list[RuleOut], auth=signed_in)
 def rule_list(request: HttpRequest) -> list[QualityRule]:
-    """The data-quality rules (the province's administrative-management department and leaders)."""
+    """The data-quality rules (the province's administrative-management department and leaders; 403 for others:
+    the rules are no secret, only theirs to change)."""
     if not permissions.can_manage_rules(request.user):
-        raise NotFound()
+        raise PermissionDenied()
     return selectors.quality_rules()
 
 
@@ -128,7 +129,7 @@ def rule_list(request: HttpRequest) -> list[QualityRule]:
 def rule_update(request: HttpRequest, code: str, body: RuleIn) -> QualityRule:
     """Switch a rule on or off and change its parameters (each checked; a bad one changes nothing)."""
     if not permissions.can_manage_rules(request.user):
-        raise NotFound()
+        raise PermissionDenied()
     found = next((r for r in selectors.quality_rules() if r.code == code), None)
     if found is None:
         raise NotFound()

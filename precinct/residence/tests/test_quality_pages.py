@@ -99,7 +99,7 @@ def test_the_queue_and_rules_through_the_api(world, register):
     scan = officer.post(f"/api/v1/residence/queue/{world.ward_a.code}/scan")
     assert scan.status_code == 200 and scan.json() == {"opened": 0, "fixed": 0}
     rules_url = "/api/v1/residence/quality-rules"
-    assert officer.get(rules_url).status_code == 404
+    assert officer.get(rules_url).status_code == 403
     leader = world.api_client("leader_p")
     assert len(leader.get(rules_url).json()) == 10
     bad = leader.post(
