@@ -10,9 +10,11 @@ import time
 import pytest
 from django.utils import timezone
 
+from precinct.cameras.evidence import snapshot_fetch
 from precinct.cameras.ingest import Received, inbox_process, inbox_store
-from precinct.cameras.models import OPEN_ALERT_STATES, Alert, Camera
+from precinct.cameras.models import OPEN_ALERT_STATES, Alert, Camera, Recorder, Snapshot, SnapshotState
 from precinct.cameras.tests.conftest import frigate
+from precinct.cameras.tests.test_reviews import review
 from precinct.organisation.demo import demo_communes
 from precinct.organisation.selectors import province_root
 from tests.browser.conftest import sign_in
@@ -43,17 +45,28 @@ def _close(pages) -> None:
     time.sleep(1.5)
 
 
-def test_an_alert_appears_live_in_its_ward_only(browser, live_server, demo, short_streams, shot):
+@pytest.fixture
+def http_recorder():
+    from precinct.cameras.tests import recorder_http
+
+    server = recorder_http.start()
+    yield server
+    server.stop()
+
+
+def test_an_alert_appears_live_in_its_ward_only(browser, live_server, demo, short_streams, http_recorder, shot):
+    """Issue 15's acceptance: a Frigate events + reviews sequence (new → update → end) for a person at night on a
+    Hà An camera makes one alert with its snapshot on Hà An's open console, live; another ward sees nothing."""
     ha_an, other = demo_communes(province_root())[:2]
     open_before = Alert.objects.filter(unit=ha_an, status__in=OPEN_ALERT_STATES).count()
     pages: list = []
     try:
-        _console_in_its_ward_only(browser, live_server, ha_an, other, open_before, pages, shot)
+        _console_in_its_ward_only(browser, live_server, ha_an, other, open_before, pages, http_recorder, shot)
     finally:
         _close(pages)
 
 
-def _console_in_its_ward_only(browser, live_server, ha_an, other, open_before, pages, shot) -> None:
+def _console_in_its_ward_only(browser, live_server, ha_an, other, open_before, pages, http_recorder, shot) -> None:
     for unit in (ha_an, other):
         context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
         page = context.new_page()
@@ -70,6 +83,10 @@ def _console_in_its_ward_only(browser, live_server, ha_an, other, open_before, p
     ha_an_page.get_by_role("button", name="Bật âm thanh").click()
     assert ha_an_page.get_by_role("button", name="Tắt âm thanh").get_attribute("aria-pressed") == "true"
 
+    # The recorder serves its snapshots over HTTP (a real server; Frigate's /api/events/<id>/snapshot.jpg).
+    recorder = Recorder.objects.get(mqtt_prefix="haan-1")
+    recorder.http_base_url = http_recorder.url
+    recorder.save(update_fields=["http_base_url"])
     body = frigate("new", "live-sse-1", camera="be_05", score=0.91)
     inbox_store([Received(topic="haan-1/events", body=body, received_at=timezone.now())])
     assert inbox_process()["done"] == 1
@@ -80,6 +97,24 @@ def _console_in_its_ward_only(browser, live_server, ha_an, other, open_before, p
     assert ha_an_page.evaluate("window.__sameDocument") is True  # no reload: the same document
     assert ha_an_page.locator(".alert-card").count() == open_before + 1
     ha_an_page.wait_for_selector("#console-live[data-beeps='1']")  # the tone for the new alert
+
+    # Frigate goes on (update, end) and groups the situation in a review (new, end): still one alert.
+    later = [("events", frigate(kind, "live-sse-1", camera="be_05", score=0.93)) for kind in ("update", "end")]
+    later += [("reviews", review(kind, "live-review-1", "live-sse-1", camera="be_05")) for kind in ("new", "end")]
+    now = timezone.now()
+    inbox_store([Received(topic=f"haan-1/{topic}", body=body, received_at=now) for topic, body in later])
+    assert inbox_process()["done"] == 4
+    alerts = Alert.objects.filter(unit=ha_an, camera__source_name="be_05", status__in=OPEN_ALERT_STATES)
+    assert alerts.count() == 1
+
+    # Its snapshot is fetched from the recorder and shows on the open console, still without a reload.
+    snapshot = Snapshot.objects.get(alert=alerts.get())
+    assert snapshot_fetch(snapshot_id=snapshot.pk) == SnapshotState.STORED
+    thumb = f".alert-card img.alert-card__thumb[src*='/cameras/alerts/{snapshot.alert_id}/snapshot/']"
+    ha_an_page.wait_for_selector(thumb)
+    ha_an_page.wait_for_function(f'document.querySelector("{thumb}").naturalWidth > 0')
+    assert ha_an_page.evaluate("window.__sameDocument") is True
+    assert ha_an_page.locator(".alert-card").count() == open_before + 1
     shot(ha_an_page, "cameras-console-live-1366-vi")
 
     # The other ward's console, open all along, was told nothing and shows nothing.
