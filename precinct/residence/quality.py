@@ -240,7 +240,9 @@ def duplicate_pairs(rows: Iterable[DupRow], rules: RuleSet | None = None) -> lis
     different people."""
     rules = rules or RuleSet()
     threshold = int(rules.param("duplicate_person", "threshold"))
-    prefix = PrefixBlocks(int(rules.param("duplicate_person", "prefix_days")), threshold)
+    prefix = PrefixBlocks(
+        int(rules.param("duplicate_person", "prefix_days")), int(rules.param("duplicate_person", "prefix_threshold"))
+    )
     pairs: list[tuple[int, int, int]] = []
     for day, group in groupby(rows, key=lambda r: r[2]):
         if day is None:
@@ -356,15 +358,19 @@ class Check:
         return not (self.missing or self.problems or self.duplicates)
 
 
-def _block_around(person: Person, rules: RuleSet) -> list[tuple[int, str, str]]:
-    """The records the person could duplicate: its birth-date block, and its ID-prefix block within the rule's
-    days (another day, one side without an ID). Indexed queries on date_of_birth."""
+def _block_around(person: Person, rules: RuleSet) -> list[tuple[int, str, str, bool]]:
+    """The records the person could duplicate, each (pk, personal ID, folded name, born another day): its
+    birth-date block, and its ID-prefix block within the rule's days (another day, one side without an ID).
+    Indexed queries on date_of_birth."""
     dob = person.date_of_birth
     if dob is None:
         return []
-    same_day = list(
-        Person.objects.filter(date_of_birth=dob).exclude(pk=person.pk).values_list("pk", "personal_id", "name_folded")
-    )
+    same_day = [
+        (pk, pid, name, False)
+        for pk, pid, name in Person.objects.filter(date_of_birth=dob)
+        .exclude(pk=person.pk)
+        .values_list("pk", "personal_id", "name_folded")
+    ]
     days = int(rules.param("duplicate_person", "prefix_days"))
     key = prefix_key(person.personal_id, dob, person.sex)
     if days <= 0 or key is None:
@@ -376,7 +382,7 @@ def _block_around(person: Person, rules: RuleSet) -> list[tuple[int, str, str]]:
     if person.personal_id:
         near = near.filter(personal_id="")
     return same_day + [
-        (pk, pid, name)
+        (pk, pid, name, True)
         for pk, pid, name, born, sex in near.values_list("pk", "personal_id", "name_folded", "date_of_birth", "sex")
         if prefix_key(pid, born, sex) == key
     ]
@@ -393,16 +399,20 @@ def person_check(person: Person, *, today: datetime.date | None = None, rules: R
         threshold = int(rules.param("duplicate_person", "threshold"))
         hits = process.extract(
             _sorted_tokens(person.name_folded),
-            {pk: _sorted_tokens(name) for pk, _pid, name in block},
+            {pk: _sorted_tokens(name) for pk, _pid, name, _other_day in block},
             scorer=fuzz.ratio,
             score_cutoff=threshold,
             limit=None,
         )
-        ids = {pk: pid for pk, pid, _n in block}
+        ids = {pk: pid for pk, pid, _n, _d in block}
+        # Born on another day (the ID-prefix block): the stricter threshold, as in the full scan.
+        near = {pk for pk, _pid, _n, other_day in block if other_day}
+        strict = int(rules.param("duplicate_person", "prefix_threshold"))
         found = [
             (pk, int(score))
             for _name, score, pk in hits
             if not (person.personal_id and ids[pk] and ids[pk] != person.personal_id)
+            and (pk not in near or score >= strict)
         ]
         if found:
             others = [pk for pk, _s in found]

@@ -13,7 +13,7 @@ RULES = [
     ("required_fields", "completeness", "person",
      {"fields": ["personal_id", "date_of_birth", "sex", "place_of_origin", "ethnicity"]},
      "Đủ các trường bắt buộc", "Required fields filled"),
-    ("duplicate_person", "uniqueness", "person", {"threshold": 90, "prefix_days": 3},
+    ("duplicate_person", "uniqueness", "person", {"threshold": 90, "prefix_days": 3, "prefix_threshold": 95},
      "Một người hai bản ghi (chặn theo ngày sinh và tiền tố số định danh)",
      "The same person twice (blocked on birth date and ID prefix)"),
     ("verified_recently", "timeliness", "person", {"months": 24},

@@ -29,7 +29,7 @@ def test_the_migration_wrote_todays_rules_and_the_consistency_ones(db):
         "temporary_expired",
         "absence_overdue",
     }
-    assert _rule("duplicate_person").parameters == {"threshold": 90, "prefix_days": 3}
+    assert _rule("duplicate_person").parameters == {"threshold": 90, "prefix_days": 3, "prefix_threshold": 95}
 
 
 def test_the_scan_reads_switches_and_parameters_from_the_rows(world, register):
@@ -59,7 +59,7 @@ def test_a_bad_parameter_is_refused_in_vietnamese_and_changes_nothing_and_only_t
         with pytest.raises(PermissionDenied):
             rule_update(actor=world.users[actor], rule=rule, is_active=False)
     rule.refresh_from_db()
-    assert rule.is_active and rule.parameters == {"threshold": 90, "prefix_days": 3}
+    assert rule.is_active and rule.parameters == {"threshold": 90, "prefix_days": 3, "prefix_threshold": 95}
     assert not AuditEvent.objects.filter(action="residence.quality_rule_update").exists()
 
 
@@ -127,6 +127,13 @@ def test_blocking_on_the_id_prefix_finds_a_twin_with_a_birth_date_a_few_days_off
         full_name="Nguyen Van Hung",
         date_of_birth=datetime.date(1975, 3, 3),
         sex="female",
+    )
+    person_create(  # born another day with a name only close (93.8 < the prefix block's 95): not a candidate
+        actor=world.users["officer_a"],
+        unit=world.ward_a,
+        full_name="Nguyen Van Hunggg",
+        date_of_birth=datetime.date(1975, 3, 5),
+        sex="male",
     )
     pairs = [(a.pk, b.pk) for a, b, _s in ward_report(world.ward_a.path).duplicates]
     assert pairs == [(head.pk, slip.pk)]
