@@ -78,7 +78,8 @@ def defaults() -> dict[str, dict[str, Any]]:
             "threshold": int(getattr(settings, "RESIDENCE_DUPLICATE_THRESHOLD", 90)),
             "prefix_days": 3,
             # Stricter than the same-day threshold: at 1.4 M persons, records of one ID prefix born a few days
-            # apart share a name by chance far more often (at 1.4 M: precision 0.90 at 90, 0.951 with recall 0.949 at 95; docs/PERFORMANCE.md).
+            # apart share a name by chance far more often (precision 0.896 at 90; 0.951, recall 0.949 at 95:
+            # docs/PERFORMANCE.md).
             "prefix_threshold": 95,
         },
         "verified_recently": {"months": int(getattr(settings, "RESIDENCE_VERIFY_MONTHS", 24))},
