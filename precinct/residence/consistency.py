@@ -8,10 +8,10 @@ import datetime
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from precinct.residence.models import Household, HouseholdMember, Relation, ResidenceKind, ResidenceRecord
-from precinct.residence.rules import Finding, RuleSet
+from precinct.residence.rules import Finding, RuleSet, later
 
 CODES = ("household_head", "relation_ages", "permanent_two_places", "temporary_expired", "absence_overdue")
 
@@ -81,13 +81,13 @@ def relation_ages(
             continue
         detail = ""
         if relation == Relation.SPOUSE and _years_between(born, today) < spouse_min:
-            detail = _("A spouse under %(years)d years old.") % {"years": spouse_min}
+            detail = later(_("A spouse under %(years)d years old."), years=spouse_min)
         elif head_born is None:
             continue
         elif relation == Relation.CHILD and _years_between(head_born, born) < child_gap:
-            detail = _("A child born less than %(years)d years after the head (or before).") % {"years": child_gap}
+            detail = later(_("A child born less than %(years)d years after the head (or before)."), years=child_gap)
         elif relation == Relation.PARENT and _years_between(born, head_born) < parent_gap:
-            detail = _("A parent born less than %(years)d years before the head (or after).") % {"years": parent_gap}
+            detail = later(_("A parent born less than %(years)d years before the head (or after)."), years=parent_gap)
         if detail:
             found.append(
                 Finding(
@@ -120,7 +120,7 @@ def permanent_two_places(path: str | None, person_ids: list[int] | None) -> list
             f"permanent_two_places:p{r['person_id']}",
             r["person__unit_id"],
             r["person__unit_path"],
-            _("Listed in %(n)d households: permanent residence in more than one place.") % {"n": r["n"]},
+            later(_("Listed in %(n)d households: permanent residence in more than one place."), n=r["n"]),
             person_id=r["person_id"],
         )
         for r in rows
@@ -147,7 +147,7 @@ def records_past_end(
             f"{code}:r{pk}",
             unit_id,
             unit_path,
-            text % {"end": end.strftime("%d/%m/%Y") if end else "—"},
+            later(text, end=end.strftime("%d/%m/%Y") if end else "—"),
             person_id=person,
             record_id=pk,
         )

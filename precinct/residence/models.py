@@ -4,6 +4,7 @@ history, accommodation establishments and their guests' stays (an inbox of raw n
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -461,7 +462,8 @@ class QualityIssue(models.Model):
     other = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     record = models.ForeignKey(ResidenceRecord, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    detail = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=300, blank=True)  # in Vietnamese, the site's first language
+    detail_en = models.CharField(max_length=300, blank=True)  # the same in English ("" for rows before 0008)
     state = models.CharField(_("state"), max_length=14, choices=IssueState.choices, default=IssueState.OPEN)
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -482,3 +484,10 @@ class QualityIssue(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def detail_text(self) -> str:
+        """The finding in the reader's language (English rows written before 0008 fall back to `detail`)."""
+        if translation.get_language() == "en" and self.detail_en:
+            return self.detail_en
+        return self.detail

@@ -21,12 +21,13 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz, process
 
 from precinct.accounts.personal_id import personal_id_errors, sex_century_digit
 from precinct.residence.models import NotDuplicate, Person, PersonStatus, ResidenceKind, ResidenceRecord
-from precinct.residence.rules import RuleSet
+from precinct.residence.rules import RuleSet, later
 
 REQUIRED_FIELDS = ("personal_id", "date_of_birth", "sex", "place_of_origin", "ethnicity")
 LIST_LIMIT = 200  # rows of each kind a page lists; the figures count them all
@@ -56,7 +57,7 @@ class Report:
     invalid_count: int = 0
     expired_count: int = 0
     incomplete: list[tuple[Person, list[str]]] = field(default_factory=list)
-    invalid: list[tuple[Person, list[str]]] = field(default_factory=list)
+    invalid: list[tuple[Person, list[str | Promise]]] = field(default_factory=list)
     duplicates: list[tuple[Person, Person, int]] = field(default_factory=list)
     expired: list[ResidenceRecord] = field(default_factory=list)
     pairs: list[tuple[int, int, int]] = field(default_factory=list)  # every candidate pair by id (benchmark)
@@ -110,22 +111,22 @@ def _missing_labels(person: Person, fields: tuple[str, ...] = REQUIRED_FIELDS) -
 
 def id_rule_problems(
     personal_id: str, date_of_birth: datetime.date | None, sex: str, rules: RuleSet | None
-) -> list[str]:
+) -> list[str | Promise]:
     """The personal ID rule: the number against the birth date, the sex and the province codes."""
     if not personal_id or (rules is not None and not rules.active("personal_id")):
         return []
-    return [str(m) for m in personal_id_errors(personal_id, date_of_birth=date_of_birth, sex=sex)]
+    return list(personal_id_errors(personal_id, date_of_birth=date_of_birth, sex=sex))
 
 
 def age_rule_problems(
     date_of_birth: datetime.date | None, status: str, today: datetime.date, rules: RuleSet | None
-) -> list[str]:
+) -> list[str | Promise]:
     """The age rule: a living person older than the rule's years."""
     if rules is not None and not rules.active("over_age"):
         return []
     oldest = OLDEST_LIVING if rules is None else int(rules.param("over_age", "years"))
     if date_of_birth and status == PersonStatus.LIVING and date_of_birth.year < today.year - oldest:
-        return [_("Over %(years)d years old and not marked deceased.") % {"years": oldest}]
+        return [later(gettext_lazy("Over %(years)d years old and not marked deceased."), years=oldest)]
     return []
 
 
@@ -136,7 +137,7 @@ def id_problems(
     status: str,
     today: datetime.date,
     rules: RuleSet | None = None,
-) -> list[str]:
+) -> list[str | Promise]:
     """What is wrong with a record's identity (empty when nothing), by the active validity rules."""
     return id_rule_problems(personal_id, date_of_birth, sex, rules) + age_rule_problems(
         date_of_birth, status, today, rules
@@ -293,7 +294,7 @@ def ward_report(
     report = Report(persons=counts["persons"], complete=counts["persons"] - counts["incomplete"])
     report.timely = counts["timely"] if rules.active("verified_recently") else counts["persons"]
 
-    invalid_ids: list[tuple[int, list[str]]] = []
+    invalid_ids: list[tuple[int, list[str | Promise]]] = []
     stream = persons.order_by("date_of_birth", "pk").values_list(
         "pk", "personal_id", "date_of_birth", "sex", "status", "name_folded"
     )
@@ -350,7 +351,7 @@ class Check:
 
     person: Person
     missing: list[str]
-    problems: list[str]
+    problems: list[str | Promise]
     duplicates: list[tuple[Person, int]]
 
     @property

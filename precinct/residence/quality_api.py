@@ -31,6 +31,10 @@ class IssueOut(Schema):
     reason: str
 
     @staticmethod
+    def resolve_detail(obj: QualityIssue) -> str:
+        return obj.detail_text
+
+    @staticmethod
     def resolve_rule(obj: QualityIssue) -> str:
         return obj.rule.code
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 from precinct.accounts.actors import as_user
@@ -239,15 +240,28 @@ def rule_update(
     return locked
 
 
+def later(message: str | Promise, **params: Any) -> str:
+    """A message and its parameters, translated when it is read: a finding is written to the queue in each of the
+    site's languages, whatever the language of the request whose change ran the scan. (A lazy proxy: typed as the
+    string it becomes.)"""
+    return lazy(lambda: str(message) % params if params else str(message), str)()
+
+
+def joined(parts: list[Any], separator: str = " ") -> str:
+    """Several messages as one, each translated when it is read."""
+    return lazy(lambda: separator.join(str(p) for p in parts), str)()
+
+
 @dataclass(frozen=True)
 class Finding:
-    """What one rule found wrong with one subject (or pair): the work queue's row before it is saved."""
+    """What one rule found wrong with one subject (or pair): the work queue's row before it is saved. `detail` is
+    lazy (`later`, `joined`): the queue stores it rendered in Vietnamese and in English."""
 
     code: str
     key: str
     unit_id: int
     unit_path: str
-    detail: str = ""
+    detail: str | Promise = ""
     person_id: int | None = None
     other_id: int | None = None
     household_id: int | None = None

@@ -16,8 +16,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from precinct.accounts.actors import as_user
@@ -34,7 +33,7 @@ from precinct.residence.models import (
     QualityIssue,
     ResidenceRecord,
 )
-from precinct.residence.rules import Finding, RuleSet
+from precinct.residence.rules import Finding, RuleSet, joined, later
 
 FINAL = (IssueState.CONFIRMED, IssueState.NOT_DUPLICATE)
 
@@ -48,15 +47,15 @@ def _person_findings(rows: Iterable[tuple], rules: RuleSet, today: datetime.date
     for pk, unit_id, path, pid, born, sex, status, verified, *values in rows:
         missing = [name for name, value in zip(fields, values, strict=True) if not value]
         if missing:
-            labels = ", ".join(str(getattr(Person._meta.get_field(n), "verbose_name", n)) for n in missing)
+            labels = joined([getattr(Person._meta.get_field(n), "verbose_name", n) for n in missing], ", ")
             found.append(Finding("required_fields", f"required_fields:p{pk}", unit_id, path, labels, person_id=pk))
         if id_part := quality.id_rule_problems(pid, born, sex, rules):
-            found.append(Finding("personal_id", f"personal_id:p{pk}", unit_id, path, " ".join(id_part)[:300], pk))
+            found.append(Finding("personal_id", f"personal_id:p{pk}", unit_id, path, joined(id_part), pk))
         if age_part := quality.age_rule_problems(born, status, today, rules):
-            found.append(Finding("over_age", f"over_age:p{pk}", unit_id, path, " ".join(age_part)[:300], pk))
+            found.append(Finding("over_age", f"over_age:p{pk}", unit_id, path, joined(age_part), pk))
         if rules.active("verified_recently") and (verified is None or verified < stale):
             when = verified.strftime("%d/%m/%Y") if verified else "—"
-            text = _("Last verified on %(date)s.") % {"date": when}
+            text = later(gettext_lazy("Last verified on %(date)s."), date=when)
             found.append(Finding("verified_recently", f"verified_recently:p{pk}", unit_id, path, text, person_id=pk))
     return found
 
@@ -83,7 +82,7 @@ def _pair_findings(pairs: Iterable[tuple[int, int, int]]) -> list[Finding]:
             f"duplicate_person:p{a}-{b}",
             paths[a][0],
             paths[a][1],
-            _("Name match %(score)d.") % {"score": score},
+            later(gettext_lazy("Name match %(score)d."), score=score),
             person_id=a,
             other_id=b,
         )
@@ -131,11 +130,22 @@ def persons_findings(person_ids: list[int], rules: RuleSet, today: datetime.date
     return found + consistency_findings(rules, today, person_ids=person_ids)
 
 
+def _rendered(text: object, language: str) -> str:
+    with translation.override(language):
+        return str(text)[:300]
+
+
 def _sync(existing: QuerySet[QualityIssue], found: list[Finding], rules: RuleSet) -> tuple[int, int]:
     """Open what is new, close as fixed what no longer holds; returns (opened, fixed)."""
     now = timezone.now()
     by_key = {f.key: f for f in found}
-    open_keys = dict(existing.filter(state=IssueState.OPEN).values_list("key", "pk"))
+    open_rows = existing.filter(state=IssueState.OPEN).values_list("key", "pk", "detail_en")
+    open_keys, untranslated = {}, []
+    for key, pk, detail_en in open_rows:
+        open_keys[key] = pk
+        if not detail_en and key in by_key:  # written before the queue kept English (0008)
+            untranslated.append(QualityIssue(pk=pk, detail_en=_rendered(by_key[key].detail, "en")))
+    QualityIssue.objects.bulk_update(untranslated, ["detail_en"], batch_size=2000)
     gone = [pk for key, pk in open_keys.items() if key not in by_key]
     fixed = 0
     for start in range(0, len(gone), 5000):
@@ -161,7 +171,8 @@ def _sync(existing: QuerySet[QualityIssue], found: list[Finding], rules: RuleSet
             other_id=f.other_id,
             household_id=f.household_id,
             record_id=f.record_id,
-            detail=f.detail[:300],
+            detail=_rendered(f.detail, "vi"),
+            detail_en=_rendered(f.detail, "en"),
             opened_at=now,
         )
         for key, f in by_key.items()

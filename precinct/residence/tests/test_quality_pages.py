@@ -116,3 +116,21 @@ def test_the_queue_and_rules_through_the_api(world, register):
     assert ok.status_code == 200 and ok.json()["parameters"] == {"months": 36}
     quality = officer.get(f"/api/v1/residence/quality/{world.ward_a.code}").json()
     assert quality["consistency"] == "100.0" and quality["consistency_findings"] == 0
+
+
+def test_a_finding_reads_in_the_readers_language_whatever_the_scans_language(world, register):
+    from django.utils import translation
+
+    with translation.override("en"):  # e.g. the incremental scan after an English-speaking officer's change
+        _queue(world, register)
+    issue = QualityIssue.objects.get(rule__code="duplicate_person")
+    assert issue.detail.startswith("Mức khớp tên") and issue.detail_en.startswith("Name match")
+    client = world.client("officer_a")
+    url = f"/residence/queue/{world.ward_a.code}/"
+    assert "Mức khớp tên" in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Name match" in english and "Mức khớp tên" not in english
+    api = client.get(f"/api/v1/residence/queue/{world.ward_a.code}")
+    assert api.status_code == 200, api.content
+    assert any(row["detail"].startswith("Name match") for row in api.json())
