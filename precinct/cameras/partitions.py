@@ -92,9 +92,7 @@ _EVIDENCE = ", ".join(f"'{o}'" for o in EVIDENCE_OUTCOMES)
 def _release(conn: BaseDatabaseWrapper, partition: str) -> dict[str, Any]:
     """The alerts and review links of the events leaving lose their link (the archive keeps the event)."""
     with conn.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE cameras_alert SET event_id = NULL WHERE event_id IN (SELECT id FROM {partition})"
-        )
+        cursor.execute(f"UPDATE cameras_alert SET event_id = NULL WHERE event_id IN (SELECT id FROM {partition})")
         alerts = cursor.rowcount
         cursor.execute(
             f"UPDATE cameras_reviewdetection SET event_id = NULL WHERE event_id IN (SELECT id FROM {partition})"

@@ -1,10 +1,11 @@
 """Retention (`manage.py cameras_retention`, the daily job `cameras.retention`): snapshots, the inbox of raw
 messages (`inbox_prune`) and whole months of events (`partitions.events_retention`, ADR 0044).
 
-Snapshots: a stored snapshot is deleted `CAMERAS_SNAPSHOT_RETENTION_DAYS` after it was fetched, or after the camera's consent retention
-when that is shorter (a withdrawn consent included: its snapshots keep following its retention), unless its
-alert was handed on as an incident or a crime report, which needs it as evidence. The file goes; the row
-keeps the SHA-256, size, type and times, so what existed can still be proved. Audited with counts."""
+Snapshots: a stored snapshot is deleted `CAMERAS_SNAPSHOT_RETENTION_DAYS` after it was fetched, or after the
+camera's consent retention when that is shorter (a withdrawn consent included: its snapshots keep following its
+retention), unless its alert was handed on as an incident or a crime report, which needs it as evidence. The
+file goes; the row keeps the SHA-256, size, type and times, so what existed can still be proved. Audited with
+counts."""
 
 import datetime
 from typing import Any
@@ -109,8 +110,11 @@ def inbox_prune(*, now: datetime.datetime | None = None) -> dict[str, int]:
                 actor=None,
                 action="cameras.inbox_pruned",
                 target_label=f"{counts['done'] + counts['refused']} messages",
-                after={**counts, "done_days": settings.CAMERAS_INBOX_DONE_DAYS,
-                       "refused_days": settings.CAMERAS_INBOX_REFUSED_DAYS},
+                after={
+                    **counts,
+                    "done_days": settings.CAMERAS_INBOX_DONE_DAYS,
+                    "refused_days": settings.CAMERAS_INBOX_REFUSED_DAYS,
+                },
             )
     return counts
 
