@@ -76,7 +76,7 @@ def archive_month(*, table: str, month: datetime.date, directory: Path, using: s
         if rules.keep_where:
             extra["kept"] = kept
         if rules.release:
-            extra.update(rules.release(connection, name))
+            extra["released"] = rules.release(connection, name)
         digest, count, first_id, last_id = hashlib.sha256(), 0, None, None
         path = target / f"{name}.jsonl.gz"
         temporary = path.with_name(path.name + ".tmp")

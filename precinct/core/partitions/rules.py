@@ -27,7 +27,7 @@ class ArchiveRules:
     # partition any more) and left out of the archive. Empty: every row leaves.
     keep_where: str = ""
     # Called after the detach and before the drop, with the detached partition's name: clears what refers to
-    # the rows leaving (they have no foreign keys pointing at them); answers counts for the manifest.
+    # the rows leaving (they have no foreign keys pointing at them); answers counts, the manifest's `released`.
     release: Describe | None = None
 
 
