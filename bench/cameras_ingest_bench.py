@@ -12,7 +12,7 @@
 A fixed pure-Python workload's CPU time (`cpu floor`, as in the other benches) is printed beside them, so
 figures from a loaded machine can be compared.
 
-PostgreSQL database precinct_bench_cameras (dropped and created) at BENCH_PG (default
+PostgreSQL database BENCH_DB (default precinct_bench_cameras; dropped and created) at BENCH_PG (default
 postgres://postgres@127.0.0.1:5432); broker at BENCH_MQTT (default mqtt://127.0.0.1:1883).
 Usage: .venv/bin/python bench/cameras_ingest_bench.py [--events 5000] [--cameras 100]
 """
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 MQTT = os.environ.get("BENCH_MQTT", "mqtt://127.0.0.1:1883")
-DB = "precinct_bench_cameras"
+DB = os.environ.get("BENCH_DB", "precinct_bench_cameras")
 WINDOW = 1500
 WORKER_SECONDS = 45  # the worker runs batches of 500 for this long at most (or until the inbox is empty)
 

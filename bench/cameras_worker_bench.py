@@ -8,7 +8,7 @@ second, the worker's CPU per row (this process) and the PostgreSQL backend's CPU
 alerts made, and a fixed pure-Python workload's CPU time (`cpu floor`, as in the other benches) with the
 ratio of the worker's CPU per row to it, so figures from a loaded machine can be compared.
 
-PostgreSQL database precinct_bench_cameras_worker (dropped and created) at BENCH_PG (default
+PostgreSQL database BENCH_DB (default precinct_bench_cameras_worker; dropped and created) at BENCH_PG (default
 postgres://postgres@127.0.0.1:5432).
 Usage: .venv/bin/python bench/cameras_worker_bench.py [--events 5000] [--cameras 100] [--profile]
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB = "precinct_bench_cameras_worker"
+DB = os.environ.get("BENCH_DB", "precinct_bench_cameras_worker")
 WORKER_SECONDS = 90
 
 import psycopg

@@ -390,6 +390,12 @@ CAMERAS_SNAPSHOT_TIMEOUT_SECONDS = float(env("CAMERAS_SNAPSHOT_TIMEOUT_SECONDS",
 CAMERAS_SNAPSHOT_MAX_BYTES = int(env("CAMERAS_SNAPSHOT_MAX_BYTES", str(5 * 1024 * 1024)))
 CAMERAS_SNAPSHOT_RETENTION_DAYS = int(env("CAMERAS_SNAPSHOT_RETENTION_DAYS", "30"))
 CAMERAS_ACK_MINUTES = int(env("CAMERAS_ACK_MINUTES", "5"))  # not acknowledged by then: the ward's leader is told
+# Camera events partitioned by month on PostgreSQL (docs/adr/0044): months older than this are archived and
+# dropped by the daily `cameras.retention` job (refused while an alert is open; incidents' events are kept). The
+# inbox of raw recorder messages loses processed rows after DONE days and refused ones after REFUSED days.
+CAMERAS_EVENT_RETENTION_MONTHS = int(env("CAMERAS_EVENT_RETENTION_MONTHS", "6"))
+CAMERAS_INBOX_DONE_DAYS = int(env("CAMERAS_INBOX_DONE_DAYS", "2"))
+CAMERAS_INBOX_REFUSED_DAYS = int(env("CAMERAS_INBOX_REFUSED_DAYS", "30"))
 
 # The duty console's live stream and the cameras' map (docs/adr/0036). A stream polls one indexed aggregate every
 # POLL seconds, sends a comment every HEARTBEAT seconds, and ends after SECONDS (the browser reconnects).

@@ -88,4 +88,5 @@ def record_archived(sender: object, *, manifest: dict[str, Any], **kwargs: Any) 
     from precinct.audit.services import audit_record
 
     summary = {k: manifest[k] for k in ("table", "partition", "month", "rows", "first_id", "last_id", "sha256")}
+    summary.update({k: manifest[k] for k in ("kept", "released") if k in manifest})  # rows kept, links cleared
     audit_record(actor=None, action="partition.archived", target_label=manifest["partition"], after=summary)

@@ -42,7 +42,10 @@ class CamerasConfig(AppConfig):
             "cameras.retention",
             task="precinct.cameras.tasks.cameras_retention_task",
             every=datetime.timedelta(days=1),
-            description="Delete snapshots past their retention (those of incidents and crime reports are kept)",
+            description=(
+                "Delete snapshots past their retention (those of incidents and crime reports are kept), prune the "
+                "inbox, archive old months of events"
+            ),
         )
 
         from precinct.cameras.escalation import alert_links
@@ -54,3 +57,8 @@ class CamerasConfig(AppConfig):
         from precinct.cameras import metrics
 
         metrics.register()
+
+        from precinct.cameras import partitions
+        from precinct.core.partitions import register_archive_rules
+
+        register_archive_rules(partitions.TABLE, partitions.ARCHIVE_RULES)

@@ -37,6 +37,7 @@ from precinct.cameras.models import (
     Review,
     ReviewDetection,
 )
+from precinct.cameras.partitions import event_moments, events_by_id_q
 from precinct.cameras.reviews import event_alert
 from precinct.cameras.services import rule_matches
 from precinct.cameras.sources import Refused, parse_time
@@ -125,8 +126,10 @@ def _collapse(messages: list[tuple[_Message, Camera, Decimal]]) -> dict[tuple[in
 
 
 def _existing(states: dict[tuple[int, str], _State], *, lock: bool) -> dict[tuple[int, str], CameraEvent]:
+    # Within the windows of time the ids and starts give (partitions.py): only those months are read.
+    moments = [m for state in states.values() for m in event_moments(state.external_id, state.started_at)]
     query = CameraEvent.objects.filter(
-        camera_id__in={k[0] for k in states}, external_id__in={k[1] for k in states}
+        events_by_id_q({k[0] for k in states}, {k[1] for k in states}, moments)
     ).order_by("pk")
     if lock:
         query = query.select_for_update(of=("self",))

@@ -20,7 +20,8 @@ from django.utils import timezone
 from precinct.audit.services import audit_record
 from precinct.cameras.batch import events_record
 from precinct.cameras.models import Camera, CameraEvent, InboxMessage, InboxState, Recorder
-from precinct.cameras.reviews import event_alert, review_record
+from precinct.cameras.partitions import event_moments, events_by_id_q
+from precinct.cameras.reviews import event_alert, lock_camera, review_record
 from precinct.cameras.sources import Refused, Topic, batch_cache, camera_for, parse_time, topic_parse
 from precinct.cameras.status import availability_record, camera_status_record, silence_ended
 
@@ -242,10 +243,21 @@ def event_record(*, row: InboxMessage) -> CameraEvent:
     score = event_score(after)
     started = parse_time(after.get("start_time")) or row.received_at
     values = event_values(camera, after)
-    event, created = CameraEvent.objects.select_for_update().get_or_create(
-        camera=camera, external_id=str(after.get("id"))[:80], defaults={**values, "score": score, "started_at": started}
+    external_id = str(after.get("id"))[:80]
+    # The camera's lock keeps (camera, Frigate id) unique, which the partitioned table's key cannot (ADR 0044).
+    lock_camera(camera)
+    event = (
+        CameraEvent.objects.select_for_update()
+        .filter(events_by_id_q([camera.pk], [external_id], event_moments(external_id, started)))
+        .order_by("pk")
+        .first()
     )
-    if not created:
+    created = event is None
+    if event is None:
+        event = CameraEvent.objects.create(
+            camera=camera, external_id=external_id, **values, score=score, started_at=started
+        )
+    else:
         for field, value in values.items():
             setattr(event, field, value)
         event.score = max(event.score, score)

@@ -162,7 +162,9 @@ LABELS = {
 
 
 class CameraEvent(models.Model):
-    """One detection on a camera (a Frigate event): its new/update/end messages update the same row."""
+    """One detection on a camera (a Frigate event): its new/update/end messages update the same row. On
+    PostgreSQL the table is partitioned by month of `started_at` (ADR 0044): the key is (camera, Frigate id,
+    start), and the code finds an event by its id within a window of time (`partitions.py`)."""
 
     camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="events")
     unit_path = models.CharField(max_length=255, db_index=True)
@@ -178,7 +180,11 @@ class CameraEvent(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        constraints = [models.UniqueConstraint(fields=["camera", "external_id"], name="cameras_event_unique")]
+        constraints = [
+            # The partition column must be in every unique key; (camera, external_id) alone is kept by the
+            # writers, which lock the camera and look the id up first (partitions.py).
+            models.UniqueConstraint(fields=["camera", "external_id", "started_at"], name="cameras_event_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.camera.code} {self.label} {self.external_id}"
@@ -250,7 +256,11 @@ class Alert(models.Model):
     unit_path = models.CharField(max_length=255, db_index=True)
     camera = models.ForeignKey(Camera, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
     recorder = models.ForeignKey(Recorder, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
-    event = models.OneToOneField(CameraEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="alert")
+    # No database constraint: a partitioned table's key includes its month (ADR 0044). Deletions through the ORM
+    # still cascade; retention clears the link of an archived event.
+    event = models.OneToOneField(
+        CameraEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="alert", db_constraint=False
+    )
     rule = models.ForeignKey(AlertRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     raised_at = models.DateTimeField(_("raised at"))
     acknowledged_by = models.ForeignKey(
@@ -400,7 +410,9 @@ class ReviewDetection(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="detections")
     camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="+")
     external_id = models.CharField(max_length=80)
-    event = models.ForeignKey(CameraEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    event = models.ForeignKey(
+        CameraEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )  # no database constraint (ADR 0044), like Alert.event
 
     class Meta:
         constraints = [

@@ -23,11 +23,13 @@ from precinct.cameras.models import (
     ReviewDetection,
     ReviewSeverity,
 )
+from precinct.cameras.partitions import events_by_id_q, id_moment
 from precinct.cameras.services import alert_raise, rule_matches
 from precinct.cameras.sources import Refused, camera_for, parse_time, strings
 
 
-def _lock(camera: Camera) -> None:
+def lock_camera(camera: Camera) -> None:
+    """The camera's row lock: every writer of its events, reviews and alerts takes it first."""
     Camera.objects.select_for_update().filter(pk=camera.pk).values_list("pk", flat=True).first()
 
 
@@ -41,7 +43,7 @@ def event_alert(camera: Camera, event: CameraEvent, *, created: bool = True) -> 
     raised, if any."""
     if not created and Alert.objects.filter(event=event).exists():
         return None  # an update or end of an event that has its alert: nothing to decide, no lock
-    _lock(camera)
+    lock_camera(camera)
     if created:
         ReviewDetection.objects.filter(camera=camera, external_id=event.external_id, event__isnull=True).update(
             event=event
@@ -93,11 +95,13 @@ def review_record(*, row: InboxMessage) -> Review:
         for field, value in values.items():
             setattr(review, field, value)
         review.save()
-    _lock(camera)
+    lock_camera(camera)
     ReviewDetection.objects.bulk_create(
         [ReviewDetection(review=review, camera=camera, external_id=x) for x in detections], ignore_conflicts=True
     )
-    events = list(CameraEvent.objects.filter(camera=camera, external_id__in=detections))
+    # The review's events started within its time; each id also carries its own (partitions.py).
+    moments = [review.started_at, *(id_moment(x) for x in detections)]
+    events = list(CameraEvent.objects.filter(events_by_id_q([camera.pk], detections, moments)).order_by("pk"))
     for event in events:
         ReviewDetection.objects.filter(review=review, external_id=event.external_id, event__isnull=True).update(
             event=event

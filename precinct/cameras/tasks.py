@@ -1,5 +1,7 @@
-"""Background work of the cameras: the inbox worker, the health sweep, snapshots (fetch, retry, retention)
-and the escalation sweep, each calling its service."""
+"""Background work of the cameras: the inbox worker, the health sweep, snapshots (fetch, retry), retention
+(snapshots, the inbox, months of events) and the escalation sweep, each calling its service."""
+
+from typing import Any
 
 from django.tasks import task
 
@@ -7,7 +9,7 @@ from precinct.cameras.escalation import escalation_sweep
 from precinct.cameras.evidence import evidence_sweep, snapshot_fetch
 from precinct.cameras.health import health_sweep
 from precinct.cameras.ingest import inbox_process
-from precinct.cameras.retention import retention_sweep
+from precinct.cameras.retention import cameras_retention
 
 
 @task
@@ -36,5 +38,5 @@ def cameras_escalation_task() -> dict[str, int]:
 
 
 @task
-def cameras_retention_task() -> dict[str, int]:
-    return retention_sweep()
+def cameras_retention_task() -> dict[str, Any]:
+    return cameras_retention()

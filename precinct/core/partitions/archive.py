@@ -6,7 +6,9 @@ by `COPY … TO STDOUT`), in id order, loadable back with `jsonb_populate_record
 (`<partition>.manifest.json`) names the table, month, row count, first and last id, the file's SHA-256 and
 what the table's app adds (the audit log: the chain's head at the cut, ADR 0030). The file is written and
 fsynced before the transaction that drops the partition commits: a crash leaves the partition attached, and
-archiving it again overwrites the file.
+archiving it again overwrites the file. An app may keep some rows of the month (`ArchiveRules.keep_where`:
+put back into the table, so into its default partition, and left out of the file) and clear what refers to the
+rows leaving (`ArchiveRules.release`); both are counted in the manifest.
 """
 
 import datetime
@@ -64,7 +66,17 @@ def archive_month(*, table: str, month: datetime.date, directory: Path, using: s
             if waiting := cursor.fetchone()[0]:
                 raise ArchiveRefused(f"{waiting} rows of {name} must stay ({rules.refuse_while})")
         cursor.execute(f"ALTER TABLE {table} DETACH PARTITION {name}")
+        kept = 0
+        if rules.keep_where:
+            # The month has no partition now: rows put back land in the table's default partition.
+            cursor.execute(f"INSERT INTO {table} SELECT * FROM {name} WHERE {rules.keep_where}")
+            kept = cursor.rowcount
+            cursor.execute(f"DELETE FROM {name} WHERE {rules.keep_where}")
         extra = rules.describe(connection, name) if rules.describe else {}
+        if rules.keep_where:
+            extra["kept"] = kept
+        if rules.release:
+            extra["released"] = rules.release(connection, name)
         digest, count, first_id, last_id = hashlib.sha256(), 0, None, None
         path = target / f"{name}.jsonl.gz"
         temporary = path.with_name(path.name + ".tmp")

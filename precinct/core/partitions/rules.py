@@ -22,6 +22,13 @@ class ArchiveRules:
     # (e.g. outbox rows still to be sent). Empty: no condition.
     refuse_while: str = ""
     describe: Describe | None = None
+    # A SQL condition over the partition's rows that must stay in the database although their month leaves:
+    # after the detach they are put back into the table (so into its default partition, the month having no
+    # partition any more) and left out of the archive. Empty: every row leaves.
+    keep_where: str = ""
+    # Called after the detach and before the drop, with the detached partition's name: clears what refers to
+    # the rows leaving (they have no foreign keys pointing at them); answers counts, the manifest's `released`.
+    release: Describe | None = None
 
 
 _rules: dict[str, ArchiveRules] = {}
