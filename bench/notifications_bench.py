@@ -91,7 +91,7 @@ INSERT INTO eservices_dossierevent (at, action, from_status, to_status, note, da
 """
 
 RESET = """
-TRUNCATE notifications_notification, notifications_pendingcompose;
+TRUNCATE notifications_notification, notifications_pendingcompose, notifications_notificationkey;
 DELETE FROM django_tasks_database_dbtaskresult;
 INSERT INTO notifications_pendingcompose (composer, ref, created_at)
   SELECT 'dossier_event', e.id, now() FROM eservices_dossierevent e
