@@ -2,6 +2,7 @@
 change sends nothing); delivery is a task enqueued on commit, so the request never waits for SMTP."""
 
 import datetime
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,8 +85,16 @@ def _channels(recipient: User) -> list[tuple[str, str]]:
     return [(channel, address) for channel, address in channels if address]
 
 
-_KEYS_SQL: dict[str, str] = {}
 KEYS_PER_STATEMENT = 500
+
+
+@functools.cache
+def _keys_sql(rows: int) -> str:
+    values = ", ".join(["(%s, %s, %s, %s)"] * rows)
+    return (
+        f"INSERT INTO notifications_notificationkey (key, recipient_id, channel, created_at) VALUES {values}"  # noqa: S608
+        " ON CONFLICT DO NOTHING RETURNING recipient_id, channel, key"
+    )
 
 
 def _claim_keys(wanted: list[tuple[int, str, str]]) -> set[tuple[int, str, str]]:
@@ -99,13 +108,8 @@ def _claim_keys(wanted: list[tuple[int, str, str]]) -> set[tuple[int, str, str]]
     with connection.cursor() as cursor:
         for start in range(0, len(wanted), KEYS_PER_STATEMENT):
             chunk = wanted[start : start + KEYS_PER_STATEMENT]
-            sql = _KEYS_SQL.get(f"{connection.vendor}:{len(chunk)}") or _KEYS_SQL.setdefault(
-                f"{connection.vendor}:{len(chunk)}",
-                "INSERT INTO notifications_notificationkey (key, recipient_id, channel, created_at) VALUES "
-                + ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-                + " ON CONFLICT DO NOTHING RETURNING recipient_id, channel, key",
-            )
-            cursor.execute(sql, [value for rid, channel, key in chunk for value in (key, rid, channel, created_at)])
+            params = [value for rid, channel, key in chunk for value in (key, rid, channel, created_at)]
+            cursor.execute(_keys_sql(len(chunk)), params)
             new.update((rid, channel, key) for rid, channel, key in cursor.fetchall())
     return new
 
