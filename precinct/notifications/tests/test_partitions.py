@@ -4,10 +4,12 @@ twice is one message (notify and the compose batch), still after its month is ar
 month with a message still queued; the migration converts a table that already holds messages, both ways."""
 
 import datetime
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from precinct.core.partitions import months
@@ -106,6 +108,41 @@ def test_a_message_whose_row_left_the_table_is_not_sent_again(citizen):
     assert notify(recipient=citizen, key="overdue:7:2025-03-01", compose=_message) == 0
     assert not Notification.objects.exists()
     assert notification_keys_known(keys=["overdue:7:2025-03-01"]) == {"overdue:7:2025-03-01"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_queuing_the_same_key_at_once_write_one_message():
+    """The second INSERT of the key waits on the primary key's index for the first transaction, then conflicts."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions: PostgreSQL")
+    from precinct.testing import build_world
+
+    user = build_world().users["citizen"]
+    user.email, user.phone = "dan@example.vn", ""
+    user.save()
+    barrier = threading.Barrier(2)
+    queued: list[int] = []
+    errors: list[BaseException] = []
+
+    def run(pause: float) -> None:
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                queued.append(notify(recipient=user, key="race:1", compose=_message, deliver=False))
+                time.sleep(pause)  # the first holds its key uncommitted while the second tries to write it
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(pause,)) for pause in (0.5, 0.0)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert sorted(queued) == [0, 1]
+    assert Notification.objects.filter(key="race:1").count() == 1 and NotificationKey.objects.count() == 1
 
 
 @postgresql_only
