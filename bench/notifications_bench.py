@@ -101,6 +101,8 @@ INSERT INTO notifications_pendingcompose (composer, ref, created_at)
 
 
 def reset(conn: "object", messages: int) -> int:
+    if conn.execute("SELECT to_regclass('notifications_notificationkey')").fetchone()[0]:  # type: ignore[attr-defined]
+        conn.execute("TRUNCATE notifications_notificationkey")  # type: ignore[attr-defined]  # ADR 0043's key table
     *plain, last = [statement for statement in RESET.split(";") if statement.strip()]
     for statement in plain:
         conn.execute(statement)  # type: ignore[attr-defined]
@@ -215,6 +217,41 @@ def run(mode: str, count: int, expected: int, kill: bool = False) -> dict[str, f
     return {"sent": sent, "distinct": distinct, "wall": (last - first).total_seconds(), "cpu": cpu, **window}
 
 
+def statements(count: int, floor: float) -> None:
+    """In this process: the SQL statements and CPU per message of composing and sending `count` pending messages
+    (notifications_compose_pending, the compose batches and deliveries a worker runs), PostgreSQL's time included
+    in the wall time only."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/{DB}", autocommit=True) as conn:
+        expected = reset(conn, count)
+    os.environ.update(BASE_ENV)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from precinct.notifications.services import COMPOSE_BATCH, notifications_compose_pending
+
+    seen: list[str] = []
+
+    def count_statement(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    started, cpu = time.perf_counter(), time.process_time()
+    with connection.execute_wrapper(count_statement):
+        sent = notifications_compose_pending(batch=COMPOSE_BATCH)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - started
+    emails = expected or 1
+    print(
+        f"in-process, {expected} pending: {sent} messages sent (e-mails and SMS), {len(seen) / emails:.2f} statements"
+        f" per e-mail with its SMS, {cpu / emails * 1000:.1f} ms CPU per e-mail ({cpu / emails / floor:.3f} of the"
+        f" floor), {emails / wall:.1f}/s, load {os.getloadavg()}",
+        flush=True,
+    )
+
+
 def receipts(count: int, floor: float) -> None:
     """CPU per receipt PDF in this process: the fast writer (core.pdfwriter), and fpdf2 with the full fonts (its
     fallback for a name beyond the cut-down fonts)."""
@@ -253,6 +290,7 @@ def main() -> None:
     parser.add_argument("--runs", default="db:1,db:2,db:4,celery:1,celery:2,celery:4")
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--receipts", type=int, default=0, help="only measure N receipt PDFs in-process")
+    parser.add_argument("--statements", type=int, default=0, help="only count statements for N messages in-process")
     args = parser.parse_args()
     import psycopg
 
@@ -262,6 +300,9 @@ def main() -> None:
     print(f"floor: {floor * 1000:.0f} ms CPU for the fixed workload")
     if args.receipts:
         receipts(args.receipts, floor)
+        return
+    if args.statements:
+        statements(args.statements, floor)
         return
     rows = []
     for spec in args.runs.split(","):

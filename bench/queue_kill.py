@@ -69,7 +69,7 @@ def main() -> None:
 
     from config.celery import app
     from precinct.accounts.models import User, UserKind
-    from precinct.notifications.models import Notification, NotificationStatus
+    from precinct.notifications.models import Notification, NotificationKey, NotificationStatus
     from precinct.notifications.services import Message, notify
     from precinct.notifications.tasks import notifications_deliver_task
 
@@ -78,6 +78,7 @@ def main() -> None:
         username="kill-bench", defaults={"kind": UserKind.CITIZEN, "full_name": "Kill Bench", "phone": "0912000111"}
     )
     Notification.objects.filter(recipient=citizen).delete()
+    NotificationKey.objects.filter(recipient=citizen).delete()  # the keys too, or the same keys queue nothing
     with app.connection_for_write() as conn:
         conn.default_channel.queue_declare(QUEUE, durable=True, auto_delete=False)
         conn.default_channel.queue_purge(QUEUE)
@@ -90,7 +91,6 @@ def main() -> None:
                 key=key,
                 compose=lambda key=key: Message(subject=key, body=key, sms=key),
                 deliver=False,
-                new_key=True,  # fresh keys (the old rows deleted above): no look-up among one recipient's rows
             )
     cpu0 = time.process_time()
     for key in keys:

@@ -282,7 +282,7 @@ def _tell_duty_officers(alert: Alert) -> None:
         return Message(subject=line, body=f"{line}\n/cameras/console/", sms=line)
 
     for officer in role_holders_nearest(unit_path=alert.unit_path, role=Role.DUTY_OFFICER):
-        notify(recipient=officer, key=notification_key("camera_alert", alert.pk), compose=compose, new_key=True)
+        notify(recipient=officer, key=notification_key("camera_alert", alert.pk), compose=compose)
 
 
 def alert_raise(

@@ -16,7 +16,7 @@ from precinct.eservices.models import Dossier, DossierEvent
 from precinct.eservices.notify import COMPOSER, dossier_url
 from precinct.eservices.services import dossier_mark_overdue
 from precinct.eservices.workflow import RUNNING
-from precinct.notifications.models import Notification
+from precinct.notifications.selectors import notification_keys_known
 from precinct.notifications.services import Message, notification_compose, notification_key, notify
 from precinct.organisation.models import Role
 from precinct.organisation.selectors import role_holders_nearest
@@ -103,7 +103,7 @@ def _send_apologies(today: datetime.date, report: SweepReport) -> None:
     catches up when the queue lost it or the citizen had no address then)."""
     extensions = DossierEvent.objects.filter(action="extend", at__date__gte=today - datetime.timedelta(days=60))
     keys = {notification_key(COMPOSER, pk): pk for pk in extensions.values_list("pk", flat=True)}
-    queued = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    queued = notification_keys_known(keys=keys)
     for key, pk in keys.items():
         if key not in queued and notification_compose(composer=COMPOSER, ref=pk):
             report.apologies += 1

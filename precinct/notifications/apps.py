@@ -10,6 +10,14 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        # notifications_notification is partitioned by month on PostgreSQL (docs/adr/0043): a month still holding
+        # a message to send is not archived (its keys stay in NotificationKey either way).
+        from precinct.core import partitions
+
+        partitions.register_archive_rules(
+            "notifications_notification", partitions.ArchiveRules(refuse_while="status = 'queued'")
+        )
+
         # Periodic jobs, queued by `manage.py scheduler` (docs/adr/0024-scheduler.md).
         from precinct.core import schedule
 

@@ -1,6 +1,8 @@
 """Messages to people (email, SMS), written in the recipient's language when they are queued and
 delivered by a task after commit. A message's `key` makes queuing idempotent: a sweep that runs twice
-queues nothing twice."""
+queues nothing twice. The key is held by NotificationKey (one narrow row per recipient, channel and key, never
+partitioned, kept after the message's month is archived), because the messages' table is partitioned by month
+on PostgreSQL and a unique constraint there could only be unique within a month (docs/adr/0043)."""
 
 from django.conf import settings
 from django.db import models
@@ -47,13 +49,33 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "channel", "key"], name="notification_once_per_key")
+        # Once per (recipient, channel, key) is NotificationKey's primary key, not a constraint here: this table is
+        # partitioned by month of created_at on PostgreSQL (primary key (id, created_at) in the database).
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["recipient", "channel", "key"], name="notification_by_key"),
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.address}: {self.subject}"
+
+
+class NotificationKey(models.Model):
+    """A (recipient, channel, key) that was given its message: written first, with INSERT … ON CONFLICT DO
+    NOTHING, by notify() and the compose batch; only a key that is new here makes a Notification row. The rows
+    stay when their messages' month is archived, so an archived message is never sent again. Keyed by the key
+    first, so "were these keys sent" (notification_keys_known) reads the primary key's index."""
+
+    pk = models.CompositePrimaryKey("key", "recipient", "channel")
+    key = models.CharField(max_length=160)
+    # No index of its own (the table's one index is the primary key's): a person's keys are only ever looked up
+    # with the key, and deleting a person (rare: accounts are deactivated) may scan this table.
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    channel = models.CharField(max_length=8, choices=NotificationChannel.choices)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}/{self.channel}/{self.key}"
 
 
 class PendingCompose(models.Model):

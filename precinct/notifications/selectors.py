@@ -4,7 +4,7 @@ A message goes out once per channel (one row each, same key); the inbox shows it
 (the full text) or, when it went only by SMS, from the SMS row. Only ever the actor's own rows: the
 recipient is the whole scope, so another person's message answers 404 exactly like an absent one."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db.models import QuerySet
 
@@ -12,7 +12,7 @@ from precinct.accounts.actors import as_user
 from precinct.core.actors import Actor
 from precinct.core.errors import NotFound
 from precinct.notifications.links import Link, resolve_links
-from precinct.notifications.models import Notification, NotificationChannel
+from precinct.notifications.models import Notification, NotificationChannel, NotificationKey
 
 
 def _own(actor: Actor) -> QuerySet[Notification]:
@@ -48,3 +48,15 @@ def inbox_get(*, actor: Actor, notification_id: int) -> Notification:
 def inbox_links(*, messages: Sequence[Notification]) -> dict[str, Link]:
     """What each message is about (a dossier, ...), by key, as the owning app links it."""
     return resolve_links(message.key for message in messages)
+
+
+def notification_keys_known(*, keys: Iterable[str]) -> set[str]:
+    """Which of these keys were given a message (to anyone, on any channel), queued, sent or failed, even if that
+    message's month has since been archived: read from the key table (its primary key starts with the key),
+    never from the messages' table, which only holds the months still attached."""
+    wanted = list(dict.fromkeys(key[:160] for key in keys))
+    known: set[str] = set()
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        known.update(NotificationKey.objects.filter(key__in=chunk).values_list("key", flat=True).distinct())
+    return known

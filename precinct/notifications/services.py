@@ -2,6 +2,7 @@
 change sends nothing); delivery is a task enqueued on commit, so the request never waits for SMTP."""
 
 import datetime
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,13 @@ from precinct.core.actors import Actor
 from precinct.core.batching import BatchedTask
 from precinct.core.inserts import PreparedInsert
 from precinct.notifications.attachments import Attachment, render_attachment
-from precinct.notifications.models import Notification, NotificationChannel, NotificationStatus, PendingCompose
+from precinct.notifications.models import (
+    Notification,
+    NotificationChannel,
+    NotificationKey,
+    NotificationStatus,
+    PendingCompose,
+)
 from precinct.notifications.selectors import inbox_get, inbox_unread_count
 from precinct.notifications.sms import sms_provider
 
@@ -51,42 +58,98 @@ def notify(
     key: str,
     compose: Callable[[], Message],
     attachment: dict[str, Any] | None = None,
-    new_key: bool = False,
     deliver: bool = True,
 ) -> int:
     """Queue one message to the recipient on every channel they can be reached by, composed in their
-    language. Idempotent: a (recipient, channel, key) already queued or sent is not queued again.
-    Returns how many messages were newly queued. `new_key=True` (a key nobody can have used, such as
-    a new history event's) spares the look-up; the unique constraint still guards it."""
-    channels = [(NotificationChannel.EMAIL, recipient.email), (NotificationChannel.SMS, recipient.phone)]
-    channels = [(channel, address) for channel, address in channels if address]
-    if not channels:
-        return 0
-    if not new_key:
-        known = set(Notification.objects.filter(recipient=recipient, key=key).values_list("channel", flat=True))
-        channels = [(channel, address) for channel, address in channels if channel not in known]
-        if not channels:
-            return 0
-    language = recipient.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        message = compose()
-    rows = [
-        Notification(
-            recipient=recipient,
-            channel=channel,
-            address=address,
-            key=key[:160],
-            language=language,
-            subject=message.subject[:255],
-            body=message.body if channel == NotificationChannel.EMAIL else message.sms,
-            attachment=(attachment or {}) if channel == NotificationChannel.EMAIL else {},
-        )
-        for channel, address in channels
-    ]
-    # A concurrent sweep may have queued the same key a moment ago: the constraint keeps one.
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    if deliver:
+    language. Idempotent: a (recipient, channel, key) already queued or sent (even in a month since archived)
+    is not queued again. Returns how many messages were newly queued."""
+    with transaction.atomic(savepoint=False):  # the key and its message commit together, or neither
+        queued = _queue([Queued(recipient, key, compose, attachment or {})])
+    if queued and deliver:
         _enqueue_delivery(recipient.pk, key[:160])
+    return queued
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A message to queue: to whom, under which key, composed how (called only if its key is new)."""
+
+    recipient: User
+    key: str
+    compose: Callable[[], Message]
+    attachment: dict[str, Any]
+
+
+def _channels(recipient: User) -> list[tuple[str, str]]:
+    channels = [(NotificationChannel.EMAIL, recipient.email), (NotificationChannel.SMS, recipient.phone)]
+    return [(channel, address) for channel, address in channels if address]
+
+
+KEYS_PER_STATEMENT = 500
+
+
+@functools.cache
+def _keys_sql(rows: int) -> str:
+    values = ", ".join(["(%s, %s, %s, %s)"] * rows)
+    return (
+        f"INSERT INTO notifications_notificationkey (key, recipient_id, channel, created_at) VALUES {values}"  # noqa: S608
+        " ON CONFLICT DO NOTHING RETURNING recipient_id, channel, key"
+    )
+
+
+def _claim_keys(wanted: list[tuple[int, str, str]]) -> set[tuple[int, str, str]]:
+    """Write these (recipient id, channel, key) to NotificationKey, `INSERT … ON CONFLICT DO NOTHING RETURNING`:
+    answers those written now, i.e. never given a message before. A key another transaction is writing at the
+    same moment waits for it (the primary key's index) and is new here only if that one rolled back."""
+    new: set[tuple[int, str, str]] = set()
+    if not wanted:
+        return new
+    created_at = NotificationKey._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), KEYS_PER_STATEMENT):
+            chunk = wanted[start : start + KEYS_PER_STATEMENT]
+            params = [value for rid, channel, key in chunk for value in (key, rid, channel, created_at)]
+            cursor.execute(_keys_sql(len(chunk)), params)
+            new.update((rid, channel, key) for rid, channel, key in cursor.fetchall())
+    return new
+
+
+def _queue(items: list[Queued]) -> int:
+    """Queue these messages, inside the caller's transaction: every (recipient, channel, key) is written to the
+    key table first, in one statement, and only the messages whose key is new there are composed (in the
+    recipient's language) and written, in one more. Returns how many Notification rows were written."""
+    wanted = list(
+        dict.fromkeys(
+            (item.recipient.pk, channel, item.key[:160]) for item in items for channel, _ in _channels(item.recipient)
+        )
+    )
+    new = _claim_keys(wanted)
+    rows = []
+    for item in items:
+        key = item.key[:160]
+        channels = [(channel, address) for channel, address in _channels(item.recipient)]
+        channels = [(c, a) for c, a in channels if (item.recipient.pk, c, key) in new]
+        if not channels:
+            continue
+        new.difference_update((item.recipient.pk, c, key) for c, _ in channels)  # the same key twice in a batch
+        language = item.recipient.language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            message = item.compose()
+        rows += [
+            Notification(
+                recipient=item.recipient,
+                channel=channel,
+                address=address,
+                key=key,
+                language=language,
+                subject=message.subject[:255],
+                body=message.body if channel == NotificationChannel.EMAIL else message.sms,
+                attachment=item.attachment if channel == NotificationChannel.EMAIL else {},
+            )
+            for channel, address in channels
+        ]
+    if rows:
+        Notification.objects.bulk_create(rows)
     return len(rows)
 
 
@@ -159,7 +222,9 @@ def notifications_compose_batch(*, pending_ids: list[int]) -> int:
     rows = list(PendingCompose.objects.filter(pk__in=pending_ids).order_by("id"))
     try:
         with transaction.atomic():
-            composed = [made for row in rows if (made := _compose_and_queue(row.composer, row.ref)) is not None]
+            items = [item for row in rows if (item := _prepare(row.composer, row.ref)) is not None]
+            _queue(items)  # the batch's keys in one statement, its new messages in another
+        composed = [(item.recipient.pk, item.key[:160]) for item in items]
         done = [row.pk for row in rows]
     except Exception:
         composed, done = _compose_one_by_one(rows)
@@ -175,13 +240,15 @@ def _compose_one_by_one(rows: list[PendingCompose]) -> tuple[list[tuple[int, str
         for row in rows:
             try:
                 with transaction.atomic():
-                    made = _compose_and_queue(row.composer, row.ref)
+                    item = _prepare(row.composer, row.ref)
+                    if item is not None:
+                        _queue([item])
             except Exception:  # keep the row for a later drain; the others go ahead
                 logger.exception("Could not compose the notification %s", row)
                 continue
             done.append(row.pk)
-            if made is not None:
-                composed.append(made)
+            if item is not None:
+                composed.append((item.recipient.pk, item.key[:160]))
     return composed, done
 
 
@@ -198,9 +265,9 @@ def _deliver_composed(composed: list[tuple[int, str]]) -> int:
             key__in={key for _, key in wanted},
         )
         .order_by("id")
-        .values_list("pk", "recipient_id", "key")
+        .values_list("pk", "created_at", "recipient_id", "key")
     )
-    return sum(notification_deliver(pk) for pk, recipient_id, key in found if (recipient_id, key) in wanted)
+    return sum(notification_deliver(pk, at) for pk, at, recipient_id, key in found if (recipient_id, key) in wanted)
 
 
 def notifications_compose_pending(*, batch: int = 200) -> int:
@@ -222,25 +289,23 @@ def notifications_compose_pending(*, batch: int = 200) -> int:
         after = ids[-1]
 
 
-def _compose_and_queue(composer: str, ref: int) -> tuple[int, str] | None:
+def _prepare(composer: str, ref: int) -> Queued | None:
     made = _composers[composer](ref)
     if made is None:
         return None
     recipient, compose, attachment = made
-    key = notification_key(composer, ref)
-    # A pending row names its message once; composed again after a redelivery, the unique constraint keeps the
-    # first copy (bulk_create ignores the conflict), so the look-up of what is already queued is spared.
-    notify(recipient=recipient, key=key, compose=compose, attachment=attachment, new_key=True, deliver=False)
-    return recipient.pk, key
+    return Queued(recipient, notification_key(composer, ref), compose, attachment)
 
 
 def notification_compose(*, composer: str, ref: int) -> int:
     """Compose, queue once per key and deliver one message now (the escalation sweep's catch-up)."""
     with transaction.atomic():
-        made = _compose_and_queue(composer, ref)
-    if made is None:
+        item = _prepare(composer, ref)
+        if item is not None:
+            _queue([item])
+    if item is None:
         return 0
-    return notifications_deliver_queued(recipient_id=made[0], key=made[1])
+    return notifications_deliver_queued(recipient_id=item.recipient.pk, key=item.key[:160])
 
 
 def _enqueue(task: Any, *args: Any) -> None:
@@ -289,16 +354,16 @@ def _send(notification: Notification, attachment: Attachment | None) -> None:
     email.send()
 
 
-def notification_deliver(notification_id: int) -> bool:
+def notification_deliver(notification_id: int, created_at: datetime.datetime | None = None) -> bool:
     """Send one queued message. A row is claimed under a lock so two workers never both send it;
     a failure is recorded and retried later, up to MAX_ATTEMPTS, with the attachment already rendered kept
-    on the row for the retry (and dropped once the message is sent)."""
+    on the row for the retry (and dropped once the message is sent). `created_at`, when the caller has it,
+    lets PostgreSQL read only that month's partition (the id alone probes every month's)."""
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=notification_id, status=NotificationStatus.QUEUED)
-            .first()
+        claim = Notification.objects.select_for_update(skip_locked=True).filter(
+            pk=notification_id, status=NotificationStatus.QUEUED
         )
+        notification = (claim.filter(created_at=created_at) if created_at is not None else claim).first()
         if notification is None:
             return False
         notification.attempts += 1
@@ -325,7 +390,7 @@ def notification_deliver(notification_id: int) -> bool:
                 }
                 notification.attachment_content = attachment.content
                 fields += ["attachment", "attachment_content"]
-            notification.save(update_fields=fields)
+            _save(notification, fields)
             return False
         notification.status = NotificationStatus.SENT
         notification.sent_at = timezone.now()
@@ -333,8 +398,15 @@ def notification_deliver(notification_id: int) -> bool:
         if notification.attachment_content is not None:
             notification.attachment_content = None
             fields.append("attachment_content")
-        notification.save(update_fields=fields)
+        _save(notification, fields)
         return True
+
+
+def _save(notification: Notification, fields: list[str]) -> None:
+    """`save(update_fields=…)` naming the row's month too, so the UPDATE reads one partition."""
+    Notification.objects.filter(pk=notification.pk, created_at=notification.created_at).update(
+        **{field: getattr(notification, field) for field in fields}
+    )
 
 
 def notifications_deliver_queued(*, recipient_id: int | None = None, key: str | None = None) -> int:
@@ -344,7 +416,7 @@ def notifications_deliver_queued(*, recipient_id: int | None = None, key: str | 
         queued = queued.filter(recipient_id=recipient_id)
     if key is not None:
         queued = queued.filter(key=key)
-    return sum(notification_deliver(pk) for pk in queued.order_by("id").values_list("pk", flat=True))
+    return sum(notification_deliver(pk, at) for pk, at in queued.order_by("id").values_list("pk", "created_at"))
 
 
 # The site's inbox (selectors.inbox_list): opening a message marks it read, on every channel it went by.

@@ -145,4 +145,4 @@ def tell_duty_officers(tip: Tip, *, news: str, event: TipEvent) -> None:
         return Message(subject=str(subject), body=f"{subject}\n\n{link}\n", sms=f"{subject}: {link}")
 
     for user in role_holders(unit=tip.unit, role=Role.DUTY_OFFICER):
-        notify(recipient=user, key=notification_key(f"tips.{news}", event.pk), compose=compose, new_key=True)
+        notify(recipient=user, key=notification_key(f"tips.{news}", event.pk), compose=compose)
