@@ -5,11 +5,12 @@ missing fields, IDs that break the rules, living persons over 110, stale verific
 old record of the same person without an ID: the name without accents, with one letter mistyped, or with the
 given name first; a share of them with the birth date a few days off, found only by the blocking on the ID
 prefix; the original's place of origin repeated 90 % of the time, blank 5 %, another 5 %; two copies of one
-original count as a duplicate pair too). Each chunk's persons with an ID are then grouped into households of their ward (a head, members with a
-relation fitting their ages) with a permanent residence each, some also registered temporarily elsewhere; and a
-known share of consistency errors is planted: two heads (the household names one, its members another), a
-"child" too old for the head, temporary registrations expired but still current. Written with COPY on
-PostgreSQL (executemany on SQLite) under explicit ids, so the planted duplicate pairs are known exactly."""
+original count as a duplicate pair too). Each chunk's persons with an ID are then grouped into households of
+their ward (a head, members with a relation fitting their ages) with a permanent residence each, some also
+registered temporarily elsewhere; and a known share of consistency errors is planted: two heads (the
+household names one, its members another), a "child" too old for the head, temporary registrations expired but
+still current. Written with COPY on PostgreSQL (executemany on SQLite) under explicit ids, so the planted
+duplicate pairs are known exactly."""
 
 import datetime
 import random
