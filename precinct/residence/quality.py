@@ -165,7 +165,7 @@ class Weights:
     known and the same, minus `sex` when both sexes are known and differ, minus `slip` when the birth dates differ (the
     ID-prefix block); a pair at `threshold` or above is a possible duplicate."""
 
-    threshold: int = 90
+    threshold: int = 92
     origin: int = 5
     sex: int = 10
     slip: int = 6

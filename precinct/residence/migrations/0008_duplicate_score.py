@@ -1,10 +1,12 @@
 """The duplicate rule's weighted score (ADR 0041): the stored rule loses `prefix_threshold` (the ID-prefix block's
-own name threshold) and gains the weights `origin_weight`, `sex_weight` and `slip_weight`; the reverse restores
-`prefix_threshold` (95, its default) and drops the weights. Data only."""
+own name threshold) and gains the weights `origin_weight`, `sex_weight` and `slip_weight`, and a threshold still at
+the old default (90) moves to the new one (92); the reverse restores `prefix_threshold` (95, its default), drops
+the weights and moves a threshold of 92 back to 90. Data only."""
 
 from django.db import migrations
 
 WEIGHTS = {"origin_weight": 5, "sex_weight": 10, "slip_weight": 6}
+OLD_THRESHOLD, THRESHOLD = 90, 92
 
 
 def to_weights(apps, schema_editor):
@@ -12,6 +14,8 @@ def to_weights(apps, schema_editor):
     for rule in QualityRule.objects.filter(code="duplicate_person"):
         parameters = {k: v for k, v in rule.parameters.items() if k != "prefix_threshold"}
         rule.parameters = {**parameters, **{k: parameters.get(k, v) for k, v in WEIGHTS.items()}}
+        if rule.parameters.get("threshold") == OLD_THRESHOLD:
+            rule.parameters["threshold"] = THRESHOLD
         rule.save(update_fields=["parameters"])
 
 
@@ -20,6 +24,8 @@ def to_prefix_threshold(apps, schema_editor):
     for rule in QualityRule.objects.filter(code="duplicate_person"):
         parameters = {k: v for k, v in rule.parameters.items() if k not in WEIGHTS}
         rule.parameters = {**parameters, "prefix_threshold": 95}
+        if rule.parameters.get("threshold") == THRESHOLD:
+            rule.parameters["threshold"] = OLD_THRESHOLD
         rule.save(update_fields=["parameters"])
 
 

@@ -21,7 +21,7 @@ from precinct.residence.services import person_create
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(1975, 3, 4)
-DEFAULTS = RuleSet(rows=[])  # the defaults: threshold 90, origin +5, sex -10, slip -6, prefix_days 3
+DEFAULTS = RuleSet(rows=[])  # the defaults: threshold 92, origin +5, sex -10, slip -6, prefix_days 3
 
 
 def _pairs(*rows):
@@ -110,17 +110,20 @@ def test_a_bad_weight_is_refused_naming_the_parameter_in_both_languages_and_chan
 def test_the_migration_turns_the_prefix_threshold_into_the_weights_and_back():
     migration = importlib.import_module("precinct.residence.migrations.0008_duplicate_score")
     rule = QualityRule.objects.get(code="duplicate_person")
-    rule.parameters = {"threshold": 88, "prefix_days": 2, "prefix_threshold": 95}
+    weights = {"origin_weight": 5, "sex_weight": 10, "slip_weight": 6}
+    rule.parameters = {"threshold": 88, "prefix_days": 2, "prefix_threshold": 95}  # an edited threshold: kept
     rule.save()
     migration.to_weights(apps, None)
     rule.refresh_from_db()
-    assert rule.parameters == {
-        "threshold": 88,
-        "prefix_days": 2,
-        "origin_weight": 5,
-        "sex_weight": 10,
-        "slip_weight": 6,
-    }
+    assert rule.parameters == {"threshold": 88, "prefix_days": 2, **weights}
     migration.to_prefix_threshold(apps, None)
     rule.refresh_from_db()
     assert rule.parameters == {"threshold": 88, "prefix_days": 2, "prefix_threshold": 95}
+    rule.parameters = {"threshold": 90, "prefix_days": 3, "prefix_threshold": 95}  # the old default: the new one
+    rule.save()
+    migration.to_weights(apps, None)
+    rule.refresh_from_db()
+    assert rule.parameters == {"threshold": 92, "prefix_days": 3, **weights}
+    migration.to_prefix_threshold(apps, None)
+    rule.refresh_from_db()
+    assert rule.parameters == {"threshold": 90, "prefix_days": 3, "prefix_threshold": 95}

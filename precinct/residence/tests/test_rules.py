@@ -14,7 +14,7 @@ from precinct.residence.quality import person_check, ward_report
 from precinct.residence.rules import rule_update
 from precinct.residence.services import household_create, household_join, person_create, residence_register
 
-DUPLICATE_DEFAULTS = {"threshold": 90, "prefix_days": 3, "origin_weight": 5, "sex_weight": 10, "slip_weight": 6}
+DUPLICATE_DEFAULTS = {"threshold": 92, "prefix_days": 3, "origin_weight": 5, "sex_weight": 10, "slip_weight": 6}
 
 
 def _rule(code: str) -> QualityRule:
@@ -130,7 +130,7 @@ def test_blocking_on_the_id_prefix_finds_a_twin_with_a_birth_date_a_few_days_off
         date_of_birth=datetime.date(1975, 3, 3),
         sex="female",
     )
-    person_create(  # born another day with a name only close (93.8 - the slip weight 6 < 90): not a candidate
+    person_create(  # born another day with a name only close (93.8 - the slip weight 6 < 92): not a candidate
         actor=world.users["officer_a"],
         unit=world.ward_a,
         full_name="Nguyen Van Hunggg",
