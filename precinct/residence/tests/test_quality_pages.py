@@ -58,7 +58,8 @@ def test_the_rules_page_and_its_form(world):
     url = f"/residence/quality-rules/{rule.pk}/"
     assert world.client("officer_a").post(url, {"years": "100"}).status_code == 404
     page = world.client("leader_p").post(url, {"is_active": "on", "years": "200"}, follow=True).content.decode()
-    assert "từ 90 đến 130" in page  # the error, in Vietnamese
+    assert "từ 90 đến 130" in page  # the error, in Vietnamese, naming the parameter
+    assert "Người còn sống quá số tuổi này là không hợp lý (năm): hãy nhập một số từ 90 đến 130." in page
     rule.refresh_from_db()
     assert rule.parameters == {"years": 110} and rule.is_active
     world.client("officer_dept").post(url, {"years": "105"})
