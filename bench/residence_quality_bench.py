@@ -19,11 +19,17 @@ Prepare once:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/precinct_bench_quality .venv/bin/python manage.py migrate
   DATABASE_URL=… .venv/bin/python manage.py load_units --province 22
 Usage: DATABASE_URL=… .venv/bin/python bench/residence_quality_bench.py [--count 100000] [--checks 100]
+  [--truth FILE] [--only-duplicates]
+--truth FILE: after generating, the planted duplicate pairs are written there; with --count 0 they are read from
+it, so a register generated once (1.4 M persons) is measured again without generating it anew.
+--only-duplicates: the duplicate pass alone (precision / recall, its wall and CPU per person) then the full scan
+and the incremental check; the consistency, queue and birth-date-only figures are skipped.
 """
 
 import argparse
 import copy
 import datetime
+import json
 import os
 import platform
 import random
@@ -74,9 +80,16 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000, help="residents to generate (0: use those there)")
     parser.add_argument("--seed", type=int, default=38)
     parser.add_argument("--checks", type=int, default=100)
+    parser.add_argument(
+        "--truth", type=Path, default=None, help="the planted pairs: written after generating, read with --count 0"
+    )
+    parser.add_argument(
+        "--only-duplicates", action="store_true", help="the duplicate pass, the full scan, the incremental check"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("warning: not PostgreSQL; the issue's figures are for PostgreSQL", file=sys.stderr)
+    print(f"load at start: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     print(f"machine: {platform.node()} {os.cpu_count()} cores, {platform.python_version()}, {connection.vendor}")
     truth: set[tuple[int, int]] = set()
     if args.count:
@@ -88,9 +101,33 @@ def main() -> None:
         )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        if args.truth:
+            args.truth.write_text(json.dumps(sorted(truth)))
+    elif args.truth and args.truth.exists():
+        truth = {(a, b) for a, b in json.loads(args.truth.read_text())}
+        print(f"truth: {len(truth):,} planted pairs read from {args.truth}")
     persons = Person.objects.count()
     root = province_root()
     rules = RuleSet()
+
+    # The duplicate pass alone (the stream of duplicate_pairs' tuples) ----------------------------------------------
+    dup_rows = (
+        Person.objects.filter(unit_path__startswith=root.path)
+        .exclude(date_of_birth=None)
+        .order_by("date_of_birth", "pk")
+        .values_list(*getattr(quality, "DUP_FIELDS", ("pk", "personal_id", "date_of_birth", "name_folded", "sex")))
+    )
+    pairs, wall, cpu = timed(lambda: quality.duplicate_pairs(dup_rows.iterator(chunk_size=quality.STREAM_CHUNK), rules))
+    dup = rules.rule("duplicate_person")
+    print(
+        f"duplicate pass: {persons:,} persons in {wall:.1f} s wall, {cpu / persons * 1e6:.1f} µs CPU per person; "
+        f"{len(pairs):,} candidate pairs; parameters {dup.parameters if dup else '(defaults)'}"
+    )
+    if truth:
+        p, r, n = precision_recall(pairs, truth)
+        print(
+            f"  precision {p:.3f}, recall {r:.3f} ({len(set((a, b) for a, b, _s in pairs) & truth):,} true of {n:,} found; {len(truth):,} planted)"
+        )
 
     # Full scan and its floor ---------------------------------------------------------------------------------
     stream = Person.objects.filter(unit_path__startswith=root.path).order_by("date_of_birth", "pk")
@@ -111,7 +148,7 @@ def main() -> None:
     )
 
     # Precision / recall ----------------------------------------------------------------------------------------
-    if truth:
+    if truth and not args.only_duplicates:
         p, r, n = precision_recall(report.pairs, truth)
         date_only = RuleSet([copy.copy(row) for row in rules.rows.values()])
         dup = date_only.rows["duplicate_person"]
@@ -125,6 +162,14 @@ def main() -> None:
             f"(threshold {rules.param('duplicate_person', 'threshold')}; that scan {plain_wall:.1f} s)"
         )
 
+    today = datetime.date.today()
+    if not args.only_duplicates:
+        others(rules, root, persons, scan_wall)
+    incremental(args, today)
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min)")
+
+
+def others(rules: RuleSet, root, persons: int, scan_wall: float) -> None:  # type: ignore[no-untyped-def]
     # Consistency alone -----------------------------------------------------------------------------------------
     today = datetime.date.today()
     found, wall, cpu = timed(lambda: consistency_findings(rules, today, path=root.path))
@@ -146,6 +191,8 @@ def main() -> None:
         f"{cpu / persons * 1e6:.1f} µs CPU per person"
     )
 
+
+def incremental(args: argparse.Namespace, today: datetime.date) -> None:
     # Incremental scan ----------------------------------------------------------------------------------------
     rng = random.Random(args.seed)
     top = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -162,6 +209,18 @@ def main() -> None:
         f"incremental scan of one changed person (rules, both duplicate blocks, households, records, queue rows): "
         f"p50 {pct(samples, 50):.1f} ms, p95 {pct(samples, 95):.1f} ms, max {max(samples):.1f} ms over "
         f"{len(ids)}; {cpu_total / len(ids) * 1000:.2f} ms CPU each"
+    )
+    checks, cpu_total = [], 0.0
+    for pk in ids:
+        person = Person.objects.get(pk=pk)
+        started, cpu = time.perf_counter(), time.process_time()
+        quality.person_check(person)
+        cpu_total += time.process_time() - cpu
+        checks.append((time.perf_counter() - started) * 1000)
+    print(
+        f"incremental check of one record (quality.person_check: its fields, its ID, both duplicate blocks scored): "
+        f"p50 {pct(checks, 50):.1f} ms, p95 {pct(checks, 95):.1f} ms, max {max(checks):.1f} ms over {len(ids)}; "
+        f"{cpu_total / len(ids) * 1000:.2f} ms CPU each"
     )
 
 

@@ -4,11 +4,13 @@ rules of accounts.personal_id, spread over the commune-level units, with a known
 missing fields, IDs that break the rules, living persons over 110, stale verification, and duplicates (an
 old record of the same person without an ID: the name without accents, with one letter mistyped, or with the
 given name first; a share of them with the birth date a few days off, found only by the blocking on the ID
-prefix). Each chunk's persons with an ID are then grouped into households of their ward (a head, members with a
-relation fitting their ages) with a permanent residence each, some also registered temporarily elsewhere; and a
-known share of consistency errors is planted: two heads (the household names one, its members another), a
-"child" too old for the head, temporary registrations expired but still current. Written with COPY on
-PostgreSQL (executemany on SQLite) under explicit ids, so the planted duplicate pairs are known exactly."""
+prefix; the original's place of origin repeated 90 % of the time, blank 5 %, another 5 %; two copies of one
+original count as a duplicate pair too). Each chunk's persons with an ID are then grouped into households of
+their ward (a head, members with a relation fitting their ages) with a permanent residence each, some also
+registered temporarily elsewhere; and a known share of consistency errors is planted: two heads (the
+household names one, its members another), a "child" too old for the head, temporary registrations expired but
+still current. Written with COPY on PostgreSQL (executemany on SQLite) under explicit ids, so the planted
+duplicate pairs are known exactly."""
 
 import datetime
 import random
@@ -182,6 +184,8 @@ class Shares:
     over_110: float = 0.0005
     stale: float = 0.05
     birth_slip: float = 0.2  # of the duplicates: the birth date 1-3 days off (same year)
+    origin_kept: float = 0.9  # of the duplicates: the original's place of origin repeated (ADR 0041)
+    origin_blank: float = 0.05  # of the duplicates: no place of origin (the rest: another one)
     two_heads: float = 0.01  # of the households of two or more
     child_older: float = 0.01  # of the households of two or more
     temporary: float = 0.04  # of the persons in households: also registered temporarily in another ward
@@ -233,19 +237,31 @@ def resident_rows(
     families, family_weights = zip(*FAMILY, strict=True)
     ethnicities, ethnicity_weights = zip(*ETHNICITIES, strict=True)
     used_ids: set[str] = set()
-    recent: list[tuple[int, str, datetime.date, str, int, str]] = []  # candidates to duplicate
+    recent: list[tuple[int, str, datetime.date, str, int, str, str]] = []  # candidates to duplicate
+    copies: dict[int, list[int]] = {}  # original: its planted copies so far
     planted = result.planted
     for n in range(count):
         pk = first_id + n
         if recent and rng.random() < shares.duplicates:
-            orig_pk, name, dob, sex, unit_id, unit_path = rng.choice(recent)
+            orig_pk, name, dob, sex, unit_id, unit_path, orig_origin = rng.choice(recent)
             dup_name = _variant(rng, name)
+            # A second registration usually repeats the place of origin (ADR 0041): kept, blank, or another.
+            roll = rng.random()
+            if roll < shares.origin_kept:
+                dup_origin = orig_origin
+            elif roll < shares.origin_kept + shares.origin_blank:
+                dup_origin = ""
+            else:
+                dup_origin = rng.choice([o for o in ORIGINS if o != orig_origin])
             if rng.random() < shares.birth_slip:
                 slipped = dob + datetime.timedelta(days=rng.choice((-3, -2, -1, 1, 2, 3)))
                 if slipped.year == dob.year and slipped <= today:
                     dob = slipped
                     planted["birth_slip"] = planted.get("birth_slip", 0) + 1
-            result.duplicate_pairs.add((orig_pk, pk))
+            # Two copies of one original are the same person too: every pair among them is a true duplicate.
+            for earlier in [orig_pk, *copies.get(orig_pk, [])]:
+                result.duplicate_pairs.add((earlier, pk))
+            copies.setdefault(orig_pk, []).append(pk)
             planted["duplicates"] = planted.get("duplicates", 0) + 1
             yield (
                 pk,
@@ -254,7 +270,7 @@ def resident_rows(
                 fold(dup_name),
                 dob,
                 sex,
-                rng.choice(ORIGINS),
+                dup_origin,
                 "",
                 "VN",
                 "living",
@@ -299,9 +315,9 @@ def resident_rows(
             verified = today - datetime.timedelta(days=rng.randrange(760, 4000))
             planted["stale"] = planted.get("stale", 0) + 1
         if len(recent) < 5000:
-            recent.append((pk, name, dob, sex, unit_id, unit_path))
+            recent.append((pk, name, dob, sex, unit_id, unit_path, origin))
         else:
-            recent[rng.randrange(5000)] = (pk, name, dob, sex, unit_id, unit_path)
+            recent[rng.randrange(5000)] = (pk, name, dob, sex, unit_id, unit_path, origin)
         yield (
             pk,
             personal_id,

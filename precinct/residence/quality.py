@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz, process
 
 from precinct.accounts.personal_id import personal_id_errors, sex_century_digit
+from precinct.core.text import fold
 from precinct.residence.models import NotDuplicate, Person, PersonStatus, ResidenceKind, ResidenceRecord
 from precinct.residence.rules import RuleSet, later
 
@@ -144,29 +146,113 @@ def id_problems(
     )
 
 
-Row = tuple[int, str, datetime.date | None, str, str, str]  # pk, personal_id, birth date, sex, status, folded name
+Row = tuple[int, str, datetime.date | None, str, str, str, str]  # pk, ID, birth date, sex, status, folded name, origin
 
 
 def _sorted_tokens(name: str) -> str:
     return " ".join(sorted(name.split()))
 
 
-def block_pairs(block: list[tuple[int, str, str]], threshold: int) -> Iterator[tuple[int, int, int]]:
-    """Pairs (lower pk, higher pk, score) in one birth-date block whose folded names score at least the
-    threshold (token_sort_ratio: the tokens sorted once per name, then one C call per record against the rest
-    of its block); two records holding different personal IDs are different people whatever their names."""
-    if len(block) < 2:
-        return
-    names = [_sorted_tokens(name) for _pk, _pid, name in block]
+@lru_cache(maxsize=4096)
+def origin_key(origin: str) -> str:
+    """A place of origin as compared: accent-folded, spaces collapsed ("" when unknown)."""
+    return " ".join(fold(origin).split())
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The duplicate rule's weighted score (ADR 0041): the name similarity (0-100: the folded names compared as
+    written and with their words sorted, the better of the two) plus `origin` when both places of origin are
+    known and the same, minus `sex` when both sexes are known and differ, minus `slip` when the birth dates differ (the
+    ID-prefix block); a pair at `threshold` or above is a possible duplicate."""
+
+    threshold: int = 92
+    origin: int = 5
+    sex: int = 10
+    slip: int = 6
+
+    @classmethod
+    def of(cls, rules: RuleSet) -> "Weights":
+        def param(name: str) -> int:
+            return int(rules.param("duplicate_person", name))
+
+        return cls(param("threshold"), param("origin_weight"), param("sex_weight"), param("slip_weight"))
+
+    def score(self, similarity: float, same_origin: bool, same_sex: bool, same_day: bool) -> float:
+        return (
+            similarity
+            + (self.origin if same_origin else 0)
+            - (0 if same_sex else self.sex)
+            - (0 if same_day else self.slip)
+        )
+
+    def cutoff(self, same_day: bool) -> float:
+        """The least name similarity that can still reach the threshold (the best case: the same origin and
+        sex), the cut-off of the C name matching."""
+        return max(0.0, self.threshold - self.origin + (0 if same_day else self.slip))
+
+
+class Candidate:
+    """One record as the duplicate rule compares it: the folded name as written and sorted, the ID, the sex,
+    the place of origin (folded), the birth date."""
+
+    __slots__ = ("born", "name", "origin", "pid", "pk", "sex", "sorted_name")
+
+    def __init__(self, pk: int, pid: str, name: str, sex: str, origin: str, born: datetime.date) -> None:
+        self.pk, self.pid, self.name, self.sex, self.born = pk, pid, name, sex, born
+        self.sorted_name = _sorted_tokens(name)
+        self.origin = origin_key(origin)
+
+
+def similarities(one: Candidate, others: list[Candidate], cutoff: float) -> dict[int, float]:
+    """Index in `others` -> name similarity of those at `cutoff` or above: two C calls (the names as written,
+    then sorted), the better score of each kept."""
+    if not others:
+        return {}
+    found = {
+        j: s
+        for _n, s, j in process.extract(
+            one.name, [o.name for o in others], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        )
+    }
+    for _n, s, j in process.extract(
+        one.sorted_name, [o.sorted_name for o in others], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+    ):
+        if s > found.get(j, -1.0):
+            found[j] = s
+    return found
+
+
+def scored(
+    one: Candidate, others: list[Candidate], weights: Weights, same_day: bool
+) -> Iterator[tuple[Candidate, int]]:
+    """The records of `others` the weighted score makes possible duplicates of `one`, with their score
+    (rounded); two records holding different personal IDs are different people whatever their names."""
+    for j, similarity in similarities(one, others, weights.cutoff(same_day)).items():
+        other = others[j]
+        if one.pid and other.pid and one.pid != other.pid:
+            continue
+        score = weights.score(
+            similarity,
+            bool(one.origin) and one.origin == other.origin,
+            not (one.sex and other.sex and one.sex != other.sex),
+            same_day,
+        )
+        if score >= weights.threshold:
+            yield other, round(score)
+
+
+def _pair(a: int, b: int, score: int) -> tuple[int, int, int]:
+    return (a, b, score) if a < b else (b, a, score)
+
+
+def block_pairs(block: list[Candidate], weights: Weights) -> Iterator[tuple[int, int, int]]:
+    """Pairs (lower pk, higher pk, score) in one birth-date block at the weighted score's threshold or above
+    (each record against the rest of its block)."""
     for i in range(len(block) - 1):
-        a, a_id, _n = block[i]
-        for _name, score, j in process.extract(
-            names[i], names[i + 1 :], scorer=fuzz.ratio, score_cutoff=threshold, limit=None
-        ):
-            b, b_id, _m = block[i + 1 + j]
-            if a_id and b_id and a_id != b_id:
-                continue
-            yield (a, b, int(score)) if a < b else (b, a, int(score))
+        one = block[i]
+        for other, score in scored(one, block[i + 1 :], weights, same_day=True):
+            yield _pair(one.pk, other.pk, score)
 
 
 def prefix_key(personal_id: str, date_of_birth: datetime.date | None, sex: str) -> str | None:
@@ -183,41 +269,39 @@ def prefix_key(personal_id: str, date_of_birth: datetime.date | None, sex: str) 
 class PrefixBlocks:
     """The second blocking rule, fed one birth-date block at a time in date order: records of one ID-prefix
     block born within `days` of each other (on another day: the same day is the first rule's), where at least
-    one has no ID, compared by folded name. Keeps only the last `days` days of each prefix block in memory."""
+    one has no ID, scored with the birth-date slip. Keeps only the last `days` days of each prefix block in
+    memory."""
 
-    def __init__(self, days: int, threshold: int) -> None:
-        self.days, self.threshold = days, threshold
-        self.all: dict[str, deque[tuple[int, str, datetime.date, str]]] = {}
-        self.without_id: dict[str, deque[tuple[int, str, datetime.date, str]]] = {}
+    def __init__(self, days: int, weights: Weights) -> None:
+        self.days, self.weights = days, weights
+        self.all: dict[str, deque[Candidate]] = {}
+        self.without_id: dict[str, deque[Candidate]] = {}
 
-    def _window(self, table: dict[str, deque[Any]], key: str, day: datetime.date) -> deque[Any]:
+    def _window(self, table: dict[str, deque[Candidate]], key: str, day: datetime.date) -> deque[Candidate]:
         window = table.setdefault(key, deque())
         oldest = day - datetime.timedelta(days=self.days)
-        while window and window[0][2] < oldest:
+        while window and window[0].born < oldest:
             window.popleft()
         return window
 
-    def feed(self, day: datetime.date, block: list[tuple[int, str, str, str]]) -> Iterator[tuple[int, int, int]]:
-        """block: (pk, personal_id, folded name, sex) born on `day`; yields (lower pk, higher pk, score)."""
+    def feed(self, day: datetime.date, block: list[Candidate]) -> Iterator[tuple[int, int, int]]:
+        """block: the records born on `day`; yields (lower pk, higher pk, score)."""
         if self.days <= 0:
             return
-        keyed = [(prefix_key(pid, day, sex), pk, pid, _sorted_tokens(name)) for pk, pid, name, sex in block]
-        for key, pk, pid, name in keyed:
+        keyed = [(prefix_key(c.pid, day, c.sex), c) for c in block]
+        for key, one in keyed:
             if key is None:
                 continue
-            window = self._window(self.all if not pid else self.without_id, key, day)
+            window = self._window(self.all if not one.pid else self.without_id, key, day)
             if window:
-                for _n, score, j in process.extract(
-                    name, [w[3] for w in window], scorer=fuzz.ratio, score_cutoff=self.threshold, limit=None
-                ):
-                    other = window[j][0]
-                    yield (pk, other, int(score)) if pk < other else (other, pk, int(score))
-        for key, pk, pid, name in keyed:
+                for other, score in scored(one, list(window), self.weights, same_day=False):
+                    yield _pair(one.pk, other.pk, score)
+        for key, one in keyed:
             if key is None:
                 continue
-            self._window(self.all, key, day).append((pk, pid, day, name))
-            if not pid:
-                self._window(self.without_id, key, day).append((pk, pid, day, name))
+            self._window(self.all, key, day).append(one)
+            if not one.pid:
+                self._window(self.without_id, key, day).append(one)
 
 
 def _dismissed(pairs: list[tuple[int, int, int]]) -> set[tuple[int, int]]:
@@ -232,25 +316,25 @@ def _dismissed(pairs: list[tuple[int, int, int]]) -> set[tuple[int, int]]:
     return found
 
 
-DupRow = tuple[int, str, datetime.date | None, str, str]  # pk, personal_id, birth date, folded name, sex
+DupRow = tuple[int, str, datetime.date | None, str, str, str]  # pk, ID, birth date, folded name, sex, origin
+DUP_FIELDS = ("pk", "personal_id", "date_of_birth", "name_folded", "sex", "place_of_origin")  # a DupRow's columns
 
 
 def duplicate_pairs(rows: Iterable[DupRow], rules: RuleSet | None = None) -> list[tuple[int, int, int]]:
-    """Possible duplicates among rows (pk, personal_id, birth date, folded name, sex) ordered by birth date,
-    blocked on the birth date and on the ID prefix (PrefixBlocks), minus the pairs an officer marked as
-    different people."""
+    """Possible duplicates among rows (DUP_FIELDS) ordered by birth date, blocked on the birth date and on the
+    ID prefix (PrefixBlocks), scored by the rule's weights, minus the pairs an officer marked as different
+    people."""
     rules = rules or RuleSet()
-    threshold = int(rules.param("duplicate_person", "threshold"))
-    prefix = PrefixBlocks(
-        int(rules.param("duplicate_person", "prefix_days")), int(rules.param("duplicate_person", "prefix_threshold"))
-    )
+    weights = Weights.of(rules)
+    prefix = PrefixBlocks(int(rules.param("duplicate_person", "prefix_days")), weights)
     pairs: list[tuple[int, int, int]] = []
     for day, group in groupby(rows, key=lambda r: r[2]):
         if day is None:
             continue
-        block = list(group)
-        pairs.extend(block_pairs([(pk, pid, name) for pk, pid, _d, name, _s in block], threshold))
-        pairs.extend(prefix.feed(day, [(pk, pid, name, sex) for pk, pid, _d, name, sex in block]))
+        block = [Candidate(pk, pid, name, sex, origin, day) for pk, pid, _d, name, sex, origin in group]
+        if len(block) > 1:
+            pairs.extend(block_pairs(block, weights))
+        pairs.extend(prefix.feed(day, block))
     dismissed = _dismissed(pairs)
     return [p for p in pairs if (p[0], p[1]) not in dismissed]
 
@@ -259,7 +343,11 @@ def duplicate_candidates(persons: list[Person]) -> list[tuple[Person, Person, in
     """Possible duplicates among the given persons (the rows of a small list, e.g. the tests' or a page's)."""
     by_pk = {p.pk: p for p in persons}
     rows = sorted(
-        ((p.pk, p.personal_id, p.date_of_birth, p.name_folded, p.sex) for p in persons if p.date_of_birth),
+        (
+            (p.pk, p.personal_id, p.date_of_birth, p.name_folded, p.sex, p.place_of_origin)
+            for p in persons
+            if p.date_of_birth
+        ),
         key=lambda r: (r[2], r[0]),
     )
     return [(by_pk[a], by_pk[b], s) for a, b, s in duplicate_pairs(rows)]
@@ -296,11 +384,11 @@ def ward_report(
 
     invalid_ids: list[tuple[int, list[str | Promise]]] = []
     stream = persons.order_by("date_of_birth", "pk").values_list(
-        "pk", "personal_id", "date_of_birth", "sex", "status", "name_folded"
+        "pk", "personal_id", "date_of_birth", "sex", "status", "name_folded", "place_of_origin"
     )
 
     def checked(rows: Iterable[Row]) -> Iterator[DupRow]:
-        for pk, personal_id, dob, sex, status, name in rows:
+        for pk, personal_id, dob, sex, status, name, origin in rows:
             problems = id_problems(personal_id, dob, sex, status, today, rules)
             if problems:
                 report.invalid_count += 1
@@ -308,7 +396,7 @@ def ward_report(
                     invalid_ids.append((pk, problems))
             elif personal_id:
                 report.valid += 1
-            yield pk, personal_id, dob, name, sex
+            yield pk, personal_id, dob, name, sex, origin
 
     if rules.active("duplicate_person"):
         pairs = duplicate_pairs(checked(stream.iterator(chunk_size=STREAM_CHUNK)), rules)
@@ -359,18 +447,15 @@ class Check:
         return not (self.missing or self.problems or self.duplicates)
 
 
-def _block_around(person: Person, rules: RuleSet) -> list[tuple[int, str, str, bool]]:
-    """The records the person could duplicate, each (pk, personal ID, folded name, born another day): its
-    birth-date block, and its ID-prefix block within the rule's days (another day, one side without an ID).
-    Indexed queries on date_of_birth."""
+def _block_around(person: Person, rules: RuleSet) -> list[Candidate]:
+    """The records the person could duplicate: its birth-date block, and its ID-prefix block within the rule's
+    days (another day, one side without an ID). Indexed queries on date_of_birth."""
     dob = person.date_of_birth
     if dob is None:
         return []
+    columns = ("pk", "personal_id", "name_folded", "sex", "place_of_origin", "date_of_birth")
     same_day = [
-        (pk, pid, name, False)
-        for pk, pid, name in Person.objects.filter(date_of_birth=dob)
-        .exclude(pk=person.pk)
-        .values_list("pk", "personal_id", "name_folded")
+        Candidate(*row) for row in Person.objects.filter(date_of_birth=dob).exclude(pk=person.pk).values_list(*columns)
     ]
     days = int(rules.param("duplicate_person", "prefix_days"))
     key = prefix_key(person.personal_id, dob, person.sex)
@@ -383,37 +468,27 @@ def _block_around(person: Person, rules: RuleSet) -> list[tuple[int, str, str, b
     if person.personal_id:
         near = near.filter(personal_id="")
     return same_day + [
-        (pk, pid, name, True)
-        for pk, pid, name, born, sex in near.values_list("pk", "personal_id", "name_folded", "date_of_birth", "sex")
-        if prefix_key(pid, born, sex) == key
+        Candidate(*row) for row in near.values_list(*columns) if prefix_key(row[1], row[5], row[3]) == key
     ]
 
 
 def person_check(person: Person, *, today: datetime.date | None = None, rules: RuleSet | None = None) -> Check:
     """Check one (changed) record: its required fields, its identity, and its birth-date and ID-prefix blocks
-    in the whole register (indexed queries), minus the pairs marked as different people."""
+    in the whole register (indexed queries) scored as in the full scan, minus the pairs marked as different
+    people."""
     today = today or timezone.localdate()
     rules = rules or RuleSet()
     duplicates: list[tuple[Person, int]] = []
     block = _block_around(person, rules) if rules.active("duplicate_person") else []
-    if block:
-        threshold = int(rules.param("duplicate_person", "threshold"))
-        hits = process.extract(
-            _sorted_tokens(person.name_folded),
-            {pk: _sorted_tokens(name) for pk, _pid, name, _other_day in block},
-            scorer=fuzz.ratio,
-            score_cutoff=threshold,
-            limit=None,
+    if block and person.date_of_birth is not None:
+        weights = Weights.of(rules)
+        one = Candidate(
+            person.pk, person.personal_id, person.name_folded, person.sex, person.place_of_origin, person.date_of_birth
         )
-        ids = {pk: pid for pk, pid, _n, _d in block}
-        # Born on another day (the ID-prefix block): the stricter threshold, as in the full scan.
-        near = {pk for pk, _pid, _n, other_day in block if other_day}
-        strict = int(rules.param("duplicate_person", "prefix_threshold"))
         found = [
-            (pk, int(score))
-            for _name, score, pk in hits
-            if not (person.personal_id and ids[pk] and ids[pk] != person.personal_id)
-            and (pk not in near or score >= strict)
+            (other.pk, score)
+            for same_day in (True, False)
+            for other, score in scored(one, [c for c in block if (c.born == one.born) == same_day], weights, same_day)
         ]
         if found:
             others = [pk for pk, _s in found]

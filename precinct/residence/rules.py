@@ -40,7 +40,9 @@ SPECS: dict[str, dict[str, Spec]] = {
     "duplicate_person": {
         "threshold": Spec("int", 70, 100),
         "prefix_days": Spec("int", 0, 60),
-        "prefix_threshold": Spec("int", 70, 100),
+        "origin_weight": Spec("int", 0, 30),
+        "sex_weight": Spec("int", 0, 100),
+        "slip_weight": Spec("int", 0, 30),
     },
     "verified_recently": {"months": Spec("int", 1, 240)},
     "household_head": {},
@@ -58,15 +60,22 @@ SPECS: dict[str, dict[str, Spec]] = {
 PARAMETER_LABELS = {
     "years": _("Living persons older than this are implausible (years)"),
     "fields": _("Required fields"),
-    "threshold": _("Name match threshold"),
+    "threshold": _("Match score threshold (name similarity plus and minus the weights)"),
     "prefix_days": _("ID-prefix block: birth dates at most this many days apart"),
-    "prefix_threshold": _("ID-prefix block: name match threshold (birth dates differ)"),
+    "origin_weight": _("Added when both places of origin are known and the same"),
+    "sex_weight": _("Taken off when both sexes are known and differ"),
+    "slip_weight": _("Taken off when the birth dates differ (ID-prefix block)"),
     "months": _("Verified within (months)"),
     "child_gap_years": _("A child born at least this many years after the head"),
     "parent_gap_years": _("A parent born at least this many years before the head"),
     "spouse_min_age": _("Youngest age of a spouse"),
     "grace_days": _("Days of grace after the end"),
 }
+
+
+def parameter_label(name: str) -> str:
+    """A parameter's label in the active language (its name when it has none)."""
+    return str(PARAMETER_LABELS.get(name, name))
 
 
 def defaults() -> dict[str, dict[str, Any]]:
@@ -76,12 +85,15 @@ def defaults() -> dict[str, dict[str, Any]]:
         "over_age": {"years": 110},
         "required_fields": {"fields": ["personal_id", "date_of_birth", "sex", "place_of_origin", "ethnicity"]},
         "duplicate_person": {
-            "threshold": int(getattr(settings, "RESIDENCE_DUPLICATE_THRESHOLD", 90)),
+            "threshold": int(getattr(settings, "RESIDENCE_DUPLICATE_THRESHOLD", 92)),
             "prefix_days": 3,
-            # Stricter than the same-day threshold: at 1.4 M persons, records of one ID prefix born a few days
-            # apart share a name by chance far more often (precision 0.896 at 90; 0.951, recall 0.949 at 95:
-            # docs/PERFORMANCE.md).
-            "prefix_threshold": 95,
+            # The weighted score (ADR 0041): at 1.4 M persons, records of one ID prefix born a few days apart
+            # share a name by chance far more often than on one day; the slip weight asks more of their names,
+            # the same place of origin gives some back. Threshold 92 (was 90): with these weights 90 gave
+            # precision 0.948, 92 gives 0.968 / recall 0.974 (docs/PERFORMANCE.md).
+            "origin_weight": 5,
+            "sex_weight": 10,
+            "slip_weight": 6,
         },
         "verified_recently": {"months": int(getattr(settings, "RESIDENCE_VERIFY_MONTHS", 24))},
         "household_head": {},
@@ -194,10 +206,13 @@ def _parsed(rule: QualityRule, raw: dict[str, Any]) -> tuple[dict[str, Any], dic
             try:
                 number = int(str(value).strip())
             except (TypeError, ValueError):
-                errors[name] = [_("Give a whole number.")]
+                errors[name] = [_("%(parameter)s: give a whole number.") % {"parameter": parameter_label(name)}]
                 continue
             if not spec.low <= number <= spec.high:
-                errors[name] = [_("Give a number from %(low)d to %(high)d.") % {"low": spec.low, "high": spec.high}]
+                errors[name] = [
+                    _("%(parameter)s: give a number from %(low)d to %(high)d.")
+                    % {"parameter": parameter_label(name), "low": spec.low, "high": spec.high}
+                ]
                 continue
             clean[name] = number
         else:
@@ -205,8 +220,8 @@ def _parsed(rule: QualityRule, raw: dict[str, Any]) -> tuple[dict[str, Any], dic
             names = [n for n in names if n]
             if not names or any(n not in FIELD_CHOICES for n in names):
                 errors[name] = [
-                    _("Name one or more of these fields, separated by commas: %(fields)s")
-                    % {"fields": ", ".join(FIELD_CHOICES)}
+                    _("%(parameter)s: name one or more of these fields, separated by commas: %(fields)s")
+                    % {"parameter": parameter_label(name), "fields": ", ".join(FIELD_CHOICES)}
                 ]
                 continue
             clean[name] = list(dict.fromkeys(names))

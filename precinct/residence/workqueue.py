@@ -82,7 +82,7 @@ def _pair_findings(pairs: Iterable[tuple[int, int, int]]) -> list[Finding]:
             f"duplicate_person:p{a}-{b}",
             paths[a][0],
             paths[a][1],
-            later(gettext_lazy("Name match %(score)d."), score=score),
+            later(gettext_lazy("Match score %(score)d."), score=score),
             person_id=a,
             other_id=b,
         )
@@ -96,9 +96,7 @@ def ward_findings(path: str, rules: RuleSet, today: datetime.date) -> list[Findi
     persons = Person.objects.filter(unit_path__startswith=path)
     found = _person_findings(_person_rows(persons, rules), rules, today)
     if rules.active("duplicate_person"):
-        stream = persons.order_by("date_of_birth", "pk").values_list(
-            "pk", "personal_id", "date_of_birth", "name_folded", "sex"
-        )
+        stream = persons.order_by("date_of_birth", "pk").values_list(*quality.DUP_FIELDS)
         found += _pair_findings(quality.duplicate_pairs(stream.iterator(chunk_size=quality.STREAM_CHUNK), rules))
     return found + consistency_findings(rules, today, path=path)
 

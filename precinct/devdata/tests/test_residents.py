@@ -65,12 +65,10 @@ def test_duplicates_with_a_slipped_birth_date_are_found_only_through_the_id_pref
         count=3000, seed=5, shares=Shares(duplicates=0.03, birth_slip=0.5), progress=lambda _m: None
     )
     assert result.planted["birth_slip"] > 10
-    # The mechanism, with the prefix block as lenient as the same-day one (its own default, 95, trades this
-    # recall for precision at 1.4 M persons: docs/PERFORMANCE.md).
+    # The mechanism: the prefix block on its default weights, then switched off.
     rule = QualityRule.objects.filter(code="duplicate_person")
-    rule.update(parameters={"threshold": 90, "prefix_days": 3, "prefix_threshold": 90})
     with_prefix = {(a, b) for a, b, _s in ward_report(world.province.path).pairs} & result.duplicate_pairs
-    rule.update(parameters={"threshold": 90, "prefix_days": 0})
+    rule.update(parameters={**rule.get().parameters, "prefix_days": 0})
     date_only = {(a, b) for a, b, _s in ward_report(world.province.path).pairs} & result.duplicate_pairs
     assert len(with_prefix) - len(date_only) >= 0.8 * result.planted["birth_slip"]
     assert len(with_prefix) / len(result.duplicate_pairs) >= 0.9

@@ -58,7 +58,8 @@ def test_the_rules_page_and_its_form(world):
     url = f"/residence/quality-rules/{rule.pk}/"
     assert world.client("officer_a").post(url, {"years": "100"}).status_code == 404
     page = world.client("leader_p").post(url, {"is_active": "on", "years": "200"}, follow=True).content.decode()
-    assert "từ 90 đến 130" in page  # the error, in Vietnamese
+    assert "từ 90 đến 130" in page  # the error, in Vietnamese, naming the parameter
+    assert "Người còn sống quá số tuổi này là không hợp lý (năm): hãy nhập một số từ 90 đến 130." in page
     rule.refresh_from_db()
     assert rule.parameters == {"years": 110} and rule.is_active
     world.client("officer_dept").post(url, {"years": "105"})
@@ -124,13 +125,13 @@ def test_a_finding_reads_in_the_readers_language_whatever_the_scans_language(wor
     with translation.override("en"):  # e.g. the incremental scan after an English-speaking officer's change
         _queue(world, register)
     issue = QualityIssue.objects.get(rule__code="duplicate_person")
-    assert issue.detail.startswith("Mức khớp tên") and issue.detail_en.startswith("Name match")
+    assert issue.detail.startswith("Điểm trùng khớp") and issue.detail_en.startswith("Match score")
     client = world.client("officer_a")
     url = f"/residence/queue/{world.ward_a.code}/"
-    assert "Mức khớp tên" in client.get(url).content.decode()
+    assert "Điểm trùng khớp" in client.get(url).content.decode()
     client.cookies["django_language"] = "en"
     english = client.get(url).content.decode()
-    assert "Name match" in english and "Mức khớp tên" not in english
+    assert "Match score" in english and "Điểm trùng khớp" not in english
     api = client.get(f"/api/v1/residence/queue/{world.ward_a.code}")
     assert api.status_code == 200, api.content
-    assert any(row["detail"].startswith("Name match") for row in api.json())
+    assert any(row["detail"].startswith("Match score") for row in api.json())

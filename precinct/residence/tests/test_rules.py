@@ -14,6 +14,8 @@ from precinct.residence.quality import person_check, ward_report
 from precinct.residence.rules import rule_update
 from precinct.residence.services import household_create, household_join, person_create, residence_register
 
+DUPLICATE_DEFAULTS = {"threshold": 92, "prefix_days": 3, "origin_weight": 5, "sex_weight": 10, "slip_weight": 6}
+
 
 def _rule(code: str) -> QualityRule:
     return QualityRule.objects.get(code=code)
@@ -29,7 +31,7 @@ def test_the_migration_wrote_todays_rules_and_the_consistency_ones(db):
         "temporary_expired",
         "absence_overdue",
     }
-    assert _rule("duplicate_person").parameters == {"threshold": 90, "prefix_days": 3, "prefix_threshold": 95}
+    assert _rule("duplicate_person").parameters == DUPLICATE_DEFAULTS
 
 
 def test_the_scan_reads_switches_and_parameters_from_the_rows(world, register):
@@ -59,7 +61,7 @@ def test_a_bad_parameter_is_refused_in_vietnamese_and_changes_nothing_and_only_t
         with pytest.raises(PermissionDenied):
             rule_update(actor=world.users[actor], rule=rule, is_active=False)
     rule.refresh_from_db()
-    assert rule.is_active and rule.parameters == {"threshold": 90, "prefix_days": 3, "prefix_threshold": 95}
+    assert rule.is_active and rule.parameters == DUPLICATE_DEFAULTS
     assert not AuditEvent.objects.filter(action="residence.quality_rule_update").exists()
 
 
@@ -128,7 +130,7 @@ def test_blocking_on_the_id_prefix_finds_a_twin_with_a_birth_date_a_few_days_off
         date_of_birth=datetime.date(1975, 3, 3),
         sex="female",
     )
-    person_create(  # born another day with a name only close (93.8 < the prefix block's 95): not a candidate
+    person_create(  # born another day with a name only close (93.8 - the slip weight 6 < 92): not a candidate
         actor=world.users["officer_a"],
         unit=world.ward_a,
         full_name="Nguyen Van Hunggg",
