@@ -220,7 +220,8 @@ TASKS_MAX_CLAIMS = int(env("TASKS_MAX_CLAIMS", "3"))
 # period, 0 switches it off; `manage.py scheduler --list` shows the jobs.
 PRECINCT_SCHEDULE = json.loads(env("PRECINCT_SCHEDULE", "{}"))
 
-# How long a dossier submission's, payment start's or hotel's stays Idempotency-Key is remembered (precinct/core/idempotency.py).
+# How long an Idempotency-Key (dossier submission, payment start, hotels' stays) is remembered
+# (precinct/core/idempotency.py).
 IDEMPOTENCY_KEY_TTL_SECONDS = int(env("IDEMPOTENCY_KEY_TTL_SECONDS", str(24 * 3600)))
 
 # Dossier statistics: changes are folded into the summary tables this many seconds after they happen.

@@ -15,4 +15,3 @@ def quality_snapshots_task() -> int:
     from precinct.residence.services.snapshots import quality_snapshots_take
 
     return quality_snapshots_take()
-

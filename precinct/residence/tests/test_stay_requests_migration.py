@@ -84,7 +84,9 @@ def test_the_stays_keys_move_into_core_with_their_rows_and_back(world):
         assert replay.status_code == 200 and replay.json() == answer and replay["Idempotent-Replayed"] == "true"
 
         back = migrate(OLD)
-        assert list(back.get_model("residence", "StayRequest").objects.values_list("key", "response")) == [("live", answer)]
+        assert list(back.get_model("residence", "StayRequest").objects.values_list("key", "response")) == [
+            ("live", answer)
+        ]
         assert list(back.get_model("core", "IdempotencyRecord").objects.values_list("user_id", flat=True)) == [42]
     finally:
         migrate(NEW)
