@@ -80,8 +80,8 @@ def stay_row_errors(row: dict[str, Any]) -> dict[str, list[Any]]:
         except ValueError:
             errors["date_of_birth"] = [_("The date of birth is not a date.")]
         nationality = str(row.get("nationality") or "VN")
-        if problems := nationality_errors(nationality):
-            errors["nationality"] = problems
+        if wrong := nationality_errors(nationality):
+            errors["nationality"] = list(wrong)
         elif nationality.strip().upper() == "VN":
             problems = personal_id_errors(str(row.get("personal_id") or ""), date_of_birth=dob, sex=row.get("sex"))
             if problems:
