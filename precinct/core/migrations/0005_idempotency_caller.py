@@ -12,9 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RemoveConstraint(model_name="idempotencyrecord", name="idempotency_once_per_key"),
         migrations.RenameField(model_name="idempotencyrecord", old_name="user_id", new_name="caller_id"),
-        migrations.AlterField(
-            model_name="idempotencyrecord", name="caller_id", field=models.CharField(max_length=64)
-        ),
+        migrations.AlterField(model_name="idempotencyrecord", name="caller_id", field=models.CharField(max_length=64)),
         migrations.AddConstraint(
             model_name="idempotencyrecord",
             constraint=models.UniqueConstraint(fields=("scope", "caller_id", "key"), name="idempotency_once_per_key"),
