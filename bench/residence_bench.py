@@ -13,7 +13,8 @@ Prints, from one run on a database prepared with the province's units:
 - stays: POST /api/v1/residence/stays in batches of 100 through Django's handler (the test client: middleware,
   key check, validation, inbox INSERTs, audit row; no HTTP socket), rows per second and CPU per row; then the
   worker turning the inbox into stays (with the incidents app's flagged-guest receiver listening), rows per
-  second; the same POSTs with an Idempotency-Key per batch, and every keyed batch replayed. The floor: the same batches' validation alone
+  second; the same POSTs with an Idempotency-Key per batch (core's @idempotent, ADR 0042), and every keyed
+  batch replayed (answered with Idempotent-Replayed: true). The floor: the same batches' validation alone
   (services.stay_row_errors), for the ratio.
 
 Prepare once:

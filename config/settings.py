@@ -220,7 +220,8 @@ TASKS_MAX_CLAIMS = int(env("TASKS_MAX_CLAIMS", "3"))
 # period, 0 switches it off; `manage.py scheduler --list` shows the jobs.
 PRECINCT_SCHEDULE = json.loads(env("PRECINCT_SCHEDULE", "{}"))
 
-# How long a dossier submission's or payment start's Idempotency-Key is remembered (precinct/core/idempotency.py).
+# How long an Idempotency-Key (dossier submission, payment start, hotels' stays) is remembered
+# (precinct/core/idempotency.py).
 IDEMPOTENCY_KEY_TTL_SECONDS = int(env("IDEMPOTENCY_KEY_TTL_SECONDS", str(24 * 3600)))
 
 # Dossier statistics: changes are folded into the summary tables this many seconds after they happen.
@@ -230,8 +231,6 @@ STATS_FOLD_SECONDS = int(env("STATS_FOLD_SECONDS", "10"))
 NOTIFY_LATER_SECONDS = float(env("NOTIFY_LATER_SECONDS", "1"))
 # Residence: the stays worker is queued at most once per this many seconds per process (0: after every batch).
 RESIDENCE_STAYS_SECONDS = float(env("RESIDENCE_STAYS_SECONDS", "1"))
-# How long an Idempotency-Key of POST /api/v1/residence/stays is remembered (then swept hourly): ADR 0039.
-RESIDENCE_IDEMPOTENCY_HOURS = float(env("RESIDENCE_IDEMPOTENCY_HOURS", "24"))
 
 # API lists come a page at a time.
 NINJA_PAGINATION_PER_PAGE = 100

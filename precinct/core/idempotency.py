@@ -1,8 +1,11 @@
-"""`Idempotency-Key` for API writes a client may retry (dossier submission, payment start).
+"""`Idempotency-Key` for API writes a client may retry (dossier submission, payment start, hotels' stays).
 
 A client that lost the answer (a connection reset after the commit) sends the same request again with the
-same key: it gets the first answer — same status, same body — and nothing is written twice. The same key with
-a different request answers 422; a key still being answered by a concurrent request is settled by the unique
+same key: it gets the first answer — same status, same body, and the header `Idempotent-Replayed: true` — and
+nothing is written twice. A key is its caller's own (`caller=`: the signed-in user by default, an establishment
+for the stays): another caller's same key is another request. What makes "the same request" is the
+`fingerprint=` (by default method, path, content type and body bytes). The same key with a different request
+answers 422; a key still being answered by a concurrent request is settled by the unique
 constraint: the loser's transaction (its whole write) rolls back and it answers the winner's response.
 
 The record is INSERTed in the write's own transaction (the handler runs inside one `atomic`), so a record
@@ -17,6 +20,7 @@ service's own `atomic` becomes inside ours, and one INSERT: four statements.
 import datetime
 import functools
 import hashlib
+import inspect
 import json
 import re
 from collections.abc import Callable
@@ -24,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Status
@@ -57,7 +61,20 @@ class IdempotencyKeyReused(DomainError):
         )
 
 
-def _fingerprint(request: HttpRequest) -> str:
+REPLAYED = "Idempotent-Replayed"  # "true" on an answer that is a replay (the IETF httpapi draft's, Stripe's name)
+
+Caller = Callable[[HttpRequest], str | None]
+Fingerprint = Callable[[HttpRequest, dict[str, Any]], str]
+
+
+def user_caller(request: HttpRequest) -> str | None:
+    """The default `caller=`: the signed-in user's id (None: not signed in, the key is ignored)."""
+    pk = request.user.pk
+    return None if pk is None else str(pk)
+
+
+def request_fingerprint(request: HttpRequest, arguments: dict[str, Any]) -> str:
+    """The default `fingerprint=`: SHA-256 of method, path, content type and the body's bytes."""
     digest = hashlib.sha256()
     for part in (request.method or "", request.path, request.content_type or ""):
         digest.update(part.encode() + b"\0")
@@ -65,9 +82,19 @@ def _fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def _replay(record: Any, fingerprint: str) -> Status[Any]:
+def _response_argument(handler: Callable[..., Any]) -> str:
+    """The name of the handler's `HttpResponse` parameter: django-ninja hands it the response it will send, on
+    which a replay sets `Idempotent-Replayed`."""
+    for name, parameter in inspect.signature(handler).parameters.items():
+        if parameter.annotation is HttpResponse or parameter.annotation == "HttpResponse":
+            return name
+    raise TypeError(f"{handler.__qualname__}: an @idempotent handler takes a `response: HttpResponse` parameter")
+
+
+def _replay(record: Any, fingerprint: str, response: HttpResponse) -> Status[Any]:
     if record.fingerprint != fingerprint:
         raise IdempotencyKeyReused()
+    response[REPLAYED] = "true"
     return Status(record.status, record.body)
 
 
@@ -75,42 +102,49 @@ def _since() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=settings.IDEMPOTENCY_KEY_TTL_SECONDS)
 
 
-def idempotent(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorate an API handler of a signed-in caller that answers `Status(2xx, data)`; `scope` names the
-    operation (a key is the caller's own: another user's same key is another request)."""
+def idempotent(
+    scope: str, *, caller: Caller = user_caller, fingerprint: Fingerprint = request_fingerprint
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate an API handler that answers `Status(2xx, data)` (or data: 200) and takes `response:
+    HttpResponse`. `scope` names the operation; `caller(request)` gives the caller's identity as a string (a key
+    is the caller's own; None: the key is ignored); `fingerprint(request, arguments)` (the handler's keyword
+    arguments, already parsed by django-ninja) says what makes "the same request"."""
 
     def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
+        response_name = _response_argument(handler)
+
         @functools.wraps(handler)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        def wrapper(request: HttpRequest, **kwargs: Any) -> Any:
             key = request.headers.get(HEADER)
             if key is None:
-                return handler(request, *args, **kwargs)
+                return handler(request, **kwargs)
             if not KEY.match(key):
                 raise ValidationFailed(
                     {HEADER: [_("The Idempotency-Key must be 1 to 255 printable characters without spaces.")]}
                 )
             from precinct.core.models import IdempotencyRecord
 
-            user_id = request.user.pk
-            if user_id is None:  # the operations that take a key are for signed-in callers only
-                return handler(request, *args, **kwargs)
-            fingerprint = _fingerprint(request)
-            mine = IdempotencyRecord.objects.filter(scope=scope, user_id=user_id, key=key)
+            caller_id = caller(request)
+            if caller_id is None:  # the operations that take a key are for identified callers only
+                return handler(request, **kwargs)
+            response: HttpResponse = kwargs[response_name]
+            digest = fingerprint(request, kwargs)
+            mine = IdempotencyRecord.objects.filter(scope=scope, caller_id=caller_id, key=key)
             record = mine.first()
             if record is not None and record.created_at >= _since():
-                return _replay(record, fingerprint)
+                return _replay(record, digest, response)
             try:
                 with transaction.atomic():
                     if record is not None:  # expired: the key may name a new request
                         mine.delete()
-                    answer = handler(request, *args, **kwargs)
+                    answer = handler(request, **kwargs)
                     status, data = (answer.status_code, answer.value) if isinstance(answer, Status) else (200, answer)
                     if 200 <= status < 300:
                         IdempotencyRecord.objects.create(
                             scope=scope,
-                            user_id=user_id,
+                            caller_id=caller_id,
                             key=key,
-                            fingerprint=fingerprint,
+                            fingerprint=digest,
                             status=status,
                             body=json.loads(json.dumps(data, cls=NinjaJSONEncoder)),
                             created_at=timezone.now(),
@@ -119,7 +153,7 @@ def idempotent(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
                 # A concurrent request with this key committed first; this one's write was rolled back with it.
                 if (record := mine.first()) is None:
                     raise
-                return _replay(record, fingerprint)
+                return _replay(record, digest, response)
             return answer
 
         return wrapper

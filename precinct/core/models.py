@@ -41,7 +41,9 @@ class IdempotencyRecord(models.Model):
     written in the same transaction as the write it answers, so it exists exactly when the write does."""
 
     scope = models.CharField(max_length=60)  # the operation, e.g. "eservices.dossier_submit"
-    user_id = models.BigIntegerField()  # the caller (no foreign key: the kernel names no user model)
+    # The caller, as the decorator's `caller=` names it: a user's id, or an establishment's for the stays (no
+    # foreign key: the kernel names no user model, and callers are of several kinds).
+    caller_id = models.CharField(max_length=64)
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path, content type and body
     status = models.PositiveSmallIntegerField()
@@ -49,7 +51,7 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["scope", "user_id", "key"], name="idempotency_once_per_key")]
+        constraints = [models.UniqueConstraint(fields=["scope", "caller_id", "key"], name="idempotency_once_per_key")]
 
     def __str__(self) -> str:
-        return f"{self.scope} {self.user_id} {self.key}"
+        return f"{self.scope} {self.caller_id} {self.key}"

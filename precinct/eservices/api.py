@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -318,11 +318,12 @@ def _submission(request: HttpRequest) -> tuple[dict[str, Any], list[services.Upl
     openapi_extra={"requestBody": SUBMIT_BODY, "parameters": [IDEMPOTENCY_KEY_PARAMETER]},
 )
 @idempotent("eservices.dossier_submit")
-def dossier_submit(request: HttpRequest) -> Status[dict[str, Any]]:
+def dossier_submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str, Any]]:
     """Submit a dossier: `procedure_code`, `unit_code` (for commune-level procedures) and `data` (the form's
     answers). Answers 201 with the dossier's code, status, received_on and due_date; form answers that do
     not match the procedure's schema answer 422 naming each field. With an `Idempotency-Key` header, a retry
-    with the same key and body answers the first answer again without a second dossier (24 h)."""
+    with the same key and body answers the first answer again (header `Idempotent-Replayed: true`) without a
+    second dossier (24 h)."""
     body, uploads = _submission(request)
     procedure = procedure_for_submission(body["procedure_code"])
     try:

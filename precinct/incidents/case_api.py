@@ -52,6 +52,8 @@ class CasePersonBriefOut(Schema):
 class CasePersonOut(CasePersonBriefOut):
     incident: str = Field(..., alias="incident.reference")
     personal_id: str
+    passport_number: str
+    nationality: str
     date_of_birth: datetime.date | None
     sex: str
     address: str
@@ -67,6 +69,8 @@ class PersonIn(Schema):
     role: str
     full_name: str
     personal_id: str = ""
+    passport_number: str = Field("", description="A foreigner's passport: 6 to 9 letters or digits")
+    nationality: str = Field("", description="ISO 3166-1 alpha-2 code (needed with a passport number), e.g. CN")
     date_of_birth: datetime.date | None = None
     sex: str = ""
     address: str = ""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from precinct.accounts.personal_id import personal_id_errors
 from precinct.audit.services import audit_record
 from precinct.core.actors import Actor
+from precinct.core.countries import nationality_errors, passport_errors, passport_normalised
 from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
 from precinct.incidents import events
 from precinct.incidents.models import (
@@ -57,6 +58,22 @@ class NewPerson:
     sex: str = ""
     address: str = ""
     note: str = ""
+    passport_number: str = ""  # 6 to 9 letters or digits (stored upper case), with its nationality
+    nationality: str = ""  # ISO 3166-1 alpha-2, e.g. "CN"
+
+
+def _passport(data: NewPerson, errors: Errors) -> tuple[str, str]:
+    """The passport number (normalised: upper case, no spaces or dashes) and nationality (upper case), each
+    checked; a passport needs its nationality, since the number alone names nobody."""
+    passport = passport_normalised(data.passport_number)
+    nationality = (data.nationality or "").strip().upper()
+    if passport and (found := passport_errors(passport)):
+        errors.setdefault("passport_number", []).extend(found)
+    if nationality and (found := nationality_errors(nationality)):
+        errors.setdefault("nationality", []).extend(found)
+    elif passport and not nationality:
+        errors.setdefault("nationality", []).append(_("Give the nationality of the passport (e.g. CN, KR, US)."))
+    return passport, nationality
 
 
 @transaction.atomic
@@ -80,6 +97,16 @@ def person_add(*, actor: Actor, incident: Incident, data: NewPerson) -> Incident
             errors.setdefault("personal_id", []).extend(found)
         elif IncidentPerson.objects.filter(incident=incident, personal_id=number, role=data.role).exists():
             errors.setdefault("personal_id", []).append(_("This person is already recorded in this role."))
+    passport, nationality = _passport(data, errors)
+    if (
+        passport
+        and "passport_number" not in errors
+        and "nationality" not in errors
+        and IncidentPerson.objects.filter(
+            incident=incident, passport_number=passport, nationality=nationality, role=data.role
+        ).exists()
+    ):
+        errors.setdefault("passport_number", []).append(_("This person is already recorded in this role."))
     if errors:
         raise ValidationFailed(errors)
     person = IncidentPerson.objects.create(
@@ -87,6 +114,8 @@ def person_add(*, actor: Actor, incident: Incident, data: NewPerson) -> Incident
         role=data.role,
         full_name=name,
         personal_id=number,
+        passport_number=passport,
+        nationality=nationality,
         date_of_birth=data.date_of_birth,
         sex=data.sex,
         address=address,
@@ -101,7 +130,7 @@ def person_add(*, actor: Actor, incident: Incident, data: NewPerson) -> Incident
         action="incidents.person_add",
         target=person,
         unit=incident.unit,
-        after={"incident": incident.pk, "role": person.role, "identified": bool(number)},
+        after={"incident": incident.pk, "role": person.role, "identified": bool(number or passport)},
     )
     return person
 

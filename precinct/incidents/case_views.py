@@ -88,6 +88,8 @@ def person_add(request: HttpRequest, incident_id: int) -> HttpResponse:
                 role=post.get("role", ""),
                 full_name=post.get("full_name", ""),
                 personal_id=post.get("personal_id", ""),
+                passport_number=post.get("passport_number", ""),
+                nationality=post.get("nationality", ""),
                 date_of_birth=_date(post.get("date_of_birth", "")),
                 sex=post.get("sex", ""),
                 address=post.get("address", ""),

@@ -1,12 +1,13 @@
 """Guests the incident register looks for, told to their ward when a hotel or homestay reports their stay
-(ADR 0039). Residence sends `stays_recorded` from its stays worker; this module hears it, finds which guests are
-suspects in an incident not yet closed, has residence flag those stays (once each) and tells the officers and
-duty officers of the stay's ward through the notifications app, all inside the worker's transaction."""
+(ADR 0039, ADR 0042). Residence sends `stays_recorded` from its stays worker; this module hears it, finds which
+guests are suspects in an incident not yet closed (by personal ID, a foreigner by passport and nationality), has
+residence flag those stays (once each) and tells the officers and duty officers of the stay's ward through the
+notifications app, all inside the worker's transaction."""
 
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,15 +27,26 @@ REASON = "incidents.suspect"  # what residence keeps on the flag: a code, never 
 TOLD_ROLES = (Role.OFFICER, Role.DUTY_OFFICER)
 
 
-def flagged_suspects(personal_ids: Sequence[str]) -> QuerySet[IncidentPerson]:
-    """Persons recorded as a suspect, by personal ID number, in an incident not closed (received, being verified,
-    a case opened or suspended: `closed_at` is empty). The system reads it for the ward's notice; no officer
-    sees these rows through it."""
-    return IncidentPerson.objects.filter(
-        personal_id__in=[p for p in personal_ids if p],
-        role=PersonRole.SUSPECT,
-        incident__closed_at__isnull=True,
-    )
+def flagged_suspects(personal_ids: Sequence[str], passport_numbers: Sequence[str] = ()) -> QuerySet[IncidentPerson]:
+    """Persons recorded as a suspect, by personal ID number or by passport number, in an incident not closed
+    (received, being verified, a case opened or suspended: `closed_at` is empty). The system reads it for the
+    ward's notice; no officer sees these rows through it. A passport's nationality and date of birth are
+    compared by the caller (`_matches`)."""
+    wanted = Q(personal_id__in=[p for p in personal_ids if p])
+    if passports := [p for p in passport_numbers if p]:
+        wanted |= Q(passport_number__in=passports)
+    return IncidentPerson.objects.filter(wanted, role=PersonRole.SUSPECT, incident__closed_at__isnull=True)
+
+
+def _matches(stay: StayRecorded, by_id: set[str], by_passport: dict[tuple[str, str], list[Any]]) -> bool:
+    """A Vietnamese guest by personal ID; a guest with a passport by passport number and nationality, and by
+    date of birth when both the stay and the suspect have one."""
+    if stay.personal_id and stay.personal_id in by_id:
+        return True
+    if not stay.passport_number:
+        return False
+    births = by_passport.get((stay.passport_number.upper(), stay.nationality.upper()), [])
+    return any(born is None or stay.date_of_birth is None or born == stay.date_of_birth for born in births)
 
 
 def _tell_ward(stay: StayRecorded) -> int:
@@ -55,14 +67,25 @@ def _tell_ward(stay: StayRecorded) -> int:
 
 def on_stays_recorded(sender: Any, *, stays: Sequence[StayRecorded], **kwargs: Any) -> int:
     """One query for the whole batch; stays of flagged guests are flagged (once per stay) and told to the ward,
-    each audited. Foreign guests are matched by nothing: the register records suspects by personal ID only."""
-    wanted = {s.personal_id for s in stays if s.personal_id}
-    if not wanted:
+    each audited. Vietnamese guests are matched by personal ID, foreign guests by passport and nationality (and
+    date of birth when both sides have one, ADR 0042)."""
+    personal_ids = {s.personal_id for s in stays if s.personal_id}
+    passports = {s.passport_number.upper() for s in stays if s.passport_number}
+    if not personal_ids and not passports:
         return 0
-    found = set(flagged_suspects(sorted(wanted)).values_list("personal_id", flat=True))
-    if not found:
+    by_id: set[str] = set()
+    by_passport: dict[tuple[str, str], list[Any]] = {}
+    rows = flagged_suspects(sorted(personal_ids), sorted(passports)).values_list(
+        "personal_id", "passport_number", "nationality", "date_of_birth"
+    )
+    for personal_id, passport, nationality, born in rows:
+        if personal_id in personal_ids:
+            by_id.add(personal_id)
+        if passport in passports:
+            by_passport.setdefault((passport, nationality), []).append(born)
+    if not by_id and not by_passport:
         return 0
-    fresh = stays_flag(stays=[s for s in stays if s.personal_id in found], reason=REASON)
+    fresh = stays_flag(stays=[s for s in stays if _matches(s, by_id, by_passport)], reason=REASON)
     for stay in fresh:
         told = _tell_ward(stay)
         audit_record(

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from precinct.cameras.models import LABELS
+from precinct.core.countries import validate_alpha_2
 
 
 class Source(models.TextChoices):
@@ -215,6 +216,10 @@ class IncidentPerson(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=PersonRole.choices)
     full_name = models.CharField(_("full name"), max_length=150)
     personal_id = models.CharField(_("personal identification number"), max_length=12, blank=True, db_index=True)
+    # A foreigner (or anyone known by a passport): 6 to 9 letters or digits, upper case, with the issuing
+    # country's ISO 3166-1 alpha-2 code; the flagged-guests match of hotels' foreign guests (ADR 0042).
+    passport_number = models.CharField(_("passport number"), max_length=9, blank=True, db_index=True)
+    nationality = models.CharField(_("nationality"), max_length=2, blank=True, validators=[validate_alpha_2])
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=8, choices=PersonSex.choices, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)

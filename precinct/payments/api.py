@@ -80,10 +80,11 @@ def payment_request_list(request: HttpRequest, code: str) -> list[PaymentRequest
     openapi_extra={"parameters": [IDEMPOTENCY_KEY_PARAMETER]},
 )
 @idempotent("payments.payment_start")
-def payment_start(request: HttpRequest, code: str, request_id: Id) -> Status[dict]:
+def payment_start(request: HttpRequest, response: HttpResponse, code: str, request_id: Id) -> Status[dict]:
     """The applicant starts paying a fee: answers the provider's URL to send the payer to. The fee counts
     as paid only once the provider's signed notification (IPN) confirms it. With an `Idempotency-Key`
-    header, a retry answers the same attempt (same reference and URL) instead of starting another."""
+    header, a retry answers the same attempt (same reference and URL, header `Idempotent-Replayed: true`)
+    instead of starting another."""
     payment_request = selectors.payment_request_get(actor=request.user, pk=request_id, code=code)
     payment, url = services.payment_start(
         actor=request.user,

@@ -1,12 +1,14 @@
 """The register's JSON API: scoped reads for officers; guests' stays posted by establishments with their key."""
 
 import datetime
+import hashlib
+import json
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import File, Form, Header, Router, Schema
+from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 from ninja.security import APIKeyHeader
@@ -14,6 +16,7 @@ from ninja.security import APIKeyHeader
 from precinct.core.api_support import signed_in
 from precinct.core.api_types import Id
 from precinct.core.errors import ValidationFailed
+from precinct.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from precinct.core.openapi import declares
 from precinct.residence import selectors, services
 from precinct.residence.models import (
@@ -27,6 +30,8 @@ from precinct.residence.models import (
 )
 
 router = Router(tags=["residence"])
+
+STAYS_SCOPE = "residence.stays_post"  # the IdempotencyRecord scope of POST /residence/stays (ADR 0042)
 
 
 class EstablishmentKey(APIKeyHeader):
@@ -119,28 +124,35 @@ def person_get(request: HttpRequest, pk: Id) -> Person:
     )
 
 
-@router.post("/residence/stays", response=StaysOut, auth=EstablishmentKey())
-def stays_post(
-    request: HttpRequest,
-    response: HttpResponse,
-    body: StaysIn,
-    idempotency_key: str | None = Header(
-        None,
-        alias="Idempotency-Key",
-        description="Optional, up to 200 visible ASCII characters: a replay of the same body with the same key "
-        "gets the first answer (header `Idempotent-Replayed: true`) and stores nothing new; the same key with "
-        "another body is refused (422 `idempotency_key_reused`). Kept RESIDENCE_IDEMPOTENCY_HOURS (24 h).",
-    ),
-) -> dict[str, Any]:
+def establishment_caller(request: HttpRequest) -> str:
+    """The stays' `caller=` of core's @idempotent: a key is the establishment's own (two hotels may both use
+    "1")."""
+    return str(request.auth.pk)  # type: ignore[attr-defined]
+
+
+def stays_fingerprint(request: HttpRequest, arguments: dict[str, Any]) -> str:
+    """The stays' `fingerprint=`: SHA-256 of the parsed rows as canonical JSON (method and path are the
+    scope's), so a retry that re-serialises the same rows (other spacing, key order) is the same request."""
+    rows = [row.dict() for row in arguments["body"].stays]
+    return hashlib.sha256(json.dumps(rows, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+@router.post(
+    "/residence/stays",
+    response=StaysOut,
+    auth=EstablishmentKey(),
+    openapi_extra={"parameters": [IDEMPOTENCY_KEY_PARAMETER]},
+)
+@idempotent(STAYS_SCOPE, caller=establishment_caller, fingerprint=stays_fingerprint)
+def stays_post(request: HttpRequest, response: HttpResponse, body: StaysIn) -> dict[str, Any]:
     """An establishment reports guests' arrivals and departures (check-out: `event` = `departure`), one or many.
     Each good row is stored once (keyed by the establishment's stay id and the event; a repeat is answered in
-    `repeated`); bad rows are refused one by one in `refused` with their reasons, the others kept."""
+    `repeated`); bad rows are refused one by one in `refused` with their reasons, the others kept. With an
+    `Idempotency-Key` (per establishment, kept 24 h) a replay of the same rows gets the first answer with the
+    header `Idempotent-Replayed: true` and stores nothing; the same key with other rows answers 422
+    `idempotency_key_reused`. After 24 h the key is forgotten and the rows fall back to `repeated`."""
     establishment: Establishment = request.auth  # type: ignore[attr-defined]
-    rows = [row.dict() for row in body.stays]
-    answer, replayed = services.stays_post(establishment=establishment, rows=rows, idempotency_key=idempotency_key)
-    if replayed:
-        response["Idempotent-Replayed"] = "true"
-    return answer
+    return services.stay_notices_receive(establishment=establishment, rows=[row.dict() for row in body.stays])
 
 
 @router.get("/residence/stays/current", response=list[StayOut], auth=signed_in)

@@ -36,12 +36,6 @@ class ResidenceConfig(AppConfig):
             description="Turn hotels' stay notices left in the inbox into stays",
         )
         schedule.register(
-            "residence.stay_requests_sweep",
-            task="precinct.residence.tasks.stay_requests_sweep_task",
-            every=datetime.timedelta(hours=1),
-            description="Forget hotels' Idempotency-Keys older than RESIDENCE_IDEMPOTENCY_HOURS",
-        )
-        schedule.register(
             "residence.quality_snapshots",
             task="precinct.residence.tasks.quality_snapshots_task",
             every=datetime.timedelta(days=1),

@@ -262,24 +262,6 @@ class Stay(models.Model):
         return f"{self.guest_name} ({self.stay_id})"
 
 
-class StayRequest(models.Model):
-    """A `POST /api/v1/residence/stays` sent with an `Idempotency-Key`: the body's hash and the first answer,
-    so a replay from the same establishment gets that answer and stores nothing new, and the same key with
-    another body is refused. Kept RESIDENCE_IDEMPOTENCY_HOURS, then swept (services.stays)."""
-
-    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    body_sha256 = models.CharField(max_length=64)
-    response = models.JSONField(null=True)  # null only inside the first request's own transaction
-    created_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["establishment", "key"], name="residence_stay_request_once")]
-
-    def __str__(self) -> str:
-        return self.key
-
-
 class StayFlag(models.Model):
     """A stay whose guest the incidents register flags (ADR 0039): written once per stay by the incidents
     app's receiver through services.stays.stay_flag, shown on the stays page to the ward's officers. The

@@ -16,8 +16,9 @@ class StayRecorded:
     unit_path: str  # the establishment's ward
     guest_name: str
     personal_id: str
-    passport_number: str
-    nationality: str
+    passport_number: str  # upper case, without spaces or dashes
+    nationality: str  # ISO 3166-1 alpha-2, upper case
+    date_of_birth: datetime.date | None = None
 
 
 stays_recorded = Signal()

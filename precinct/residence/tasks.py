@@ -15,10 +15,3 @@ def quality_snapshots_task() -> int:
     from precinct.residence.services.snapshots import quality_snapshots_take
 
     return quality_snapshots_take()
-
-
-@task
-def stay_requests_sweep_task() -> int:
-    from precinct.residence.services import stay_requests_sweep
-
-    return stay_requests_sweep()

@@ -33,7 +33,9 @@ def test_a_retry_with_the_same_key_answers_the_first_answer_and_writes_nothing(w
     assert first.status_code == 201
     again = submit(client, body)
     assert again.status_code == 201 and again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
     assert Dossier.objects.count() == 1
+    assert IdempotencyRecord.objects.get().caller_id == str(world.users["citizen"].pk)
     # Without a key, or with another, a submission is a new dossier.
     assert submit(client, body, key=None).json()["code"] != first.json()["code"]
     assert submit(client, body, key="k-other").json()["code"] != first.json()["code"]
@@ -90,6 +92,7 @@ def test_a_payment_start_retried_with_its_key_answers_the_same_attempt(world, fe
     again = client.post(url, headers={"Idempotency-Key": "pay-1"})
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
     assert Payment.objects.filter(request=fee_request).count() == 1
 
 
@@ -115,4 +118,17 @@ def test_two_concurrent_requests_with_one_key_make_one_dossier_and_get_one_answe
         thread.join()
     assert [a.status_code for a in answers] == [201, 201]
     assert answers[0].json() == answers[1].json()
+    assert sorted(a.has_header("Idempotent-Replayed") for a in answers) == [False, True]
     assert Dossier.objects.count() == 1
+
+
+def test_a_handler_without_a_response_parameter_is_refused_when_decorated():
+    from django.http import HttpRequest
+
+    from precinct.core.idempotency import idempotent
+
+    def handler(request: HttpRequest) -> dict:
+        return {}
+
+    with pytest.raises(TypeError, match="response: HttpResponse"):
+        idempotent("core.test")(handler)

@@ -193,6 +193,41 @@ def test_adding_a_person_checks_the_personal_id_and_changes_nothing_when_wrong(w
     )
 
 
+def test_adding_a_foreigner_checks_the_passport_and_nationality_in_both_languages(world):
+    incident = record(world)
+    client = world.api_client("officer_a")
+    url = f"/api/v1/incidents/{incident.pk}/persons"
+    body = {"role": "suspect", "full_name": "Kim Min-jun", "passport_number": "M1234", "nationality": "XX"}
+    vi = client.post(url, body, content_type="application/json", headers={"Accept-Language": "vi"}).json()
+    assert vi["error"]["fields"]["passport_number"] == ["Số hộ chiếu gồm từ 6 đến 9 chữ cái hoặc chữ số."]
+    assert (
+        "ISO 3166" in vi["error"]["fields"]["nationality"][0] and "Quốc tịch" in vi["error"]["fields"]["nationality"][0]
+    )
+    en = client.post(
+        url, body | {"nationality": ""}, content_type="application/json", headers={"Accept-Language": "en"}
+    ).json()["error"]["fields"]
+    assert en["passport_number"] == ["A passport number is 6 to 9 letters or digits."]
+    assert en["nationality"] == ["Give the nationality of the passport (e.g. CN, KR, US)."]
+    assert not IncidentPerson.objects.exists()
+    ok = client.post(
+        url, body | {"passport_number": "m 1234 567", "nationality": "kr"}, content_type="application/json"
+    )
+    assert ok.status_code == 201, ok.content
+    assert (ok.json()["passport_number"], ok.json()["nationality"]) == ("M1234567", "KR")
+    again = client.post(
+        url, body | {"passport_number": "M1234567", "nationality": "KR"}, content_type="application/json"
+    )
+    assert again.status_code == 422 and "passport_number" in again.json()["error"]["fields"]
+    # The page's form takes them too.
+    page = world.client("officer_a")
+    assert 'name="passport_number"' in page.get(f"/incidents/{incident.pk}/case-file/").content.decode()
+    page.post(
+        f"/incidents/{incident.pk}/case-file/persons/",
+        {"role": "witness", "full_name": "John Smith", "passport_number": "123456789", "nationality": "gb"},
+    )
+    assert IncidentPerson.objects.filter(passport_number="123456789", nationality="GB", role="witness").exists()
+
+
 def test_arrest_and_release(world):
     incident = record(world, occurred_at=timezone.now() - datetime.timedelta(days=10))
     person = add_person(world, incident)

@@ -142,15 +142,74 @@ def test_the_stays_page_marks_the_stay_for_the_wards_officers_only(world):
         assert {row["stay_id"]: row["flagged"] for row in api}["R201-1"] is marked, name
 
 
-def test_nothing_is_asked_of_the_register_when_no_guest_has_a_personal_id(world, django_assert_num_queries):
-    foreign = StayRecorded(
+def test_nothing_is_asked_of_the_register_when_no_guest_has_a_personal_id_or_a_passport(
+    world, django_assert_num_queries
+):
+    unnamed = StayRecorded(
         stay_pk=1,
         arrival=datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC),
         unit_path=world.ward_a.path,
         guest_name="Anna Schmidt",
         personal_id="",
-        passport_number="C01X00T47",
+        passport_number="",
         nationality="DE",
     )
     with django_assert_num_queries(0):
-        assert on_stays_recorded(Stay, stays=[foreign]) == 0
+        assert on_stays_recorded(Stay, stays=[unnamed]) == 0
+
+
+def foreign_suspect(world, *, passport="c01x00t47", nationality="de", born=None):
+    """A foreign suspect recorded through the incidents API (lower case on purpose: stored upper case)."""
+    incident = record(world)
+    answer = world.api_client("officer_a").post(
+        f"/api/v1/incidents/{incident.pk}/persons",
+        {
+            "role": "suspect",
+            "full_name": "Anna Schmidt",
+            "passport_number": passport,
+            "nationality": nationality,
+            "date_of_birth": born,
+        },
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    assert (answer.json()["passport_number"], answer.json()["nationality"]) == (passport.upper(), nationality.upper())
+    return incident
+
+
+def test_a_foreign_guest_whose_passport_is_on_a_suspect_raises_the_ward_notice_once(world):
+    foreign_suspect(world, born="1990-02-03")
+    client = report(world, world.ward_b, [GUEST | {"personal_id": "022190004567"}, FOREIGN])
+    stay = Stay.objects.get(stay_id="R203-1")
+    assert told() == {f"stay_flagged:{stay.pk}": {"officer_b"}}
+    assert list(StayFlag.objects.values_list("stay_ref", flat=True)) == [stay.pk]
+    # Reported again (the same stay, and the signal heard twice): nothing more.
+    client.post("/api/v1/residence/stays", {"stays": [FOREIGN]}, content_type="application/json")
+    stay_notices_process()
+    again = StayRecorded(
+        stay_pk=stay.pk,
+        arrival=stay.arrival,
+        unit_path=stay.unit_path,
+        guest_name=stay.guest_name,
+        personal_id="",
+        passport_number=stay.passport_number,
+        nationality=stay.nationality,
+        date_of_birth=stay.date_of_birth,
+    )
+    assert on_stays_recorded(Stay, stays=[again]) == 0
+    assert Notification.objects.filter(key=f"stay_flagged:{stay.pk}").count() == 1
+    assert AuditEvent.objects.filter(action="incidents.flagged_guest_told").count() == 1
+
+
+def test_a_foreign_guest_with_the_same_passport_but_another_nationality_or_birth_date_raises_nothing(world):
+    foreign_suspect(world, nationality="FR")  # the same number issued by another country
+    foreign_suspect(world, passport="E12345678", born="1980-01-01")
+    report(world, world.ward_a, [FOREIGN, FOREIGN | {"stay_id": "R204-1", "passport_number": "E12345678"}])
+    assert Stay.objects.count() == 2
+    assert told() == {} and not StayFlag.objects.exists()
+
+
+def test_a_suspect_without_a_birth_date_is_matched_by_passport_and_nationality_alone(world):
+    foreign_suspect(world)
+    report(world, world.ward_a, [FOREIGN | {"passport_number": "c01x-00t47"}])  # as the hotel typed it
+    assert StayFlag.objects.count() == 1 and len(told()) == 1

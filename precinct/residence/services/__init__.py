@@ -17,10 +17,8 @@ from precinct.residence.services.stays import (
     key_hash,
     stay_notices_process,
     stay_notices_receive,
-    stay_requests_sweep,
     stay_row_errors,
     stays_flag,
-    stays_post,
 )
 
 __all__ = [
@@ -43,8 +41,6 @@ __all__ = [
     "residence_register",
     "stay_notices_process",
     "stay_notices_receive",
-    "stay_requests_sweep",
     "stay_row_errors",
     "stays_flag",
-    "stays_post",
 ]

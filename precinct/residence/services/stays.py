@@ -3,12 +3,9 @@ inbox and turned into stays by the worker."""
 
 import datetime
 import hashlib
-import json
-import re
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,10 +14,11 @@ from precinct.accounts.personal_id import personal_id_errors
 from precinct.audit.services import audit_record
 from precinct.core.actors import Actor
 from precinct.core.batching import BatchedTask
-from precinct.core.errors import DomainError, PermissionDenied, ValidationFailed
+from precinct.core.countries import nationality_errors, passport_normalised
+from precinct.core.errors import PermissionDenied
 from precinct.organisation.models import Unit
 from precinct.residence import permissions
-from precinct.residence.models import Establishment, Stay, StayFlag, StayNotice, StayRequest
+from precinct.residence.models import Establishment, Stay, StayFlag, StayNotice
 from precinct.residence.signals import StayRecorded, stays_recorded
 
 
@@ -81,7 +79,10 @@ def stay_row_errors(row: dict[str, Any]) -> dict[str, list[Any]]:
             dob = datetime.date.fromisoformat(row["date_of_birth"]) if row.get("date_of_birth") else None
         except ValueError:
             errors["date_of_birth"] = [_("The date of birth is not a date.")]
-        if (row.get("nationality") or "VN") == "VN":
+        nationality = str(row.get("nationality") or "VN")
+        if wrong := nationality_errors(nationality):
+            errors["nationality"] = list(wrong)
+        elif nationality.strip().upper() == "VN":
             problems = personal_id_errors(str(row.get("personal_id") or ""), date_of_birth=dob, sex=row.get("sex"))
             if problems:
                 errors["personal_id"] = problems
@@ -169,8 +170,8 @@ def stay_notices_process(*, limit: int = 500) -> int:
                         unit_path=est.unit_path,
                         guest_name=" ".join(str(row["full_name"]).split()),
                         personal_id=row.get("personal_id") or "",
-                        passport_number=row.get("passport_number") or "",
-                        nationality=row.get("nationality") or "VN",
+                        passport_number=passport_normalised(row.get("passport_number") or ""),
+                        nationality=(row.get("nationality") or "VN").strip().upper(),
                         date_of_birth=row.get("date_of_birth") or None,
                         arrival=datetime.datetime.fromisoformat(row["arrival"]),
                         expected_departure=row.get("expected_departure") or None,
@@ -217,6 +218,7 @@ def _tell_recorded(arrivals: list[Stay]) -> None:
             personal_id=s.personal_id,
             passport_number=s.passport_number,
             nationality=s.nationality,
+            date_of_birth=s.date_of_birth,
         )
         for s in found
         if (s.establishment_id, s.stay_id) in wanted
@@ -246,70 +248,3 @@ def stays_flag(*, stays: list[StayRecorded], reason: str) -> list[StayRecorded]:
             after={"reason": reason, "ward": stay.unit_path},
         )
     return list(fresh.values())
-
-
-# An Idempotency-Key is what the IETF draft and Stripe take: up to 200 visible ASCII characters.
-IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
-
-
-def _body_sha256(rows: list[dict[str, Any]]) -> str:
-    return hashlib.sha256(json.dumps(rows, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-
-
-def stays_post(
-    *, establishment: Establishment, rows: list[dict[str, Any]], idempotency_key: str | None = None
-) -> tuple[dict[str, Any], bool]:
-    """`POST /api/v1/residence/stays`: the rows received into the inbox, answered as stay_notices_receive does.
-    With an `Idempotency-Key` the first answer is kept with the body's hash: a replay from the same establishment
-    gets that answer again (and True: replayed) and writes nothing; the same key with another body is refused
-    (422) and writes nothing. Two concurrent replays store once: the second INSERT of the key waits on the
-    unique index for the first transaction, then finds its row with the answer (READ COMMITTED)."""
-    if idempotency_key is None:
-        return stay_notices_receive(establishment=establishment, rows=rows), False
-    if not IDEMPOTENCY_KEY.match(idempotency_key):
-        raise ValidationFailed(
-            {"Idempotency-Key": [_("The Idempotency-Key is 1 to 200 visible ASCII characters (no spaces).")]}
-        )
-    digest = _body_sha256(rows)
-    with transaction.atomic():
-        StayRequest.objects.bulk_create(
-            [
-                StayRequest(
-                    establishment=establishment,
-                    key=idempotency_key,
-                    body_sha256=digest,
-                    response=None,
-                    created_at=timezone.now(),
-                )
-            ],
-            ignore_conflicts=True,
-        )
-        held = StayRequest.objects.get(establishment=establishment, key=idempotency_key)
-        if held.response is not None:  # an earlier request's (committed rows always carry their answer)
-            if held.body_sha256 != digest:
-                raise DomainError(
-                    "idempotency_key_reused",
-                    _("This Idempotency-Key was already used with a different request; nothing was changed."),
-                    fields={"Idempotency-Key": [_("Use a new key for a new request.")]},
-                    status=422,
-                )
-            return held.response, True
-        answer = stay_notices_receive(establishment=establishment, rows=rows)
-        held.response = answer
-        held.save(update_fields=["response"])
-    return answer, False
-
-
-def stay_requests_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Forget idempotency keys older than RESIDENCE_IDEMPOTENCY_HOURS (the scheduled job); audited when any go."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.RESIDENCE_IDEMPOTENCY_HOURS)
-    with transaction.atomic():
-        deleted, _kinds = StayRequest.objects.filter(created_at__lt=cutoff).delete()
-        if deleted:
-            audit_record(
-                actor=None,
-                action="residence.stay_requests_sweep",
-                target_label="stay requests",
-                after={"deleted": deleted, "before": cutoff.isoformat()},
-            )
-    return deleted

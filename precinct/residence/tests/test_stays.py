@@ -78,3 +78,28 @@ def test_a_wrong_key_is_refused_and_stores_nothing(world, hotel):
     assert response.status_code == 401 and "error" in response.json()
     assert post(Client(), [GOOD]).status_code == 401
     assert not StayNotice.objects.exists()
+
+
+def test_a_nationality_that_is_not_an_iso_alpha_2_code_refuses_that_row_only(world, hotel):
+    _est, client = hotel
+    rows = [FOREIGN | {"stay_id": "R104-1", "nationality": "DEU"}, FOREIGN | {"nationality": "de"}]
+    response = client.post(
+        "/api/v1/residence/stays", {"stays": rows}, content_type="application/json", headers={"Accept-Language": "vi"}
+    )
+    body = response.json()
+    assert response.status_code == 200 and body["accepted"] == ["R102-1"]
+    assert [r["stay_id"] for r in body["refused"]] == ["R104-1"]
+    assert body["refused"][0]["errors"]["nationality"] == [
+        "Quốc tịch là mã quốc gia ISO 3166 gồm hai chữ cái (ví dụ VN, CN, KR, US)."
+    ]
+    english = client.post(
+        "/api/v1/residence/stays",
+        {"stays": [FOREIGN | {"stay_id": "R105-1", "nationality": "Germany"}]},
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    ).json()["refused"]
+    assert english[0]["errors"]["nationality"][0].startswith("The nationality is a two-letter ISO 3166")
+    stay_notices_process()
+    assert list(Stay.objects.values_list("stay_id", "nationality", "passport_number")) == [
+        ("R102-1", "DE", "C01X00T47")
+    ]
