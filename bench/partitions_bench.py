@@ -19,6 +19,19 @@ Usage:
   (stopped during generation? `prepare --resume --events 3` goes on from the committed batches)
   .venv/bin/python bench/partitions_bench.py compare --rounds 3
   .venv/bin/python bench/partitions_bench.py drop
+
+At ≥ 50 M rows (issue 20: intake on partitioned tables at ≥ 50 M rows within 10 % of unpartitioned at 1 M):
+`prepare50m` builds BIG_PLAIN (1 M dossiers from `generate_dossiers`, plain tables, one `bench` history event,
+outbox row and audit row per dossier) and BIG_PART, its `TEMPLATE` copy migrated forward (partitioned), into
+which it then writes EXTRA history events and as many audit rows per even-numbered dossier with the tables'
+keys, indexes and foreign keys dropped, and builds them again after (one build per partition). Both databases
+hold the same dossiers (the inbox and the dashboard read only those), and the look-up samples odd-numbered
+dossiers, whose history is the same in both. `compare --big` measures the pair; `explain` prints the plans of
+intake's statements and of the look-up on one database; `drop50m` drops the pair.
+  nohup .venv/bin/python bench/partitions_bench.py prepare50m > /tmp/prepare50m.log 2>&1 &
+  .venv/bin/python bench/partitions_bench.py compare --big --rounds 2
+  .venv/bin/python bench/partitions_bench.py explain --database bench_intake_50m_part
+  .venv/bin/python bench/partitions_bench.py drop50m
 """
 
 import argparse
@@ -39,6 +52,24 @@ PLAIN, PARTITIONED = "wt_partitions_bench", "wt_partitions_bench_part"
 BEFORE = [("audit", "0003_append_only_triggers"), ("eservices", "0006_default_workflow_leaders_decide"),
           ("portalsync", "0001_initial")]  # fmt: skip
 TICK = os.sysconf("SC_CLK_TCK")
+BIG = os.environ.get("BENCH_BIG", "bench_intake_50m")
+BIG_PLAIN, BIG_PART = f"{BIG}_plain", f"{BIG}_part"
+BIG_TABLES = ("eservices_dossierevent", "audit_auditevent")
+BIG_FILL = [
+    # EXTRA history events per even-numbered dossier, six hours apart from its submission (never in the future).
+    """INSERT INTO eservices_dossierevent (dossier_id, at, actor_id, action, from_status, to_status, note, data)
+       SELECT d.id, least(d.submitted_at + make_interval(hours => 6 * k), now() - interval '1 hour'), NULL,
+              'bench50', 'in_review', 'in_review', '', '{{}}'
+       FROM eservices_dossier d CROSS JOIN generate_series(1, {extra}) k WHERE d.id % 2 = 0""",
+    # One audit row per such event (placeholder hashes, unique with their time).
+    """INSERT INTO audit_auditevent (occurred_at, actor_id, actor_label, unit_id, unit_path, action, target_type,
+                                   target_id, target_label, before, after, request_id, prev_hash, hash)
+       SELECT least(d.submitted_at + make_interval(hours => 6 * k), now() - interval '1 hour'), NULL, 'system',
+              NULL, d.unit_path, 'dossier.bench50', 'eservices.dossier', d.id::text, d.code, NULL,
+              jsonb_build_object('status', 'in_review'), '', md5(d.id || 'p' || k) || md5(k || 'p' || d.id),
+              md5(d.id || 'h' || k) || md5(k || 'h' || d.id)
+       FROM eservices_dossier d CROSS JOIN generate_series(1, {extra}) k WHERE d.id % 2 = 0""",
+]
 
 FILL = [
     # History: EVENTS rows per dossier, hours apart from its submission.
@@ -111,6 +142,59 @@ def prepare(dossiers: int, events: int, resume: bool) -> None:
     with psycopg.connect(f"{PG}/{PARTITIONED}", autocommit=True) as conn:
         timed("vacuum analyze (partitioned)", lambda: conn.execute("VACUUM ANALYZE"))
         for database in (PLAIN, PARTITIONED):
+            size = conn.execute(f"SELECT pg_size_pretty(pg_database_size('{database}'))").fetchone()[0]  # type: ignore[index]
+            print(f"  {database}: {size}")
+
+
+def prepare50m(dossiers: int, extra: int, fill_only: bool) -> None:
+    """The plain 1 M database, then its partitioned copy grown to ≥ 50 M rows (see the module's docstring);
+    `fill_only` goes on from a partitioned copy made by an earlier run that stopped in the fill."""
+    global PLAIN, PARTITIONED
+    PLAIN, PARTITIONED = BIG_PLAIN, BIG_PART
+    if not fill_only:
+        prepare(dossiers, 1, resume=False)
+    with psycopg.connect(f"{PG}/{BIG_PART}", autocommit=True) as conn:
+        conn.execute("SET maintenance_work_mem = '512MB'")
+        conn.execute("SET work_mem = '256MB'")
+        saved: list[str] = []  # the statements that build the keys, indexes and foreign keys again, in order
+        for table in BIG_TABLES:
+            constraints = conn.execute(
+                "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f') ORDER BY contype DESC",
+                [table],
+            ).fetchall()
+            indexes = conn.execute(
+                "SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE i.indrelid = %s::regclass AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid AND k.conrelid = i.indrelid)",
+                [table],
+            ).fetchall()
+            for name, _definition, _kind in constraints:
+                conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')  # type: ignore[arg-type]
+            for name, _definition in indexes:
+                conn.execute(f'DROP INDEX "{name}"')  # type: ignore[arg-type]
+            saved += [f'ALTER TABLE {table} ADD CONSTRAINT "{n}" {d}' for n, d, _k in reversed(constraints)]
+            saved += [d.replace(" ON ONLY ", " ON ") for _n, d in indexes]  # partitioned: on every partition
+        print("dropped, to build after the fill:", *saved, sep="\n  ", flush=True)
+        for sql in BIG_FILL:
+            timed(sql.split("(")[0].strip() + " (extra)", lambda sql=sql: conn.execute(sql.format(extra=extra)))  # type: ignore[misc]
+        for sql in saved:
+            timed(sql[:90], lambda sql=sql: conn.execute(sql))  # type: ignore[misc]
+        conn.execute("SELECT setval('audit_auditevent_id_seq', (SELECT max(id) FROM audit_auditevent))")
+        timed("analyze (partitioned, 50 M)", lambda: conn.execute("ANALYZE"))
+        total = 0
+        for table in ("eservices_dossier", *BIG_TABLES, "portalsync_outboxevent"):
+            rows = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+            size = conn.execute(
+                "SELECT pg_size_pretty(pg_total_relation_size(%s::regclass) + coalesce((SELECT "
+                "sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = %s::regclass), 0))",
+                [table, table],
+            ).fetchone()[0]  # type: ignore[index]
+            parts = conn.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = %s::regclass", [table]).fetchone()[0]  # type: ignore[index]
+            total += rows if table != "eservices_dossier" else 0
+            print(f"  {table}: {rows:,} rows, {size}, {parts} partitions")
+        print(f"  rows in the partitioned tables: {total:,}")
+        for database in (BIG_PLAIN, BIG_PART):
             size = conn.execute(f"SELECT pg_size_pretty(pg_database_size('{database}'))").fetchone()[0]  # type: ignore[index]
             print(f"  {database}: {size}")
 
@@ -235,9 +319,19 @@ def main() -> None:
         s.add_argument("--per-block", type=int, default=40)
     c.add_argument("--rounds", type=int, default=3)
     sub.add_parser("drop")
+    b = sub.add_parser("prepare50m")
+    b.add_argument("--dossiers", type=int, default=1_000_000)
+    b.add_argument("--extra", type=int, default=46, help="extra history events (and audit rows) per even dossier")
+    b.add_argument("--fill-only", action="store_true", help="only the extra rows, on the existing partitioned copy")
+    sub.add_parser("drop50m")
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.dossiers, args.events, args.resume)
+    elif args.command == "prepare50m":
+        prepare50m(args.dossiers, args.extra, args.fill_only)
+    elif args.command == "drop50m":
+        for name in (BIG_PLAIN, BIG_PART):
+            admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     elif args.command == "measure":
         print(json.dumps(measure(args.database, args.blocks, args.per_block)))
     elif args.command == "compare":
