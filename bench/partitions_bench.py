@@ -190,7 +190,9 @@ def prepare50m(dossiers: int, extra: int, fill_only: bool) -> None:
                 "sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = %s::regclass), 0))",
                 [table, table],
             ).fetchone()[0]  # type: ignore[index]
-            parts = conn.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = %s::regclass", [table]).fetchone()[0]  # type: ignore[index]
+            parts = conn.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = %s::regclass", [table]).fetchone()[
+                0
+            ]  # type: ignore[index]
             total += rows if table != "eservices_dossier" else 0
             print(f"  {table}: {rows:,} rows, {size}, {parts} partitions")
         print(f"  rows in the partitioned tables: {total:,}")
