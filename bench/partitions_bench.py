@@ -201,6 +201,57 @@ def prepare50m(dossiers: int, extra: int, fill_only: bool) -> None:
             print(f"  {database}: {size}")
 
 
+EXPLAINED = [
+    ("the chain's tail, before audit 0005", "SELECT hash FROM audit_auditevent ORDER BY id DESC LIMIT 1"),
+    ("the chain's head, audit 0005", "SELECT hash FROM audit_chainhead WHERE id = 1"),
+    (
+        "a dossier's history, by dossier only",
+        "SELECT * FROM eservices_dossierevent WHERE dossier_id = {id} ORDER BY at, id",
+    ),
+    (
+        "a dossier's history, at >= submitted_at - 1 day",
+        "SELECT * FROM eservices_dossierevent WHERE dossier_id = {id} AND at >= '{since}' ORDER BY at, id",
+    ),
+    (
+        "intake's history row (rolled back)",
+        "INSERT INTO eservices_dossierevent (dossier_id, at, action, from_status, to_status, note, data) "
+        "VALUES ({id}, now(), 'explain', '', 'received', '', '{{}}')",
+    ),
+]
+
+
+def explain(database: str) -> None:
+    """The plans of intake's statements on the partitioned tables and of the look-up's history read."""
+    with psycopg.connect(f"{PG}/{database}") as conn:
+        top = conn.execute("SELECT max(id) FROM eservices_dossier").fetchone()[0]  # type: ignore[index]
+        dossier, submitted = conn.execute(
+            "SELECT id, submitted_at FROM eservices_dossier WHERE id = %s", [top // 4 * 2 + 1]
+        ).fetchone()  # type: ignore[misc]
+        since = submitted - __import__("datetime").timedelta(days=1)
+        for label, sql in EXPLAINED:
+            text = sql.format(id=dossier, since=since.isoformat())
+            try:
+                for _ in range(2):  # the second run, warm
+                    plan = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS, SUMMARY) {text}").fetchall()  # type: ignore[arg-type]
+            except psycopg.errors.UndefinedTable:
+                conn.rollback()
+                print(f"-- {label}: no such table here\n")
+                continue
+            conn.rollback()
+            print(f"-- {label}\n{text}")
+            lines = [row[0] for row in plan]
+            scans = sum("Scan" in line for line in lines)
+            print(
+                *(
+                    lines
+                    if len(lines) <= 14
+                    else [*lines[:8], f"   … {len(lines) - 12} lines, {scans} scans …", *lines[-4:]]
+                ),
+                sep="\n",
+            )
+            print()
+
+
 def _cpu(pid: int | None = None) -> float:
     if pid is None:
         times = os.times()
@@ -243,7 +294,8 @@ def measure(database: str, blocks: int, per_block: int) -> dict[str, object]:
     procedure = Procedure.objects.get(code="CT-06")
     unit_code = ward_role.unit.code if ward_role else "07168"
     top = Dossier.objects.order_by("-id").values_list("id", flat=True).first() or 1
-    codes = [c for c in (Dossier.objects.filter(id=rng.randint(1, top)).values_list("code", flat=True).first()
+    # Odd-numbered dossiers: their history is the same in the 50 M database (prepare50m grows the even ones').
+    codes = [c for c in (Dossier.objects.filter(id=rng.randint(0, top // 2) * 2 + 1).values_list("code", flat=True).first()
                          for _ in range(blocks * per_block)) if c]  # fmt: skip
     period = period_parse()
 
@@ -281,7 +333,10 @@ def measure(database: str, blocks: int, per_block: int) -> dict[str, object]:
     return figures
 
 
-def compare(rounds: int, blocks: int, per_block: int) -> None:
+def compare(rounds: int, blocks: int, per_block: int, big: bool = False) -> None:
+    global PLAIN, PARTITIONED
+    if big:
+        PLAIN, PARTITIONED = BIG_PLAIN, BIG_PART
     results: dict[str, list[dict[str, object]]] = {PLAIN: [], PARTITIONED: []}
     for _ in range(rounds):
         for database in (PLAIN, PARTITIONED):
@@ -320,12 +375,15 @@ def main() -> None:
         s.add_argument("--blocks", type=int, default=5)
         s.add_argument("--per-block", type=int, default=40)
     c.add_argument("--rounds", type=int, default=3)
+    c.add_argument("--big", action="store_true", help="the prepare50m pair (1 M plain, ≥ 50 M partitioned)")
     sub.add_parser("drop")
     b = sub.add_parser("prepare50m")
     b.add_argument("--dossiers", type=int, default=1_000_000)
-    b.add_argument("--extra", type=int, default=46, help="extra history events (and audit rows) per even dossier")
+    b.add_argument("--extra", type=int, default=48, help="extra history events (and audit rows) per even dossier")
     b.add_argument("--fill-only", action="store_true", help="only the extra rows, on the existing partitioned copy")
     sub.add_parser("drop50m")
+    e = sub.add_parser("explain")
+    e.add_argument("--database", default=BIG_PART)
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.dossiers, args.events, args.resume)
@@ -334,10 +392,12 @@ def main() -> None:
     elif args.command == "drop50m":
         for name in (BIG_PLAIN, BIG_PART):
             admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    elif args.command == "explain":
+        explain(args.database)
     elif args.command == "measure":
         print(json.dumps(measure(args.database, args.blocks, args.per_block)))
     elif args.command == "compare":
-        compare(args.rounds, args.blocks, args.per_block)
+        compare(args.rounds, args.blocks, args.per_block, args.big)
     else:
         for name in (PLAIN, PARTITIONED):
             admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
