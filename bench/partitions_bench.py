@@ -10,6 +10,7 @@ falls on both) prints, per operation, the wall time and this process's CPU per i
 backend's CPU per item (read from /proc: the server runs on this host), with the minimum over blocks:
 - intake: `dossier_submit` (the dossier, its history event, outbox row, statistics delta and audit append);
 - look-up: `dossier_get` of a random existing dossier with its history (the dossier page's query);
+- history, history_bounded: that history read alone, by dossier only, and with `at >= submitted_at - 1 day`;
 - inbox: a ward officer's first 50 open dossiers by due date (`dossier_list`);
 - dashboard: the province leader's report for the last 12 months (`dossier_report`).
 A fixed pure-Python loop is timed in each process as the floor, to compare runs on a shared machine.
@@ -298,6 +299,10 @@ def measure(database: str, blocks: int, per_block: int) -> dict[str, object]:
     codes = [c for c in (Dossier.objects.filter(id=rng.randint(0, top // 2) * 2 + 1).values_list("code", flat=True).first()
                          for _ in range(blocks * per_block)) if c]  # fmt: skip
     period = period_parse()
+    from precinct.eservices.models import DossierEvent
+    from precinct.eservices.selectors import HISTORY_MARGIN
+
+    sample = list(Dossier.objects.filter(code__in=codes).values_list("id", "submitted_at"))
 
     def intake(i: int) -> None:
         dossier_submit(actor=citizen, procedure=procedure, form_data={"muc_dich": f"bench {i}"}, unit_code=unit_code)
@@ -305,6 +310,17 @@ def measure(database: str, blocks: int, per_block: int) -> dict[str, object]:
     def lookup(i: int) -> None:
         dossier = dossier_get(actor=admin, code=codes[i % len(codes)])
         list(dossier.events.all())
+
+    def history(i: int) -> None:  # the history read alone, by dossier only (before the bound)
+        list(DossierEvent.objects.select_related("actor").filter(dossier_id=sample[i % len(sample)][0]))
+
+    def history_bounded(i: int) -> None:  # … and with at >= submitted_at - 1 day (dossier_get's read now)
+        dossier_id, submitted_at = sample[i % len(sample)]
+        list(
+            DossierEvent.objects.select_related("actor").filter(
+                dossier_id=dossier_id, at__gte=submitted_at - HISTORY_MARGIN
+            )
+        )
 
     def inbox(i: int) -> None:
         list(dossier_list(actor=officer, status="received").order_by("due_date")[:50])
@@ -314,6 +330,7 @@ def measure(database: str, blocks: int, per_block: int) -> dict[str, object]:
 
     figures: dict[str, object] = {"floor_s": min(floor() for _ in range(3))}
     for name, action, count in (("intake", intake, per_block), ("lookup", lookup, per_block),
+                                ("history", history, per_block), ("history_bounded", history_bounded, per_block),
                                 ("inbox", inbox, per_block // 4), ("dashboard", dashboard, max(per_block // 20, 3))):  # fmt: skip
         action(0)  # warm
         walls, cpus, server = [], [], []
@@ -346,9 +363,9 @@ def compare(rounds: int, blocks: int, per_block: int, big: bool = False) -> None
             )  # fmt: skip
             results[database].append(json.loads(out.stdout.strip().splitlines()[-1]))
     print(
-        f"{'operation':10} {'tables':12} {'wall ms min/med':>18} {'CPU ms (py)':>12} {'CPU ms (pg)':>12} {'py/floor':>9}"
+        f"{'operation':16} {'tables':12} {'wall ms min/med':>18} {'CPU ms (py)':>12} {'CPU ms (pg)':>12} {'py/floor':>9}"
     )
-    for op in ("intake", "lookup", "inbox", "dashboard"):
+    for op in ("intake", "lookup", "history", "history_bounded", "inbox", "dashboard"):
         for database, label in ((PLAIN, "plain"), (PARTITIONED, "partitioned")):
             runs = results[database]
             best = min(runs, key=lambda r: r[op]["wall_ms_min"])  # type: ignore[index]
@@ -356,7 +373,7 @@ def compare(rounds: int, blocks: int, per_block: int, big: bool = False) -> None
             pg = min(r[op]["server_cpu_ms_min"] for r in runs)  # type: ignore[index]
             fl = min(r["floor_s"] for r in runs)  # type: ignore[type-var]
             w = best[op]  # type: ignore[index]
-            print(f"{op:10} {label:12} {w['wall_ms_min']:8.2f} / {w['wall_ms_median']:7.2f} {cpu:12.2f} {pg:12.2f} "
+            print(f"{op:16} {label:12} {w['wall_ms_min']:8.2f} / {w['wall_ms_median']:7.2f} {cpu:12.2f} {pg:12.2f} "
                   f"{cpu / (fl * 1000):9.4f}")  # fmt: skip
     print("floor (3 M-iteration loop, s):", {d: [round(r["floor_s"], 3) for r in rs] for d, rs in results.items()})  # type: ignore[index]
     print("load average per run:", {d: [r["load"] for r in rs] for d, rs in results.items()})
