@@ -7,6 +7,8 @@ interference only ever adds, so the minimum is the steadiest figure), Python fun
 
 Needs the local PostgreSQL (BENCH_PG, default postgres://postgres@127.0.0.1:5432).
 Usage: .venv/bin/python bench/submissions_inprocess.py [--blocks 16] [--per-block 100]
+`--database NAME` submits into an existing, migrated database instead of a fresh one (the ≥ 50 M rows pair of
+`partitions_bench.py prepare50m`); its bench citizens and tokens are made once and found again on later runs.
 """
 
 import argparse
@@ -29,23 +31,42 @@ import submissions as http_bench  # the same database preparation as the HTTP be
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def prepare() -> tuple[list[str], list[str]]:
-    http_bench.DB = "precinct_bench_inprocess"
-    url = http_bench.recreate_database()
+def prepare(database: str | None) -> tuple[list[str], list[str]]:
+    if database:  # an existing database: the citizens may be there from an earlier run (found, given new tokens)
+        url = f"{http_bench.PG}/{database}"
+        script = http_bench.PREPARE.replace(
+            "user = User.objects.create_user(",
+            "user = User.objects.filter(username=pid).first() or User.objects.create_user(",
+        )
+    else:
+        http_bench.DB = "precinct_bench_inprocess"
+        url = http_bench.recreate_database()
+        script = http_bench.PREPARE
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "LOG_LEVEL": "WARNING"}
-    http_bench.manage(env, "migrate", "--noinput")
-    http_bench.manage(env, "seed_demo")
-    prepared = json.loads(http_bench.manage(env, "shell", "-c", http_bench.PREPARE % 32).strip().splitlines()[-1])
+    if not database:
+        http_bench.manage(env, "migrate", "--noinput")
+        http_bench.manage(env, "seed_demo")
+    prepared = json.loads(http_bench.manage(env, "shell", "-c", script % 32).strip().splitlines()[-1])
     os.environ.update({"DATABASE_URL": url, "DEBUG": "false", "LOG_LEVEL": "WARNING", "DB_CONN_MAX_AGE": "600"})
     return prepared["tokens"], prepared["units"]
+
+
+def floor() -> float:
+    """A fixed pure-Python loop's CPU in this process, to compare runs on a shared machine."""
+    started = time.process_time()
+    total = 0
+    for i in range(3_000_000):
+        total += i % 7
+    return time.process_time() - started
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--blocks", type=int, default=16)
     parser.add_argument("--per-block", type=int, default=100)
+    parser.add_argument("--database", help="an existing migrated database (default: a fresh one)")
     args = parser.parse_args()
-    tokens, units = prepare()
+    tokens, units = prepare(args.database)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -113,7 +134,10 @@ def main() -> None:
     with connection.execute_wrapper(record):
         submit()
 
-    print(f"{args.blocks} blocks of {args.per_block} submissions through the WSGI handler, PostgreSQL")
+    print(
+        f"{args.blocks} blocks of {args.per_block} submissions through the WSGI handler, PostgreSQL {args.database or ''}"
+    )
+    print(f"load average {os.getloadavg()}; floor (3 M-iteration loop) {floor():.3f} s")
     print(
         f"CPU per submission: this process min {min(python_ms):.2f} ms, median {statistics.median(python_ms):.2f} ms;"
         f" its PostgreSQL backend min {min(postgres_ms):.2f} ms, median {statistics.median(postgres_ms):.2f} ms"

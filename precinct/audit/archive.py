@@ -3,7 +3,8 @@
 read back as AuditEvents so that `audit_verify` walks one chain across archives and the live table.
 
 The manifest carries the chain at the cut: the archived month's first row (its id and the hash it follows) and
-last row (its id and hash), and the live chain's head when the month was cut. The rows themselves are in the
+last row (its id and hash), and the live chain's head when the month was cut (from `audit_chainhead`,
+ADR 0045). The rows themselves are in the
 archive file, so verification recomputes every archived row's hash as it does for live ones: an altered row
 in an archive breaks the chain exactly where it would have in the table.
 """
@@ -16,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from precinct.audit.models import AuditEvent
+from precinct.audit.models import AuditEvent, ChainHead
 from precinct.core.partitions import ArchiveRules
 from precinct.core.partitions import archive as partition_archive
 
@@ -29,8 +30,11 @@ def describe(connection: BaseDatabaseWrapper, partition: str) -> dict[str, Any]:
         first = cursor.fetchone()
         cursor.execute(f"SELECT id, hash FROM {partition} ORDER BY id DESC LIMIT 1")
         last = cursor.fetchone()
-        cursor.execute(f"SELECT id, hash FROM {TABLE} ORDER BY id DESC LIMIT 1")
+        cursor.execute(f"SELECT last_id, hash FROM {ChainHead._meta.db_table} WHERE id = 1")
         head = cursor.fetchone()
+        if head is None:  # no head row yet (an append rebuilds it): the table's newest row
+            cursor.execute(f"SELECT id, hash FROM {TABLE} ORDER BY id DESC LIMIT 1")
+            head = cursor.fetchone()
     return {
         "chain": {
             "first": {"id": first[0], "prev_hash": first[1]} if first else None,

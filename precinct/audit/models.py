@@ -110,3 +110,23 @@ class AuditEvent(models.Model):
     def compute_hash(self) -> str:
         before, after = self.canonical_parts()
         return hashlib.sha256(f"{before}{self.prev_hash}{after}".encode()).hexdigest()
+
+
+class ChainHead(models.Model):
+    """The chain's newest row (its id and hash), one row kept by every append under the chain's lock (ADR 0045).
+
+    The append reads the previous hash here instead of the newest row of the (partitioned) audit table, and
+    `audit_verify` checks the table's last row against it: removing the newest rows, or rewriting and re-hashing
+    them, no longer leaves a chain that verifies. Missing (a database older than audit 0005, or one just
+    flushed), the next append rebuilds it from the table."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_id = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.last_id} {self.hash[:12]}"

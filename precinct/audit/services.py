@@ -9,7 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils import timezone
 
-from precinct.audit.models import GENESIS_HASH, AuditEvent
+from precinct.audit.models import GENESIS_HASH, AuditEvent, ChainHead
 from precinct.core.actors import Actor
 from precinct.core.inserts import PreparedInsert
 from precinct.core.request_context import current_request_id
@@ -40,8 +40,8 @@ def _json_param(name: str, value: Any) -> Any:
 
 
 def _append_postgresql(event: AuditEvent) -> None:
-    """Lock, previous hash, hash and insert in one statement (migration audit 0002); the lock is then
-    held only for that statement and the commit that follows."""
+    """Lock, previous hash (from the chain's head), hash, insert and the head moved on, in one statement
+    (migrations audit 0002 and 0005); the lock is then held only for that statement and the commit that follows."""
     before, after = event.canonical_parts()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -74,10 +74,17 @@ _insert = PreparedInsert(AuditEvent, returning="id")
 
 
 def _append_in_python(event: AuditEvent) -> None:
-    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    """The same as PostgreSQL's function: the previous hash from the chain's head (rebuilt from the table when
+    missing), then the row, then the head moved on to it."""
+    head = ChainHead.objects.filter(pk=1).values_list("hash", flat=True).first()
+    last = head if head is not None else AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
     event.prev_hash = last or GENESIS_HASH
     event.hash = event.compute_hash()
     _insert.save(event)
+    if head is not None:
+        ChainHead.objects.filter(pk=1).update(last_id=event.pk, hash=event.hash)
+    else:
+        ChainHead.objects.create(pk=1, last_id=event.pk, hash=event.hash)
 
 
 def audit_record(

@@ -1,14 +1,16 @@
 """Walk the audit chain and report the first row that was altered or removed, checking it against the signed
 anchors kept outside the database (precinct/audit/anchor.py), so removing the newest rows shows too. Months
 archived from the partitioned table (ADR 0030) are read back from their files and walked in id order with the
-live rows: one chain, whatever has been archived."""
+live rows: one chain, whatever has been archived. The chain's head (`audit_chainhead`, ADR 0045), kept by every
+append, is read before the walk and checked like an anchor: its row must be there with its hash, so the newest
+rows removed, or rewritten and re-hashed, show even without the anchors."""
 
 import heapq
 from dataclasses import dataclass, field
 
 from precinct.audit.anchor import Anchor, anchors_read
 from precinct.audit.archive import archived_events
-from precinct.audit.models import GENESIS_HASH, AuditEvent
+from precinct.audit.models import GENESIS_HASH, AuditEvent, ChainHead
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ def audit_chain_verify(*, chunk_size: int = 5000, anchors: bool = True) -> Verif
     previous_id: int | None = None
     checked = 0
     seen: set[int] = set()
+    # Read before the walk: rows appended while it runs come after the head's row and are walked too.
+    head = ChainHead.objects.filter(pk=1).values_list("last_id", "hash").first()
+    head_seen = False
     archived, archive_problems = archived_events()
     live = AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size)
     for event in heapq.merge(*archived, live, key=lambda e: e.pk):
@@ -66,12 +71,23 @@ def audit_chain_verify(*, chunk_size: int = 5000, anchors: bool = True) -> Verif
                 reason = f"differs from its anchor of {anchor.at}: the chain was rewritten up to here"
                 return VerifyResult(checked, ChainBreak(event.pk, reason), len(seen), problems, archive_problems)
             seen.add(event.pk)
+        if head is not None and event.pk == head[0]:
+            if event.hash != head[1]:
+                reason = "differs from the chain's head: the newest rows were rewritten up to here"
+                return VerifyResult(checked, ChainBreak(event.pk, reason), len(seen), problems, archive_problems)
+            head_seen = True
         expected_prev = event.hash
         previous_id = event.pk
         checked += 1
+    ends = f"the log ends at row {previous_id}" if previous_id is not None else "the log is empty"
+    if head is not None and not head_seen:
+        reason = f"rows up to {head[0]} (the chain's head) were removed: {ends}"
+        return VerifyResult(checked, ChainBreak(head[0], reason), len(seen), problems, archive_problems)
+    if head is None and previous_id is not None:
+        reason = "the chain's head (audit_chainhead, kept by every append) was removed"
+        return VerifyResult(checked, ChainBreak(previous_id, reason), len(seen), problems, archive_problems)
     if missing := sorted(set(anchored) - seen):
         newest = anchored[missing[-1]]
-        ends = f"the log ends at row {previous_id}" if previous_id is not None else "the log is empty"
         reason = f"rows up to {newest.row_id} (anchored at {newest.at}) were removed: {ends}"
         return VerifyResult(checked, ChainBreak(missing[0], reason), len(seen), problems, archive_problems)
     return VerifyResult(checked, None, len(seen), problems, archive_problems)

@@ -3,7 +3,7 @@
 import datetime
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from precinct.accounts.models import User
@@ -105,17 +105,27 @@ def dossier_attachment_get(*, actor: Actor, code: str, attachment_id: int) -> Do
     return attachment
 
 
+# A dossier's history starts at its submission; the bound is named a day early (clocks of several app servers,
+# a submission dated by its caller) and lets PostgreSQL skip the older months of the partitioned history.
+HISTORY_MARGIN = datetime.timedelta(days=1)
+
+
 def dossier_get(*, actor: Actor, code: str) -> Dossier:
     found = (
         dossier_list(actor=actor)
         .select_related("version__workflow")
-        .prefetch_related(Prefetch("events", DossierEvent.objects.select_related("actor")), "attachments")
+        .prefetch_related("attachments")
         .filter(code=code)
         .order_by()[:1]  # the code is unique: no sort (first() would add one), so the code's index serves
     )
     dossier = next(iter(found), None)
     if dossier is None:
         raise NotFound()  # outside the actor's reach looks exactly like absent
+    # The history once the dossier (and so its submission time) is known: `at >= submitted_at` prunes the
+    # partitions of the months before it (ADR 0030, docs/SCALE.md), one query as before.
+    since = dossier.submitted_at - HISTORY_MARGIN
+    history = DossierEvent.objects.select_related("actor").filter(at__gte=since)
+    prefetch_related_objects([dossier], Prefetch("events", history))
     return dossier
 
 

@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from precinct.audit.guard import guard_lifted
-from precinct.audit.models import GENESIS_HASH, AuditEvent
+from precinct.audit.models import GENESIS_HASH, AuditEvent, ChainHead
 from precinct.audit.services import audit_record
 from precinct.audit.verify import audit_chain_verify
 from precinct.testing import sign_in
@@ -149,3 +149,15 @@ def test_an_append_in_an_older_snapshot_is_refused_and_writes_nothing():
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         audit_record(actor=None, action="test.snapshot")
     assert AuditEvent.objects.count() == 1 and audit_chain_verify().ok
+
+
+def test_the_chain_head_follows_every_append_and_is_rebuilt_when_missing():
+    """ADR 0045: the append reads the previous hash from the one-row head and moves it on; without the row (a
+    database restored without it) the next append takes the table's newest row and writes the head again."""
+    rows = record(2)
+    assert ChainHead.objects.values_list("last_id", "hash").get() == (rows[1].pk, rows[1].hash)
+    ChainHead.objects.all().delete()
+    (row,) = record(1)
+    assert row.prev_hash == rows[1].hash
+    assert ChainHead.objects.values_list("last_id", "hash").get() == (row.pk, row.hash)
+    assert audit_chain_verify().ok

@@ -3,6 +3,7 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
+from precinct.audit.models import AuditEvent, ChainHead
 from precinct.audit.services import audit_record
 from precinct.audit.verify import audit_chain_verify
 
@@ -33,3 +34,5 @@ def test_parallel_writers_keep_one_linear_chain():
     assert not errors
     result = audit_chain_verify()
     assert result.ok and result.rows_checked == 90
+    newest = AuditEvent.objects.order_by("-id").first()
+    assert ChainHead.objects.values_list("last_id", "hash").get() == (newest.pk, newest.hash)

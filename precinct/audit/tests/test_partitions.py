@@ -104,6 +104,8 @@ def test_audit_verify_passes_across_partitions_and_after_archiving_and_finds_an_
     (manifest,) = manifests(table=TABLE, directory=settings.PRECINCT_PARTITION_ARCHIVE_DIR)
     assert manifest["rows"] == 5 and manifest["first_id"] == august_ids[0] and manifest["last_id"] == august_ids[-1]
     assert manifest["chain"]["last"] == {"id": august_ids[-1], "hash": last_hash}
+    newest = AuditEvent.objects.filter(action="test.december").order_by("-id").first()  # the head at the cut
+    assert manifest["chain"]["head_at_cut"] == {"id": newest.pk, "hash": newest.hash}
     archived_audit = AuditEvent.objects.get(action="partition.archived")  # the archiving itself is audited
     assert archived_audit.after["sha256"] == manifest["sha256"]
 

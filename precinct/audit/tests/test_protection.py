@@ -1,5 +1,5 @@
-"""The database refuses to change audit rows (triggers, ADR 0025), and the signed anchors kept outside it show
-the newest rows removed."""
+"""The database refuses to change audit rows (triggers, ADR 0025); the chain's head (ADR 0045) and the signed
+anchors kept outside the database show the newest rows removed or rewritten."""
 
 import json
 import stat
@@ -11,9 +11,9 @@ from django.db import DatabaseError, connection, transaction
 
 from precinct.audit.anchor import ANCHORS_FILE, KEY_FILE, anchor_dir, anchors_read, audit_anchor_write
 from precinct.audit.guard import guard_lifted
-from precinct.audit.models import AuditEvent
+from precinct.audit.models import AuditEvent, ChainHead
 from precinct.audit.services import audit_record
-from precinct.audit.verify import audit_chain_verify
+from precinct.audit.verify import ChainBreak, audit_chain_verify
 
 pytestmark = pytest.mark.django_db
 TABLE = AuditEvent._meta.db_table
@@ -102,16 +102,42 @@ def test_deleting_the_newest_ten_rows_is_reported_by_audit_verify(capsys):
     assert "30 rows verified" in capsys.readouterr().out
     with guard_lifted(), connection.cursor() as cursor:  # as a superuser would
         cursor.execute(f"DELETE FROM {TABLE} WHERE id >= %s", [rows[20].pk])
-    assert audit_chain_verify(anchors=False).ok  # the chain alone cannot see it: a shorter chain is valid
+    # The chain's head (ADR 0045) still names the removed newest row: the chain alone sees it now.
+    result = audit_chain_verify(anchors=False)
+    assert result.first_break == ChainBreak(
+        rows[29].pk, f"rows up to {rows[29].pk} (the chain's head) were removed: the log ends at row {rows[19].pk}"
+    )
     with pytest.raises(
         CommandError, match=f"rows up to {rows[29].pk} .* were removed: the log ends at row {rows[19].pk}"
     ):
         call_command("audit_verify")
-    # The anchor job does not bless the shortened chain with a new anchor.
+    # The next append follows the head, not the shortened table: the gap stays in the chain.
     record(1)
+    assert f"row {rows[19].pk}" in audit_chain_verify(anchors=False).first_break.reason
+    # The anchor job does not bless the shortened chain with a new anchor.
     refusal = audit_anchor_write()
     assert not refusal.written and f"row {rows[29].pk}" in refusal.reason
     assert not audit_chain_verify().ok
+
+
+def test_a_head_moved_back_with_the_rows_is_still_caught_by_the_anchors():
+    """Whoever removes the newest rows and moves the head back to the new last row (the head is a table in the
+    same database) leaves a chain that verifies alone: the anchors kept outside it still see the removal."""
+    rows = record(5)
+    assert audit_anchor_write().written
+    with guard_lifted(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id >= %s", [rows[3].pk])
+        cursor.execute(f"UPDATE {ChainHead._meta.db_table} SET last_id = %s, hash = %s", [rows[2].pk, rows[2].hash])
+    assert audit_chain_verify(anchors=False).ok
+    with pytest.raises(CommandError, match=f"rows up to {rows[4].pk} .* were removed"):
+        call_command("audit_verify")
+
+
+def test_a_removed_head_is_reported():
+    record(2)
+    ChainHead.objects.all().delete()
+    result = audit_chain_verify(anchors=False)
+    assert result.first_break is not None and "head (audit_chainhead" in result.first_break.reason
 
 
 def test_a_rewritten_chain_differs_from_its_anchor():
@@ -125,10 +151,17 @@ def test_a_rewritten_chain_differs_from_its_anchor():
             f"UPDATE {TABLE} SET target_label = %s, hash = %s WHERE id = %s",
             ["forged", forged.compute_hash(), rows[2].pk],
         )
-    assert audit_chain_verify(anchors=False).ok
+    # The chain's head (ADR 0045) keeps the newest row's hash: the chain alone sees the rewrite now.
+    result = audit_chain_verify(anchors=False)
+    assert result.first_break is not None and result.first_break.row_id == rows[2].pk
+    assert "differs from the chain's head" in result.first_break.reason
     result = audit_chain_verify()
     assert result.first_break is not None and result.first_break.row_id == rows[2].pk
     assert "differs from its anchor" in result.first_break.reason
+    # Rewriting the head too leaves a chain that verifies alone; the anchor kept outside the database does not.
+    ChainHead.objects.filter(pk=1).update(hash=forged.compute_hash())
+    assert audit_chain_verify(anchors=False).ok
+    assert "differs from its anchor" in audit_chain_verify().first_break.reason
 
 
 def test_an_edited_anchor_line_is_reported_not_trusted():
