@@ -8,6 +8,7 @@ from django.utils import timezone
 from precinct.cameras.ingest import Received, inbox_process, inbox_store
 from precinct.cameras.models import Alert
 from precinct.cameras.tests.conftest import frigate
+from precinct.core.serial import serial
 from precinct.organisation.demo import demo_communes
 from precinct.organisation.selectors import province_root
 from tests.browser.conftest import sign_in
@@ -32,8 +33,9 @@ def test_duty_console_live(page, demo, shot):
 
     # A recorder reports a person on cage HA-005 at night: the card appears without a reload.
     body = frigate("new", "live-1", camera="be_05", score=0.88)
-    inbox_store([Received(topic="haan-1/events", body=body, received_at=timezone.now())])
-    inbox_process()
+    with serial():  # the live server's requests share this in-memory database's one connection
+        inbox_store([Received(topic="haan-1/events", body=body, received_at=timezone.now())])
+        inbox_process()
     page.wait_for_selector(".alert-card >> text=HA-005", timeout=15_000)
     assert page.locator(".alert-card").count() == 4
     shot(page, "cameras-console-1366-vi")

@@ -15,6 +15,7 @@ from precinct.cameras.ingest import Received, inbox_process, inbox_store
 from precinct.cameras.models import OPEN_ALERT_STATES, Alert, Camera, Recorder, Snapshot, SnapshotState
 from precinct.cameras.tests.conftest import frigate
 from precinct.cameras.tests.test_reviews import review
+from precinct.core.serial import serial
 from precinct.organisation.demo import demo_communes
 from precinct.organisation.selectors import province_root
 from tests.browser.conftest import sign_in
@@ -88,8 +89,9 @@ def _console_in_its_ward_only(browser, live_server, ha_an, other, open_before, p
     recorder.http_base_url = http_recorder.url
     recorder.save(update_fields=["http_base_url"])
     body = frigate("new", "live-sse-1", camera="be_05", score=0.91)
-    inbox_store([Received(topic="haan-1/events", body=body, received_at=timezone.now())])
-    assert inbox_process()["done"] == 1
+    with serial():  # the live server's requests share this in-memory database's one connection
+        inbox_store([Received(topic="haan-1/events", body=body, received_at=timezone.now())])
+        assert inbox_process()["done"] == 1
     assert Alert.objects.filter(unit=ha_an, status__in=OPEN_ALERT_STATES).count() == open_before + 1
 
     assert ha_an_page.locator(".alert-card >> text=HA-005").count() == 0
@@ -102,14 +104,16 @@ def _console_in_its_ward_only(browser, live_server, ha_an, other, open_before, p
     later = [("events", frigate(kind, "live-sse-1", camera="be_05", score=0.93)) for kind in ("update", "end")]
     later += [("reviews", review(kind, "live-review-1", "live-sse-1", camera="be_05")) for kind in ("new", "end")]
     now = timezone.now()
-    inbox_store([Received(topic=f"haan-1/{topic}", body=body, received_at=now) for topic, body in later])
-    assert inbox_process()["done"] == 4
+    with serial():
+        inbox_store([Received(topic=f"haan-1/{topic}", body=body, received_at=now) for topic, body in later])
+        assert inbox_process()["done"] == 4
     alerts = Alert.objects.filter(unit=ha_an, camera__source_name="be_05", status__in=OPEN_ALERT_STATES)
     assert alerts.count() == 1
 
     # Its snapshot is fetched from the recorder and shows on the open console, still without a reload.
     snapshot = Snapshot.objects.get(alert=alerts.get())
-    assert snapshot_fetch(snapshot_id=snapshot.pk) == SnapshotState.STORED
+    with serial():
+        assert snapshot_fetch(snapshot_id=snapshot.pk) == SnapshotState.STORED
     thumb = f".alert-card img.alert-card__thumb[src*='/cameras/alerts/{snapshot.alert_id}/snapshot/']"
     ha_an_page.wait_for_selector(thumb)
     ha_an_page.wait_for_function(f'document.querySelector("{thumb}").naturalWidth > 0')
