@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -224,3 +224,37 @@ def run_queued_tasks() -> int:
             row.set_successful(row.task.call(*queued.args, **queued.kwargs))
             ran += 1
     return ran
+
+
+# Migrations that partition a table, tested on a database holding rows (ADR 0030; PostgreSQL).
+
+
+def migrate_app(app: str, name: str) -> None:
+    """Migrate `app` forward or back to `name` with the migration executor. Deferred foreign-key checks of rows
+    the test wrote in its transaction run first, or unapplying a later migration cannot drop what they point to."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([(app, name)])
+    executor.loader.build_graph()
+
+
+def rows_by_partition(table: str) -> dict[int, str]:
+    """Each row's id and the partition (or plain table) that holds it."""
+    with connection.cursor() as cursor:
+        quoted = connection.ops.quote_name(table)
+        cursor.execute(f"SELECT id, tableoid::regclass::text FROM {quoted}")  # noqa: S608
+        return dict(cursor.fetchall())
+
+
+def constraint_definitions(table: str, kind: str) -> set[str]:
+    """The table's constraints of one kind ("p" primary key, "u" unique, "f" foreign key) as PostgreSQL prints them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = %s",
+            [table, kind],
+        )
+        return {row[0] for row in cursor.fetchall()}

@@ -12,7 +12,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from precinct.audit.models import AuditEvent
@@ -23,6 +22,7 @@ from precinct.cameras.services import alert_close
 from precinct.cameras.tests.conftest import LOCAL, NIGHT, feed, frigate
 from precinct.cameras.tests.test_reviews import review
 from precinct.core.partitions import months
+from precinct.testing import constraint_definitions, migrate_app, rows_by_partition
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="partitions are PostgreSQL only")
@@ -37,27 +37,14 @@ def frigate_id(at: datetime.datetime, tail: str) -> str:
 
 
 def migrate(name: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([("cameras", name)])
-    executor.loader.build_graph()
+    migrate_app("cameras", name)
 
 
 def where() -> dict[int, str]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, tableoid::regclass::text FROM {TABLE}")
-        return dict(cursor.fetchall())
+    return rows_by_partition(TABLE)
 
 
-def definitions(table: str, kind: str) -> set[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = %s",
-            [table, kind],
-        )
-        return {row[0] for row in cursor.fetchall()}
+definitions = constraint_definitions
 
 
 def links() -> tuple[dict[int, int | None], dict[str, int | None]]:

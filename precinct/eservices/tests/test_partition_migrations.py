@@ -17,6 +17,7 @@ from precinct.core.partitions import months
 from precinct.eservices.models import DossierEvent, Procedure
 from precinct.eservices.services import dossier_submit
 from precinct.portalsync.models import OutboxEvent
+from precinct.testing import rows_by_partition
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="partitions are PostgreSQL only")
@@ -61,10 +62,7 @@ def submit(world, n: int) -> list:
     ]
 
 
-def where(table: str) -> dict[int, str]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, tableoid::regclass::text FROM {table}")
-        return dict(cursor.fetchall())
+where = rows_by_partition
 
 
 @postgresql_only

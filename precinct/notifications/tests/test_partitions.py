@@ -10,7 +10,6 @@ import time
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
-from django.db.migrations.executor import MigrationExecutor
 
 from precinct.core.partitions import months
 from precinct.core.partitions.archive import ArchiveRefused, archive_month
@@ -23,6 +22,7 @@ from precinct.notifications.services import (
     notify,
     register_composer,
 )
+from precinct.testing import constraint_definitions, migrate_app, rows_by_partition
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="partitions are PostgreSQL only")
@@ -45,18 +45,11 @@ def citizen(world):
 
 
 def where() -> dict[int, str]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, tableoid::regclass::text FROM {TABLE}")
-        return dict(cursor.fetchall())
+    return rows_by_partition(TABLE)
 
 
 def definitions(kind: str) -> set[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = %s",
-            [TABLE, kind],
-        )
-        return {row[0] for row in cursor.fetchall()}
+    return constraint_definitions(TABLE, kind)
 
 
 def date_back(key: str, month: datetime.date) -> None:
@@ -169,12 +162,7 @@ def test_an_archived_month_keeps_its_keys_and_is_refused_while_a_message_waits(c
 @postgresql_only
 def test_the_migration_partitions_a_table_that_already_holds_messages_and_back(citizen, world):
     def migrate(name: str) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate([("notifications", name)])
-        executor.loader.build_graph()
+        migrate_app("notifications", name)
 
     migrate(BEFORE)
     assert TABLE not in dict(months.partitioned_tables(connection))

@@ -8,13 +8,13 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from precinct.core.partitions import months
 from precinct.core.partitions.archive import ArchiveRefused, archive_month
 from precinct.residence.models import Stay
 from precinct.residence.services import establishment_register, stay_notices_process
+from precinct.testing import constraint_definitions, migrate_app, rows_by_partition
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="partitions are PostgreSQL only")
@@ -24,14 +24,7 @@ TABLE = "residence_stay"
 
 
 def migrate(name: str) -> None:
-    # Rows the fixtures wrote in this test's transaction (the quality queue's) hold deferred foreign-key
-    # checks; run them now, or unapplying a later migration cannot drop the tables they point to.
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([("residence", name)])
-    executor.loader.build_graph()
+    migrate_app("residence", name)  # the quality queue's rows, written by the fixtures, hold deferred checks
 
 
 def guest(n: int, arrival: str) -> dict:
@@ -53,18 +46,11 @@ def report(client: Client, rows: list[dict]) -> dict:
 
 
 def where() -> dict[int, str]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, tableoid::regclass::text FROM {TABLE}")
-        return dict(cursor.fetchall())
+    return rows_by_partition(TABLE)
 
 
 def definitions(kind: str) -> set[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = %s",
-            [TABLE, kind],
-        )
-        return {row[0] for row in cursor.fetchall()}
+    return constraint_definitions(TABLE, kind)
 
 
 @pytest.fixture
