@@ -46,6 +46,7 @@ import time
 from pathlib import Path
 
 import psycopg
+from support.measure import floor  # bench/ is this script's folder, first on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -259,14 +260,6 @@ def _cpu(pid: int | None = None) -> float:
         return times.user + times.system
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def floor() -> float:
-    started = time.process_time()
-    total = 0
-    for i in range(3_000_000):
-        total += i % 7
-    return time.process_time() - started
 
 
 def measure(database: str, blocks: int, per_block: int) -> dict[str, object]:

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import submissions as http_bench  # the same database preparation as the HTTP bench
+from support.measure import floor
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -49,15 +50,6 @@ def prepare(database: str | None) -> tuple[list[str], list[str]]:
     prepared = json.loads(http_bench.manage(env, "shell", "-c", script % 32).strip().splitlines()[-1])
     os.environ.update({"DATABASE_URL": url, "DEBUG": "false", "LOG_LEVEL": "WARNING", "DB_CONN_MAX_AGE": "600"})
     return prepared["tokens"], prepared["units"]
-
-
-def floor() -> float:
-    """A fixed pure-Python loop's CPU in this process, to compare runs on a shared machine."""
-    started = time.process_time()
-    total = 0
-    for i in range(3_000_000):
-        total += i % 7
-    return time.process_time() - started
 
 
 def main() -> None:
