@@ -2,8 +2,12 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.dispatch import Signal
+
+if TYPE_CHECKING:
+    from precinct.residence.models import Stay
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +23,20 @@ class StayRecorded:
     passport_number: str  # upper case, without spaces or dashes
     nationality: str  # ISO 3166-1 alpha-2, upper case
     date_of_birth: datetime.date | None = None
+
+    @classmethod
+    def of(cls, stay: "Stay") -> "StayRecorded":
+        """The message for a stored residence Stay."""
+        return cls(
+            stay_pk=stay.pk,
+            arrival=stay.arrival,
+            unit_path=stay.unit_path,
+            guest_name=stay.guest_name,
+            personal_id=stay.personal_id,
+            passport_number=stay.passport_number,
+            nationality=stay.nationality,
+            date_of_birth=stay.date_of_birth,
+        )
 
 
 stays_recorded = Signal()

@@ -107,15 +107,7 @@ def test_the_same_stay_again_raises_nothing_more(world):
     before = Notification.objects.count(), AuditEvent.objects.filter(action="incidents.flagged_guest_told").count()
     client.post("/api/v1/residence/stays", {"stays": [GUEST]}, content_type="application/json")
     stay_notices_process()
-    again = StayRecorded(
-        stay_pk=stay.pk,
-        arrival=stay.arrival,
-        unit_path=stay.unit_path,
-        guest_name=stay.guest_name,
-        personal_id=stay.personal_id,
-        passport_number="",
-        nationality="VN",
-    )
+    again = StayRecorded.of(stay)
     assert on_stays_recorded(Stay, stays=[again]) == 0  # the signal heard twice for one stay
     after = Notification.objects.count(), AuditEvent.objects.filter(action="incidents.flagged_guest_told").count()
     assert after == before and StayFlag.objects.count() == 1
@@ -186,16 +178,7 @@ def test_a_foreign_guest_whose_passport_is_on_a_suspect_raises_the_ward_notice_o
     # Reported again (the same stay, and the signal heard twice): nothing more.
     client.post("/api/v1/residence/stays", {"stays": [FOREIGN]}, content_type="application/json")
     stay_notices_process()
-    again = StayRecorded(
-        stay_pk=stay.pk,
-        arrival=stay.arrival,
-        unit_path=stay.unit_path,
-        guest_name=stay.guest_name,
-        personal_id="",
-        passport_number=stay.passport_number,
-        nationality=stay.nationality,
-        date_of_birth=stay.date_of_birth,
-    )
+    again = StayRecorded.of(stay)
     assert on_stays_recorded(Stay, stays=[again]) == 0
     assert Notification.objects.filter(key=f"stay_flagged:{stay.pk}").count() == 1
     assert AuditEvent.objects.filter(action="incidents.flagged_guest_told").count() == 1

@@ -209,20 +209,7 @@ def _tell_recorded(arrivals: list[Stay]) -> None:
         stay_id__in={i for _, i in wanted},
         arrival__in={s.arrival for s in arrivals},
     )
-    recorded = tuple(
-        StayRecorded(
-            stay_pk=s.pk,
-            arrival=s.arrival,
-            unit_path=s.unit_path,
-            guest_name=s.guest_name,
-            personal_id=s.personal_id,
-            passport_number=s.passport_number,
-            nationality=s.nationality,
-            date_of_birth=s.date_of_birth,
-        )
-        for s in found
-        if (s.establishment_id, s.stay_id) in wanted
-    )
+    recorded = tuple(StayRecorded.of(s) for s in found if (s.establishment_id, s.stay_id) in wanted)
     if recorded:
         stays_recorded.send(sender=Stay, stays=recorded)
 
