@@ -13,9 +13,12 @@ the end) is filled with `migrate`, `seed_demo` and `generate_dossiers`; then, ea
    PostgreSQL backend on the primary, and the reports done meanwhile.
 
 The floor is a fixed pure-Python loop measured in the same run; the machine is shared (2 cores): read CPU per
-item and its ratio to the floor beside the wall-clock figures. Both servers run on the same two cores, so the
-replica moves a report's I/O and buffer use off the primary, not its CPU.
-Usage: .venv/bin/python bench/replica_bench.py [--dossiers 100000] [--runs 60] [--seconds 20]
+item and its ratio to the floor beside the wall-clock figures. Without `--pin` both servers run on the same
+cores, so the replica moves a report's I/O and buffer use off the primary, not its CPU. With `--pin` the primary
+and the intake process run on the first CPU and the replica and the report's client on the last
+(`Cluster.pin`): a stand-in for two hosts, which still share memory, disk and the page cache.
+`--rounds N` repeats the three intake conditions N times, interleaved; `--runs 0` skips the dashboard.
+Usage: .venv/bin/python bench/replica_bench.py [--dossiers 100000] [--runs 60] [--seconds 20] [--pin] [--rounds 1]
 """
 
 import argparse
@@ -182,9 +185,13 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--pin", action="store_true", help="primary + intake on the first CPU, replica on the last")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
+        if os.environ.get("BENCH_CPUS"):
+            os.sched_setaffinity(0, {int(cpu) for cpu in os.environ["BENCH_CPUS"].split(",")})
         kind, *rest = args.child
         result = {"dashboard": lambda: dashboard(int(rest[0])), "intake": lambda: intake(float(rest[0]))}.get(
             kind, lambda: report(rest[0], rest[1])
@@ -220,19 +227,31 @@ def run(pair: "object", args: argparse.Namespace) -> None:
     manage(base, "generate_dossiers", "--count", str(args.dossiers), "--years", "2", "--seed", "31")
     pair.wait_replayed(timeout=600)  # type: ignore[attr-defined]
     print(f"pair filled: {args.dossiers:,} dossiers in {time.perf_counter() - started:.0f} s", flush=True)
+    cpus = sorted(os.sched_getaffinity(0))
+    primary_side, replica_side = base, base
+    if args.pin:
+        if len(cpus) < 2:
+            raise SystemExit("--pin needs two CPUs")
+        pair.primary.pin({cpus[0]})  # type: ignore[attr-defined]
+        pair.replica.pin({cpus[-1]})  # type: ignore[attr-defined]
+        primary_side = {**base, "BENCH_CPUS": str(cpus[0])}
+        replica_side = {**base, "BENCH_CPUS": str(cpus[-1])}
+        print(f"pinned: primary and intake on CPU {cpus[0]}, replica and the report's client on CPU {cpus[-1]}")
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
     floor = min(floor_seconds() for _ in range(3))
     print(f"floor: {floor * 1000:.0f} ms CPU for the fixed workload", flush=True)
     with_replica = {**base, "DATABASE_REPLICA_URL": replica}
 
-    pages = {}
-    for label, env in (("replica", with_replica), ("primary", base), ("replica", with_replica), ("primary", base)):
+    pages: dict[str, list[dict]] = {}
+    dashboard_runs = (("replica", with_replica), ("primary", base)) * 2 if args.runs else ()
+    for label, env in dashboard_runs:
         result = child(env, "dashboard", str(args.runs))
         pages.setdefault(label, []).append(result)
         print(f"dashboard from the {label}: {result}, load {os.getloadavg()[0]:.1f}", flush=True)
 
-    intakes = {}
-    for label, target in (("no report", None), ("report on the primary", primary), ("report on the replica", replica)):
+    intakes: list[tuple[str, dict]] = []
+    conditions = (("no report", None), ("report on the primary", primary), ("report on the replica", replica))
+    for label, target in conditions * args.rounds:
         stop = Path(f"/tmp/wt_replica_bench_stop_{os.getpid()}")  # noqa: S108
         stop.unlink(missing_ok=True)
         reporter = None
@@ -240,19 +259,20 @@ def run(pair: "object", args: argparse.Namespace) -> None:
             reporter = subprocess.Popen(  # noqa: S603
                 [PY, __file__, "--child", "report", target, str(stop)],
                 cwd=ROOT,
-                env=base,
+                env=replica_side,
                 stdout=subprocess.PIPE,
                 text=True,
             )
             time.sleep(1)
-        result = child(base, "intake", str(args.seconds))
+        result = child(primary_side, "intake", str(args.seconds))
         stop.touch()
         if reporter:
             out = reporter.communicate()[0]
             result |= json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
         stop.unlink(missing_ok=True)
-        intakes[label] = result
-        print(f"intake, {label}: {result}, load {os.getloadavg()[0]:.1f}", flush=True)
+        result["load"] = os.getloadavg()[0]
+        intakes.append((label, result))
+        print(f"intake, {label}: {result}", flush=True)
 
     f = floor * 1000
     print("\n| dashboard read from | pages | p50 | p95 | CPU per page (Django process) | ratio to floor |")
@@ -263,12 +283,16 @@ def run(pair: "object", args: argparse.Namespace) -> None:
                 f"| {label} ({r['queries']}) | {args.runs} | {r['p50']:.0f} ms | {r['p95']:.0f} ms | {r['cpu_ms']:.1f} ms | {r['cpu_ms'] / f:.3f} |"
             )
     print(
-        "\n| primary's intake | submissions/s | CPU per submission (Django / its PostgreSQL backend) | ratio to floor | reports done |"
+        "\n| primary's intake | submissions/s | of intake alone (same round) | CPU per submission (Django / its"
+        " PostgreSQL backend) | ratio to floor | reports done | load |"
     )
-    print("|---|---|---|---|---|")
-    for label, r in intakes.items():
+    print("|---|---|---|---|---|---|---|")
+    alone = 0.0
+    for label, r in intakes:
+        alone = r["per_s"] if label == "no report" else alone
         print(
-            f"| {label} | {r['per_s']:.1f} | {r['cpu_ms']:.2f} / {r['pg_cpu_ms']:.2f} ms | {r['cpu_ms'] / f:.4f} | {r.get('reports', '—')} |"
+            f"| {label} | {r['per_s']:.1f} | {r['per_s'] / alone:.2f} | {r['cpu_ms']:.2f} / {r['pg_cpu_ms']:.2f} ms"
+            f" | {r['cpu_ms'] / f:.4f} | {r.get('reports', '—')} | {r['load']:.1f} |"
         )
 
 

@@ -58,6 +58,18 @@ class Cluster:
         if (self.data / "postmaster.pid").exists():
             _run(self.bin / "pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop", check=False)
 
+    def pin(self, cpus: set[int]) -> None:
+        """Run this server on these CPUs only: the postmaster and every process it has started; the backends it
+        starts later inherit the postmaster's affinity. On one machine this stands in for a host of its own
+        (bench/replica_bench.py --pin); memory, disk and the page cache stay shared."""
+        for pid in self.pids():
+            os.sched_setaffinity(pid, cpus)
+
+    def pids(self) -> list[int]:
+        """The postmaster's and its children's process ids."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        return [postmaster, *_children(postmaster)]
+
 
 @dataclass
 class StreamingPair:
@@ -124,6 +136,18 @@ class StreamingPair:
         self.replica.stop("immediate")
         self.primary.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # the process ended while we looked
+        if int(fields[1]) == parent:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def _as_postgres() -> list[str]:

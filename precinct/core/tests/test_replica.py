@@ -177,6 +177,25 @@ def test_a_write_on_the_primary_is_read_back_on_the_replica_after_replay(pair, w
             assert cursor.fetchone() == (True,)  # a standby, not a second primary
 
 
+def test_a_pinned_server_and_the_backends_it_starts_later_run_on_its_cpus(pair):
+    """bench/replica_bench.py --pin stands the replica on a core of its own: every process of that server,
+    including a backend started after the pinning, runs there, and unpinning gives it every core back."""
+    import psycopg
+
+    everywhere = os.sched_getaffinity(0)
+    own = {max(everywhere)}
+    pair.replica.pin(own)
+    try:
+        assert {frozenset(os.sched_getaffinity(pid)) for pid in pair.replica.pids()} == {frozenset(own)}
+        with psycopg.connect(pair.replica.url(), autocommit=True) as conn:
+            backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
+            assert os.sched_getaffinity(backend) == own
+        assert os.sched_getaffinity(pair.primary.pids()[0]) == everywhere  # the other server is left alone
+    finally:
+        pair.replica.pin(everywhere)
+    assert {frozenset(os.sched_getaffinity(pid)) for pid in pair.replica.pids()} == {frozenset(everywhere)}
+
+
 def test_the_dashboard_reads_from_the_replica(pair, world, leader, django_db_blocker):
     """Replay paused: a field added on the primary is not in the dashboard's list until the replica replays it."""
     from precinct.eservices.models import ServiceField
