@@ -18,8 +18,8 @@ class EservicesConfig(AppConfig):
         from precinct.notifications.services import register_composer
 
         dossier_changed.connect(notify.tell_applicant, sender=Dossier, dispatch_uid="eservices.tell_applicant")
-        register_composer(notify.COMPOSER, notify.compose_for_event)
-        register_attachment("dossier_receipt", notify.receipt_attachment)
+        register_composer(notify.COMPOSER, notify.compose_for_event, many=notify.compose_for_events)
+        register_attachment("dossier_receipt", notify.receipt_attachment, many=notify.receipt_attachments)
         register_attachment("dossier_apology", notify.apology_attachment)
         # The site's inbox links each message to its dossier (the kinds of escalation.py's keys too).
         register_link(notify.COMPOSER, notify.event_links)

@@ -1,21 +1,20 @@
 """What the citizen is told when their dossier moves (email and SMS, in their language), and the PDFs
 those messages carry. Connected to `signals.dossier_changed` in `EservicesConfig.ready()`."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from precinct.accounts.models import User
 from precinct.core.formats import format_date
 from precinct.eservices.events import SUBMIT
 from precinct.eservices.models import CLOSED_STATUSES, Dossier, DossierEvent, DossierStatus
 from precinct.eservices.signals import DossierChange
 from precinct.notifications.attachments import Attachment
 from precinct.notifications.links import Link, key_parts
-from precinct.notifications.services import Message, notify_later
+from precinct.notifications.services import Composed, Message, notify_later
 
 # The notifications composer of the applicant's messages (registered in EservicesConfig.ready()); their
 # key is `dossier_event:<history event id>` (notifications.services.notification_key).
@@ -90,15 +89,23 @@ def tell_applicant(sender: Any, *, change: DossierChange, **kwargs: Any) -> None
         notify_later(composer=COMPOSER, ref=change.event.pk)
 
 
-def compose_for_event(event_id: int) -> tuple[User, Callable[[], Message], dict[str, Any]] | None:
+def compose_for_event(event_id: int) -> Composed | None:
     """The applicant, their message about this history event, and its attachment (a notifications composer)."""
-    event = (
-        DossierEvent.objects.select_related("dossier__version", "dossier__applicant", "dossier__unit")
-        .filter(pk=event_id)
-        .first()
+    return compose_for_events([event_id]).get(event_id)
+
+
+def compose_for_events(event_ids: Sequence[int]) -> dict[int, Composed | None]:
+    """`compose_for_event` for a worker's batch of events, read in one query."""
+    events = DossierEvent.objects.select_related("dossier__version", "dossier__applicant", "dossier__unit").filter(
+        pk__in=event_ids
     )
-    if event is None or event.action not in NEWS:
-        return None
+    made: dict[int, Composed | None] = dict.fromkeys(event_ids)
+    for event in events:
+        made[event.pk] = _made(event) if event.action in NEWS else None
+    return made
+
+
+def _made(event: DossierEvent) -> Composed:
     dossier = event.dossier
     attachment: dict[str, Any] = {}
     if event.action == SUBMIT:
@@ -109,14 +116,15 @@ def compose_for_event(event_id: int) -> tuple[User, Callable[[], Message], dict[
 
 
 def receipt_attachment(dossier_id: int) -> Attachment | None:
+    return receipt_attachments([dossier_id]).get(dossier_id)
+
+
+def receipt_attachments(dossier_ids: Sequence[int]) -> dict[int, Attachment | None]:
+    """The receipts of a worker's batch of messages, their dossiers read in one query."""
     from precinct.eservices.receipt import receipt_pdf
 
-    dossier = (
-        Dossier.objects.select_related("version__procedure", "unit__parent", "applicant").filter(pk=dossier_id).first()
-    )
-    if dossier is None:
-        return None
-    return Attachment(f"{dossier.code}.pdf", receipt_pdf(dossier))
+    dossiers = Dossier.objects.select_related("version__procedure", "unit__parent", "applicant").in_bulk(dossier_ids)
+    return {pk: Attachment(f"{dossier.code}.pdf", receipt_pdf(dossier)) for pk, dossier in dossiers.items()}
 
 
 def apology_attachment(event_id: int) -> Attachment | None:

@@ -4,7 +4,7 @@ change sends nothing); delivery is a task enqueued on commit, so the request nev
 import datetime
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from precinct.audit.services import audit_record
 from precinct.core.actors import Actor
 from precinct.core.batching import BatchedTask
 from precinct.core.inserts import PreparedInsert
-from precinct.notifications.attachments import Attachment, render_attachment
+from precinct.notifications.attachments import Attachment, render_attachment, render_attachments
 from precinct.notifications.models import (
     Notification,
     NotificationChannel,
@@ -155,13 +155,22 @@ def _queue(items: list[Queued]) -> int:
 
 # Composers build a message from a reference (e.g. a history event's id) when the worker runs, so the
 # request only writes one task row. Apps register theirs in AppConfig.ready().
-Composer = Callable[[int], tuple[User, Callable[[], Message], dict[str, Any]] | None]
+Composed = tuple[User, Callable[[], Message], dict[str, Any]]
+Composer = Callable[[int], Composed | None]
+ManyComposer = Callable[[Sequence[int]], Mapping[int, Composed | None]]
 _composers: dict[str, Composer] = {}
+_many_composers: dict[str, ManyComposer] = {}
 
 
-def register_composer(name: str, composer: Composer) -> None:
-    """`composer(ref)` returns (recipient, compose, attachment), or None when there is nothing to say."""
+def register_composer(name: str, composer: Composer, *, many: ManyComposer | None = None) -> None:
+    """`composer(ref)` returns (recipient, compose, attachment), or None when there is nothing to say.
+    `many(refs)`, when given, does the same for a worker's whole batch at once (one query instead of one per
+    message); a ref it leaves out is composed by `composer`."""
     _composers[name] = composer
+    if many is not None:
+        _many_composers[name] = many
+    else:
+        _many_composers.pop(name, None)
 
 
 def _drain_task() -> Any:
@@ -222,7 +231,7 @@ def notifications_compose_batch(*, pending_ids: list[int]) -> int:
     rows = list(PendingCompose.objects.filter(pk__in=pending_ids).order_by("id"))
     try:
         with transaction.atomic():
-            items = [item for row in rows if (item := _prepare(row.composer, row.ref)) is not None]
+            items = _prepare_batch(rows)
             _queue(items)  # the batch's keys in one statement, its new messages in another
         composed = [(item.recipient.pk, item.key[:160]) for item in items]
         done = [row.pk for row in rows]
@@ -258,16 +267,39 @@ def _deliver_composed(composed: list[tuple[int, str]]) -> int:
     if not composed:
         return 0
     wanted = set(composed)
-    found = (
-        Notification.objects.filter(
+    found = [
+        row
+        for row in Notification.objects.filter(
             status=NotificationStatus.QUEUED,
             recipient_id__in={recipient_id for recipient_id, _ in wanted},
             key__in={key for _, key in wanted},
         )
         .order_by("id")
-        .values_list("pk", "created_at", "recipient_id", "key")
-    )
-    return sum(notification_deliver(pk, at) for pk, at, recipient_id, key in found if (recipient_id, key) in wanted)
+        .values_list("pk", "created_at", "recipient_id", "key", "channel", "language", "attachment")
+        if (row[2], row[3]) in wanted
+    ]
+    rendered = _render_ahead([(pk, channel, language, spec) for pk, _, _, _, channel, language, spec in found])
+    return sum(notification_deliver(pk, at, attachment=rendered.get(pk)) for pk, at, *_ in found)
+
+
+def _render_ahead(rows: list[tuple[int, str, str, dict[str, Any]]]) -> dict[int, Attachment]:
+    """The attachments of a batch's e-mails rendered together, per language (one query per kind for the
+    whole batch instead of one per message). Best effort: what is missing here, or fails, is rendered by
+    `notification_deliver` itself, which records a failure against its message."""
+    by_language: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for pk, channel, language, spec in rows:
+        if channel == NotificationChannel.EMAIL and spec and "kept" not in spec:
+            by_language.setdefault(language, []).append((pk, spec))
+    rendered: dict[int, Attachment] = {}
+    for language, specs in by_language.items():
+        try:
+            with translation.override(language):
+                made = render_attachments([spec for _, spec in specs])
+        except Exception:
+            logger.exception("Could not render a batch's attachments ahead; each is rendered on delivery")
+            continue
+        rendered.update((pk, attachment) for (pk, _), attachment in zip(specs, made, strict=True) if attachment)
+    return rendered
 
 
 def notifications_compose_pending(*, batch: int = 200) -> int:
@@ -290,11 +322,29 @@ def notifications_compose_pending(*, batch: int = 200) -> int:
 
 
 def _prepare(composer: str, ref: int) -> Queued | None:
-    made = _composers[composer](ref)
+    return _queued(composer, ref, _composers[composer](ref))
+
+
+def _queued(composer: str, ref: int, made: Composed | None) -> Queued | None:
     if made is None:
         return None
     recipient, compose, attachment = made
     return Queued(recipient, notification_key(composer, ref), compose, attachment)
+
+
+def _prepare_batch(rows: Sequence[PendingCompose]) -> list[Queued]:
+    """`_prepare` for each row, in order, with one call per composer that composes many at once."""
+    made: dict[tuple[str, int], Composed | None] = {}
+    for composer, many in _many_composers.items():
+        refs = [row.ref for row in rows if row.composer == composer]
+        if refs:
+            made.update(((composer, ref), result) for ref, result in many(refs).items())
+    items = []
+    for row in rows:
+        found = made[(row.composer, row.ref)] if (row.composer, row.ref) in made else _composers[row.composer](row.ref)
+        if (item := _queued(row.composer, row.ref, found)) is not None:
+            items.append(item)
+    return items
 
 
 def notification_compose(*, composer: str, ref: int) -> int:
@@ -330,12 +380,15 @@ def _enqueue_delivery(recipient_id: int, key: str) -> None:
     _enqueue(notifications_deliver_task, recipient_id, key)
 
 
-def _attachment(notification: Notification) -> Attachment | None:
-    """The message's attachment: the copy kept by a failed attempt, else rendered now (in the recipient's
-    language). A receipt is rendered once and kept until its message is sent, never rendered again on a retry."""
+def _attachment(notification: Notification, ahead: Attachment | None = None) -> Attachment | None:
+    """The message's attachment: the copy kept by a failed attempt, else the one rendered ahead for its batch,
+    else rendered now (in the recipient's language). A receipt is rendered once and kept until its message is
+    sent, never rendered again on a retry."""
     kept = notification.attachment.get("kept") if notification.attachment else None
     if kept and notification.attachment_content is not None:
         return Attachment(kept["filename"], bytes(notification.attachment_content), kept["mimetype"])
+    if ahead is not None and notification.attachment:
+        return ahead
     return render_attachment(notification.attachment)
 
 
@@ -354,11 +407,14 @@ def _send(notification: Notification, attachment: Attachment | None) -> None:
     email.send()
 
 
-def notification_deliver(notification_id: int, created_at: datetime.datetime | None = None) -> bool:
+def notification_deliver(
+    notification_id: int, created_at: datetime.datetime | None = None, *, attachment: Attachment | None = None
+) -> bool:
     """Send one queued message. A row is claimed under a lock so two workers never both send it;
     a failure is recorded and retried later, up to MAX_ATTEMPTS, with the attachment already rendered kept
     on the row for the retry (and dropped once the message is sent). `created_at`, when the caller has it,
-    lets PostgreSQL read only that month's partition (the id alone probes every month's)."""
+    lets PostgreSQL read only that month's partition (the id alone probes every month's). `attachment`: the
+    message's attachment rendered ahead by the caller (a batch), used unless a failed attempt kept a copy."""
     with transaction.atomic():
         claim = Notification.objects.select_for_update(skip_locked=True).filter(
             pk=notification_id, status=NotificationStatus.QUEUED
@@ -367,11 +423,11 @@ def notification_deliver(notification_id: int, created_at: datetime.datetime | N
         if notification is None:
             return False
         notification.attempts += 1
-        attachment = None
+        ahead, attachment = attachment, None
         try:
             with translation.override(notification.language):
                 if notification.channel == NotificationChannel.EMAIL:
-                    attachment = _attachment(notification)
+                    attachment = _attachment(notification, ahead)
                 _send(notification, attachment)
         except Exception as exc:
             logger.warning("Notification %s failed (attempt %s): %s", notification.pk, notification.attempts, exc)

@@ -273,3 +273,41 @@ def test_the_sweep_command_for_timers(reachable, dossier):
     out = StringIO()
     call_command("escalate_dossiers", "--today", "2026-11-25", stdout=out)
     assert "marked overdue 0" in out.getvalue()
+
+
+@pytest.mark.parametrize("count", [2, 5])
+def test_a_batch_of_submissions_reads_its_events_and_its_receipts_dossiers_once(reachable, catalogue, count):
+    """The worker composes a batch with one read of its history events and renders the receipts with one read
+    of their dossiers, however many messages it holds; an English speaker's receipt is the English one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    from precinct.eservices.models import Procedure
+    from precinct.eservices.receipt import receipt_pdf
+    from precinct.eservices.services import dossier_submit
+    from precinct.notifications.services import notifications_compose_pending
+
+    citizen = reachable.users["citizen"]
+    citizen.language = "en"
+    citizen.save()
+    submitted = [
+        dossier_submit(
+            actor=citizen,
+            procedure=Procedure.objects.get(code="CT-06"),
+            form_data={"muc_dich": f"Xin việc {n}"},
+            unit_code=reachable.ward_a.code,
+        )
+        for n in range(count)
+    ]
+    with CaptureQueriesContext(connection) as ran:
+        assert notifications_compose_pending(batch=25) == 2 * count  # e-mail and SMS each
+    selects = [q["sql"] for q in ran.captured_queries if q["sql"].startswith("SELECT")]
+    assert sum('FROM "eservices_dossierevent"' in sql for sql in selects) == 1
+    assert sum('FROM "eservices_dossier" ' in sql for sql in selects) == 1
+    with translation.override("en"):
+        english = {d.code: receipt_pdf(d) for d in submitted}
+    attached = {m.attachments[0].filename: m.attachments[0].content for m in mail.outbox}
+    assert attached == {f"{code}.pdf": pdf for code, pdf in english.items()}
+    with translation.override("vi"):
+        assert receipt_pdf(submitted[0]) != english[submitted[0].code]

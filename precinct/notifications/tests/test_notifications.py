@@ -170,3 +170,52 @@ def test_keys_keep_the_exact_strings_sent_rows_hold():
     assert notification_key("due-soon", 12, datetime.date(2026, 11, 20)) == "due-soon:12:2026-11-20"
     assert notification_key("overdue", 12, datetime.date(2026, 11, 20)) == "overdue:12:2026-11-20"
     assert notification_key("dossier_event", 7) == "dossier_event:7"  # a composer's message: composer:ref
+
+
+def test_a_worker_batch_is_composed_and_its_attachments_rendered_in_one_call_each(citizen):
+    """The batch's composer and renderer that take many are called once for the whole batch, in the
+    recipient's language; what the many-composer leaves out is composed one by one."""
+    from django.utils import translation
+
+    from precinct.notifications.services import notifications_compose_pending, notify_later, register_composer
+
+    calls: list[tuple[str, object]] = []
+
+    def one(ref: int):
+        calls.append(("one", ref))
+        return citizen, _message, {"kind": "test_batch_pdf", "id": ref}
+
+    def many(refs):
+        calls.append(("many", list(refs)))
+        return {ref: (citizen, _message, {"kind": "test_batch_pdf", "id": ref}) for ref in refs if ref != 22}
+
+    def render_one(pk: int) -> Attachment:
+        calls.append(("render one", pk))
+        return Attachment(f"one-{pk}.pdf", b"%PDF-1.4")
+
+    def render_many(ids):
+        calls.append(("render many", (list(ids), translation.get_language())))
+        return {pk: Attachment(f"many-{pk}.pdf", b"%PDF-1.4") for pk in ids}
+
+    register_composer("test_batch", one, many=many)
+    register_attachment("test_batch_pdf", render_one, many=render_many)
+    for ref in (21, 22, 23):
+        notify_later(composer="test_batch", ref=ref)
+    assert notifications_compose_pending(batch=10) == 6  # e-mail and SMS for each
+    assert calls == [("many", [21, 22, 23]), ("one", 22), ("render many", ([21, 22, 23], "en"))]
+    assert sorted(m.attachments[0].filename for m in mail.outbox) == ["many-21.pdf", "many-22.pdf", "many-23.pdf"]
+
+
+def test_when_rendering_a_batch_ahead_fails_each_attachment_is_rendered_on_delivery(citizen):
+    from precinct.notifications.services import notifications_compose_pending, notify_later, register_composer
+
+    def broken(ids):
+        raise RuntimeError("the batch's look-up failed")
+
+    register_composer("test_ahead", lambda ref: (citizen, _message, {"kind": "test_ahead_pdf", "id": ref}))
+    register_attachment("test_ahead_pdf", lambda pk: Attachment(f"one-{pk}.pdf", b"%PDF-1.4"), many=broken)
+    for ref in (31, 32):
+        notify_later(composer="test_ahead", ref=ref)
+    assert notifications_compose_pending(batch=10) == 4
+    assert sorted(m.attachments[0].filename for m in mail.outbox) == ["one-31.pdf", "one-32.pdf"]
+    assert not Notification.objects.exclude(last_error="").exists()
