@@ -27,7 +27,7 @@ from django.utils import timezone
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
-from precinct.audit.models import AuditEvent
+from precinct.audit.models import AuditEvent, ChainHead
 
 logger = logging.getLogger(__name__)
 
@@ -117,12 +117,19 @@ class AnchorWritten:
 
 
 def audit_anchor_write(*, now: datetime.datetime | None = None) -> AnchorWritten:
-    """Append the signed head to the anchor file, unless it has not moved since the last anchor, or the last
-    anchor no longer holds (anchoring a shortened chain would bless the removal: that is logged as an error
-    and left for `audit_verify` to report)."""
-    head = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+    """Append the signed head to the anchor file, unless it has not moved since the last anchor, or the table
+    no longer holds the head's row or the last anchor's (anchoring a shortened chain would bless the removal:
+    that is logged as an error and left for `audit_verify` to report).
+
+    The head is the chain's (`audit_chainhead`, ADR 0045), not the table's newest row: rows removed from the end
+    since the last anchor leave the head naming a row that is gone."""
+    head = _head()
     if head is None:
         return AnchorWritten(False, None, "the audit log is empty")
+    held = AuditEvent.objects.filter(pk=head[0]).values_list("hash", flat=True).first()
+    if held != head[1]:
+        logger.error("Audit row %s, the chain's head, is missing or altered: no new anchor written", head[0])
+        return AnchorWritten(False, head[0], f"row {head[0]}, the chain's head, is missing or altered")
     existing = anchors_read()
     if existing.anchors:
         last = existing.anchors[-1]
@@ -151,3 +158,10 @@ def audit_anchor_write(*, now: datetime.datetime | None = None) -> AnchorWritten
     finally:
         os.close(fd)
     return AnchorWritten(True, head[0], "anchored")
+
+
+def _head() -> tuple[int, str] | None:
+    """The chain's head; the newest row when a database has none yet (older than audit 0005, or just flushed:
+    the next append writes it)."""
+    kept = ChainHead.objects.filter(pk=1).values_list("last_id", "hash").first()
+    return kept or AuditEvent.objects.order_by("-id").values_list("id", "hash").first()

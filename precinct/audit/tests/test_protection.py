@@ -175,3 +175,17 @@ def test_an_edited_anchor_line_is_reported_not_trusted():
     assert found.anchors == [] and "line 1" in found.problems[0]
     with pytest.raises(CommandError, match="anchor file is not"):
         call_command("audit_verify")
+
+
+def test_rows_removed_after_the_last_anchor_are_not_blessed_by_the_next_one():
+    """The anchor job anchors the chain's head, not the table's newest row: newest rows removed since the last
+    anchor (whose own row still holds) leave the head naming a row that is gone, and nothing is anchored."""
+    anchored = record(10)[-1]
+    assert audit_anchor_write().written
+    later = record(5)
+    with guard_lifted(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id >= %s", [later[2].pk])
+    refusal = audit_anchor_write()
+    assert not refusal.written and refusal.row_id == later[4].pk
+    assert f"row {later[4].pk}, the chain's head, is missing" in refusal.reason
+    assert [anchor.row_id for anchor in anchors_read().anchors] == [anchored.pk]
