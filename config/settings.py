@@ -229,6 +229,8 @@ STATS_FOLD_SECONDS = int(env("STATS_FOLD_SECONDS", "10"))
 
 # Messages queued with notify_later() are composed and sent by the worker within about this many seconds.
 NOTIFY_LATER_SECONDS = float(env("NOTIFY_LATER_SECONDS", "1"))
+# How long a message's key is remembered so that it is not sent twice (notifications.retention, ADR 0047).
+NOTIFICATION_KEYS_KEEP_DAYS = int(env("NOTIFICATION_KEYS_KEEP_DAYS", "400"))
 # Residence: the stays worker is queued at most once per this many seconds per process (0: after every batch).
 RESIDENCE_STAYS_SECONDS = float(env("RESIDENCE_STAYS_SECONDS", "1"))
 

@@ -27,3 +27,9 @@ class NotificationsConfig(AppConfig):
             every=datetime.timedelta(minutes=1),
             description="Compose and deliver what a dead worker or a lost queue left pending or queued",
         )
+        schedule.register(
+            "notifications.trim_keys",
+            task="precinct.notifications.tasks.notifications_trim_keys_task",
+            every=datetime.timedelta(days=1),
+            description="Forget the once-per-key records older than NOTIFICATION_KEYS_KEEP_DAYS",
+        )

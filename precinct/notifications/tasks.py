@@ -31,3 +31,11 @@ def notifications_compose_pending_task() -> int:
 @task
 def notifications_compose_batch_task(pending_ids: list[int]) -> int:
     return notifications_compose_batch(pending_ids=pending_ids)
+
+
+@task
+def notifications_trim_keys_task() -> int:
+    """The daily job: forget the keys older than NOTIFICATION_KEYS_KEEP_DAYS (notifications.retention)."""
+    from precinct.notifications.retention import notification_keys_trim
+
+    return notification_keys_trim()
