@@ -14,7 +14,7 @@ from precinct.accounts.personal_id import personal_id_errors
 from precinct.audit.services import audit_record
 from precinct.core.actors import Actor
 from precinct.core.batching import BatchedTask
-from precinct.core.countries import nationality_errors, passport_normalised
+from precinct.core.countries import nationality_errors, passport_errors, passport_normalised
 from precinct.core.errors import PermissionDenied
 from precinct.organisation.models import Unit
 from precinct.residence import permissions
@@ -87,8 +87,11 @@ def stay_row_errors(row: dict[str, Any]) -> dict[str, list[Any]]:
             if problems:
                 errors["personal_id"] = problems
         else:
-            if not str(row.get("passport_number") or "").strip():
+            passport = passport_normalised(str(row.get("passport_number") or ""))
+            if not passport:
                 errors["passport_number"] = [_("A foreign guest needs a passport number.")]
+            elif wrong := passport_errors(passport):
+                errors["passport_number"] = list(wrong)
             if dob is None:
                 errors["date_of_birth"] = errors.get("date_of_birth") or [_("A foreign guest needs a date of birth.")]
         try:

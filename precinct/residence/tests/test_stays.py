@@ -103,3 +103,29 @@ def test_a_nationality_that_is_not_an_iso_alpha_2_code_refuses_that_row_only(wor
     assert list(Stay.objects.values_list("stay_id", "nationality", "passport_number")) == [
         ("R102-1", "DE", "C01X00T47")
     ]
+
+
+def test_a_passport_number_that_is_not_6_to_9_letters_or_digits_refuses_that_row_only(world, hotel):
+    """Checked at the door like the nationality, in the caller's language; spaces and dashes are dropped first."""
+    _est, client = hotel
+    rows = [
+        FOREIGN | {"stay_id": "R106-1", "passport_number": "C01#X00"},
+        FOREIGN | {"stay_id": "R107-1", "passport_number": "C0123456789"},
+        FOREIGN | {"passport_number": "c01-x00 t47"},
+    ]
+    response = client.post(
+        "/api/v1/residence/stays", {"stays": rows}, content_type="application/json", headers={"Accept-Language": "vi"}
+    )
+    body = response.json()
+    assert response.status_code == 200 and body["accepted"] == ["R102-1"]
+    assert [r["stay_id"] for r in body["refused"]] == ["R106-1", "R107-1"]
+    assert body["refused"][0]["errors"]["passport_number"] == ["Số hộ chiếu gồm từ 6 đến 9 chữ cái hoặc chữ số."]
+    english = client.post(
+        "/api/v1/residence/stays",
+        {"stays": [FOREIGN | {"stay_id": "R108-1", "passport_number": "AB12"}]},
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    ).json()["refused"]
+    assert english[0]["errors"]["passport_number"] == ["A passport number is 6 to 9 letters or digits."]
+    stay_notices_process()
+    assert list(Stay.objects.values_list("stay_id", "passport_number")) == [("R102-1", "C01X00T47")]
