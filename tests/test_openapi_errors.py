@@ -9,6 +9,7 @@ required.
 import pytest
 from django.test import Client
 
+from precinct.core.api_support import ErrorOut
 from precinct.core.openapi import expected_error_statuses
 
 METHODS = ("get", "put", "post", "delete", "patch")
@@ -84,6 +85,9 @@ def test_the_error_schema_is_the_shape_the_handlers_answer(document):
     assert error["properties"]["error"]["required"] == ["code", "message", "fields"]
     body = Client().get("/api/v1/units?q=%00").json()
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
+    # The handlers' own ErrorOut (core.api_support) validates that same shape and is not published twice.
+    assert ErrorOut.model_validate(body).error.code == body["error"]["code"]
+    assert [name for name in document["components"]["schemas"] if "rror" in name] == ["Error"]
 
 
 def test_every_integer_an_operation_reads_is_bounded(document):

@@ -9,7 +9,7 @@ from ninja.responses import Status
 
 from precinct.accounts import second_factor, services
 from precinct.accounts.models import User
-from precinct.core.api_support import signed_in
+from precinct.core.api_support import ErrorOut, signed_in
 from precinct.core.api_types import Date
 from precinct.core.errors import DomainError
 
@@ -26,10 +26,6 @@ class TokenOut(Schema):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 (a scheme name, not a secret)
     expires_in: int
-
-
-class ErrorOut(Schema):
-    error: dict
 
 
 class CitizenIn(Schema):

@@ -16,7 +16,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -53,6 +53,19 @@ class Session(SessionAuth):
 
 # Endpoints that need a signed-in user accept either a bearer token or the browser session.
 signed_in = [BearerToken(), Session(csrf=True)]
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class ErrorOut(Schema):
+    """The one error shape, as `error_body` builds it; handlers name it for their own refusals
+    (`response={…, 409: ErrorOut}`), and the OpenAPI document calls it `Error` (core.openapi)."""
+
+    error: ErrorDetail
 
 
 def error_body(code: str, message: Any, fields: dict[str, list[Any]] | None = None) -> dict[str, Any]:

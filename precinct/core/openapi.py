@@ -13,6 +13,7 @@ Every answer from 400 up is described by one schema, `Error` (`{"error": {"code"
 so clients and the fuzzing in CI check error bodies as strictly as successful ones.
 """
 
+import json
 from typing import Any
 
 from ninja import NinjaAPI
@@ -90,6 +91,14 @@ def declare_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
                     "description": declared.get("description") or DESCRIPTIONS.get(status, "Error"),
                     "content": error_content,
                 }
+    # The handlers' own `ErrorOut` (core.api_support) is the same shape, now named `Error` everywhere: its
+    # components are dropped unless something still refers to them.
+    components = schema["components"]["schemas"]
+    text = json.dumps({key: value for key, value in schema.items() if key != "components"})
+    for name in ("ErrorOut", "ErrorDetail"):
+        others = json.dumps({k: v for k, v in components.items() if k not in ("ErrorOut", "ErrorDetail")})
+        if f'"#/components/schemas/{name}"' not in text + others:
+            components.pop(name, None)
     return schema
 
 

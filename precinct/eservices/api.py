@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from precinct.core.api_support import signed_in
+from precinct.core.api_support import ErrorOut, signed_in
 from precinct.core.api_types import Date, Days, Id, Int64, Pagination
 from precinct.core.calendar import calendar
 from precinct.core.errors import PermissionDenied, ValidationFailed
@@ -214,10 +214,6 @@ class RatingAverageOut(Schema):
     name: str
     average: float
     count: int
-
-
-class ErrorOut(Schema):
-    error: dict
 
 
 SUBMIT_BODY = {

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from precinct.core.api_support import signed_in
+from precinct.core.api_support import ErrorOut, signed_in
 from precinct.core.api_types import Date, DateTime, Id, Int64, Limit, Offset
 from precinct.core.errors import PermissionDenied, ValidationFailed
 from precinct.core.replica import reads_from_replica
@@ -21,10 +21,6 @@ from precinct.incidents.selectors import CrimeStats
 from precinct.organisation.selectors import unit_by_code
 
 router = Router(tags=["incidents"])
-
-
-class ErrorOut(Schema):
-    error: dict
 
 
 class IncidentOut(Schema):

@@ -13,7 +13,7 @@ from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from precinct.core.api_support import signed_in
+from precinct.core.api_support import ErrorOut, signed_in
 from precinct.core.api_types import Id, Int64
 from precinct.core.errors import ValidationFailed
 from precinct.incidents import (
@@ -28,10 +28,6 @@ from precinct.incidents.models import Arrest, Campaign, Exhibit, ExhibitHandover
 from precinct.organisation.selectors import unit_by_code
 
 router = Router(tags=["incidents"])
-
-
-class ErrorOut(Schema):
-    error: dict
 
 
 class ArrestOut(Schema):

@@ -6,7 +6,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from precinct.accounts.services import client_address
-from precinct.core.api_support import signed_in
+from precinct.core.api_support import ErrorOut, signed_in
 from precinct.core.api_types import Id
 from precinct.core.errors import NotFound
 from precinct.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
@@ -55,10 +55,6 @@ class StartOut(Schema):
     provider: str
     amount_vnd: int
     redirect_url: str
-
-
-class ErrorOut(Schema):
-    error: dict
 
 
 class IpnOut(Schema):

@@ -12,7 +12,7 @@ from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from precinct.core.actors import Actor
-from precinct.core.api_support import signed_in
+from precinct.core.api_support import ErrorOut, signed_in
 from precinct.core.api_types import Date, Id, Int64
 from precinct.core.errors import NotFound, PermissionDenied
 from precinct.core.replica import reads_from_replica
@@ -22,10 +22,6 @@ from precinct.personnel.figures import Row
 from precinct.personnel.services import career, discipline, training, transfers
 
 router = Router(tags=["personnel"])
-
-
-class ErrorOut(Schema):
-    error: dict
 
 
 class CareerIn(Schema):

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from precinct.core.api_support import signed_in
+from precinct.core.api_support import ErrorOut, signed_in
 from precinct.core.api_types import Date, Days, Id, Int64
 from precinct.core.errors import PermissionDenied
 from precinct.core.replica import reads_from_replica
@@ -16,10 +16,6 @@ from precinct.planning import importing, permissions, selectors, services
 from precinct.planning.selectors import Overview
 
 router = Router(tags=["planning"])
-
-
-class ErrorOut(Schema):
-    error: dict
 
 
 class PlanIn(Schema):

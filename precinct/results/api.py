@@ -4,7 +4,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from precinct.core.api_support import signed_in
+from precinct.core.api_support import ErrorOut, signed_in
 from precinct.results import selectors, services
 from precinct.results.models import ResultDocument
 from precinct.results.public import MAX_BYTES, verify_upload
@@ -101,10 +101,6 @@ class VerifyOut(Schema):
             revoked_at=doc.revoked_at if doc else None,
             revocation_reason=doc.revoked_reason if doc else "",
         )
-
-
-class ErrorOut(Schema):
-    error: dict
 
 
 @router.get("/dossiers/{code}/result", response=ResultOut, auth=signed_in)

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
-from precinct.core.api_support import signed_in
+from precinct.core.api_support import ErrorOut, signed_in
 from precinct.core.errors import ValidationFailed
 from precinct.core.replica import reads_from_replica
 from precinct.stats import selectors
@@ -20,10 +20,6 @@ class StatsFilter(Schema):
     field: str = ""
     procedure: str = ""
     group_by: str = ""
-
-
-class ErrorOut(Schema):
-    error: dict
 
 
 def report_json(report: Report, group_by: str) -> dict[str, Any]:

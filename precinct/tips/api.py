@@ -15,7 +15,7 @@ from ninja.responses import Status
 from pydantic import ValidationError
 
 from precinct.core.actors import Actor
-from precinct.core.api_support import signed_in
+from precinct.core.api_support import ErrorOut, signed_in
 from precinct.core.api_types import Date, DateTime, Id, Int64
 from precinct.core.calendar import LOCAL_TZ
 from precinct.core.errors import PermissionDenied, ValidationFailed
@@ -74,10 +74,6 @@ class FollowupMessageIn(FollowupIn):
 
 class ProofIn(Schema):
     token: str
-
-
-class ErrorOut(Schema):
-    error: dict
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
