@@ -55,6 +55,15 @@ class Session(SessionAuth):
 signed_in = [BearerToken(), Session(csrf=True)]
 
 
+class Unauthenticated(AuthenticationError):
+    """A 401 in its own words, raised by an auth class whose credential is not the bearer token (an
+    establishment's key): the caller is told which header to send, not to sign in."""
+
+    def __init__(self, said: Any) -> None:
+        super().__init__()
+        self.said = said
+
+
 class ErrorDetail(Schema):
     code: str
     message: str
@@ -159,9 +168,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return api.create_response(
-            request, error_body("unauthenticated", _("Sign in first: send a valid bearer token.")), status=401
-        )
+        said = exc.said if isinstance(exc, Unauthenticated) else _("Sign in first: send a valid bearer token.")
+        return api.create_response(request, error_body("unauthenticated", said), status=401)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

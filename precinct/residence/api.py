@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 from ninja.security import APIKeyHeader
 
-from precinct.core.api_support import signed_in
+from precinct.core.api_support import Unauthenticated, signed_in
 from precinct.core.api_types import Id
 from precinct.core.errors import ValidationFailed
 from precinct.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
@@ -40,7 +40,10 @@ class EstablishmentKey(APIKeyHeader):
     param_name = "X-Establishment-Key"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Establishment | None:
-        return selectors.establishment_by_key(key) if key else None
+        establishment = selectors.establishment_by_key(key) if key else None
+        if establishment is None:
+            raise Unauthenticated(_("Send the establishment's key in the X-Establishment-Key header."))
+        return establishment
 
 
 class PersonOut(Schema):

@@ -74,9 +74,16 @@ def test_check_out_closes_the_stay_and_officers_see_current_guests_of_their_ward
 
 
 def test_a_wrong_key_is_refused_and_stores_nothing(world, hotel):
-    response = post(Client(headers={"X-Establishment-Key": "est_wrong"}), [GOOD])
-    assert response.status_code == 401 and "error" in response.json()
-    assert post(Client(), [GOOD]).status_code == 401
+    response = post(Client(headers={"X-Establishment-Key": "est_wrong", "Accept-Language": "vi"}), [GOOD])
+    assert response.status_code == 401
+    assert response.json()["error"] == {
+        "code": "unauthenticated",
+        "message": "Hãy gửi khóa của cơ sở lưu trú trong tiêu đề X-Establishment-Key.",
+        "fields": {},
+    }
+    missing = post(Client(headers={"Accept-Language": "en"}), [GOOD])
+    assert missing.status_code == 401
+    assert missing.json()["error"]["message"] == "Send the establishment's key in the X-Establishment-Key header."
     assert not StayNotice.objects.exists()
 
 
