@@ -30,6 +30,7 @@ from precinct.notifications.models import (
     NotificationStatus,
     PendingCompose,
 )
+from precinct.notifications.registry import BatchedRegistry
 from precinct.notifications.selectors import inbox_get, inbox_unread_count
 from precinct.notifications.sms import sms_provider
 
@@ -158,19 +159,14 @@ def _queue(items: list[Queued]) -> int:
 Composed = tuple[User, Callable[[], Message], dict[str, Any]]
 Composer = Callable[[int], Composed | None]
 ManyComposer = Callable[[Sequence[int]], Mapping[int, Composed | None]]
-_composers: dict[str, Composer] = {}
-_many_composers: dict[str, ManyComposer] = {}
+_composers: BatchedRegistry[Composed | None] = BatchedRegistry()
 
 
 def register_composer(name: str, composer: Composer, *, many: ManyComposer | None = None) -> None:
     """`composer(ref)` returns (recipient, compose, attachment), or None when there is nothing to say.
     `many(refs)`, when given, does the same for a worker's whole batch at once (one query instead of one per
     message); a ref it leaves out is composed by `composer`."""
-    _composers[name] = composer
-    if many is not None:
-        _many_composers[name] = many
-    else:
-        _many_composers.pop(name, None)
+    _composers.register(name, composer, many)
 
 
 def _drain_task() -> Any:
@@ -231,7 +227,7 @@ def notifications_compose_batch(*, pending_ids: list[int]) -> int:
     rows = list(PendingCompose.objects.filter(pk__in=pending_ids).order_by("id"))
     try:
         with transaction.atomic():
-            items = _prepare_batch(rows)
+            items = _prepare_batch([(row.composer, row.ref) for row in rows])
             _queue(items)  # the batch's keys in one statement, its new messages in another
         composed = [(item.recipient.pk, item.key[:160]) for item in items]
         done = [row.pk for row in rows]
@@ -322,29 +318,22 @@ def notifications_compose_pending(*, batch: int = 200) -> int:
 
 
 def _prepare(composer: str, ref: int) -> Queued | None:
-    return _queued(composer, ref, _composers[composer](ref))
+    """One message, by its composer for one (the fallback after a batch failed, the sweep's catch-up)."""
+    made = _composers.get(composer)
+    if made is None:
+        raise KeyError(composer)
+    return _queued(composer, ref, made(ref))
 
 
 def _queued(composer: str, ref: int, made: Composed | None) -> Queued | None:
-    if made is None:
-        return None
-    recipient, compose, attachment = made
-    return Queued(recipient, notification_key(composer, ref), compose, attachment)
+    return None if made is None else Queued(made[0], notification_key(composer, ref), made[1], made[2])
 
 
-def _prepare_batch(rows: Sequence[PendingCompose]) -> list[Queued]:
-    """`_prepare` for each row, in order, with one call per composer that composes many at once."""
-    made: dict[tuple[str, int], Composed | None] = {}
-    for composer, many in _many_composers.items():
-        refs = [row.ref for row in rows if row.composer == composer]
-        if refs:
-            made.update(((composer, ref), result) for ref, result in many(refs).items())
-    items = []
-    for row in rows:
-        found = made[(row.composer, row.ref)] if (row.composer, row.ref) in made else _composers[row.composer](row.ref)
-        if (item := _queued(row.composer, row.ref, found)) is not None:
-            items.append(item)
-    return items
+def _prepare_batch(refs: Sequence[tuple[str, int]]) -> list[Queued]:
+    """The messages of these (composer, ref), in order, with one call per composer that composes many at once;
+    none for a ref with nothing to say."""
+    made = _composers.each(refs)
+    return [item for (composer, ref), found in zip(refs, made, strict=True) if (item := _queued(composer, ref, found))]
 
 
 def notification_compose(*, composer: str, ref: int) -> int:
