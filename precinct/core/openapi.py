@@ -94,10 +94,13 @@ def declare_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
     # The handlers' own `ErrorOut` (core.api_support) is the same shape, now named `Error` everywhere: its
     # components are dropped unless something still refers to them.
     components = schema["components"]["schemas"]
-    text = json.dumps({key: value for key, value in schema.items() if key != "components"})
-    for name in ("ErrorOut", "ErrorDetail"):
-        others = json.dumps({k: v for k, v in components.items() if k not in ("ErrorOut", "ErrorDetail")})
-        if f'"#/components/schemas/{name}"' not in text + others:
+    replaced = ("ErrorOut", "ErrorDetail")
+    rest = json.dumps(
+        [{key: value for key, value in schema.items() if key != "components"}]
+        + [value for name, value in components.items() if name not in replaced]
+    )
+    for name in replaced:
+        if f'"#/components/schemas/{name}"' not in rest:
             components.pop(name, None)
     return schema
 

@@ -26,11 +26,9 @@ def _batch_sql() -> str:
     table = NotificationKey._meta.db_table
     # The physical row address (PostgreSQL's ctid, SQLite's rowid) deletes a batch without the composite key's
     # tuples; on PostgreSQL the select reads the BRIN index on created_at (migration 0007).
-    row = "ctid" if connection.vendor == "postgresql" else "rowid"
-    inner = f"SELECT {row} FROM {table} WHERE created_at < %s LIMIT %s"  # noqa: S608
     if connection.vendor == "postgresql":
-        return f"DELETE FROM {table} WHERE ctid = ANY(ARRAY({inner}))"  # noqa: S608
-    return f"DELETE FROM {table} WHERE rowid IN ({inner})"  # noqa: S608
+        return f"DELETE FROM {table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM {table} WHERE created_at < %s LIMIT %s))"  # noqa: S608
+    return f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE created_at < %s LIMIT %s)"  # noqa: S608
 
 
 def notification_keys_trim(*, now: datetime.datetime | None = None) -> int:
