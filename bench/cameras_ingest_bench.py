@@ -52,8 +52,7 @@ django.setup()
 import paho.mqtt.client as mqtt
 from django.core.management import call_command
 from django.db.models import Max
-
-TICK = os.sysconf("SC_CLK_TCK")
+from support.measure import process_cpu  # bench/ is this script's folder, first on sys.path
 
 
 def cpu_floor() -> float:
@@ -63,11 +62,6 @@ def cpu_floor() -> float:
     for i in range(2_000_000):
         total += i * i % 7
     return time.process_time() - start
-
-
-def proc_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
 
 
 def world(run: str, cameras: int) -> list[tuple[str, str]]:
@@ -204,7 +198,7 @@ def main() -> None:
             while i - ((InboxMessage.objects.aggregate(m=Max("id"))["m"] or 0) - base) > WINDOW:
                 time.sleep(0.005)
 
-        cpu0 = proc_cpu(listener.pid)
+        cpu0 = process_cpu(listener.pid)
         start = time.perf_counter()
         publish_all(pub, batch, gate=gate)
         ours = InboxMessage.objects.filter(topic__startswith=f"bench-{run}-", topic__endswith="/events")
@@ -213,7 +207,7 @@ def main() -> None:
             if time.perf_counter() - start > 600:
                 raise SystemExit(f"only {ours.count()} of {len(batch)} stored after 600 s")
         stored_seconds = time.perf_counter() - start
-        listen_cpu = proc_cpu(listener.pid) - cpu0
+        listen_cpu = process_cpu(listener.pid) - cpu0
     finally:
         listener.terminate()
         listener.wait(30)

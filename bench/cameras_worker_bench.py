@@ -42,8 +42,7 @@ django.setup()
 
 from django.core.management import call_command
 from django.db import connection
-
-TICK = os.sysconf("SC_CLK_TCK")
+from support.measure import process_cpu  # bench/ is this script's folder, first on sys.path
 
 
 def cpu_floor() -> float:
@@ -53,11 +52,6 @@ def cpu_floor() -> float:
     for i in range(2_000_000):
         total += i * i % 7
     return time.process_time() - start
-
-
-def proc_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
 
 
 def world(cameras: int) -> list[tuple[str, str]]:
@@ -172,10 +166,10 @@ def main() -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    db0, cpu0, start = proc_cpu(backend), time.process_time(), time.perf_counter()
+    db0, cpu0, start = process_cpu(backend), time.process_time(), time.perf_counter()
     while inbox_process(limit=500)["done"] and time.perf_counter() - start < WORKER_SECONDS:
         pass
-    seconds, cpu, db = time.perf_counter() - start, time.process_time() - cpu0, proc_cpu(backend) - db0
+    seconds, cpu, db = time.perf_counter() - start, time.process_time() - cpu0, process_cpu(backend) - db0
     if profiler is not None:
         import pstats
 

@@ -15,9 +15,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from support.measure import floor, process_cpu  # bench/ is this script's folder, first on sys.path
+
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB = os.environ.get("BENCH_KEYS_DB", "precinct_bench_keys")
-TICK = os.sysconf("SC_CLK_TCK")
 
 FILL = """
 INSERT INTO notifications_notificationkey (key, recipient_id, channel, created_at)
@@ -43,7 +44,6 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from bench.support.measure import floor
     from precinct.accounts.models import User
     from precinct.notifications.retention import notification_keys_trim
 
@@ -72,13 +72,9 @@ def main() -> None:
         f"primary key {pkey / 2**20:.0f} MiB, BRIN on created_at {brin / 1024:.0f} KiB"
     )
 
-    def backend_cpu() -> float:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICK
-
-    cpu, pg, wall = time.process_time(), backend_cpu(), time.perf_counter()
+    cpu, pg, wall = time.process_time(), process_cpu(pid), time.perf_counter()
     deleted = notification_keys_trim(now=now)
-    wall, cpu, pg = time.perf_counter() - wall, time.process_time() - cpu, backend_cpu() - pg
+    wall, cpu, pg = time.perf_counter() - wall, time.process_time() - cpu, process_cpu(pid) - pg
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM notifications_notificationkey")
         left = cursor.fetchone()[0]

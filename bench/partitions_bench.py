@@ -46,14 +46,13 @@ import time
 from pathlib import Path
 
 import psycopg
-from support.measure import floor  # bench/ is this script's folder, first on sys.path
+from support.measure import floor, process_cpu  # bench/ is this script's folder, first on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PLAIN, PARTITIONED = "wt_partitions_bench", "wt_partitions_bench_part"
 BEFORE = [("audit", "0003_append_only_triggers"), ("eservices", "0006_default_workflow_leaders_decide"),
           ("portalsync", "0001_initial")]  # fmt: skip
-TICK = os.sysconf("SC_CLK_TCK")
 BIG = os.environ.get("BENCH_BIG", "bench_intake_50m")
 BIG_PLAIN, BIG_PART = f"{BIG}_plain", f"{BIG}_part"
 BIG_TABLES = ("eservices_dossierevent", "audit_auditevent")
@@ -258,8 +257,7 @@ def _cpu(pid: int | None = None) -> float:
     if pid is None:
         times = os.times()
         return times.user + times.system
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+    return process_cpu(pid)
 
 
 def measure(database: str, blocks: int, per_block: int) -> dict[str, object]:

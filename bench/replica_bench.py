@@ -32,8 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+from support.measure import process_cpu
+
 PY = str(ROOT / ".venv" / "bin" / "python")
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 def floor_seconds() -> float:
@@ -158,8 +159,7 @@ def intake(seconds: float) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             pid = cursor.fetchone()[0]
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICK
+        return process_cpu(pid)
 
     for _ in range(20):
         submit()
