@@ -140,7 +140,7 @@ def idempotent(
                     answer = handler(request, **kwargs)
                     status, data = (answer.status_code, answer.value) if isinstance(answer, Status) else (200, answer)
                     if 200 <= status < 300:
-                        IdempotencyRecord.objects.create(
+                        record = IdempotencyRecord.objects.create(
                             scope=scope,
                             caller_id=caller_id,
                             key=key,
@@ -149,6 +149,9 @@ def idempotent(
                             body=json.loads(json.dumps(data, cls=NinjaJSONEncoder)),
                             created_at=timezone.now(),
                         )
+                        # The first caller gets the remembered body too: JSON keeps times to the millisecond,
+                        # so the handler's own data could differ from every replay below that.
+                        answer = Status(status, record.body)
             except IntegrityError:
                 # A concurrent request with this key committed first; this one's write was rolled back with it.
                 if (record := mine.first()) is None:

@@ -28,6 +28,8 @@ def test_duty_console_live(page, demo, shot):
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, f"truc.{_slug(ha_an)}")
     page.click("nav >> text=Camera")
+    # Wait for the whole page: the list comes after an in-body stylesheet, which can hold the parser back.
+    page.wait_for_url(page.base_url + "/cameras/console/")
     assert page.locator("h1").inner_text() == "Bảng trực ban"
     assert page.locator(".alert-card").count() == 3
 

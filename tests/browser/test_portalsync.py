@@ -36,6 +36,7 @@ def test_dead_letters_are_sent_again_or_discarded(page, demo, shot, settings):
 
         sign_in(page, "admin")
         page.click("nav >> text=Đồng bộ Cổng DVC")
+        page.wait_for_url(page.base_url + "/portal-sync/")
         assert page.locator("h1").inner_text() == "Đồng bộ Cổng Dịch vụ công quốc gia"
         assert page.locator("text=HTTP 422").count() == 1
         assert page.locator("text=connection dropped").count() == 1

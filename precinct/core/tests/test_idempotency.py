@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -60,6 +61,18 @@ def test_a_malformed_key_is_refused_and_changes_nothing(world, body):
     response = submit(world.api_client("citizen"), body, key="has space", **{"Accept-Language": "en"})
     assert response.status_code == 422 and "Idempotency-Key" in response.json()["error"]["fields"]
     assert not Dossier.objects.exists() and not IdempotencyRecord.objects.exists()
+
+
+def test_the_first_answer_and_its_replay_are_the_same_bytes_below_a_millisecond(world, body):
+    # JSON keeps milliseconds: a time 123 µs past the second is "…56.000Z" as computed and, read back from the
+    # record, 0 µs past it: "…56Z". The first answer must be the remembered one, not a finer copy.
+    moment = datetime.datetime(2026, 12, 3, 11, 47, 56, 123, tzinfo=datetime.UTC)
+    client = world.api_client("citizen")
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        first = submit(client, body)
+    again = submit(client, body)
+    assert first.status_code == again.status_code == 201
+    assert first.content == again.content
 
 
 def test_a_refused_request_is_not_remembered(world, body):
