@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from precinct.core.actors import Actor
@@ -160,7 +160,7 @@ def career_add(request: HttpRequest, pk: Id, body: CareerIn) -> tuple[int, dict[
     row = career.career_add(
         actor=request.user, officer=officer, kind=body.kind, values=body.values, corrects_id=body.corrects
     )
-    return 201, {"id": row.pk, "kind": body.kind}
+    return Status(201, {"id": row.pk, "kind": body.kind})
 
 
 def discipline_json(record: Any) -> dict[str, Any]:
@@ -208,7 +208,7 @@ def discipline_create(request: HttpRequest, body: DisciplineIn) -> tuple[int, di
         decision_number=body.decision_number,
         decision_date=body.decision_date,
     )
-    return 201, {"id": record.pk}
+    return Status(201, {"id": record.pk})
 
 
 @router.get("/personnel/criteria", response={200: list[dict], 403: ErrorOut}, auth=signed_in)
@@ -231,7 +231,7 @@ def round_open(request: HttpRequest, body: RoundIn) -> tuple[int, dict[str, Any]
     transfer_round = transfers.round_open(
         actor=_reader(request), title=body.title, direction=body.direction, as_of=body.as_of or timezone.localdate()
     )
-    return 201, {"id": transfer_round.pk}
+    return Status(201, {"id": transfer_round.pk})
 
 
 @router.get("/personnel/rounds/{pk}/eligibility", response={200: dict, 403: ErrorOut, 404: ErrorOut}, auth=signed_in)
@@ -295,7 +295,7 @@ def transfer_propose(request: HttpRequest, body: TransferIn) -> tuple[int, dict[
         new_roles=body.new_roles,
         transfer_round=transfer_round,
     )
-    return 201, transfer_json(transfer)
+    return Status(201, transfer_json(transfer))
 
 
 @router.post(
@@ -390,7 +390,7 @@ def staffing(request: HttpRequest, unit: str = "") -> list[dict[str, Any]]:
 def officers_import(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
     """Officers from the XLSX template: every row or none; errors name the row and the column."""
     created = importing.officers_import(actor=_reader(request), data=file.read())
-    return 201, {"created": created}
+    return Status(201, {"created": created})
 
 
 class CourseIn(Schema):
@@ -445,14 +445,14 @@ def course_create(request: HttpRequest, body: CourseIn) -> tuple[int, dict[str, 
         programme=body.programme,
         mandatory_for=body.mandatory_for,
     )
-    return 201, {"id": course.pk}
+    return Status(201, {"id": course.pk})
 
 
 @router.post("/personnel/activities", response={201: dict, 403: ErrorOut, 422: ErrorOut}, auth=signed_in)
 def activity_create(request: HttpRequest, body: ActivityIn) -> tuple[int, dict[str, Any]]:
     """An emulation movement, a political activity or a dialogue session, with its counts."""
     activity = training.activity_record(actor=_reader(request), **body.dict(exclude={"unit"}), unit_code=body.unit)
-    return 201, {"id": activity.pk}
+    return Status(201, {"id": activity.pk})
 
 
 class EnrolIn(Schema):
@@ -499,7 +499,7 @@ def course_enrol(request: HttpRequest, pk: Id, body: EnrolIn) -> tuple[int, dict
     enrolment = training.enrol(
         actor=actor, course=course, officer=selectors.officer_get(actor=actor, officer_id=body.officer)
     )
-    return 201, {"id": enrolment.pk}
+    return Status(201, {"id": enrolment.pk})
 
 
 @router.post(
@@ -543,7 +543,7 @@ def course_session_add(request: HttpRequest, pk: Id, body: SessionIn) -> tuple[i
     actor = _reader(request)
     course, _enrolments = selectors.course_get(actor=actor, course_id=pk)
     session = training.session_add(actor=actor, course=course, held_on=body.held_on, topic=body.topic)
-    return 201, {"id": session.pk, "held_on": session.held_on, "topic": session.topic}
+    return Status(201, {"id": session.pk, "held_on": session.held_on, "topic": session.topic})
 
 
 @router.put(

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from precinct.core.api_support import ErrorOut, signed_in
@@ -163,7 +163,7 @@ def plan_create(request: HttpRequest, body: PlanIn) -> tuple[int, dict[str, Any]
         lead_unit_code=body.lead_unit,
         warn_days=body.warn_days,
     )
-    return 201, {"id": plan.pk, "number": plan.number}
+    return Status(201, {"id": plan.pk, "number": plan.number})
 
 
 @router.get("/planning/plans/{pk}", response={200: dict, 403: ErrorOut, 404: ErrorOut}, auth=signed_in)
@@ -197,7 +197,7 @@ def task_create(request: HttpRequest, pk: Id, body: TaskIn) -> tuple[int, dict[s
             expected_output=body.expected_output,
         ),
     )
-    return 201, {"id": task.pk, "position": task.position}
+    return Status(201, {"id": task.pk, "position": task.position})
 
 
 @router.post(
@@ -211,7 +211,7 @@ def tasks_import(request: HttpRequest, pk: Id, file: File[UploadedFile]) -> tupl
     if not permissions.can_manage_plan(request.user, plan):
         raise PermissionDenied()
     tasks = services.tasks_import(actor=request.user, plan=plan, rows=importing.parse_xlsx(file.read()))
-    return 201, {"imported": len(tasks)}
+    return Status(201, {"imported": len(tasks)})
 
 
 @router.post(
@@ -229,7 +229,7 @@ def task_update(request: HttpRequest, pk: Id, body: UpdateIn) -> tuple[int, dict
         done_on=body.done_on,
         evidence=body.evidence,
     )
-    return 201, {"id": update.pk, "period": update.period_start}
+    return Status(201, {"id": update.pk, "period": update.period_start})
 
 
 @router.post(
@@ -241,7 +241,7 @@ def indicator_create(request: HttpRequest, pk: Id, body: IndicatorIn) -> tuple[i
     plan = selectors.plan_get(actor=_reader(request), pk=pk)
     fields = body.dict()
     indicator = services.indicator_create(actor=request.user, plan=plan, unit_code=fields.pop("unit"), **fields)
-    return 201, {"id": indicator.pk}
+    return Status(201, {"id": indicator.pk})
 
 
 @router.post(
@@ -252,7 +252,7 @@ def indicator_create(request: HttpRequest, pk: Id, body: IndicatorIn) -> tuple[i
 def indicator_value(request: HttpRequest, pk: Id, body: ValueIn) -> tuple[int, dict[str, Any]]:
     indicator = selectors.indicator_get(actor=_reader(request), pk=pk)
     entered = services.indicator_value_enter(actor=request.user, indicator=indicator, **body.dict())
-    return 201, {"id": entered.pk}
+    return Status(201, {"id": entered.pk})
 
 
 @router.post(
@@ -270,4 +270,4 @@ def activity_record(request: HttpRequest, pk: Id, body: ActivityIn) -> tuple[int
         occurred_on=body.occurred_on,
         title=body.title,
     )
-    return 201, {"id": activity.pk}
+    return Status(201, {"id": activity.pk})
