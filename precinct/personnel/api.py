@@ -153,7 +153,7 @@ def officer_career(request: HttpRequest, pk: Id) -> dict[str, Any]:
 @router.post(
     "/personnel/officers/{pk}/career", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
 )
-def career_add(request: HttpRequest, pk: Id, body: CareerIn) -> tuple[int, dict[str, Any]]:
+def career_add(request: HttpRequest, pk: Id, body: CareerIn) -> Status[dict[str, Any]]:
     """Add a row to an officer's career (kind: rank, education, theory, certificate, commendation, evaluation);
     `corrects` names the row it puts right."""
     officer = selectors.officer_get(actor=_reader(request), officer_id=pk)
@@ -195,7 +195,7 @@ def discipline_get(request: HttpRequest, pk: Id) -> dict[str, Any]:
 
 
 @router.post("/personnel/discipline", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in)
-def discipline_create(request: HttpRequest, body: DisciplineIn) -> tuple[int, dict[str, Any]]:
+def discipline_create(request: HttpRequest, body: DisciplineIn) -> Status[dict[str, Any]]:
     officer = selectors.officer_get(actor=_reader(request), officer_id=body.officer)
     record = discipline.discipline_record(
         actor=request.user,
@@ -227,7 +227,7 @@ def criteria_save(request: HttpRequest, direction: str, body: dict[str, Any]) ->
 
 
 @router.post("/personnel/rounds", response={201: dict, 403: ErrorOut, 422: ErrorOut}, auth=signed_in)
-def round_open(request: HttpRequest, body: RoundIn) -> tuple[int, dict[str, Any]]:
+def round_open(request: HttpRequest, body: RoundIn) -> Status[dict[str, Any]]:
     transfer_round = transfers.round_open(
         actor=_reader(request), title=body.title, direction=body.direction, as_of=body.as_of or timezone.localdate()
     )
@@ -278,7 +278,7 @@ def transfer_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]
 
 
 @router.post("/personnel/transfers", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in)
-def transfer_propose(request: HttpRequest, body: TransferIn) -> tuple[int, dict[str, Any]]:
+def transfer_propose(request: HttpRequest, body: TransferIn) -> Status[dict[str, Any]]:
     actor = _reader(request)
     officer = selectors.officer_get(actor=actor, officer_id=body.officer)
     transfer_round = None
@@ -387,7 +387,7 @@ def staffing(request: HttpRequest, unit: str = "") -> list[dict[str, Any]]:
 
 
 @router.post("/personnel/import", response={201: dict, 403: ErrorOut, 422: ErrorOut}, auth=signed_in)
-def officers_import(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+def officers_import(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """Officers from the XLSX template: every row or none; errors name the row and the column."""
     created = importing.officers_import(actor=_reader(request), data=file.read())
     return Status(201, {"created": created})
@@ -433,7 +433,7 @@ def course_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/personnel/courses", response={201: dict, 403: ErrorOut, 422: ErrorOut}, auth=signed_in)
-def course_create(request: HttpRequest, body: CourseIn) -> tuple[int, dict[str, Any]]:
+def course_create(request: HttpRequest, body: CourseIn) -> Status[dict[str, Any]]:
     course = training.course_create(
         actor=_reader(request),
         title=body.title,
@@ -449,7 +449,7 @@ def course_create(request: HttpRequest, body: CourseIn) -> tuple[int, dict[str, 
 
 
 @router.post("/personnel/activities", response={201: dict, 403: ErrorOut, 422: ErrorOut}, auth=signed_in)
-def activity_create(request: HttpRequest, body: ActivityIn) -> tuple[int, dict[str, Any]]:
+def activity_create(request: HttpRequest, body: ActivityIn) -> Status[dict[str, Any]]:
     """An emulation movement, a political activity or a dialogue session, with its counts."""
     activity = training.activity_record(actor=_reader(request), **body.dict(exclude={"unit"}), unit_code=body.unit)
     return Status(201, {"id": activity.pk})
@@ -493,7 +493,7 @@ def course_detail(request: HttpRequest, pk: Id) -> dict[str, Any]:
     response={201: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     auth=signed_in,
 )
-def course_enrol(request: HttpRequest, pk: Id, body: EnrolIn) -> tuple[int, dict[str, Any]]:
+def course_enrol(request: HttpRequest, pk: Id, body: EnrolIn) -> Status[dict[str, Any]]:
     actor = _reader(request)
     course, _enrolments = selectors.course_get(actor=actor, course_id=pk)
     enrolment = training.enrol(
@@ -538,7 +538,7 @@ class AttendanceIn(Schema):
     response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=signed_in,
 )
-def course_session_add(request: HttpRequest, pk: Id, body: SessionIn) -> tuple[int, dict[str, Any]]:
+def course_session_add(request: HttpRequest, pk: Id, body: SessionIn) -> Status[dict[str, Any]]:
     """A session of the course (on a day within its dates)."""
     actor = _reader(request)
     course, _enrolments = selectors.course_get(actor=actor, course_id=pk)

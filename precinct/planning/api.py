@@ -150,7 +150,7 @@ def plan_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/planning/plans", response={201: dict, 403: ErrorOut, 422: ErrorOut}, auth=signed_in)
-def plan_create(request: HttpRequest, body: PlanIn) -> tuple[int, dict[str, Any]]:
+def plan_create(request: HttpRequest, body: PlanIn) -> Status[dict[str, Any]]:
     """A new plan (leaders and administrators over its lead unit); its source document is uploaded on the page."""
     plan = services.plan_create(
         actor=request.user,
@@ -181,7 +181,7 @@ def plan_detail(request: HttpRequest, pk: Id, query: Query[OverviewQuery]) -> di
 @router.post(
     "/planning/plans/{pk}/tasks", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
 )
-def task_create(request: HttpRequest, pk: Id, body: TaskIn) -> tuple[int, dict[str, Any]]:
+def task_create(request: HttpRequest, pk: Id, body: TaskIn) -> Status[dict[str, Any]]:
     plan = selectors.plan_get(actor=_reader(request), pk=pk)
     task = services.task_create(
         actor=request.user,
@@ -205,7 +205,7 @@ def task_create(request: HttpRequest, pk: Id, body: TaskIn) -> tuple[int, dict[s
     response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=signed_in,
 )
-def tasks_import(request: HttpRequest, pk: Id, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+def tasks_import(request: HttpRequest, pk: Id, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """Tasks from the XLSX template (/planning/template.xlsx): every row or none; errors name row and column."""
     plan = selectors.plan_get(actor=_reader(request), pk=pk)
     if not permissions.can_manage_plan(request.user, plan):
@@ -217,7 +217,7 @@ def tasks_import(request: HttpRequest, pk: Id, file: File[UploadedFile]) -> tupl
 @router.post(
     "/planning/tasks/{pk}/updates", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
 )
-def task_update(request: HttpRequest, pk: Id, body: UpdateIn) -> tuple[int, dict[str, Any]]:
+def task_update(request: HttpRequest, pk: Id, body: UpdateIn) -> Status[dict[str, Any]]:
     """Progress of a task, by its lead unit; `done_on` with `evidence` completes it; one per period if recurring."""
     task = selectors.task_get(actor=_reader(request), pk=pk)
     update = services.task_update_report(
@@ -235,7 +235,7 @@ def task_update(request: HttpRequest, pk: Id, body: UpdateIn) -> tuple[int, dict
 @router.post(
     "/planning/plans/{pk}/indicators", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
 )
-def indicator_create(request: HttpRequest, pk: Id, body: IndicatorIn) -> tuple[int, dict[str, Any]]:
+def indicator_create(request: HttpRequest, pk: Id, body: IndicatorIn) -> Status[dict[str, Any]]:
     """An indicator: baseline, target (absolute, or a per cent change when `target_relative`), and either a
     registered measure's key (computed) or values entered per period."""
     plan = selectors.plan_get(actor=_reader(request), pk=pk)
@@ -249,7 +249,7 @@ def indicator_create(request: HttpRequest, pk: Id, body: IndicatorIn) -> tuple[i
     response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=signed_in,
 )
-def indicator_value(request: HttpRequest, pk: Id, body: ValueIn) -> tuple[int, dict[str, Any]]:
+def indicator_value(request: HttpRequest, pk: Id, body: ValueIn) -> Status[dict[str, Any]]:
     indicator = selectors.indicator_get(actor=_reader(request), pk=pk)
     entered = services.indicator_value_enter(actor=request.user, indicator=indicator, **body.dict())
     return Status(201, {"id": entered.pk})
@@ -258,7 +258,7 @@ def indicator_value(request: HttpRequest, pk: Id, body: ValueIn) -> tuple[int, d
 @router.post(
     "/planning/plans/{pk}/activities", response={201: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=signed_in
 )
-def activity_record(request: HttpRequest, pk: Id, body: ActivityIn) -> tuple[int, dict[str, Any]]:
+def activity_record(request: HttpRequest, pk: Id, body: ActivityIn) -> Status[dict[str, Any]]:
     """One activity a unit carried out for the plan (kind: guiding_document, conference, inspection, other),
     counted by kind in the periodic report."""
     plan = selectors.plan_get(actor=_reader(request), pk=pk)
