@@ -242,6 +242,13 @@ def migrate_app(app: str, name: str) -> None:
     executor.loader.build_graph()
 
 
+def latest_migration(app: str) -> str:
+    """The name of `app`'s newest migration on disk (a test that migrates back and forth ends where the models are)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    return max(name for label, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations if label == app)
+
+
 def rows_by_partition(table: str) -> dict[int, str]:
     """Each row's id and the partition (or plain table) that holds it."""
     with connection.cursor() as cursor:

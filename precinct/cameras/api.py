@@ -115,11 +115,11 @@ class AlertOut(Schema):
 
     @staticmethod
     def resolve_label(obj: Alert) -> str | None:
-        return obj.event.label if obj.event else None
+        return obj.detection.label if obj.detection else None
 
     @staticmethod
     def resolve_score(obj: Alert) -> Decimal | None:
-        return obj.event.score if obj.event else None
+        return obj.detection.score if obj.detection else None
 
 
 class NoteIn(Schema):
@@ -312,8 +312,8 @@ def _detail_out(detail: AlertDetail) -> dict:
         "raised_at": alert.raised_at,
         "camera_code": alert.camera.code if alert.camera else None,
         "recorder_name": alert.recorder.name if alert.recorder else None,
-        "label": alert.event.label if alert.event else None,
-        "score": alert.event.score if alert.event else None,
+        "label": alert.detection.label if alert.detection else None,
+        "score": alert.detection.score if alert.detection else None,
         "note": alert.note,
         "outcome": alert.outcome,
         "escalated_at": alert.escalated_at,

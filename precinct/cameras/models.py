@@ -284,12 +284,43 @@ class Alert(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
     @property
+    def detection(self) -> "CameraEvent | ArchivedDetection | None":
+        """What was detected: the event, or once its month is archived, the copy the alert kept of it."""
+        if self.event_id is not None:
+            return self.event
+        try:
+            return self.archived_detection
+        except ArchivedDetection.DoesNotExist:
+            return None
+
+    @property
     def clip_url(self) -> str:
         """The clip on the recorder, as Frigate serves it (Precinct keeps no video)."""
         event, recorder = self.event, self.camera.recorder if self.camera else None
         if event is None or not event.has_clip or recorder is None or not recorder.http_base_url:
             return ""
         return f"{recorder.http_base_url.rstrip('/')}/api/events/{quote(event.external_id, safe='')}/clip.mp4"
+
+
+class ArchivedDetection(models.Model):
+    """What an alert showed of its event, kept when the event's month is archived (`partitions._release`): the
+    archive holds the event, the alert keeps what people read on it. Written only by retention."""
+
+    alert = models.OneToOneField(Alert, primary_key=True, on_delete=models.CASCADE, related_name="archived_detection")
+    external_id = models.CharField(max_length=80)
+    label = models.CharField(_("object"), max_length=40)
+    sub_label = models.CharField(max_length=80, blank=True)
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=3)
+    zones = models.JSONField(default=list)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.external_id}"
+
+    @property
+    def label_display(self) -> str:
+        return str(LABELS.get(self.label, self.label))
 
 
 class SnapshotState(models.TextChoices):

@@ -20,7 +20,8 @@ each month older than `CAMERAS_EVENT_RETENTION_MONTHS` is archived with `core.pa
 (detached, copied to a compressed file with its manifest, dropped, audited `partition.archived`), refused
 while one of its events has an open alert; the events of alerts handed on as an incident or a crime report stay
 in the database (put back, into the default partition); the alerts and review links of the events that leave
-lose their link (the archive holds the event). On SQLite nothing is partitioned and nothing is archived."""
+lose their link (the archive holds the event), and an alert keeps a copy of what it showed (ArchivedDetection).
+On SQLite nothing is partitioned and nothing is archived."""
 
 import datetime
 import re
@@ -90,8 +91,16 @@ _EVIDENCE = ", ".join(f"'{o}'" for o in EVIDENCE_OUTCOMES)
 
 
 def _release(conn: BaseDatabaseWrapper, partition: str) -> dict[str, Any]:
-    """The alerts and review links of the events leaving lose their link (the archive keeps the event)."""
+    """The alerts and review links of the events leaving lose their link (the archive keeps the event); an alert
+    first keeps a copy of what it showed of its event (ArchivedDetection)."""
     with conn.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO cameras_archiveddetection"
+            " (alert_id, external_id, label, sub_label, score, zones, started_at, ended_at)"
+            " SELECT a.id, e.external_id, e.label, e.sub_label, e.score, e.zones, e.started_at, e.ended_at"
+            f" FROM cameras_alert a JOIN {partition} e ON e.id = a.event_id"
+            " ON CONFLICT (alert_id) DO NOTHING"
+        )
         cursor.execute(f"UPDATE cameras_alert SET event_id = NULL WHERE event_id IN (SELECT id FROM {partition})")
         alerts = cursor.rowcount
         cursor.execute(

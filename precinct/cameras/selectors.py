@@ -42,7 +42,7 @@ def recorder_get(*, actor: Actor, pk: int) -> Recorder:
 
 def alert_list(*, actor: Actor, open_only: bool = True) -> QuerySet[Alert]:
     alerts = restrict(
-        Alert.objects.select_related("camera", "recorder", "event", "unit", "snapshot"),
+        Alert.objects.select_related("camera", "recorder", "event", "archived_detection", "unit", "snapshot"),
         actor,
         "unit_path",
         CONSOLE_ROLES,

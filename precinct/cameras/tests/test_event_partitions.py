@@ -15,19 +15,28 @@ from django.db import connection
 from django.utils import timezone
 
 from precinct.audit.models import AuditEvent
-from precinct.cameras.models import Alert, AlertOutcome, CameraEvent, InboxMessage, InboxState, ReviewDetection
+from precinct.cameras.models import (
+    Alert,
+    AlertOutcome,
+    ArchivedDetection,
+    CameraEvent,
+    InboxMessage,
+    InboxState,
+    ReviewDetection,
+)
 from precinct.cameras.partitions import TABLE, WINDOW, events_by_id_q, events_retention, id_moment, windows
 from precinct.cameras.retention import inbox_prune
 from precinct.cameras.services import alert_close
 from precinct.cameras.tests.conftest import LOCAL, NIGHT, feed, frigate
 from precinct.cameras.tests.test_reviews import review
 from precinct.core.partitions import months
-from precinct.testing import constraint_definitions, migrate_app, rows_by_partition
+from precinct.testing import constraint_definitions, latest_migration, migrate_app, rows_by_partition
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="partitions are PostgreSQL only")
 
-BEFORE, AT = "0004_reviews_outages", "0005_events_partitioned"
+# AT: partitioned (0005) and every migration after it, so the models match the tables.
+BEFORE, AT = "0004_reviews_outages", latest_migration("cameras")
 OLD = datetime.datetime(2025, 3, 10, 23, 0, tzinfo=LOCAL)  # a night in March 2025: the rule raises alerts
 OLD_DAY = datetime.datetime(2025, 3, 11, 10, 0, tzinfo=LOCAL)  # by day: an event without alert
 
@@ -150,6 +159,15 @@ def test_the_migration_partitions_a_table_with_events_alerts_and_links_and_back(
     assert not CameraEvent.objects.filter(external_id__in=[open_id, quiet_id]).exists()
     assert Alert.objects.get(pk=alerts[case_id].pk).event == kept
     assert Alert.objects.get(pk=alerts[open_id].pk).event_id is None  # the archive holds it
+    # The alert keeps what it showed: its page and the API still say a person was seen, and how surely.
+    copy = Alert.objects.get(pk=alerts[open_id].pk).detection
+    assert isinstance(copy, ArchivedDetection) and (copy.external_id, copy.label) == (open_id, "person")
+    assert (copy.score, copy.started_at) == (alerts[open_id].event.score, alerts[open_id].event.started_at)
+    assert ArchivedDetection.objects.count() == 1  # not for the kept evidence, nor for the event without alert
+    page = world.client("duty_a").get(f"/cameras/alerts/{alerts[open_id].pk}/")
+    assert "Phát hiện: người (0,800)" in page.content.decode()
+    detail = world.api_client("duty_a").get(f"/api/v1/cameras/alerts/{alerts[open_id].pk}").json()
+    assert (detail["label"], detail["score"]) == ("person", "0.800")
     assert ReviewDetection.objects.get(external_id=quiet_id).event_id is None
     manifest = json.loads((tmp_path / TABLE / f"{march}.manifest.json").read_text())
     released = {"alerts_unlinked": 1, "review_links_cleared": 1}
