@@ -161,24 +161,37 @@ LABELS = {
 }
 
 
-class CameraEvent(models.Model):
+class Detection(models.Model):
+    """What a recorder saw, as people read it on an alert: a camera event has it, and so does the copy an alert
+    keeps once its event is archived (ArchivedDetection)."""
+
+    external_id = models.CharField(max_length=80)
+    label = models.CharField(_("object"), max_length=40)
+    sub_label = models.CharField(max_length=80, blank=True)
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=3)
+    zones = models.JSONField(default=list)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def label_display(self) -> str:
+        return str(LABELS.get(self.label, self.label))
+
+
+class CameraEvent(Detection):
     """One detection on a camera (a Frigate event): its new/update/end messages update the same row. On
     PostgreSQL the table is partitioned by month of `started_at` (ADR 0044): the key is (camera, Frigate id,
     start), and the code finds an event by its id within a window of time (`partitions.py`)."""
 
     camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="events")
     unit_path = models.CharField(max_length=255, db_index=True)
-    external_id = models.CharField(max_length=80)
-    label = models.CharField(_("object"), max_length=40)
-    sub_label = models.CharField(max_length=80, blank=True)
-    score = models.DecimalField(_("score"), max_digits=4, decimal_places=3)
-    zones = models.JSONField(default=list)
     has_snapshot = models.BooleanField(default=False)
     has_clip = models.BooleanField(default=False)
-    started_at = models.DateTimeField(_("started at"))
-    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Detection.Meta):
         ordering = ["-started_at"]
         constraints = [
             # The partition column must be in every unique key; (camera, external_id) alone is kept by the
@@ -188,10 +201,6 @@ class CameraEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.camera.code} {self.label} {self.external_id}"
-
-    @property
-    def label_display(self) -> str:
-        return str(LABELS.get(self.label, self.label))
 
 
 class AlertRule(models.Model):
@@ -284,7 +293,7 @@ class Alert(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
     @property
-    def detection(self) -> "CameraEvent | ArchivedDetection | None":
+    def detection(self) -> Detection | None:
         """What was detected: the event, or once its month is archived, the copy the alert kept of it."""
         if self.event_id is not None:
             return self.event
@@ -302,25 +311,14 @@ class Alert(models.Model):
         return f"{recorder.http_base_url.rstrip('/')}/api/events/{quote(event.external_id, safe='')}/clip.mp4"
 
 
-class ArchivedDetection(models.Model):
+class ArchivedDetection(Detection):
     """What an alert showed of its event, kept when the event's month is archived (`partitions._release`): the
     archive holds the event, the alert keeps what people read on it. Written only by retention."""
 
     alert = models.OneToOneField(Alert, primary_key=True, on_delete=models.CASCADE, related_name="archived_detection")
-    external_id = models.CharField(max_length=80)
-    label = models.CharField(_("object"), max_length=40)
-    sub_label = models.CharField(max_length=80, blank=True)
-    score = models.DecimalField(_("score"), max_digits=4, decimal_places=3)
-    zones = models.JSONField(default=list)
-    started_at = models.DateTimeField(_("started at"))
-    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.label} {self.external_id}"
-
-    @property
-    def label_display(self) -> str:
-        return str(LABELS.get(self.label, self.label))
 
 
 class SnapshotState(models.TextChoices):
